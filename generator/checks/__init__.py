@@ -1,0 +1,1 @@
+"""Checks: pure functions that return findings (Diagnostics); they never print or raise."""

@@ -1,0 +1,1 @@
+"""Markdown conversion and Haven's Markdown extensions."""

@@ -1,0 +1,208 @@
+"""Markdown body -> sanitized HTML plus the facts the checks need.
+
+One `markdown.Markdown` per process, reset between files (building the
+instance costs more than converting a short article).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+try:  # TEMPORARY until the citation extension lands
+    from generator.markup.citations import CitationExtension
+except ImportError:  # pragma: no cover
+    CitationExtension = None
+from generator.model import Heading, LinkRef
+
+# Private-use characters mark citation placeholders; writers' copies are removed first.
+_TOKEN_CHARS = re.compile("[\ue000\ue001]")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+    "tr", "u", "ul", "var", "wbr",
+}
+GENERIC_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role"}
+TAG_ATTRIBUTES = {
+    "a": {"href", "rel", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "th": {"scope", "colspan", "rowspan", "abbr"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "abbr": {"title"},
+    "pre": {"tabindex"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTR = re.compile(r'\s([a-zA-Z-]+)="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+_TAGS = re.compile(r"<[^>]+>")
+_ROOT_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What conversion yields for one body."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    anchors: frozenset[str]
+    links: tuple[LinkRef, ...]
+    images: tuple[tuple[LinkRef, str, bool], ...]   # (where, alt, decorative)
+    clusters: tuple[Any, ...]
+    text: str
+    word_count: int
+
+
+class _AccessibleMarkup(Treeprocessor):
+    """Adds what assistive technology needs and Python-Markdown leaves out."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag == "th" and "scope" not in el.attrib:
+                el.set("scope", "col")
+            elif el.tag == "img":
+                classes = el.get("class", "").split()
+                if "decorative" in classes:
+                    el.set("alt", "")
+                el.set("loading", "lazy")
+                el.set("decoding", "async")
+            elif el.tag in ("h2", "h3", "h4", "h5", "h6") and el.get("id"):
+                anchor = etree.SubElement(el, "a", {"class": "heading-anchor", "href": "#" + el.get("id")})
+                hidden = etree.SubElement(anchor, "span", {"aria-hidden": "true"})
+                hidden.text = "#"
+                label = etree.SubElement(anchor, "span", {"class": "visually-hidden"})
+                label.text = "Link to this section"
+                anchor.tail = None
+
+
+class _AccessibleMarkupExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # after toc (priority 5) has set heading ids
+        md.treeprocessors.register(_AccessibleMarkup(md), "haven-a11y", 1)
+
+
+def make_markdown() -> markdown.Markdown:
+    """The Markdown instance with Haven's extensions (build once per process)."""
+    return markdown.Markdown(
+        extensions=["extra", "toc", "smarty", "sane_lists", _AccessibleMarkupExtension()] + ([CitationExtension()] if CitationExtension else []),
+        extension_configs={
+            "toc": {"permalink": False, "toc_depth": "2-4"},
+            "smarty": {"smart_angled_quotes": False},
+        },
+        output_format="html",
+    )
+
+
+_MD: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    global _MD
+    if _MD is None:
+        _MD = make_markdown()
+    return _MD
+
+
+def sanitize(html: str) -> str:
+    """Allow-list sanitizer: no scripts, no event handlers, no javascript: or data: URLs."""
+    attributes = {tag: set(attrs) | GENERIC_ATTRIBUTES for tag, attrs in TAG_ATTRIBUTES.items()}
+    attributes["*"] = set(GENERIC_ATTRIBUTES)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+        generic_attribute_prefixes={"aria-", "data-"},
+    )
+
+
+def locate(body: str, needle: str, start: int = 0) -> tuple[int, int, int]:
+    """(line, col, offset) of `needle` in `body` from `start`; line 1/col 1 when absent."""
+    at = body.find(needle, start) if needle else -1
+    if at < 0:
+        at = body.find(needle) if needle else -1
+    if at < 0:
+        return 1, 1, start
+    line = body.count("\n", 0, at) + 1
+    col = at - (body.rfind("\n", 0, at) + 1) + 1
+    return line, col, at + len(needle)
+
+
+def convert(body: str, base_path: str = "/") -> Converted:
+    """Convert one Markdown body; line numbers in the result are 1-based within `body`."""
+    md = _markdown()
+    md.reset()
+    source = _TOKEN_CHARS.sub("", body)
+    raw_html = md.convert(source)
+    clusters = tuple(getattr(md, "citation_clusters", ()))
+    headings = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+    clean = sanitize(raw_html)
+    # a scrolling code block must be reachable by keyboard (WCAG 2.1.1)
+    clean = clean.replace("<pre>", '<pre tabindex="0">')
+    if base_path != "/":
+        clean = _ROOT_URL.sub(lambda m: m.group(1) + base_path, clean)
+
+    links: list[LinkRef] = []
+    cursor = 0
+    for m in _HREF.finditer(clean):
+        url = htmllib.unescape(m.group(1))
+        line, col, cursor = locate(source, _source_form(url, base_path), cursor)
+        links.append(LinkRef(url, line, col, "link"))
+    images = []
+    cursor = 0
+    for m in _IMG.finditer(clean):
+        attrs = dict(_ATTR.findall(m.group(0)))
+        src = htmllib.unescape(attrs.get("src", ""))
+        line, col, cursor = locate(source, _source_form(src, base_path), cursor)
+        where = LinkRef(src, line, col, "image")
+        links.append(where)
+        images.append((where, htmllib.unescape(attrs.get("alt", "")), "decorative" in attrs.get("class", "").split()))
+    text = htmllib.unescape(_TAGS.sub(" ", clean))
+    text = " ".join(_TOKEN_CHARS.sub(" ", text).split())
+    return Converted(
+        html=clean,
+        headings=headings,
+        anchors=frozenset(_ID.findall(clean)),
+        links=tuple(links),
+        images=tuple(images),
+        clusters=clusters,
+        text=text,
+        word_count=len(_WORD.findall(text)),
+    )
+
+
+def _source_form(url: str, base_path: str) -> str:
+    """The address as the writer typed it (before the base path was added)."""
+    if base_path != "/" and url.startswith(base_path):
+        return "/" + url[len(base_path):]
+    return url
+
+
+def _flatten_toc(tokens: list[dict]) -> list[Heading]:
+    out: list[Heading] = []
+    for token in tokens:
+        out.append(Heading(token["level"], token["id"], htmllib.unescape(_TAGS.sub("", token["name"]))))
+        out.extend(_flatten_toc(token.get("children", [])))
+    return out

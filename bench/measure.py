@@ -1,0 +1,46 @@
+"""Run one command and record its wall time, exit status and peak memory.
+
+    python -m bench.measure RESULT_JSON STDOUT_FILE STDERR_FILE -- COMMAND...
+
+Peak memory is `getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest resident set of any waited-for
+descendant (the build and its worker processes). The kernel keeps that maximum for the life of the
+waiting process, so each measurement needs a fresh wrapper process: that is why this is a separate,
+tiny program rather than a function in the harness.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+
+def measure(command: Sequence[str], stdout_path: Path, stderr_path: Path) -> dict[str, float | int]:
+    """Run `command` to completion with its output in files; return seconds, exit code and peak MiB."""
+    with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
+        # Files rather than pipes: nothing in this process has to read while the build runs.
+        started = time.perf_counter()
+        completed = subprocess.run(command, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    return {"seconds": seconds, "returncode": completed.returncode, "peak_mib": peak_kib / 1024}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: measure the command after `--` and write the figures as JSON to RESULT_JSON."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 5 or args[3] != "--":
+        print(__doc__, file=sys.stderr)
+        return 2
+    result_path, stdout_path, stderr_path, command = Path(args[0]), Path(args[1]), Path(args[2]), args[4:]
+    result = measure(command, stdout_path, stderr_path)
+    result_path.write_text(json.dumps(result) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The one build recipe: read, check, plan, render, write. Nothing is written before
+everything is read, checked and assembled; a failed build leaves the output as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.assemble import assemble
+from generator.authors import load_authors
+try:  # TEMPORARY until the bibliography loader lands
+    from generator.bibliography import load_bibliography
+except ImportError:  # pragma: no cover
+    def load_bibliography(site_dir):
+        return {}, []
+from generator.checks import hub as hub_checks
+from generator.config import load_config
+from generator.diagnostics import Diagnostic, has_errors, sort_key
+from generator.incremental import ParseCache, parse_all
+from generator.model import Site
+from generator.parse import ParseSettings, discover
+from generator.plan import Output, plan, public_urls
+from generator.templates import TemplateFailure, Templates
+from generator.write import UnsafeOutput, check_output_folder, write_outputs
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build, from where, to where."""
+
+    site_dir: Path
+    out_dir: Path
+    drafts: bool = False
+    write: bool = True          # False: check only (`haven check`)
+    use_cache: bool = True
+
+
+@dataclass
+class BuildResult:
+    """What a build found and did."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    parsed: int = 0
+    seconds: float = 0.0
+    site: Site | None = None
+    usage_error: str = ""       # a problem with the command, not with the hub's files
+
+    @property
+    def ok(self) -> bool:
+        """True when the build had no errors."""
+        return not self.usage_error and not has_errors(self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the hub in options.site_dir into options.out_dir (or only check it)."""
+    started = time.perf_counter()
+    result = BuildResult()
+    site_dir = options.site_dir
+
+    def finish() -> BuildResult:
+        result.diagnostics.sort(key=sort_key)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    if options.write:
+        try:
+            check_output_folder(options.out_dir, site_dir)
+        except UnsafeOutput as exc:
+            result.usage_error = str(exc)
+            return finish()
+
+    # 1. load config
+    config, findings = load_config(site_dir)
+    result.diagnostics += findings
+    if config is None:
+        return finish()
+    authors, findings, authors_digest = load_authors(site_dir)
+    result.diagnostics += findings
+    bibliography, findings = load_bibliography(site_dir)
+    result.diagnostics += findings
+    templates = Templates(site_dir, config)
+    result.diagnostics += templates.load()
+
+    # 2. discover sources, 3. parse (cached, parallel when large)
+    settings = ParseSettings(config.base_path, config.readability_target)
+    cache = ParseCache(site_dir, settings) if options.use_cache else None
+    if cache:
+        cache.load()
+    sources = discover(site_dir)
+    parsed, result.parsed = parse_all(site_dir, sources, settings, cache)
+    for source in parsed:
+        result.diagnostics += source.findings
+
+    # 4. assemble the site model
+    site, findings = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts)
+    result.site = site
+    result.diagnostics += findings
+
+    # 5. check the hub as a whole
+    result.diagnostics += hub_checks.run(site, public_urls(site), templates, site_dir)
+    if cache:
+        cache.save({s.path for s in sources})
+    if has_errors(result.diagnostics) or not options.write:
+        return finish()
+
+    # 6. plan outputs, 7. render and 8. write (all or nothing)
+    outputs = plan(site, templates, site_dir, authors_digest)
+    try:
+        written = write_outputs(options.out_dir, outputs, lambda output: render(output, templates))
+    except TemplateFailure as failure:
+        result.diagnostics.append(failure.diagnostic)
+        return finish()
+    result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
+    return finish()
+
+
+def render(output: Output, templates: Templates) -> bytes:
+    """The bytes of one output."""
+    if output.copy_from:
+        return Path(output.copy_from).read_bytes()
+    if output.produce is not None:
+        return output.produce()
+    assert output.context is not None
+    return templates.render(output.template, output.context()).encode("utf-8")
+
+
+def static_files(site_dir: Path) -> list[str]:
+    """Files under static/, relative to it, sorted (hidden and editor files left out)."""
+    folder = site_dir / "static"
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+                  and not p.name.endswith(("~", ".swp")))

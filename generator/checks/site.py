@@ -1,0 +1,124 @@
+"""Checks that need the whole hub: ids, neighbours, links and anchors.
+
+Pure: they read the Site and return findings.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterable
+from urllib.parse import unquote, urlsplit
+
+from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.model import Article, Site
+
+# Ids the article template adds around the body; links may point at them.
+TEMPLATE_IDS = frozenset({"main", "top", "refs", "toc", "content-note", "crisis-help", "related", "article-title"})
+
+
+def check_ids(site: Site) -> list[Diagnostic]:
+    """Authors, reviewers and topics named in front matter must exist."""
+    out: list[Diagnostic] = []
+    for article in site.articles + site.pages:
+        meta, path = article.meta, article.source.path
+        for aid in meta.authors:
+            if aid not in site.authors:
+                out.append(_unknown("unknown-author", path, meta.lines.get("author", 1), "author", aid,
+                                    site.authors, "data/authors.yaml"))
+        if meta.reviewed_by and meta.reviewed_by not in site.authors:
+            out.append(_unknown("unknown-reviewer", path, meta.lines.get("reviewed_by", 1), "reviewer",
+                                meta.reviewed_by, site.authors, "data/authors.yaml"))
+        for tid in meta.topics:
+            if tid not in site.topics:
+                out.append(_unknown("unknown-topic", path, meta.lines.get("topics", 1), "topic", tid,
+                                    site.topics, "site.yaml under `topics:`"))
+    return out
+
+
+def _unknown(code: str, path: str, line: int, what: str, value: str, known: Iterable[str], where: str) -> Diagnostic:
+    hint = did_you_mean(value, known)
+    add = f"add '{value}' to {where}"
+    return error(code, path, line, 1, f"unknown {what} '{value}'", f"{hint} or {add}" if hint else add)
+
+
+def check_neighbours(site: Site) -> list[Diagnostic]:
+    """previous/next must name an article; pairs should point back to each other."""
+    out: list[Diagnostic] = []
+    for article in site.articles:
+        meta, path = article.meta, article.source.path
+        for key, back in (("previous", "next"), ("next", "previous")):
+            target = getattr(meta, key)
+            if not target:
+                continue
+            other = site.by_slug.get(target)
+            if other is None:
+                out.append(_unknown("unknown-neighbour", path, meta.lines.get(key, 1), f"{key} article", target,
+                                    site.by_slug, "articles/ (check the other article's slug)"))
+            elif getattr(other.meta, back) != article.slug:
+                out.append(warning(
+                    "one-way-neighbour", path, meta.lines.get(key, 1), 1,
+                    f"{key} is '{target}', but that article's {back} is "
+                    f"'{getattr(other.meta, back) or '(not set)'}'",
+                    f"add `{back}: {article.slug}` to {other.source.path}"))
+    return out
+
+
+def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
+    """Links and images in bodies that point at site pages or anchors that do not exist."""
+    anchors = {a.url: a.source.anchors | TEMPLATE_IDS | _reference_ids(a) for a in site.articles + site.pages}
+    base = site.config.base_path
+    out: list[Diagnostic] = []
+    for article in site.articles + site.pages:
+        for link in article.source.links:
+            parts = urlsplit(link.url)
+            if parts.scheme or parts.netloc or link.url.startswith("//"):
+                continue
+            if parts.path:
+                target = parts.path if parts.path.startswith("/") else posixpath.join(base + article.url.lstrip("/"), parts.path)
+                target = posixpath.normpath(unquote(target)) + ("/" if parts.path.endswith("/") or parts.path.endswith("/.") else "")
+                if not target.startswith(base):
+                    out.append(_broken(article, link, f"points outside the site ({base})"))
+                    continue
+                page = "/" + target[len(base):]
+                if page.endswith("/index.html"):
+                    page = page[: -len("index.html")]
+                if page not in public_urls:
+                    if page + "/" in public_urls:
+                        hint = f"add the trailing slash: {base.rstrip('/')}{page}/"
+                    else:
+                        hint = did_you_mean(page, public_urls) or "check the address; article pages are /articles/<slug>/"
+                    out.append(error("broken-link", article.source.path, link.line, link.col,
+                                     f"link to '{link.url}', which is not a page of this hub", hint))
+                    continue
+            else:
+                page = article.url
+            if parts.fragment and page in anchors and unquote(parts.fragment) not in anchors[page]:
+                known = sorted(anchors[page] - TEMPLATE_IDS)
+                hint = did_you_mean(parts.fragment, known) or (
+                    "headings get ids from their text, e.g. '## Why it matters' -> #why-it-matters")
+                out.append(error("broken-anchor", article.source.path, link.line, link.col,
+                                 f"link to '{link.url}': no section '#{parts.fragment}' on {page}", hint))
+    return out
+
+
+def _reference_ids(article: Article) -> set[str]:
+    ids = {f"ref-{r.key}" for r in article.references}
+    ids.update(f"cite-{n}" for n in range(1, len(article.source.clusters) + 1))
+    return ids
+
+
+def _broken(article: Article, link, why: str) -> Diagnostic:
+    return error("broken-link", article.source.path, link.line, link.col, f"link to '{link.url}' {why}",
+                 "link to pages of this hub with addresses like /articles/<slug>/")
+
+
+def check_templates(site: Site, templates) -> list[Diagnostic]:
+    """Every template a page asks for must exist."""
+    out: list[Diagnostic] = []
+    for article in site.articles + site.pages:
+        name = article.meta.template
+        if name and not templates.has(name):
+            out.append(error("unknown-template", article.source.path, article.meta.lines.get("template", 1), 1,
+                             f"template '{name}' does not exist in templates/",
+                             did_you_mean(name, templates.sources) or "leave `template:` out to use article.html"))
+    return out

@@ -1,0 +1,117 @@
+"""`haven build | check | new | serve`: arguments in, findings printed, exit status out.
+
+Exit status: 0 ok (warnings allowed), 1 the hub's files have errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from generator.build import BuildOptions, BuildResult, build
+from generator.diagnostics import Diagnostic
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors; keep its message short
+        self.print_usage(sys.stderr)
+        print(f"haven: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = _Parser(prog="haven", description="Build, check and preview a Haven mental-health article hub.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def site_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+        p.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+
+    p = sub.add_parser("build", help="build the site into the output folder")
+    site_options(p)
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not update .haven-cache/")
+
+    p = sub.add_parser("check", help="check everything a build checks; writes nothing")
+    site_options(p)
+
+    p = sub.add_parser("new", help="write a new article, ready to edit")
+    p.add_argument("title", help='the article title, e.g. "Coping with loneliness"')
+    p.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+    p.add_argument("--author", default=None, help="author id from data/authors.yaml")
+    p.add_argument("--topic", action="append", default=[], help="topic id from site.yaml (repeatable)")
+    p.add_argument("--slug", default=None, help="slug (default: from the title)")
+
+    p = sub.add_parser("serve", help="build and preview on http://127.0.0.1:PORT")
+    site_options(p)
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this computer only)")
+    p.add_argument("--open", action="store_true", help="open the preview in a browser")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `haven` command."""
+    args = make_parser().parse_args(argv)
+    try:
+        if args.command == "new":
+            from generator.scaffold import new_article
+
+            return new_article(args.site, args.title, args.author, args.topic, args.slug)
+        if not (args.site / "site.yaml").exists():
+            print(f"haven: error: {args.site.resolve()} has no site.yaml - run haven in the hub's folder "
+                  "or pass --site DIR", file=sys.stderr)
+            return EXIT_USAGE
+        out = getattr(args, "out", None) or args.site / "output"
+        if args.command == "serve":
+            from generator.serve import serve
+
+            return serve(args, out)
+        options = BuildOptions(args.site, out, drafts=args.drafts, write=args.command == "build",
+                               use_cache=not getattr(args, "no_cache", False))
+        return report(build(options), args.command)
+    except KeyboardInterrupt:
+        return 130
+
+
+def report(result: BuildResult, command: str, stream=None) -> int:
+    """Print findings compiler-style and a one-line summary; return the exit status."""
+    stream = stream or sys.stderr
+    if result.usage_error:
+        print(f"haven: error: {result.usage_error}", file=stream)
+        return EXIT_USAGE
+    for diagnostic in result.diagnostics:
+        print(diagnostic.format(), file=stream)
+    errors = sum(d.severity == "error" for d in result.diagnostics)
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    if errors:
+        print(f"haven: {command} failed: {plural(errors, 'error')}, {plural(result.warnings, 'warning')}; "
+              f"nothing was written ({result.seconds:.2f} s)", file=stream)
+        return EXIT_CONTENT
+    if command == "build":
+        total = len(result.written) + result.unchanged
+        print(f"haven: built {plural(total, 'file')}: {len(result.written)} written, {result.unchanged} unchanged, "
+              f"{len(result.removed)} removed; {plural(result.warnings, 'warning')}; {result.seconds:.2f} s",
+              file=stream)
+    else:
+        pages = len(result.site.articles) + len(result.site.pages) if result.site else 0
+        print(f"haven: checked {plural(pages, 'page')}: no errors, {plural(result.warnings, 'warning')}; "
+              f"{result.seconds:.2f} s", file=stream)
+    return EXIT_OK
+
+
+def print_findings(findings: list[Diagnostic]) -> None:
+    """Print findings to stderr, one per line."""
+    for finding in findings:
+        print(finding.format(), file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

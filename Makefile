@@ -1,0 +1,56 @@
+# Every target sets itself up: a fresh machine needs only python3 (and root or sudo for
+# Debian's chromium, which the browser tests drive).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PORT   ?= 8000
+
+.PHONY: setup build check serve test test-fast browser-deps bench screenshots clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)
+
+build: setup
+	$(BIN)/haven build
+
+check: setup
+	$(BIN)/haven check
+
+serve: setup
+	$(BIN)/haven serve --port $(PORT)
+
+# Debian's chromium for the browser tests (Playwright cannot download browsers here).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian chromium and fonts"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core fonts-liberation >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core fonts-liberation >/dev/null; \
+	  else \
+	    echo "chromium is missing and cannot be installed without root: browser tests will skip (they fail under CI=true)"; \
+	  fi; \
+	fi
+
+test: setup browser-deps
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+screenshots: setup browser-deps
+	$(BIN)/python -m tests.screenshots
+
+clean:
+	rm -rf output .haven-cache bench/corpora

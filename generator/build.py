@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import publish
 from generator.assemble import assemble
 from generator.authors import load_authors
 try:  # TEMPORARY until the bibliography loader lands
@@ -35,6 +36,8 @@ class BuildOptions:
     drafts: bool = False
     write: bool = True          # False: check only (`haven check`)
     use_cache: bool = True
+    search_index: bool = True   # the preview server defers indexing so edits stay fast
+    headers: bool = False       # also write a _headers file (CSP etc.) for static hosts
 
 
 @dataclass
@@ -114,13 +117,15 @@ def build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 6. plan outputs, 7. render and 8. write (all or nothing)
-    outputs = plan(site, templates, site_dir, authors_digest)
+    outputs = plan(site, templates, site_dir, authors_digest, options.headers)
     try:
         written = write_outputs(options.out_dir, outputs, lambda output: render(output, templates))
     except TemplateFailure as failure:
         result.diagnostics.append(failure.diagnostic)
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
+    result.diagnostics += publish.after_write(site, options.out_dir, result.written + result.removed,
+                                              options.search_index)
     return finish()
 
 

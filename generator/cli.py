@@ -37,6 +37,8 @@ def make_parser() -> argparse.ArgumentParser:
     site_options(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not update .haven-cache/")
+    p.add_argument("--headers", action="store_true",
+                   help="also write _headers (Content-Security-Policy and friends) for Netlify/Cloudflare Pages")
 
     p = sub.add_parser("check", help="check everything a build checks; writes nothing")
     site_options(p)
@@ -75,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(args, out)
         options = BuildOptions(args.site, out, drafts=args.drafts, write=args.command == "build",
-                               use_cache=not getattr(args, "no_cache", False))
+                               use_cache=not getattr(args, "no_cache", False),
+                               headers=getattr(args, "headers", False))
         return report(build(options), args.command)
     except KeyboardInterrupt:
         return 130

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from generator import __version__
+from generator import publish
 from generator.assemble import fingerprint
 from generator.model import Article, Site
 from generator.templates import Templates
@@ -55,7 +56,7 @@ def public_urls(site: Site) -> set[str]:
     return urls
 
 
-def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str) -> list[Output]:
+def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False) -> list[Output]:
     """Every output of the build, in a stable order."""
     config = site.config
     common = (("generator", __version__), ("config", config.digest))
@@ -69,7 +70,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str) 
     def base(url: str, title: str, description: str = "") -> dict:
         return {"config": config, "topics": site.topics, "crisis": config.crisis, "page_url": url,
                 "page_title": title, "description": description or config.description,
-                "crisis_top": False, "nav_current": url}
+                "crisis_top": False, "nav_current": url, "head": {}}
 
     def listing(articles: list[Article]) -> tuple[tuple[str, str], ...]:
         return (("cards", fingerprint([cards[a.slug] for a in articles])),)
@@ -123,6 +124,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str) 
     for rel in site.static_files:
         full = static_dir / rel
         outputs.append(Output(f"static/{rel}", (("file", _file_digest(full)),), copy_from=str(full)))
+    outputs += publish.extra_outputs(site, templates, common, Output, headers)
     return outputs
 
 
@@ -154,6 +156,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "article_topics": topics, "previous": previous, "next": following, "related": related,
             "show_toc": len(article.source.headings) >= TOC_MIN_HEADINGS,
             "crisis_top": article.source.on_sensitive_topics, "breadcrumbs": crumbs,
+            "head": publish.article_head(site, article),
         }
 
     return Output(f"{article.url.strip('/')}/index.html", inputs, template, context)

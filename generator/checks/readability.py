@@ -382,6 +382,8 @@ def prose_text(markdown: str) -> str:
     # Each pass runs only when its trigger character is present: most paragraphs have none of them,
     # and this runs for every paragraph of every article.
     text = _LINE_MARKERS_RE.sub("", markdown)
+    if "`" in text:  # already blank in a scanned body; here for text passed in directly
+        text = _INLINE_CODE_RE.sub(" ", text)
     if "[" in text:
         if "![" in text:
             text = _IMAGE_RE.sub(" ", text)
@@ -423,6 +425,7 @@ def paragraphs_with_lines(body: str, first_line: int) -> list[Paragraph]:
 # --- Counting ------------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")  # same words, a third faster on ASCII
 _ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "cf", "al", "approx", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "fig", "ca")
 _SENTENCE_END_RE = re.compile(
     # Terminal punctuation after a word (or a closing quote, bracket or emphasis), followed by a space or
@@ -439,7 +442,7 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 def _block_stats(text: str) -> TextStats:
     """Counts for one block. Every block ends a sentence: a list item or a line without final
     punctuation is still one sentence."""
-    words = WORD_RE.findall(text)
+    words = (_ASCII_WORD_RE if text.isascii() else WORD_RE).findall(text)
     if not words:
         return TextStats(0, 0, 0)
     sentences = len(_SENTENCE_END_RE.findall(text))

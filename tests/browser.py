@@ -1,0 +1,195 @@
+"""Shared helpers for tests that drive a real browser (Debian's chromium through Playwright).
+
+Playwright cannot download browsers here, so every launch uses `executable_path=chromium_path()`.
+Typical use in a test module::
+
+    import pytest
+    from tests.browser import require_browser, launch_browser, serve_folder, run_axe, block_offsite
+
+    pytestmark = pytest.mark.browser
+
+    @pytest.fixture(scope="session")
+    def browser():
+        require_browser()
+        with launch_browser() as b:
+            yield b
+
+    def test_home(browser, built_site):
+        with serve_folder(built_site) as base:
+            page = browser.new_page()
+            offsite = block_offsite(page)
+            page.goto(base + "/")
+            assert run_axe(page) == []
+            assert offsite == []
+
+`require_browser()` skips when chromium or Playwright is missing, except under `CI=true`, where it fails:
+CI must never pass by skipping the browser suite.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import socket
+import threading
+import urllib.parse
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # belt and braces: even a request that slipped past block_offsite() resolves nowhere
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+
+def chromium_path() -> str:
+    """Debian's chromium binary."""
+    return shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+def require_browser() -> None:
+    """Skip the calling test when chromium or Playwright is missing; under CI=true, fail instead."""
+    problems = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is not installed (make setup)")
+    path = chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        problems.append(f"chromium not found at {path} (make browser-deps)")
+    if problems:
+        message = "browser tests need a browser: " + "; ".join(problems)
+        if _in_ci():
+            pytest.fail(message + " [CI=true: browser tests must not skip]", pytrace=False)
+        pytest.skip(message)
+
+
+@contextlib.contextmanager
+def launch_browser(**launch_kwargs):
+    """Yield a headless Playwright Browser running Debian's chromium; closes it afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    options = {"executable_path": chromium_path(), "headless": True, "args": list(CHROMIUM_ARGS)}
+    options.update(launch_kwargs)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(**options)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class _FolderHandler(http.server.SimpleHTTPRequestHandler):
+    """Static handler: index.html for folders (SimpleHTTPRequestHandler's default), 404.html for misses."""
+
+    def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404:
+            page = Path(self.directory) / "404.html"
+            if page.is_file():
+                body = page.read_bytes()
+                self.send_response(404, message)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                return
+        super().send_error(code, message, explain)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@contextlib.contextmanager
+def serve_folder(path) -> Iterator[str]:
+    """Serve `path` on 127.0.0.1 on a free port in a background thread; yield the base URL (no slash)."""
+    handler = functools.partial(_FolderHandler, directory=str(path))
+    server = _Server(("127.0.0.1", 0), handler)
+    host, port = server.server_address[:2]
+    thread = threading.Thread(target=server.serve_forever, name="serve_folder", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@functools.lru_cache(maxsize=1)
+def axe_source() -> str:
+    """axe-core's axe.min.js, as bundled by the PyPI package axe-playwright-python."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+_AXE_RUN = """async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+  }));
+}"""
+
+
+def run_axe(page, tags=None) -> list[dict]:
+    """Run axe-core on the page's current document; return its violations (empty list = clean)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate(_AXE_RUN, list(tags or AXE_TAGS))
+
+
+def format_violations(violations: list[dict]) -> str:
+    """Readable report of run_axe() output for assertion messages."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for n in v["nodes"][:5]:
+            lines.append(f"    {' '.join(map(str, n['target']))}: {n['html'][:160]}")
+    return "\n".join(lines)
+
+
+def _is_local(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname == "127.0.0.1"
+
+
+def block_offsite(page) -> list[str]:
+    """Abort every request from `page` that is not to 127.0.0.1; return the (live) list of blocked URLs."""
+    blocked: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        if _is_local(url):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked

@@ -38,9 +38,14 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Diag
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        opened = exc.context_mark
+        if opened is not None and mark is not None and opened.line < mark.line and exc.context:
+            # an unclosed bracket or quote: the fix belongs where it was opened, not where YAML gave up
+            what = f"{what} ({exc.context.strip()} that starts here)"
+            mark = opened
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        what = (exc.problem or exc.context or "invalid YAML").strip()
         return None, [error("yaml-syntax", path, line, col, f"YAML syntax error: {what}",
                             "check indentation, colons and quotes; text containing ': ' or starting "
                             "with a special character needs quotes")]

@@ -169,6 +169,9 @@ def convert(body: str, base_path: str = "/") -> Converted:
     for m in _HREF.finditer(clean):
         url = htmllib.unescape(m.group(1))
         line, col, cursor = locate(source, _source_form(url, base_path), cursor)
+        bracket = source.rfind("[", 0, cursor)  # point at the link text where the writer sees it
+        if bracket >= 0 and source.count("\n", 0, bracket) + 1 == line:
+            col = bracket - (source.rfind("\n", 0, bracket) + 1) + 1
         links.append(LinkRef(url, line, col, "link"))
     images = []
     cursor = 0
@@ -176,6 +179,9 @@ def convert(body: str, base_path: str = "/") -> Converted:
         attrs = dict(_ATTR.findall(m.group(0)))
         src = htmllib.unescape(attrs.get("src", ""))
         line, col, cursor = locate(source, _source_form(src, base_path), cursor)
+        bang = source.rfind("![", 0, cursor)  # point at the image, not at its address
+        if bang >= 0 and source.count("\n", 0, bang) + 1 == line:
+            col = bang - (source.rfind("\n", 0, bang) + 1) + 1
         where = LinkRef(src, line, col, "image")
         links.append(where)
         images.append((where, htmllib.unescape(attrs.get("alt", "")), "decorative" in attrs.get("class", "").split()))

@@ -1,0 +1,108 @@
+"""Small fixture hubs for tests: the real templates and static files, fictitious content."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_YAML = """\
+title: Test Hub
+tagline: A fixture hub
+description: A hub made by the tests.
+base_url: https://test.example.org/
+language: en
+publisher: {name: Test Publisher, url: https://test.example.org/about/}
+transparency: {owner: The test suite, funding: None, advertising: No advertising}
+topics:
+  calm:
+    title: Calm
+    description: Articles about calm.
+  sleep:
+    title: Sleep
+    description: Articles about sleep.
+crisis:
+  heading: Need help now?
+  intro: Help is available.
+  emergency: In an emergency, call your local emergency number.
+  resources:
+    - region: Testland
+      name: Test Helpline (fictional)
+      phone: "555 0100"
+      url: https://helpline.example.org/
+      verified_on: 2026-10-01
+"""
+
+AUTHORS_YAML = """\
+alex-example:
+  name: Alex Example (fictional)
+  credentials: MA
+  bio: A fictional writer used by the tests.
+  links: []
+sam-sample:
+  name: Sam Sample (fictional)
+  credentials: PhD, clinical psychologist (fictional)
+  bio: A fictional reviewer.
+"""
+
+
+def article(title: str = "First steps", *, slug_line: str = "", extra: str = "", body: str = "",
+            previous: str = "", next: str = "", date: str = "2026-01-10") -> str:
+    """A valid article's text, with optional extra front matter lines and body."""
+    lines = [
+        "---",
+        f"title: {title}",
+        "summary: A short summary for the tests.",
+        "author: alex-example",
+        f"date: {date}",
+        "topics: [calm]",
+    ]
+    if previous:
+        lines.append(f"previous: {previous}")
+    if next:
+        lines.append(f"next: {next}")
+    if slug_line:
+        lines.append(slug_line)
+    if extra:
+        lines.extend(textwrap.dedent(extra).strip("\n").splitlines())
+    lines.append("---")
+    lines.append(textwrap.dedent(body).strip("\n") if body else
+                 "Breathing slowly can help.\n\n## Why it helps\n\nIt gives you a moment.\n")
+    return "\n".join(lines) + "\n"
+
+
+def make_site(root: Path, articles: dict[str, str | bytes] | None = None, *,
+              site_yaml: str = SITE_YAML, authors_yaml: str = AUTHORS_YAML) -> Path:
+    """Write a hub into `root`: site.yaml, authors, the repo's templates and static files, and articles."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(site_yaml, "utf-8")
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "authors.yaml").write_text(authors_yaml, "utf-8")
+    shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+    shutil.copytree(REPO / "static", root / "static", dirs_exist_ok=True)
+    (root / "pages").mkdir(exist_ok=True)
+    (root / "pages" / "about.md").write_text("---\ntitle: About\nsummary: About this hub.\n---\nWe write about calm.\n")
+    if articles is None:
+        articles = {
+            "first-steps.md": article("First steps", next="second-steps"),
+            "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01"),
+        }
+    for name, content in articles.items():
+        path = root / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file under folder: (content hash, mtime_ns), to prove nothing changed."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}

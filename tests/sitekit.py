@@ -106,3 +106,38 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
         return {}
     return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def internal_links(out_dir: Path, base_path: str = "/") -> list[tuple[str, str]]:
+    """(page, href) for every internal href/src in the built HTML that does not resolve to a file."""
+    import posixpath
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    attr = re.compile(r'\s(?:href|src)="([^"]*)"')
+    ids = re.compile(r'\sid="([^"]*)"')
+    broken = []
+    pages = {p.relative_to(out_dir).as_posix(): p for p in out_dir.rglob("*.html")}
+    anchors = {rel: set(ids.findall(p.read_text("utf-8"))) for rel, p in pages.items()}
+    for rel, path in pages.items():
+        page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        for href in attr.findall(path.read_text("utf-8")):
+            href = href.replace("&amp;", "&")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue
+            target = parts.path or page_url
+            if not target.startswith("/"):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), target)) + (
+                    "/" if target.endswith("/") else "")
+            if not target.startswith(base_path):
+                broken.append((rel, href))
+                continue
+            file_rel = unquote(target[len(base_path):])
+            if file_rel == "" or file_rel.endswith("/"):
+                file_rel += "index.html"
+            if not (out_dir / file_rel).is_file():
+                broken.append((rel, href))
+            elif parts.fragment and file_rel.endswith(".html") and unquote(parts.fragment) not in anchors.get(file_rel, ()):
+                broken.append((rel, href))
+    return broken

@@ -1,0 +1,385 @@
+"""Pandoc citation syntax for Python-Markdown: `[@key]`, `[see @a, p. 4; @b]`, `@key [p. 12]`, `[-@key]`.
+
+How it works, and why this way:
+
+1. A preprocessor finds citation candidates in the raw body, where line and
+   column are still known, and puts an invisible marker carrying them just
+   before each one. Code needs no special care: Python-Markdown stashes code
+   spans and code blocks before inline patterns run, so a marker there is never
+   consumed and is simply removed at the end (the code stays literal).
+2. Two inline patterns consume "marker + citation" and leave a token in its
+   place. Bracketed clusters run above link handling (`[@key]` would otherwise
+   look like a reference link); narrative `@key` runs below links so that link
+   text and URLs are left alone.
+3. Inline patterns do not run in document order, so a tree processor numbers
+   the tokens in the order they appear in the finished tree: that is the order
+   of `md.citation_clusters` and of the "\\ue000N\\ue001" tokens in the HTML.
+
+`insert_citations` later swaps the tokens for the rendered clusters, after the
+pipeline has sanitized the HTML (the tokens are plain text and survive).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+import markdown
+from markdown import util
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from generator.citations import CiteItem, Cluster, RenderedCitations, parse_locator
+
+__all__ = ["CitationExtension", "insert_citations", "parse_cluster", "TOKEN_OPEN", "TOKEN_CLOSE"]
+
+TOKEN_OPEN = "\ue000"
+TOKEN_CLOSE = "\ue001"
+_MARK_OPEN = "\ue002"
+_MARK_CLOSE = "\ue003"
+_PRIVATE_CHARS_RE = re.compile("[\ue000-\ue003]")
+
+# Pandoc's keys: start with a letter, digit or _, then internal punctuation
+# :.#$%&-+?<>~/ between word characters; trailing punctuation is not part of
+# the key. `@{...}` takes anything but braces.
+_KEY = r"(?:\w+(?:[:.#$%&\-+?<>~/]+\w+)*|\{[^{}\n]+\})"
+# `@` starts a citation only after whitespace or opening punctuation, so
+# e-mail addresses (me@example.org) and handles in URLs (/@user) are not citations.
+_CITE_START = r"(?<![^\s(\[{“‘*—–])"
+_ITEM_RE = re.compile(rf"{_CITE_START}(?P<minus>-)?@(?P<key>{_KEY})")
+_NARRATIVE_RE = re.compile(
+    rf"{_CITE_START}@(?P<key>{_KEY})(?P<brackets> \[(?P<locator>[^\[\]@\n]*)\](?!\())?"
+)
+_BRACKETS_RE = re.compile(r"\[(?P<content>[^\[\]]*)\](?![(])")
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_WHITESPACE_RE = re.compile(r"\s+")
+# Raw HTML and escapes: citations are never looked for inside a tag or a
+# comment, and `\@` or `\[` keep their literal meaning.
+_MASK_RE = re.compile(
+    r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|\\[\\`*_{}\[\]()#+\-.!@]",
+    re.DOTALL,
+)
+_STRAY_MARK_RE = re.compile(f"{_MARK_OPEN}[BN][0-9:]*{_MARK_CLOSE}")
+_TOKEN_RE = re.compile(f"{TOKEN_OPEN}([0-9]+){TOKEN_CLOSE}")
+_ESCAPED_CHAR_RE = re.compile(f"{util.STX}([0-9]+){util.ETX}")
+
+
+def _clean(text: str) -> str:
+    return _WHITESPACE_RE.sub(" ", text).strip()
+
+
+def _key_text(raw: str) -> str:
+    return raw[1:-1].strip() if raw.startswith("{") else raw
+
+
+def parse_cluster(content: str) -> tuple[CiteItem, ...] | None:
+    """Parse the inside of a bracketed citation (`see @a, p. 4; also @b`) into items.
+
+    Returns None when it is not a citation: every `;`-separated part needs a key.
+    """
+    items: list[CiteItem] = []
+    for part in content.split(";"):
+        match = _ITEM_RE.search(part)
+        if match is None:
+            return None
+        rest = part[match.end() :]
+        comma = re.match(r"\s*,", rest)
+        if comma:
+            locator, suffix = parse_locator(rest[comma.end() :])
+            locator, suffix = _clean(locator), _clean(suffix)
+        else:
+            locator = ""
+            # no comma: pandoc prints the suffix right after the year ("2019 for details")
+            suffix = " " + _clean(rest) if rest.strip() else ""
+        items.append(
+            CiteItem(
+                key=_key_text(match.group("key")),
+                prefix=_clean(part[: match.start()]),
+                locator=locator,
+                suffix=suffix,
+                suppress_author=bool(match.group("minus")),
+            )
+        )
+    return tuple(items) if items else None
+
+
+def _narrative_item(raw_key: str, locator_text: str | None) -> CiteItem:
+    locator, suffix = parse_locator(locator_text or "")
+    return CiteItem(key=_key_text(raw_key), locator=_clean(locator), suffix=_clean(suffix))
+
+
+def _masked(text: str) -> str:
+    """The text with raw HTML and escaped characters blanked out (same length, same offsets)."""
+    return _MASK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _candidates(text: str) -> list[tuple[int, str, int]]:
+    """Citation candidates in raw Markdown: (offset, kind "B" or "N", length)."""
+    masked = _masked(text)
+    found: list[tuple[int, str, int]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _BRACKETS_RE.finditer(masked):
+        content = match.group("content")
+        if "@" not in content or _BLANK_LINE_RE.search(content):
+            continue
+        if match.start() > 0 and masked[match.start() - 1] == "!":
+            continue  # an image
+        if parse_cluster(content) is None:
+            continue
+        found.append((match.start(), "B", match.end() - match.start()))
+        taken.append((match.start(), match.end()))
+    for match in _NARRATIVE_RE.finditer(masked):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        found.append((match.start(), "N", match.end() - match.start()))
+    found.sort()
+    return found
+
+
+class _State:
+    """Per-conversion bookkeeping, kept on the Markdown instance."""
+
+    def __init__(self) -> None:
+        self.pending: list[Cluster] = []
+
+    def add(self, cluster: Cluster) -> str:
+        self.pending.append(cluster)
+        return f"{TOKEN_OPEN}{len(self.pending)}{TOKEN_CLOSE}"
+
+
+def _state(md: markdown.Markdown) -> _State:
+    state = getattr(md, "_citation_state", None)
+    if state is None:
+        state = _State()
+        md._citation_state = state  # type: ignore[attr-defined]
+    return state
+
+
+class _MarkCitations(Preprocessor):
+    """Marks each citation in the raw body with its 1-based line and column."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md._citation_state = _State()  # type: ignore[attr-defined]
+        self.md.citation_clusters = []  # type: ignore[attr-defined]
+        text = "\n".join(lines)
+        if "@" not in text:
+            return lines
+        text = _PRIVATE_CHARS_RE.sub("", text)
+        candidates = _candidates(text)
+        if not candidates:
+            return text.split("\n")
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        pieces: list[str] = []
+        position = 0
+        line_index = 0
+        for offset, kind, length in candidates:
+            while line_index + 1 < len(line_starts) and line_starts[line_index + 1] <= offset:
+                line_index += 1
+            line, col = line_index + 1, offset - line_starts[line_index] + 1
+            extra = f":{length}" if kind == "N" else ""
+            pieces.append(text[position:offset])
+            pieces.append(f"{_MARK_OPEN}{kind}{line}:{col}{extra}{_MARK_CLOSE}")
+            position = offset
+        pieces.append(text[position:])
+        return "".join(pieces).split("\n")
+
+
+def _unescape(text: str) -> str | None:
+    """Undo Python-Markdown's escape placeholders; None if other stashed content (code) is inside."""
+    text = _ESCAPED_CHAR_RE.sub(lambda m: chr(int(m.group(1))), text)
+    return None if util.STX in text or util.ETX in text else text
+
+
+class _BracketedCitation(InlineProcessor):
+    """`[see @a, p. 4; @b]` -> a parenthetical cluster token."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(f"{_MARK_OPEN}B([0-9]+):([0-9]+){_MARK_CLOSE}\\[", md)
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:  # noqa: N802 - API name
+        close = data.find("]", m.end())
+        if close < 0 or "[" in data[m.end() : close]:
+            return None, None, None
+        content = _unescape(data[m.end() : close])
+        items = parse_cluster(content) if content is not None else None
+        if not items:
+            return None, None, None
+        cluster = Cluster(items, False, int(m.group(1)), int(m.group(2)))
+        return _state(self.md).add(cluster), m.start(0), close + 1
+
+
+class _NarrativeCitation(InlineProcessor):
+    """`@key` or `@key [p. 12]` in running text -> a narrative cluster token."""
+
+    ANCESTOR_EXCLUDES = ("a",)  # not inside link text
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(f"{_MARK_OPEN}N([0-9]+):([0-9]+):([0-9]+){_MARK_CLOSE}", md)
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:  # noqa: N802 - API name
+        raw = data[m.end() : m.end() + int(m.group(3))]
+        match = _NARRATIVE_RE.match(raw)
+        if match is None:
+            return None, None, None
+        end = m.end() + match.end()
+        item = _narrative_item(match.group("key"), match.group("locator"))
+        cluster = Cluster((item,), True, int(m.group(1)), int(m.group(2)))
+        return _state(self.md).add(cluster), m.start(0), end
+
+
+class _EscapedAt(InlineProcessor):
+    """`\\@word` is a literal "@word", as in pandoc (Python-Markdown does not escape `@`)."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(r"\\@", md)
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:  # noqa: N802 - API name
+        return "@", m.start(0), m.end(0)
+
+
+# Between numbering and the end of tree processing, tokens spell their number
+# in private-use "digits": the toc extension then builds heading ids without
+# stray numbers ("results", not "results-3"), and its copy of a heading can be
+# told apart and left without the citation.
+_HIDDEN_DIGITS = str.maketrans("0123456789", "".join(chr(0xE010 + d) for d in range(10)))
+_SHOWN_DIGITS = {chr(0xE010 + d): str(d) for d in range(10)}
+_HIDDEN_TOKEN_RE = re.compile(f"{TOKEN_OPEN}([\ue010-\ue019]+){TOKEN_CLOSE}")
+
+
+def _walk_text(element: etree.Element, fix: Any) -> None:
+    """Apply `fix` to every text and tail under `element`, keeping AtomicString (code) atomic."""
+
+    def apply(text: str | None) -> str | None:
+        if not text or (TOKEN_OPEN not in text and _MARK_OPEN not in text):
+            return text
+        new = fix(text)
+        return util.AtomicString(new) if isinstance(text, util.AtomicString) else new
+
+    element.text = apply(element.text)
+    for child in element:
+        _walk_text(child, fix)
+        child.tail = apply(child.tail)
+
+
+class _NumberCitations(Treeprocessor):
+    """Numbers cluster tokens in document order and removes markers nothing consumed."""
+
+    def run(self, root: etree.Element) -> None:
+        state = _state(self.md)
+        order: dict[int, int] = {}
+
+        def renumber(m: re.Match[str]) -> str:
+            provisional = int(m.group(1))
+            if provisional not in order:
+                order[provisional] = len(order) + 1
+            return f"{TOKEN_OPEN}{str(order[provisional]).translate(_HIDDEN_DIGITS)}{TOKEN_CLOSE}"
+
+        def fix(text: str) -> str:
+            return _TOKEN_RE.sub(renumber, _STRAY_MARK_RE.sub("", text))
+
+        if state.pending:
+            _walk_text(root, fix)
+        self.md.citation_clusters = [  # type: ignore[attr-defined]
+            state.pending[provisional - 1] for provisional in order
+        ]
+
+
+def _show(m: re.Match[str]) -> str:
+    return TOKEN_OPEN + "".join(_SHOWN_DIGITS[c] for c in m.group(1)) + TOKEN_CLOSE
+
+
+class _FinishCitations(Treeprocessor):
+    """After the toc extension: final tokens in the text, none in the table of contents."""
+
+    def run(self, root: etree.Element) -> None:
+        if not self.md.citation_clusters:  # type: ignore[attr-defined]
+            return
+        for toc in root.iter("div"):
+            if "toc" in (toc.get("class") or "").split():
+                _walk_text(toc, lambda text: _HIDDEN_TOKEN_RE.sub("", text))
+        _walk_text(root, lambda text: _HIDDEN_TOKEN_RE.sub(_show, text))
+
+
+def _strip_hidden(value: Any) -> Any:
+    if isinstance(value, str):
+        return _HIDDEN_TOKEN_RE.sub("", value).strip() if TOKEN_OPEN in value else value
+    if isinstance(value, list):
+        return [_strip_hidden(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _strip_hidden(v) for k, v in value.items()}
+    return value
+
+
+class _StripMarks(Postprocessor):
+    """Removes markers left in stashed raw HTML (code blocks, HTML blocks) and tokens in `md.toc`."""
+
+    def run(self, text: str) -> str:
+        if getattr(self.md, "citation_clusters", None):
+            # the toc extension keeps its own copies of heading text
+            for name in ("toc", "toc_tokens"):
+                if hasattr(self.md, name):
+                    setattr(self.md, name, _strip_hidden(getattr(self.md, name)))
+        return _STRAY_MARK_RE.sub("", text) if _MARK_OPEN in text else text
+
+
+class CitationExtension(Extension):
+    """Pandoc-style citations. After `md.convert(body)`, `md.citation_clusters` lists the clusters.
+
+    In the HTML each cluster is the text token "\\ue000N\\ue001" (N = 1-based
+    cluster number); `insert_citations` replaces the tokens. `md.reset()`
+    clears the clusters, and so does the next `convert()`.
+    """
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - API name
+        """Register the preprocessor, inline patterns and tree processor."""
+        md.registerExtension(self)
+        self.md = md
+        md.citation_clusters = []  # type: ignore[attr-defined]
+        # before whitespace normalization (30), so columns are the writer's
+        md.preprocessors.register(_MarkCitations(md), "citation_marks", 40)
+        md.inlinePatterns.register(_EscapedAt(md), "citation_escaped_at", 179)
+        # below backtick (190) and escape (180), above footnotes (175) and links (170, 160)
+        md.inlinePatterns.register(_BracketedCitation(md), "citation_bracketed", 178)
+        # below links (160) and reference/image patterns (125-150), above automail (110)
+        md.inlinePatterns.register(_NarrativeCitation(md), "citation_narrative", 115)
+        # after inline patterns (20), before smarty (6) and toc (5)
+        md.treeprocessors.register(_NumberCitations(md), "citation_numbers", 10)
+        md.treeprocessors.register(_FinishCitations(md), "citation_finish", 4)
+        md.postprocessors.register(_StripMarks(md), "citation_marks", 1)
+
+    def reset(self) -> None:
+        """Forget the clusters of the previous document."""
+        md = getattr(self, "md", None)
+        if md is not None:
+            md.citation_clusters = []
+            md._citation_state = _State()
+
+
+def insert_citations(html: str, rendered: RenderedCitations) -> str:
+    """Replace each "\\ue000N\\ue001" token in `html` with `rendered.clusters[N-1]`.
+
+    A token that appears again (a heading copied into a table of contents)
+    gets the citation without its `id`, so ids stay unique.
+    """
+    if TOKEN_OPEN not in html:
+        return html
+    seen: set[int] = set()
+
+    def replace(m: re.Match[str]) -> str:
+        number = int(m.group(1))
+        if not 1 <= number <= len(rendered.clusters):
+            raise ValueError(
+                f"citation token {number} has no rendered cluster "
+                f"({len(rendered.clusters)} rendered): render the clusters of this document"
+            )
+        markup = rendered.clusters[number - 1]
+        if number in seen:
+            return markup.replace(f' id="cite-{number}"', "", 1)
+        seen.add(number)
+        return markup
+
+    return _TOKEN_RE.sub(replace, html)

@@ -1,0 +1,536 @@
+"""Editorial health checks: safe messaging, sourced claims, review dates, crisis resources, transparency,
+suppressions, and the one policy that decides what is an error.
+
+Every function is pure: plain data in, `Diagnostic` records out. Lines and columns are file positions:
+body functions take `body_first_line`, the file line of the body's first line.
+
+Codes:
+    readability       (generator.checks.readability) grade above the target              warning
+    review-due        the article's review interval has passed                            warning
+    safe-messaging    wording that suicide-reporting guidelines advise against            warning
+    unsourced-claim   "research shows" / a statistic with no citation in its paragraph    warning
+    crisis-resource-incomplete   no name, or no phone / text / url                        error
+    crisis-resource-unverified   no (valid) `verified_on` date                             warning
+    crisis-resource-stale        verified more than 12 months ago                          warning
+    crisis-resource-retired      a number known to be out of service or replaced          warning
+    transparency      owner / funding / advertising not declared, or no About page        warning
+    suppression-without-reason   `checks: {code: ""}`                                       warning
+    unknown-suppression          `checks:` names a check that cannot be suppressed         warning
+
+Only the first four can be suppressed per article (`SUPPRESSIBLE_CHECKS`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Mapping, Sequence
+
+from generator.checks.readability import (
+    CITATION_BRACKET_RE,
+    FOOTNOTE_REFERENCE_RE,
+    NARRATIVE_CITATION_RE,
+    scan_markdown,
+)
+from generator.diagnostics import Diagnostic, did_you_mean, error, sort_key, warning
+
+SUPPRESSIBLE_CHECKS = ("readability", "review-due", "safe-messaging", "unsourced-claim")
+DEFAULT_REVIEW_INTERVAL_MONTHS = 24
+CRISIS_RESOURCE_MAX_AGE_MONTHS = 12
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` plus whole calendar months; the 31st (or 29 February) falls back to the month's last day."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _line_col(body_first_line: int, scanned_position: tuple[int, int]) -> tuple[int, int]:
+    line, col = scanned_position
+    return body_first_line + line, col
+
+
+# --- Safe messaging ------------------------------------------------------------------------------
+
+# Wording that the suicide-reporting guidelines (WHO "Preventing suicide: a resource for media
+# professionals", Samaritans' media guidelines, reportingonsuicide.org, Mindframe) advise against,
+# each with the wording they recommend. Patterns are lower case; a space matches any run of white space
+# (line breaks included) or emphasis markers, so a phrase split over two lines is still found.
+_SAFE_MESSAGING_RULES: tuple[tuple[str, str, str], ...] = (
+    # (pattern, what to say instead, why)
+    (r"commit(?:s|ted|ting)? suicide", '"died by suicide" or "took their own life" (or "die by suicide")',
+     '"commit" links suicide to crime and sin'),
+    (r"(?:un)?successful suicides?(?: attempts?)?|successful attempts? (?:at|to) (?:suicide|kill)",
+     '"died by suicide", or "suicide attempt" / "survived a suicide attempt"',
+     "calling a death a success, or survival a failure, presents suicide as a goal"),
+    (r"completed suicides?", '"died by suicide" or "suicide"', '"completed" presents suicide as an achievement'),
+    (r"failed (?:suicide )?attempts?(?: at suicide)?|failed suicides?|unsuccessful attempts? at suicide",
+     '"suicide attempt" or "survived a suicide attempt"', "surviving is not a failure"),
+    (r"suicide epidemics?|epidemics? of suicides?", '"rising suicide rates" or "an increase in suicides"',
+     "epidemic language sensationalises and can suggest suicide is spreading and inevitable"),
+    (r"suicide victims?|victims? of suicide", '"a person who died by suicide"',
+     '"victim" frames the person only by how they died'),
+    (r"suicide bids?", '"suicide attempt"', "headline wording that sensationalises"),
+    (r"self[-\s]?mutilat(?:e|es|ed|ing|ion)", '"self-harm" or "self-injury"', '"mutilation" is stigmatising'),
+)
+
+
+def _phrase_pattern(phrase: str) -> str:
+    return r"\b" + phrase.replace(" ", r"[\s*_]+") + r"\b"
+
+
+_SAFE_MESSAGING_RE = re.compile(
+    "|".join(f"(?P<rule{index}>{_phrase_pattern(rule[0])})" for index, rule in enumerate(_SAFE_MESSAGING_RULES))
+)
+_SAFE_MESSAGING_ANCHORS = ("suicid", "mutilat", "attempt")
+"""Every rule contains one of these, so only the text around them is searched: the full pattern costs a
+millisecond or two per article, the anchors a few microseconds, and most articles have none."""
+_ANCHOR_REACH = 80  # characters either side of an anchor that a phrase can span
+
+
+def _anchor_windows(lowered: str, anchors: Sequence[str], reach: int) -> list[tuple[int, int]]:
+    """Merged (start, end) windows of `reach` characters around every occurrence of any anchor."""
+    windows: list[tuple[int, int]] = []
+    for anchor in anchors:
+        found = lowered.find(anchor)
+        while found != -1:
+            windows.append((max(0, found - reach), min(len(lowered), found + len(anchor) + reach)))
+            found = lowered.find(anchor, found + 1)
+    windows.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in windows:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _lowered(text: str) -> str:
+    """`text` in lower case with the same offsets. Lower-case patterns on lowered text run several times
+    faster than case-insensitive ones. The rare characters that change length when lowered (the Turkish
+    dotted capital I) become a plain "i" so that offsets stay exact."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else "i" for ch in text)
+    return lowered
+
+
+def check_safe_messaging(path: str, body: str, body_first_line: int) -> list[Diagnostic]:
+    """A `safe-messaging` warning, at the exact line and column, for each phrase that media guidelines on
+    suicide advise against ("committed suicide", "successful suicide", "failed attempt", "suicide
+    epidemic", ...), with the recommended wording as the hint.
+
+    Matching is case-insensitive, whole words, and across line breaks; code and reference sections are
+    ignored (cited titles cannot be reworded).
+    """
+    scanned = scan_markdown(body)
+    lowered = _lowered(scanned.masked)
+    windows = _anchor_windows(lowered, _SAFE_MESSAGING_ANCHORS, _ANCHOR_REACH)
+    if not windows:
+        return []
+    excluded = [(b.start, b.end) for b in scanned.blocks if b.in_references]
+    findings: list[Diagnostic] = []
+    for window_start, window_end in windows:
+        for match in _SAFE_MESSAGING_RE.finditer(lowered, window_start, window_end):
+            if any(start <= match.start() < end for start, end in excluded):
+                continue
+            rule = _SAFE_MESSAGING_RULES[int(match.lastgroup[4:])]  # type: ignore[index]
+            line, col = _line_col(body_first_line, scanned.position(match.start()))
+            original = scanned.masked[match.start() : match.end()]
+            phrase = " ".join(original.replace("*", " ").replace("_", " ").split())
+            findings.append(
+                warning(
+                    "safe-messaging",
+                    path,
+                    line,
+                    col,
+                    f'"{phrase}": {rule[2]}',
+                    f"say {rule[1]} (safe-messaging guidelines for suicide)",
+                )
+            )
+    return findings
+
+
+_SENSITIVE_TOPIC_RE = re.compile(
+    r"\b(?:suicid|self[-\s]?harm|self[-\s]?injur|self[-\s]?poison|overdos"
+    r"|(?:take|took|taking|takes|end|ended|ending|ends)\s+(?:their|his|her|my|your|our)\s+own\s+(?:life|lives)\b)"
+)
+_SENSITIVE_TOPIC_ANCHORS = (
+    "suicid", "overdos", "own li", "self-harm", "self harm", "selfharm", "self-injur", "self injur",
+    "selfinjur", "self-poison", "self poison", "selfpoison",
+)
+
+
+def is_on_suicide_topics(body: str, topic_ids: Iterable[str]) -> bool:
+    """Whether an article deals with suicide, self-harm, self-injury or overdose: it mentions them in its
+    text ("suicide prevention" counts), or one of its topic ids names them. Such pages show crisis
+    resources at the top."""
+    if any(_SENSITIVE_TOPIC_RE.search(str(topic).lower().replace("_", "-")) for topic in topic_ids):
+        return True
+    lowered = " ".join(body.lower().split())  # "self-\nharm" across a line break is still self-harm
+    return any(anchor in lowered for anchor in _SENSITIVE_TOPIC_ANCHORS) and bool(_SENSITIVE_TOPIC_RE.search(lowered))
+
+
+# --- Sourced claims ------------------------------------------------------------------------------
+# Patterns are lower case and run on lowered text (see `_lowered`). Each starts with a one-character
+# look-ahead so that most positions fail on a single test: this keeps the check well under a millisecond
+# for a typical article.
+
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|a\s+hundred|hundred|thousand)"
+)
+_NUMBER = r"(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + ")"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_LIKELIHOOD = r"\s+(?:as|more|less)\s+(?:likely|common|prevalent|frequent)\b"
+_STATISTIC = (
+    r"(?=[0-9otfsenhatbdh])(?:"
+    r"\b" + _NUMBER + r"(?:"
+    r"\s?(?:%|percent\b|per\s+cent\b)"  # 40%, 40 %, 40 percent, forty per cent
+    r"|\s+(?:in|out\s+of)\s+(?!" + _YEAR + r"\b)" + _NUMBER + r"\b"  # one in four, 3 out of 5; not "1 in 2019"
+    r"|(?:\s*-?\s*fold|\s+times|x)" + _LIKELIHOOD +  # three times more likely, 2.5-fold as common
+    r"|\s+(?:million|billion)\b"  # 300 million (people)
+    r")"
+    r"|\b(?:twice|thrice|half)" + _LIKELIHOOD +  # not "twice as much time": likelihood and frequency only
+    r"|\b(?:double[sd]?|triple[sd]?|twice|halve[sd]?)\s+the\s+(?:risk|rate|chance|odds)\b"
+    r")"
+)
+_RESEARCH_CLAIM = (
+    r"(?=[acdeinorst])(?:"
+    r"\b(?:studies|research|evidence|data|science|statistics|surveys?|trials|experts|scientists|researchers"
+    r"|(?:a|one|another|recent|new|the)\s+(?:recent\s+|new\s+|large\s+)?(?:study|survey|trial|review|report))"
+    r"\s+(?:(?:has|have|had|does|do|did)\s+)?(?:(?:consistently|clearly|repeatedly|now|also)\s+)?"
+    r"(?:shows?|showed|shown|suggests?|suggested|found|finds?|proves?|proved|proven|indicates?|indicated"
+    r"|demonstrates?|demonstrated|confirms?|confirmed|agree|agrees|say|says|tells?\s+us)\b"
+    r"|\baccording\s+to\s+(?:recent\s+|new\s+)?(?:research|studies|experts|scientists|statistics|the\s+data)\b"
+    r"|\b(?:scientifically|clinically)\s+proven\b"
+    r")"
+)
+_CLAIM_RE = re.compile(f"(?P<research>{_RESEARCH_CLAIM})|(?P<statistic>{_STATISTIC})")
+_LINK_SOURCE_RE = re.compile(
+    r"(?<!!)\[[^\[\]]+\]\((?!\s*(?:mailto:|tel:))[^)\s]+[^)]*\)"  # [text](url), but not images or mail
+    r"|(?<!!)\[[^\[\]^@]+\]\[[^\[\]]*\]"  # [text][ref]
+    r"|<https?://[^>\s]+>|\bhttps?://\S+"
+)
+_SENTENCE_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]*_]*\s+")
+
+
+def _has_citation(paragraph: str) -> bool:
+    """A pandoc citation, a footnote reference or a link anywhere in the paragraph (e-mail addresses and
+    images are not sources)."""
+    return bool(
+        ("@" in paragraph and (CITATION_BRACKET_RE.search(paragraph) or NARRATIVE_CITATION_RE.search(paragraph)))
+        or ("[^" in paragraph and FOOTNOTE_REFERENCE_RE.search(paragraph))
+        or (("](" in paragraph or "][" in paragraph or "http" in paragraph) and _LINK_SOURCE_RE.search(paragraph))
+    )
+
+
+def check_unsourced_claims(path: str, body: str, body_first_line: int) -> list[Diagnostic]:
+    """An `unsourced-claim` warning for each sentence that appeals to research ("studies show",
+    "research has found", "experts agree", ...) or gives a statistic ("40%", "one in four", "3 out of 5",
+    "twice as likely") in a paragraph with no citation (pandoc `[@key]` or `@key`, a footnote `[^n]`, or
+    a link). One finding per sentence, at its first claim.
+
+    Only prose counts: headings, tables, code (blocks and spans), footnote definitions and reference
+    sections are skipped; dates, years, list numbers and quantities such as "10 minutes" are not
+    statistics.
+    """
+    scanned = scan_markdown(body)
+    lowered = _lowered(scanned.masked)
+    prose = [block for block in scanned.blocks if block.is_prose]
+    prose_starts = [block.start for block in prose]
+    claims_by_block: dict[int, list[re.Match[str]]] = {}
+    for match in _CLAIM_RE.finditer(lowered):
+        index = bisect.bisect_right(prose_starts, match.start()) - 1
+        if index >= 0 and match.end() <= prose[index].end:
+            claims_by_block.setdefault(index, []).append(match)
+
+    findings: list[Diagnostic] = []
+    for index, matches in claims_by_block.items():
+        block = prose[index]
+        paragraph = scanned.masked[block.start : block.end]
+        if _has_citation(paragraph):
+            continue
+        sentence_ends = [block.start + m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(paragraph)]
+        reported_sentences: set[int] = set()
+        for match in matches:
+            sentence = bisect.bisect_right(sentence_ends, match.start())
+            if sentence in reported_sentences:
+                continue
+            reported_sentences.add(sentence)
+            line, col = _line_col(body_first_line, scanned.position(match.start()))
+            claim = " ".join(scanned.masked[match.start() : match.end()].split())
+            kind = "an appeal to research" if match.lastgroup == "research" else "a statistic"
+            findings.append(
+                warning(
+                    "unsourced-claim",
+                    path,
+                    line,
+                    col,
+                    f'claim without a source: "{claim}" is {kind} with no citation in its paragraph',
+                    "cite the source in the same paragraph ([@key], a footnote [^1] or a link), "
+                    "or reword it as something you are not claiming from research",
+                )
+            )
+    return findings
+
+
+# --- Review dates --------------------------------------------------------------------------------
+
+
+def review_due_date(published: date, reviewed_on: date | None, interval_months: int) -> date:
+    """When the next review falls due: the interval after the last review, or after publication when the
+    article was never reviewed."""
+    return add_months(reviewed_on or published, interval_months)
+
+
+def check_review_due(
+    path: str,
+    line: int,
+    published: date,
+    reviewed_on: date | None,
+    interval_months: int = DEFAULT_REVIEW_INTERVAL_MONTHS,
+    today: date | None = None,
+) -> list[Diagnostic]:
+    """A `review-due` warning when the last review (or publication, if never reviewed) is older than the
+    review interval, naming the date the review fell due. An interval of 0 or less turns it off.
+
+    `line` is the front-matter line to point at (that of `reviewed_on`, or `date` when never reviewed).
+    `today` is passed in so builds and tests are reproducible; it defaults to the local date.
+    """
+    if interval_months <= 0:
+        return []
+    today = today or date.today()
+    due = review_due_date(published, reviewed_on, interval_months)
+    if today <= due:
+        return []
+    if reviewed_on:
+        since = f"last reviewed on {reviewed_on.isoformat()}"
+    else:
+        since = f"published on {published.isoformat()} and never reviewed"
+    return [
+        warning(
+            "review-due",
+            path,
+            line,
+            1 if line else 0,
+            f"review overdue: {since}; the review fell due on {due.isoformat()} "
+            f"(every {interval_months} months)",
+            "have a clinical reviewer check the article, then set `reviewed_by:` and `reviewed_on:`",
+        )
+    ]
+
+
+# --- Crisis resources ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetiredNumber:
+    """A crisis line number that has been replaced: digits as dialled within its country."""
+
+    digits: str
+    shown_as: str
+    replaced_by: str
+    since: str
+
+
+# Only retirements we are sure of. The US National Suicide Prevention Lifeline's 10-digit number was
+# replaced by the 988 Suicide & Crisis Lifeline on 16 July 2022 (the old number forwards for now, but 988
+# is the number to publish).
+RETIRED_NUMBERS: tuple[RetiredNumber, ...] = (
+    RetiredNumber("8002738255", "1-800-273-8255 (1-800-273-TALK)", "988 (call or text)", "16 July 2022"),
+)
+_KEYPAD = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "22233344455566677778889999" "22233344455566677778889999",
+)
+_NON_DIGITS_RE = re.compile(r"\D+")
+
+
+def _digits(value: str, letters_are_keypad: bool) -> str:
+    if letters_are_keypad:
+        value = value.translate(_KEYPAD)  # 1-800-273-TALK dials 1-800-273-8255
+    return _NON_DIGITS_RE.sub("", value)
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def check_crisis_resources(
+    path: str, resources: Sequence[tuple[Mapping[str, object], int]], today: date | None = None
+) -> list[Diagnostic]:
+    """Findings for the crisis resources in site settings, each given with its line in `path`.
+
+    Each entry needs a `name` and at least one of `phone`, `text` or `url` (else an error: a person in
+    crisis cannot use it), and a `verified_on` date (YYYY-MM-DD); a date more than 12 months old is a
+    warning, and so is a number known to be retired (checked in `phone`, `text` and `url`; letters in
+    `phone` are read as keypad digits). All findings point at the entry's line.
+    """
+    today = today or date.today()
+    findings: list[Diagnostic] = []
+    for entry, line in resources:
+        label = str(entry.get("name") or "").strip() or f"the crisis resource on line {line}"
+        if not _filled(entry.get("name")):
+            findings.append(error("crisis-resource-incomplete", path, line, 1, "a crisis resource has no name",
+                                  "add `name:`, e.g. `name: Samaritans`"))
+        if not any(_filled(entry.get(key)) for key in ("phone", "text", "url")):
+            findings.append(error("crisis-resource-incomplete", path, line, 1,
+                                  f"{label} has no phone, text or url: nobody can reach it",
+                                  "add at least one of `phone:`, `text:` or `url:`"))
+        verified = _as_date(entry.get("verified_on"))
+        if verified is None:
+            given = entry.get("verified_on")
+            problem = "has no `verified_on` date" if not _filled(given) else f"has an unreadable `verified_on` ({given!r})"
+            findings.append(warning("crisis-resource-unverified", path, line, 1, f"{label} {problem}",
+                                    "check the service still answers, then write `verified_on: YYYY-MM-DD`"))
+        else:
+            due = add_months(verified, CRISIS_RESOURCE_MAX_AGE_MONTHS)
+            if today > due:
+                findings.append(warning(
+                    "crisis-resource-stale", path, line, 1,
+                    f"{label} was last verified on {verified.isoformat()}, more than "
+                    f"{CRISIS_RESOURCE_MAX_AGE_MONTHS} months ago (due {due.isoformat()})",
+                    "check the number and hours are still right, then update `verified_on:`"))
+        for key in ("phone", "text", "url"):
+            value = entry.get(key)
+            if not _filled(value):
+                continue
+            digits = _digits(str(value), letters_are_keypad=(key == "phone"))
+            for retired in RETIRED_NUMBERS:
+                if retired.digits in digits:
+                    findings.append(warning(
+                        "crisis-resource-retired", path, line, 1,
+                        f"{label}: {key} uses {retired.shown_as}, replaced by {retired.replaced_by} "
+                        f"on {retired.since}",
+                        f"publish {retired.replaced_by} instead"))
+                    break
+    return findings
+
+
+# --- Transparency --------------------------------------------------------------------------------
+
+_TRANSPARENCY_FIELDS = (
+    ("owner", "who runs the hub", "owner: Run by the Example Trust, a registered charity"),
+    ("funding", "how the hub is funded", "funding: Funded by donations; no drug-company money"),
+    ("advertising", "the advertising policy", "advertising: We show no ads and publish no sponsored content"),
+)
+
+
+def check_transparency(path: str, line: int, transparency: Mapping[str, object] | None, about_exists: bool) -> list[Diagnostic]:
+    """`transparency` warnings, after HONcode's principles, when site settings do not declare
+    `transparency.owner`, `.funding` or `.advertising`, or when the hub has no About page.
+
+    `line` is the line of `transparency:` in `path` (or 0 when the key is absent).
+    """
+    transparency = transparency or {}
+    findings: list[Diagnostic] = []
+    for key, meaning, example in _TRANSPARENCY_FIELDS:
+        if not _filled(transparency.get(key)):
+            findings.append(warning("transparency", path, line, 1 if line else 0,
+                                    f"site settings do not say {meaning} (`transparency.{key}`)",
+                                    f"readers judge health information by who stands behind it: add `{example}`"))
+    if not about_exists:
+        findings.append(warning("transparency", path, line, 1 if line else 0, "the hub has no About page",
+                                "add an About page saying who writes and reviews the articles, and how"))
+    return findings
+
+
+# --- Suppressions and policy ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Suppression:
+    """`checks: {code: reason}` in one article's front matter: `code` is silenced for `path`."""
+
+    path: str
+    line: int
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A suppression and the findings it silenced (none when it no longer silences anything)."""
+
+    suppression: Suppression
+    findings: tuple[Diagnostic, ...]
+
+
+def check_suppressions(
+    path: str, checks_mapping: Mapping[str, object] | None, line: int
+) -> tuple[list[Suppression], list[Diagnostic]]:
+    """Read an article's `checks:` mapping into suppressions, with findings about the mapping itself.
+
+    An empty reason is a `suppression-without-reason` warning (the suppression still applies; `--strict`
+    makes it an error), an unknown check name an `unknown-suppression` warning with a did-you-mean. `line`
+    is the line of `checks:`.
+    """
+    suppressions: list[Suppression] = []
+    findings: list[Diagnostic] = []
+    for name, reason in (checks_mapping or {}).items():
+        code = str(name).strip()
+        if code not in SUPPRESSIBLE_CHECKS:
+            hint = did_you_mean(code, SUPPRESSIBLE_CHECKS) or f"checks that can be silenced: {', '.join(SUPPRESSIBLE_CHECKS)}"
+            findings.append(warning("unknown-suppression", path, line, 1,
+                                    f"'{code}' is not a check that can be silenced", hint))
+            continue
+        text = "" if reason is None or isinstance(reason, bool) else str(reason).strip()
+        if not text:
+            findings.append(warning("suppression-without-reason", path, line, 1,
+                                    f"'{code}' is silenced without a reason",
+                                    f'say why, e.g. `checks: {{{code}: "quotes a survey verbatim"}}`'))
+        suppressions.append(Suppression(path, line, code, text))
+    return suppressions, findings
+
+
+def apply_policy(
+    diagnostics: Iterable[Diagnostic], strict: bool, suppressions: Iterable[Suppression] = ()
+) -> tuple[list[Diagnostic], list[Suppressed]]:
+    """The one place that decides what the writer sees and how severe it is.
+
+    Findings silenced by a suppression (same path, same code; only `SUPPRESSIBLE_CHECKS`) move to the
+    second list, one `Suppressed` per suppression, in path/line order. With `strict`, every remaining
+    warning becomes an error. The first list is sorted by file and position.
+    """
+    ordered_suppressions = sorted(set(suppressions))
+    silencing = {(s.path, s.code) for s in ordered_suppressions if s.code in SUPPRESSIBLE_CHECKS}
+    kept: list[Diagnostic] = []
+    silenced: dict[tuple[str, str], list[Diagnostic]] = {}
+    for finding in diagnostics:
+        key = (finding.path, finding.code)
+        if key in silencing:
+            silenced.setdefault(key, []).append(finding)
+        else:
+            kept.append(finding.as_error() if strict and finding.severity == "warning" else finding)
+    kept.sort(key=sort_key)
+    suppressed = [
+        Suppressed(s, tuple(sorted(silenced.get((s.path, s.code), ()), key=sort_key)))
+        for s in ordered_suppressions
+    ]
+    # Two suppressions of the same code in one file would list the findings twice; keep them on the first.
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(suppressed):
+        key = (item.suppression.path, item.suppression.code)
+        if key in seen:
+            suppressed[index] = Suppressed(item.suppression, ())
+        seen.add(key)
+    return kept, suppressed

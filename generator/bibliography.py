@@ -1,0 +1,146 @@
+"""Loading the hub's shared bibliography: `data/references.yaml` or `data/references.json`.
+
+CSL-YAML is accepted the way pandoc reads it (a list, or a mapping with a
+`references:` list); CSL-JSON the way Zotero exports it (an array). Every
+entry keeps its file and 1-based line so findings can point at it. Problems
+become findings, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.checks.citations import check_bibliography
+from generator.diagnostics import Diagnostic, error
+
+__all__ = ["load_bibliography", "BIBLIOGRAPHY_FILES"]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+BIBLIOGRAPHY_FILES = ("data/references.yaml", "data/references.yml", "data/references.json")
+
+Bibliography = dict[str, tuple[dict, str, int]]
+
+
+def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
+    """Read the shared bibliography of the hub in `site_dir`, if it has one.
+
+    Returns id -> (entry, path relative to the site, 1-based line), and the
+    findings: syntax errors (at their line), a file of the wrong shape, and the
+    content checks of `check_bibliography` (so callers need not run them again).
+    When an id appears twice, the first entry is kept.
+    """
+    found: Bibliography = {}
+    findings: list[Diagnostic] = []
+    for relative in BIBLIOGRAPHY_FILES:
+        file = Path(site_dir) / relative
+        if not file.is_file():
+            continue
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as problem:
+            findings.append(error("bibliography-unreadable", relative, 0, 0,
+                                  f"cannot read the bibliography: {problem}",
+                                  "save the file as UTF-8 text"))
+            continue
+        if relative.endswith(".json"):
+            entries, problems = _read_json(text, relative)
+        else:
+            entries, problems = _read_yaml(text, relative)
+        findings += problems
+        findings += check_bibliography(relative, entries)
+        for entry, line in entries:
+            if isinstance(entry, dict) and entry.get("id") not in (None, ""):
+                key = str(entry["id"]).strip()
+                if key in found and found[key][1] != relative:
+                    first = found[key]
+                    findings.append(error(
+                        "duplicate-reference", relative, line, 1,
+                        f"reference id '{key}' is already used at {first[1]}:{first[2]}",
+                        "keep one shared bibliography file, or give each entry its own id"))
+                found.setdefault(key, (entry, relative, line))
+    return found, findings
+
+
+def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as problem:
+        # An unclosed quote or bracket "breaks" at the end of the file; the
+        # place it was opened is where the writer has to look.
+        runaway = "end of stream" in (problem.problem or "")
+        mark = (problem.context_mark if runaway else None) or problem.problem_mark or problem.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = "; ".join(p for p in (problem.context, problem.problem) if p) or "invalid YAML"
+        return [], [error("bibliography-syntax", path, line, col, f"YAML syntax error: {what}",
+                          "check the indentation and quoting on this line (quote titles containing ': ')")]
+    except yaml.YAMLError as problem:
+        return [], [error("bibliography-syntax", path, 0, 0, f"YAML syntax error: {problem}",
+                          "check the file's indentation and quoting")]
+    if root is None:
+        return [], []
+    list_node = root
+    if isinstance(root, yaml.MappingNode):
+        list_node = next((value for key, value in root.value
+                          if isinstance(key, yaml.ScalarNode) and key.value == "references"), None)
+        data = data.get("references") if isinstance(data, dict) else None
+        if list_node is None:
+            return [], [error("bibliography-shape", path, root.start_mark.line + 1, 1,
+                              "the bibliography has no `references:` list",
+                              "write a YAML list of CSL entries, or put them under `references:`")]
+    if data is None and isinstance(list_node, yaml.ScalarNode) and list_node.value == "":
+        return [], []
+    if not isinstance(list_node, yaml.SequenceNode) or not isinstance(data, list):
+        return [], [error("bibliography-shape", path, list_node.start_mark.line + 1, 1,
+                          "the references are not a list",
+                          "start each entry with `- id: ...`")]
+    lines = [item.start_mark.line + 1 for item in list_node.value]
+    return list(zip(data, lines)), []
+
+
+def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as problem:
+        return [], [error("bibliography-syntax", path, problem.lineno, problem.colno,
+                          f"JSON syntax error: {problem.msg}",
+                          "check for a missing comma or quote just before this point")]
+    if isinstance(data, dict) and isinstance(data.get("references"), list):
+        items = data["references"]
+        start = text.index("[", _key_offset(text, "references"))
+    elif isinstance(data, list):
+        items = data
+        start = text.index("[")
+    else:
+        return [], [error("bibliography-shape", path, 1, 1, "the bibliography is not a JSON array",
+                          "export CSL JSON from your reference manager (an array of entries)")]
+    return list(zip(items, _json_item_lines(text, start))), []
+
+
+def _key_offset(text: str, key: str) -> int:
+    return text.index(json.dumps(key))
+
+
+def _json_item_lines(text: str, array_start: int) -> list[int]:
+    """1-based lines where each element of the JSON array opening at `array_start` begins."""
+    decoder = json.JSONDecoder()
+    lines: list[int] = []
+    position = array_start + 1
+    length = len(text)
+    while position < length:
+        while position < length and text[position] in " \t\r\n,":
+            position += 1
+        if position >= length or text[position] == "]":
+            break
+        lines.append(text.count("\n", 0, position) + 1)
+        _, position = decoder.raw_decode(text, position)
+    return lines

@@ -1,0 +1,173 @@
+"""Citation and reference integrity: findings only, never printed or raised.
+
+Two entry points, both on plain data:
+
+- `check_bibliography(path, entries)` for one list of CSL entries (the shared
+  `data/references.yaml`, or an article's `references:`), each with its line;
+- `check_article_citations(...)` for one article: its clusters against its own
+  references and the shared bibliography (it runs `check_bibliography` on the
+  article's own list too).
+
+Codes: unknown-citation, uncited-reference, incomplete-reference,
+unknown-reference-type, malformed-doi, malformed-url, duplicate-reference,
+conflicting-reference.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Mapping, Sequence
+
+from generator.citations import CSL_TYPES, Cluster
+from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+
+__all__ = ["check_bibliography", "check_article_citations"]
+
+_DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_AS_URL_RE = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_HTTP_URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_COMMON_TYPES = "article-journal, book, chapter, report, webpage, thesis, motion_picture, speech"
+
+
+def _entry_name(entry: Mapping, index: int) -> str:
+    identifier = entry.get("id")
+    return f"'{identifier}'" if identifier not in (None, "") else f"#{index + 1}"
+
+
+def _has_names(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(str(value.get(k) or "").strip() for k in ("family", "given", "literal"))
+    if isinstance(value, (list, tuple)):
+        return any(_has_names(v) for v in value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_entry(path: str, entry: Any, line: int, index: int) -> list[Diagnostic]:
+    if not isinstance(entry, Mapping):
+        return [error("incomplete-reference", path, line, 1,
+                      f"reference #{index + 1} is not a set of CSL fields",
+                      "write each reference as `- id: ...` followed by `type:`, `title:`, `author:` lines")]
+    out: list[Diagnostic] = []
+    name = _entry_name(entry, index)
+    missing = [field for field in ("id", "type", "title") if not str(entry.get(field) or "").strip()]
+    if not (_has_names(entry.get("author")) or _has_names(entry.get("editor"))):
+        missing.append("author or editor")
+    if missing:
+        out.append(error("incomplete-reference", path, line, 1,
+                         f"reference {name} has no {', '.join(missing)}",
+                         "every reference needs `id`, `type`, `title`, and `author` or `editor` "
+                         "(a group author is written `- literal: Organization Name`)"))
+    kind = str(entry.get("type") or "").strip()
+    if kind and kind not in CSL_TYPES:
+        out.append(warning("unknown-reference-type", path, line, 1,
+                           f"reference {name} has the unknown CSL type '{kind}'",
+                           did_you_mean(kind, CSL_TYPES) or f"use a CSL type such as {_COMMON_TYPES}"))
+    doi = entry.get("DOI", entry.get("doi"))
+    if doi not in (None, ""):
+        text = str(doi).strip()
+        if _DOI_AS_URL_RE.match(text):
+            bare = _DOI_AS_URL_RE.sub("", text)
+            out.append(warning("malformed-doi", path, line, 1,
+                               f"the DOI of reference {name} is written as a link ('{text}')",
+                               f"keep only the 10.xxx part: `DOI: {bare}`"))
+        elif not _DOI_RE.match(text):
+            out.append(warning("malformed-doi", path, line, 1,
+                               f"the DOI of reference {name} does not look like a DOI ('{text}')",
+                               "a DOI is '10.', a 4-9 digit registrant code, '/', and a suffix, "
+                               "e.g. 10.1037/h0045357"))
+    url = entry.get("URL", entry.get("url"))
+    if url not in (None, "") and not _HTTP_URL_RE.match(str(url).strip()):
+        out.append(warning("malformed-url", path, line, 1,
+                           f"the URL of reference {name} is not an http(s) address ('{url}')",
+                           "write the full address, starting with https://"))
+    return out
+
+
+def check_bibliography(path: str, entries: Sequence[tuple[Any, int]]) -> list[Diagnostic]:
+    """Check one list of CSL entries, given as (entry, 1-based line) pairs.
+
+    Reports incomplete entries, unknown types, malformed DOIs and URLs, and ids
+    used twice in the list.
+    """
+    out: list[Diagnostic] = []
+    first_line: dict[str, int] = {}
+    for index, (entry, line) in enumerate(entries):
+        out += _check_entry(path, entry, line, index)
+        if not isinstance(entry, Mapping) or entry.get("id") in (None, ""):
+            continue
+        identifier = str(entry["id"]).strip()
+        if identifier in first_line:
+            out.append(error("duplicate-reference", path, line, 1,
+                             f"reference id '{identifier}' is already used at line {first_line[identifier]}",
+                             "give each entry its own id, or remove the copy"))
+        else:
+            first_line[identifier] = line
+    return out
+
+
+def _comparable(value: Any) -> Any:
+    """CSL data reduced to what it means: YAML `63` and JSON `"63"` compare equal, empty fields vanish."""
+    if isinstance(value, Mapping):
+        reduced = {str(k): _comparable(v) for k, v in value.items()}
+        return {k: v for k, v in reduced.items() if v not in (None, "", (), {})}
+    if isinstance(value, (list, tuple)):
+        return tuple(_comparable(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None:
+        return None
+    return str(value).strip()
+
+
+def check_article_citations(
+    path: str,
+    body_first_line: int,
+    clusters: Sequence[Cluster],
+    own_refs: Sequence[tuple[Any, int]],
+    shared: Mapping[str, tuple[Mapping, str, int]],
+) -> list[Diagnostic]:
+    """Check one article's citations against its own references and the shared bibliography.
+
+    `clusters` come from the Markdown extension (lines relative to the body,
+    which starts at file line `body_first_line`); `own_refs` are the article's
+    `references:` entries with their file lines; `shared` maps id -> (entry,
+    file path, line) as `load_bibliography` returns it.
+    """
+    out = check_bibliography(path, own_refs)
+    own: dict[str, tuple[Mapping, int]] = {}
+    for entry, line in own_refs:
+        if isinstance(entry, Mapping) and entry.get("id") not in (None, ""):
+            own.setdefault(str(entry["id"]).strip(), (entry, line))
+
+    known = set(own) | set(shared)
+    cited: set[str] = set()
+    for cluster in clusters:
+        reported: set[str] = set()
+        for item in cluster.items:
+            cited.add(item.key)
+            if item.key in known or item.key in reported:
+                continue
+            reported.add(item.key)
+            out.append(error(
+                "unknown-citation", path, body_first_line + cluster.line - 1, cluster.col,
+                f"unknown citation key '@{item.key}'",
+                did_you_mean(item.key, known)
+                or f"add an entry with `id: {item.key}` to the article's `references:` or to data/references.yaml",
+            ))
+
+    for identifier, (entry, line) in own.items():
+        if identifier not in cited:
+            out.append(warning("uncited-reference", path, line, 1,
+                               f"reference '{identifier}' is never cited in this article",
+                               f"cite it in the text as [@{identifier}], or remove it from `references:`"))
+        if identifier in shared:
+            shared_entry, shared_path, shared_line = shared[identifier]
+            if _comparable(entry) != _comparable(shared_entry):
+                out.append(error(
+                    "conflicting-reference", path, line, 1,
+                    f"reference '{identifier}' at {path}:{line} differs from the entry with the same id "
+                    f"at {shared_path}:{shared_line}",
+                    "delete this copy to use the shared entry, or give it a different id",
+                ))
+    return out

@@ -1,0 +1,216 @@
+"""Incremental builds: only what changed is rendered and written, and the result is always
+byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.incremental import CACHE_DIR, CACHE_FILE
+from tests.sitekit import article, make_site, snapshot
+
+# Outputs that show an article's body besides its own page (feeds, search data): allowed to change too.
+SHOWS_BODIES = ("feed.xml", "pagefind/")
+
+
+def chain_site(root: Path, n: int = 6) -> Path:
+    files = {}
+    for i in range(n):
+        files[f"a{i}.md"] = article(
+            f"Article {i}", date=f"2026-01-{i + 10:02d}",
+            previous=f"a{i - 1}" if i else "", next=f"a{i + 1}" if i < n - 1 else "",
+            extra="topics: [calm]" if i % 2 == 0 else "topics: [sleep]",
+            body=f"Body of article {i}.\n\n## Part one\n\nMore words here [link](/articles/a{(i + 1) % n}/).\n",
+        ).replace("topics: [calm]\ntopics", "topics", 1)
+    return make_site(root, files)
+
+
+def run(site: Path, out: Path | None = None, **kw):
+    result = build(BuildOptions(site, out or site / "output", **kw))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return result
+
+
+def html_written(result) -> set[str]:
+    return {p for p in result.written if not p.startswith(SHOWS_BODIES)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def site(tmp_path):
+    s = chain_site(tmp_path / "site")
+    run(s)
+    return s
+
+
+def test_second_build_writes_and_parses_nothing(site):
+    result = run(site)
+    assert result.written == [] and result.removed == []
+    assert result.parsed == 0
+
+
+def test_touching_a_file_without_changing_it_writes_nothing(site):
+    path = site / "articles" / "a2.md"
+    path.write_text(path.read_text())
+    result = run(site)
+    assert result.written == [] and result.parsed == 0
+
+
+def test_body_edit_rewrites_only_that_article(site):
+    edit(site / "articles" / "a2.md", "Body of article 2.", "Body of article 2, edited.")
+    result = run(site)
+    assert result.parsed == 1
+    assert html_written(result) == {"articles/a2/index.html"}
+
+
+def test_title_edit_rewrites_neighbours_and_listings(site):
+    edit(site / "articles" / "a2.md", "title: Article 2", "title: Article two")
+    written = html_written(run(site))
+    assert {"articles/a2/index.html", "articles/a1/index.html", "articles/a3/index.html", "index.html",
+            "topics/calm/index.html", "authors/alex-example/index.html"} <= written
+    assert "topics/sleep/index.html" not in written
+    assert "articles/a5/index.html" not in written  # neither neighbour nor related
+    for rel in written:
+        assert "Article two" in (site / "output" / rel).read_text() or rel.startswith("static/"), rel
+
+
+def test_template_change_rewrites_pages_that_use_it(site):
+    edit(site / "templates" / "topic.html", "<h1>", "<h1 class=\"topic-title\">")
+    written = html_written(run(site))
+    assert written == {"topics/calm/index.html", "topics/sleep/index.html"}
+
+
+def test_base_template_change_rewrites_every_page(site):
+    edit(site / "templates" / "base.html", "Skip to main content", "Skip to content")
+    result = run(site)
+    pages = {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*.html")}
+    assert pages <= set(result.written)
+
+
+def test_config_change_rewrites_everything_affected(site):
+    edit(site / "site.yaml", "intro: Help is available.", "intro: Help is available, day and night.")
+    result = run(site)
+    pages = {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*.html")}
+    assert pages <= set(result.written)
+    assert "static/css/haven.css" not in result.written
+
+
+def test_author_change_rewrites_pages_showing_the_author(site):
+    edit(site / "data" / "authors.yaml", "credentials: MA", "credentials: MA, MSc")
+    written = html_written(run(site))
+    assert "articles/a0/index.html" in written and "authors/alex-example/index.html" in written
+    assert "topics/calm/index.html" not in written
+
+
+def test_delete_removes_page_and_updates_neighbours(site):
+    (site / "articles" / "a5.md").unlink()
+    edit(site / "articles" / "a4.md", "next: a5\n", "")
+    edit(site / "articles" / "a4.md", "/articles/a5/", "/topics/")  # the link checker insists
+    result = run(site)
+    assert "articles/a5/index.html" in result.removed
+    assert not (site / "output" / "articles" / "a5").exists()
+    assert "articles/a4/index.html" in result.written
+    assert "Article 5" not in (site / "output" / "index.html").read_text()
+
+
+def test_rename_moves_the_page(site):
+    old = site / "articles" / "a5.md"
+    old.rename(site / "articles" / "a5-renamed.md")
+    edit(site / "articles" / "a4.md", "next: a5", "next: a5-renamed")
+    edit(site / "articles" / "a4.md", "/articles/a5/", "/articles/a5-renamed/")
+    result = run(site)
+    assert "articles/a5/index.html" in result.removed
+    assert (site / "output" / "articles" / "a5-renamed" / "index.html").is_file()
+    assert "/articles/a5-renamed/" in (site / "output" / "articles" / "a4" / "index.html").read_text()
+
+
+def test_static_change_copies_only_that_file(site):
+    (site / "static" / "extra.txt").write_text("one")
+    assert run(site).written == ["static/extra.txt"]
+    (site / "static" / "extra.txt").write_text("two")
+    assert run(site).written == ["static/extra.txt"]
+    (site / "static" / "extra.txt").unlink()
+    assert run(site).removed == ["static/extra.txt"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "old-version"])
+def test_damaged_cache_is_ignored_and_rebuilt(site, damage):
+    cache = site / CACHE_DIR / CACHE_FILE
+    data = cache.read_bytes()
+    if damage == "garbage":
+        cache.write_bytes(b"\x80\x05not a pickle at all")
+    elif damage == "truncated":
+        cache.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        cache.write_bytes(b"")
+    else:
+        import pickle
+        payload = pickle.loads(data)
+        payload["key"] = (0, "0.0.0", "old")
+        cache.write_bytes(pickle.dumps(payload))
+    result = run(site)
+    assert result.parsed == 7  # six articles and the About page: nothing trusted from the cache
+    assert result.written == []  # same bytes as before
+
+
+EDITS = ["body", "title", "summary", "topic", "delete", "add", "template", "config", "author", "touch", "static"]
+
+
+def apply_random_edit(site: Path, rng: random.Random, step: int) -> None:
+    articles = sorted((site / "articles").glob("*.md"))
+    kind = rng.choice(EDITS)
+    target = rng.choice(articles)
+    text = target.read_text()
+    if kind == "body":
+        target.write_text(text + f"\nAnother sentence number {step}.\n")
+    elif kind == "title":
+        target.write_text(text.replace("title: ", f"title: Step {step} ", 1))
+    elif kind == "summary":
+        target.write_text(text.replace("summary: ", f"summary: ({step}) ", 1))
+    elif kind == "topic":
+        target.write_text(text.replace("topics: [calm]", "topics: [sleep]").replace("topics: [sleep]", "topics: [calm, sleep]", 1))
+    elif kind == "delete" and len(articles) > 2:
+        slug = target.stem
+        target.unlink()
+        for other in (site / "articles").glob("*.md"):  # keep neighbours and links valid
+            t = other.read_text()
+            t = "\n".join(l for l in t.splitlines() if l not in (f"previous: {slug}", f"next: {slug}"))
+            other.write_text(t.replace(f"/articles/{slug}/", "/topics/") + "\n")
+    elif kind == "add":
+        (site / "articles" / f"new{step}.md").write_text(article(f"New {step}", date=f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"))
+    elif kind == "template":
+        edit(site / "templates" / rng.choice(["article.html", "home.html", "topic.html"]), "</h1>", f"</h1><!-- {step} -->")
+    elif kind == "config":
+        edit(site / "site.yaml", "description: ", f"description: ({step}) ")
+    elif kind == "author":
+        edit(site / "data" / "authors.yaml", "bio: ", f"bio: ({step}) ")
+    elif kind == "touch":
+        target.write_text(text)
+    elif kind == "static":
+        (site / "static" / f"s{rng.randint(0, 2)}.txt").write_text(str(step))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4))
+def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, seed):
+    rng = random.Random(seed)
+    site = chain_site(tmp_path / "site")
+    run(site)
+    for step in range(12):
+        apply_random_edit(site, rng, step)
+        run(site)
+        clean = tmp_path / f"clean{step}"
+        run(site, clean, use_cache=False)
+        incremental = {k: v[0] for k, v in snapshot(site / "output").items() if k != ".haven-output.json"}
+        fresh = {k: v[0] for k, v in snapshot(clean).items() if k != ".haven-output.json"}
+        assert incremental == fresh, f"seed {seed} step {step}"
+        shutil.rmtree(clean)

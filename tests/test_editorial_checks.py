@@ -416,3 +416,11 @@ def test_body_checks_are_fast():
         is_on_suicide_topics(body, ())
     per_article = (time.perf_counter() - started) / 50
     assert per_article < 0.01, f"{per_article * 1000:.2f} ms per article"
+
+
+def test_malformed_inputs_become_findings_not_exceptions():
+    [entry] = check_crisis_resources("site.yaml", [("Samaritans 116 123", 40)], TODAY)
+    assert (entry.code, entry.severity, entry.line) == ("crisis-resource-incomplete", "error", 40)
+    suppressions, [finding] = check_suppressions(PATH, "readability", 9)  # type: ignore[arg-type]
+    assert suppressions == [] and finding.code == "unknown-suppression"
+    assert check_suppressions(PATH, None, 9) == ([], [])

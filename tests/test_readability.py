@@ -257,3 +257,16 @@ def test_readability_is_fast_enough_for_ten_thousand_articles():
         check_readability("a.md", body, 1, 8.0)
     per_article = (time.perf_counter() - started) / 20
     assert per_article < 0.02, f"{per_article * 1000:.1f} ms for a {len(body)}-character article"
+
+
+def test_stray_backtick_does_not_swallow_the_next_paragraph():
+    body = "Text with ` a stray backtick.\n\nAnother paragraph with `code` here."
+    assert [p.text for p in paragraphs_with_lines(body, 1)] == [
+        "Text with ` a stray backtick.",
+        "Another paragraph with here.",
+    ]
+
+
+def test_fenced_code_inside_a_list_item_is_code():
+    body = "- item\n\n    ```\n    Psychological interventions substantially\n    ```\n- next"
+    assert [p.text for p in paragraphs_with_lines(body, 1)] == ["item", "next"]

@@ -388,6 +388,11 @@ def check_crisis_resources(
     today = today or date.today()
     findings: list[Diagnostic] = []
     for entry, line in resources:
+        if not isinstance(entry, Mapping):
+            findings.append(error("crisis-resource-incomplete", path, line, 1,
+                                  "a crisis resource must be a mapping of fields",
+                                  "write `- name: ...` followed by `phone:`, `text:` or `url:`, and `verified_on:`"))
+            continue
         label = str(entry.get("name") or "").strip() or f"the crisis resource on line {line}"
         if not _filled(entry.get("name")):
             findings.append(error("crisis-resource-incomplete", path, line, 1, "a crisis resource has no name",
@@ -486,6 +491,10 @@ def check_suppressions(
     """
     suppressions: list[Suppression] = []
     findings: list[Diagnostic] = []
+    if checks_mapping is not None and not isinstance(checks_mapping, Mapping):
+        findings.append(warning("unknown-suppression", path, line, 1, "`checks:` must map a check name to a reason",
+                                'write `checks: {readability: "why this article may be harder to read"}`'))
+        return suppressions, findings
     for name, reason in (checks_mapping or {}).items():
         code = str(name).strip()
         if code not in SUPPRESSIBLE_CHECKS:

@@ -123,7 +123,7 @@ class Paragraph:
 
 # --- Block scanning ------------------------------------------------------------------------------
 
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")  # any indent: fences also nest in list items
 _ATX_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)[ \t#]*$")
 _SETEXT_UNDERLINE_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _THEMATIC_BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -139,7 +139,8 @@ _INDENTED_CODE_RE = re.compile(r"^(?: {4}|\t)")
 _BLOCK_START_CHARS = frozenset("#`~>-*+_=:[<0123456789")
 """First characters that can start something other than a plain paragraph line."""
 
-_INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# A code span may run over a line break but never over a blank line (it cannot leave its paragraph).
+_INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*\n))+?)(?<!`)\1(?!`)")
 _HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 REFERENCE_HEADINGS = frozenset(
@@ -509,6 +510,7 @@ _CONSONANT_LE_END_RE = re.compile(r"[^aeiouy]l(?:e|es|ed)$")
 _ES_SYLLABIC_END_RE = re.compile(r"(?:[sxz]|ch|sh|[cg])es$")
 _ED_SYLLABIC_END_RE = re.compile(r"[td]ed$")
 _VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
+_ACCENTED_VOWEL_GROUP_RE = re.compile(r"[aeiouyàáâäæèéêëìíîïòóôöœùúûüÿ]+")  # loanwords: naïve, café
 _EXTRA_SYLLABLE_RE = re.compile(
     # Vowel pairs that are usually two syllables (media, radio, actual, video, quiet, medium, easier,
     # easiest, being) and the "-ism" ending (autism).
@@ -539,7 +541,7 @@ def count_syllables(word: str) -> int:
     if len(letters) <= 3:
         return 1
     if not letters.isascii():
-        return max(1, len(re.findall(r"[aeiouyàáâäæèéêëìíîïòóôöœùúûüÿ]+", letters)))
+        return max(1, len(_ACCENTED_VOWEL_GROUP_RE.findall(letters)))
 
     stem = letters
     extra = 0

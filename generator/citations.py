@@ -442,7 +442,9 @@ class _Name:
 
     @property
     def surname_key(self) -> str:
-        return _fold(self.family)
+        # "Same surname" for 8.18 and 8.20 means spelled the same: Muller and
+        # Müller are told apart by the reader already.
+        return self.family.casefold()
 
 
 _UPPER_INITIALS_RE = re.compile(r"^[A-Z]{2,3}$")
@@ -483,7 +485,9 @@ def _parse_name(raw: Any) -> _Name | None:
         return _Name(
             family, given, _text(raw.get("dropping-particle")), _text(raw.get("suffix")), False
         )
-    text = _text(raw)
+    if not isinstance(raw, str):
+        return None  # numbers, nulls: not a name
+    text = raw.strip()
     if not text:
         return None
     if "," in text:  # "Family, Given"
@@ -930,8 +934,24 @@ class _Form:
     order: int  # position in the reference list
     names_shown: int  # names written before "et al." (all of them when == len(names))
     initials: bool  # first author's initials added (8.20)
-    year: str  # with the year-suffix letter: "2014a", "n.d.-b"
+    letter: str  # year-suffix letter, "" for none
     letter_group: int  # works sharing year-suffix letters share this number; -1 for none
+
+    @property
+    def year(self) -> str:
+        """The year as cited in the text: "2014a", "n.d.-b", "1900/1953"."""
+        return self._with_letter(self.work.year_in_text)
+
+    @property
+    def reference_year(self) -> str:
+        """The year in the reference list: "2014a", "n.d.-b", "1953"."""
+        return self._with_letter(self.work.date.year_text)
+
+    def _with_letter(self, year: str) -> str:
+        if not self.letter:
+            return year
+        # "2014a", but "n.d.-a" and "in press-a" (8.19)
+        return f"{year}{self.letter}" if self.work.date.year is not None else f"{year}-{self.letter}"
 
     def same_authors(self, other: "_Form") -> bool:
         """Cited together as "Neff, 2003a, 2003b" (8.12): same author list, or lettered apart."""
@@ -1032,25 +1052,21 @@ def _disambiguate(keyed_works: Sequence[tuple[str, _Work]]) -> list[_Form]:
     # 8.19 / 9.47: works still cited identically get a, b, c in reference-list order.
     forms: list[_Form] = []
     for index, (key, work) in enumerate(ordered):
-        forms.append(_Form(key, work, index, shown[index], with_initials(work), work.year_in_text, -1))
+        forms.append(_Form(key, work, index, shown[index], with_initials(work), "", -1))
     by_citation: dict[tuple, list[int]] = {}
     for index, form in enumerate(forms):
-        by_citation.setdefault((form.author(False).text.casefold(), form.year), []).append(index)
+        by_citation.setdefault((form.author(False).text.casefold(), form.work.year_in_text), []).append(index)
     for group_number, members in enumerate(by_citation.values()):
         if len(members) < 2:
             continue
         for position, index in enumerate(members):
-            form = forms[index]
-            letter = _letters(position)
-            # "2014a", but "n.d.-a" and "in press-a" (8.19)
-            year = f"{form.year}{letter}" if form.work.date.year is not None else f"{form.year}-{letter}"
-            forms[index] = replace(form, year=year, letter_group=group_number)
+            forms[index] = replace(forms[index], letter=_letters(position), letter_group=group_number)
     return forms
 
 
 def _entry(form: _Form, cited_by: tuple[int, ...]) -> RenderedEntry:
     work = form.work
-    date_element = _plain(f"({form.year}{work.date.detail()}).")
+    date_element = _plain(f"({form.reference_year}{work.date.detail()}).")
     span = _join([_element(work.lead), date_element, work.body, work.closing], " ")
     return RenderedEntry(form.key, span.html, span.text, cited_by)
 
@@ -1096,9 +1112,9 @@ def _render_cluster(number: int, cluster: Cluster, forms: Mapping[str, _Form]) -
 
 
 def _parenthetical(items: Sequence[CiteItem], forms: Mapping[str, _Form]) -> str:
-    # APA 8.12: works in one parenthesis follow reference-list order. A prefix
-    # ("see also") starts a new run that keeps its place, so writers can put one
-    # citation first, as the manual allows.
+    # APA 8.12: works in one parenthesis follow reference-list order. A work
+    # with a prefix ("see also") keeps its place and starts a new run, sorted
+    # after it: "(Sampson & Hughes, 2020; see also Augustine, 2017; Pérez, 2014)".
     runs: list[list[CiteItem]] = []
     for item in items:
         if item.prefix or not runs:
@@ -1106,8 +1122,9 @@ def _parenthetical(items: Sequence[CiteItem], forms: Mapping[str, _Form]) -> str
         runs[-1].append(item)
     ordered: list[CiteItem] = []
     for run in runs:
+        head = [run.pop(0)] if run[0].prefix else []
         known = sorted((i for i in run if i.key in forms), key=lambda i: forms[i.key].order)
-        ordered.extend(known + [i for i in run if i.key not in forms])
+        ordered.extend(head + known + [i for i in run if i.key not in forms])
 
     pieces: list[str] = []
     previous: tuple[CiteItem, _Form] | None = None

@@ -1,0 +1,90 @@
+"""`haven serve`: build, serve, watch, rebuild, reload - the only place build, watcher and server meet.
+
+The server is a thin shell around a builder callable (DESIGN.md section 3, house rule 5):
+`watcher.py` only flags changes, `loop.py` debounces and builds, `server.py` serves the output
+folder and the live-reload events, `reload.js` reloads pages and shows errors in them, and
+`preview.py` wires them together.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+from generator.serve.preview import Preview
+from generator.serve.server import PortInUse, is_loopback
+
+__all__ = ["Preview", "serve"]
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def serve(args: Any, out_dir: Path) -> int:
+    """Run the preview until Ctrl-C; the exit status (0 after a clean stop, 2 on usage errors)."""
+    err = sys.stderr
+    try:
+        preview = Preview(args.site, out_dir, host=args.host, port=args.port, drafts=args.drafts)
+    except PortInUse as exc:
+        print(f"haven: error: {exc.strerror}", file=err)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"haven: error: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=err)
+        return EXIT_USAGE
+    if not is_loopback(args.host):
+        print(f"haven: warning: serving on {args.host}, so other computers on your network can open the preview "
+              "(drafts included); use this only on a network you trust", file=err)
+    print("haven: the search index is not built while previewing (the search page works after `haven build`)",
+          file=err)
+
+    stop = threading.Event()
+    previous = _on_terminate(stop)
+    try:
+        first = preview.start()
+        if first.usage_error:
+            print(f"haven: error: {first.usage_error}", file=err)
+            return EXIT_USAGE
+        print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/ and "
+              "site.yaml rebuild it; Ctrl-C stops", file=err)
+        if getattr(args, "open", False):
+            webbrowser.open(preview.url)
+        while not stop.wait(0.5):
+            pass
+        print("haven: stopping", file=err)
+    except KeyboardInterrupt:
+        print("\nhaven: stopping", file=err)
+    finally:
+        _second_interrupt_exits()
+        preview.stop()
+        _restore(previous)
+    print("haven: stopped", file=err)
+    return EXIT_OK
+
+
+def _on_terminate(stop: threading.Event) -> Any:
+    """SIGTERM stops the preview as cleanly as Ctrl-C does (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+
+def _second_interrupt_exits() -> None:
+    """While stopping, a second Ctrl-C means 'now'."""
+    if threading.current_thread() is threading.main_thread():
+        def now(*_: Any) -> None:
+            import os
+
+            print("\nhaven: stopped without waiting", file=sys.stderr)
+            os._exit(130)
+
+        signal.signal(signal.SIGINT, now)
+
+
+def _restore(previous: Any) -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,250 @@
+"""Watch the hub's sources and flag changes; nothing else.
+
+Watched: `articles/`, `pages/`, `templates/`, `static/`, `data/` (recursively) and `site.yaml`. The
+site folder itself is watched without recursion, so the build's own writes (`output/`), the parse
+cache (`.haven-cache/`), `.git/` and virtual environments never reach us, and a watched folder that is
+created, deleted or replaced later is noticed and watched again. Editors' scratch files (swap, backup,
+temporary, lock and autosave files) are ignored, but the rename that ends an atomic save is seen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
+from watchdog.observers.polling import PollingObserver
+
+from generator.parse import is_source_name
+
+WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data")
+WATCHED_FILES = ("site.yaml",)
+MARKDOWN_FOLDERS = ("articles", "pages")
+# Only what changes a file's content or existence: no opened/closed-without-writing/attribute
+# events (the build reads every source; reads must never look like changes).
+EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent,
+          DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
+_SCRATCH_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".bak", ".orig", ".part",
+                     ".crdownload", ".kate-swp", "___jb_tmp___", "___jb_old___", ".rej")
+_SCRATCH_NAME = re.compile(r"\d+|#.*#|\.?~.*")  # vim's 4913 probe, emacs autosaves, ~lock files
+
+
+def is_scratch_name(name: str) -> bool:
+    """True for editors' and tools' temporary, swap, backup and lock files, and hidden files."""
+    return (not name or name.startswith(".") or name.endswith(_SCRATCH_SUFFIXES)
+            or bool(_SCRATCH_NAME.fullmatch(name)))
+
+
+def is_relevant(rel: str, is_directory: bool) -> bool:
+    """True when a change at `rel` (relative to the site folder, posix) can change the site."""
+    parts = [p for p in rel.split("/") if p]
+    if not parts:
+        return False
+    if len(parts) == 1:
+        return parts[0] in WATCHED_FILES if not is_directory else parts[0] in WATCHED_FOLDERS
+    if parts[0] not in WATCHED_FOLDERS:
+        return False
+    if any(is_scratch_name(p) for p in parts[1:-1]):
+        return False
+    name = parts[-1]
+    if is_directory:
+        return not is_scratch_name(name)
+    if parts[0] in MARKDOWN_FOLDERS:
+        return is_source_name(name)
+    return not is_scratch_name(name)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: "Watcher"):
+        self.watcher = watcher
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        try:
+            self.watcher._event(event)
+        except Exception as exc:  # never let the observer thread die of us
+            print(f"haven: watcher: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+class Watcher:
+    """Flags changes to the hub's sources by calling `on_change(relative_path)`."""
+
+    def __init__(self, site_dir: Path, on_change: Callable[[str], None], *, polling: bool = False,
+                 log: Callable[[str], None] | None = None):
+        self.site_dir = Path(site_dir).resolve()
+        self._root = str(self.site_dir)
+        self._on_change = on_change
+        self._polling = polling
+        self._log = log or (lambda text: print(text, file=sys.stderr))
+        self._handler = _Handler(self)
+        self._observer: BaseObserver | None = None
+        self._watches: dict[str, tuple[ObservedWatch, tuple[int, int]]] = {}
+        self._lock = threading.Lock()
+        self._resync = False
+        self.events = 0      # every event seen
+        self.changes = 0     # events that flagged a change
+        self.restarts = 0    # times the watcher had to be started again
+
+    @property
+    def mode(self) -> str:
+        """'inotify' (or the platform's native watcher) or 'polling'."""
+        return "polling" if self._polling else "native"
+
+    # -- life cycle (called from the serving and loop threads, never from the observer's) ---------
+    def start(self) -> None:
+        """Start watching."""
+        with self._lock:
+            self._start()
+
+    def stop(self) -> None:
+        """Stop watching and wait for the observer's threads to end."""
+        with self._lock:
+            observer, self._observer = self._observer, None
+            self._watches.clear()
+        if observer is not None:
+            observer.stop()
+            if observer.is_alive():
+                observer.join(10)
+
+    def refresh(self) -> None:
+        """Watch folders created, replaced or deleted since the last look (before each build)."""
+        with self._lock:
+            if self._observer is None:
+                return
+            if self._resync:
+                self._resync = False
+                self._sync_folders()
+
+    def check(self) -> bool:
+        """Health check: restart a watcher that stopped; True when changes may have been missed."""
+        with self._lock:
+            observer = self._observer
+            if observer is None:
+                return False
+            if observer.is_alive():
+                if any(not e.is_alive() for e in list(observer.emitters)) or self._folders_moved():
+                    self._sync_folders()  # a watched folder was deleted, created or replaced
+                    return True
+                return False
+            self.restarts += 1
+            self._log("haven: the file watcher stopped; watching again")
+            self._observer = None
+            self._watches.clear()
+        try:
+            observer.stop()
+        except Exception:  # noqa: S110 - it is already broken; we replace it
+            pass
+        with self._lock:
+            self._start()
+        return True
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _start(self) -> None:
+        try:
+            self._observer = PollingObserver(timeout=0.5) if self._polling else Observer()
+            self._observer.start()
+            self._sync_folders()
+        except OSError as exc:
+            if self._polling:
+                raise
+            self._log(f"haven: warning: cannot watch files natively ({exc.strerror or exc}); checking for changes "
+                      "every half second instead. On Linux, raising fs.inotify.max_user_watches fixes this.")
+            if self._observer is not None:
+                try:
+                    self._observer.stop()
+                    self._observer.join(5)
+                except Exception:  # noqa: S110
+                    pass
+            self._polling = True
+            self._watches.clear()
+            self._observer = PollingObserver(timeout=0.5)
+            self._observer.start()
+            self._sync_folders()
+
+    def _identity(self, path: str) -> tuple[int, int] | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if os.path.isdir(path) else None
+
+    def _folders_moved(self) -> bool:
+        for name in ("",) + WATCHED_FOLDERS:
+            path = os.path.join(self._root, name) if name else self._root
+            current = self._identity(path)
+            known = self._watches.get(name)
+            if (known is None) != (current is None) or (known is not None and known[1] != current):
+                return True
+        return False
+
+    def _sync_folders(self) -> None:
+        """(Re)schedule watches so each existing watched folder has a live one on its current inode."""
+        observer = self._observer
+        assert observer is not None
+        emitters = {e.watch: e for e in list(observer.emitters)}
+        for name in ("",) + WATCHED_FOLDERS:
+            path = os.path.join(self._root, name) if name else self._root
+            current = self._identity(path)
+            known = self._watches.get(name)
+            if known is not None:
+                watch, identity = known
+                emitter = emitters.get(watch)
+                if identity == current and emitter is not None and emitter.is_alive():
+                    continue
+                try:
+                    observer.unschedule(watch)
+                except (KeyError, RuntimeError):
+                    pass
+                del self._watches[name]
+            if current is None:
+                continue
+            watch = observer.schedule(self._handler, path, recursive=bool(name), event_filter=EVENTS)
+            self._watches[name] = (watch, current)
+
+    def _relative(self, path: str | bytes) -> str | None:
+        path = os.fsdecode(path)
+        if not path:
+            return None
+        if path == self._root:
+            return ""
+        prefix = self._root + os.sep
+        if not path.startswith(prefix):
+            return None
+        return path[len(prefix):].replace(os.sep, "/")
+
+    def _event(self, event: FileSystemEvent) -> None:
+        """Called on the observer's thread for every event: filter, then flag."""
+        if type(event) not in _EVENT_TYPES:
+            return
+        self.events += 1
+        hit = ""
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            rel = self._relative(raw)
+            if rel is None:
+                continue
+            if "/" not in rel and rel in WATCHED_FOLDERS and (event.is_directory or event.event_type == "deleted"):
+                self._resync = True  # a watched folder appeared, vanished or was replaced
+            if is_relevant(rel, event.is_directory):
+                hit = rel
+        if hit:
+            self.changes += 1
+            self._on_change(hit)
+
+
+_EVENT_TYPES = frozenset(EVENTS)

@@ -51,7 +51,8 @@ class CiteItem:
     locator: str = ""  # as written, e.g. "p. 12", "pp. 3-5", "chap. 2"
     # Free text after the locator, e.g. "emphasis added". A suffix the writer
     # separated with a comma is stored without it (and rendered after ", ");
-    # one written without a comma keeps its leading space ("[@a for details]").
+    # one written without a comma keeps its leading space ("[@a for details]")
+    # or starts with punctuation ("[see @a.]"), and is rendered as it is.
     suffix: str = ""
     suppress_author: bool = False
 
@@ -1084,11 +1085,14 @@ def _affixes(item: CiteItem) -> str:
     if item.locator:
         out += ", " + _esc(format_locator(item.locator))
     if item.suffix:
-        if item.suffix[0].isspace():
+        if item.suffix[0].isspace() or item.suffix[0] in _CLOSING_PUNCTUATION:
             out += _esc(item.suffix.rstrip())
         else:
             out += ", " + _esc(item.suffix)
     return out
+
+
+_CLOSING_PUNCTUATION = frozenset(".,;:!?)]’”…")
 
 
 def _unknown_text(key: str) -> str:

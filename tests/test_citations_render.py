@@ -475,6 +475,10 @@ def test_prefixes_locators_and_suffixes():
     assert one(cluster, SAMPLE) == "(Konrath & Grynberg, 2013, Figure 3, emphasis added)"
     cluster = Cluster((CiteItem("rogers1957", suffix=" for a review"),), False, 1, 1)
     assert one(cluster, SAMPLE) == "(Rogers, 1957 for a review)"
+    cluster = Cluster((CiteItem("rogers1957", prefix="see", suffix="."),), False, 1, 1)
+    assert one(cluster, SAMPLE) == "(see Rogers, 1957.)"  # pandoc: [see @rogers1957.]
+    cluster = Cluster((CiteItem("rogers1957", locator="p. 4", suffix="(emphasis added)"),), False, 1, 1)
+    assert one(cluster, SAMPLE) == "(Rogers, 1957, p. 4, (emphasis added))"
     cluster = Cluster((CiteItem("rogers1957", locator="p. 4", suffix="emphasis added"),), True, 1, 1)
     assert one(cluster, SAMPLE) == "Rogers (1957, p. 4, emphasis added)"
 

@@ -93,8 +93,8 @@ def parse_cluster(content: str) -> tuple[CiteItem, ...] | None:
             locator, suffix = _clean(locator), _clean(suffix)
         else:
             locator = ""
-            # no comma: pandoc prints the suffix right after the year ("2019 for details")
-            suffix = " " + _clean(rest) if rest.strip() else ""
+            # no comma: pandoc prints the suffix right after the year ("2019 for details", "2019.")
+            suffix = (" " if rest[:1].isspace() else "") + _clean(rest) if rest.strip() else ""
         items.append(
             CiteItem(
                 key=_key_text(match.group("key")),

@@ -28,6 +28,18 @@ _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_AS_URL_RE = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _HTTP_URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _COMMON_TYPES = "article-journal, book, chapter, report, webpage, thesis, motion_picture, speech"
+# Type names from other tools (Zotero's internal names, RIS, BibTeX) that writers paste by mistake.
+_TYPE_ALIASES = {
+    "journal-article": "article-journal", "journalarticle": "article-journal", "article_journal": "article-journal",
+    "journal": "article-journal", "book-chapter": "chapter", "booksection": "chapter", "incollection": "chapter",
+    "inbook": "chapter", "web-page": "webpage", "website": "webpage", "web": "webpage", "video": "motion_picture",
+    "film": "motion_picture", "videorecording": "motion_picture", "dissertation": "thesis",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "conference-paper": "paper-conference",
+    "inproceedings": "paper-conference", "conferencepaper": "paper-conference", "blogpost": "post-weblog",
+    "blog-post": "post-weblog", "magazine-article": "article-magazine", "magazinearticle": "article-magazine",
+    "newspaper-article": "article-newspaper", "newspaperarticle": "article-newspaper", "techreport": "report",
+    "presentation": "speech", "talk": "speech", "misc": "document",
+}
 
 
 def _entry_name(entry: Mapping, index: int) -> str:
@@ -62,7 +74,7 @@ def _check_entry(path: str, entry: Any, line: int, index: int) -> list[Diagnosti
     if kind and kind not in CSL_TYPES:
         out.append(warning("unknown-reference-type", path, line, 1,
                            f"reference {name} has the unknown CSL type '{kind}'",
-                           did_you_mean(kind, CSL_TYPES) or f"use a CSL type such as {_COMMON_TYPES}"))
+                           _type_hint(kind)))
     doi = entry.get("DOI", entry.get("doi"))
     if doi not in (None, ""):
         text = str(doi).strip()
@@ -82,6 +94,13 @@ def _check_entry(path: str, entry: Any, line: int, index: int) -> list[Diagnosti
                            f"the URL of reference {name} is not an http(s) address ('{url}')",
                            "write the full address, starting with https://"))
     return out
+
+
+def _type_hint(kind: str) -> str:
+    alias = _TYPE_ALIASES.get(kind.lower())
+    if alias:
+        return f"the CSL name is '{alias}'"
+    return did_you_mean(kind, CSL_TYPES) or f"use a CSL type such as {_COMMON_TYPES}"
 
 
 def check_bibliography(path: str, entries: Sequence[tuple[Any, int]]) -> list[Diagnostic]:

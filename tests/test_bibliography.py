@@ -1,0 +1,145 @@
+"""Loading data/references.yaml or data/references.json: entries with their lines, errors as findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import bibliography
+from generator.bibliography import load_bibliography
+
+SAMPLE = Path(__file__).parent / "golden" / "citations" / "references.yaml"
+
+
+def site(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    target = data / name
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return tmp_path
+
+
+def test_no_bibliography_is_fine(tmp_path):
+    assert load_bibliography(tmp_path) == ({}, [])
+
+
+def test_the_real_sample_with_lines(tmp_path):
+    entries, findings = load_bibliography(site(tmp_path, "references.yaml", SAMPLE.read_text(encoding="utf-8")))
+    assert findings == []
+    assert len(entries) == 14
+    entry, path, line = entries["rogers1957"]
+    assert (path, entry["title"], entry["volume"]) == (
+        "data/references.yaml", "The necessary and sufficient conditions of therapeutic personality change", 21)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    for key, (_, _, line) in entries.items():
+        assert lines[line - 1] == f"- id: {key}"
+
+
+def test_plain_yaml_list(tmp_path):
+    text = "# shared\n- id: a\n  type: book\n  title: A\n  author: [{family: X}]\n\n- id: b\n  type: book\n" \
+           "  title: B\n  editor:\n  - family: Y\n"
+    entries, findings = load_bibliography(site(tmp_path, "references.yaml", text))
+    assert findings == []
+    assert {k: (v[1], v[2]) for k, v in entries.items()} == {
+        "a": ("data/references.yaml", 2), "b": ("data/references.yaml", 7)}
+
+
+def test_yml_extension_is_read_too(tmp_path):
+    entries, _ = load_bibliography(site(tmp_path, "references.yml", "- {id: a, type: book, title: A, author: X}\n"))
+    assert entries["a"][1:] == ("data/references.yml", 1)
+
+
+def test_csl_json_as_zotero_exports_it(tmp_path):
+    records = [
+        {"id": "a", "type": "book", "title": "A", "author": [{"family": "X", "given": "Y"}],
+         "issued": {"date-parts": [["2019"]]}},
+        {"id": "b", "type": "article-journal", "title": "B", "author": [{"literal": "Org"}]},
+    ]
+    text = json.dumps(records, indent=2)
+    entries, findings = load_bibliography(site(tmp_path, "references.json", text))
+    assert findings == []
+    lines = text.splitlines()
+    assert {k: v[1:] for k, v in entries.items()} == {
+        "a": ("data/references.json", 2), "b": ("data/references.json", lines.index("  {", 2) + 1)}
+    assert entries["a"][0]["issued"] == {"date-parts": [["2019"]]}
+
+
+def test_yaml_syntax_error_points_at_the_line(tmp_path):
+    text = "references:\n- id: a\n  title: \"Unclosed: quote\n  type: book\n"
+    entries, (finding,) = load_bibliography(site(tmp_path, "references.yaml", text))
+    assert entries == {}
+    assert (finding.severity, finding.code, finding.path, finding.line) == (
+        "error", "bibliography-syntax", "data/references.yaml", 3)
+    assert finding.message.startswith("YAML syntax error: ")
+
+
+def test_yaml_indentation_error(tmp_path):
+    text = "- id: a\n  type: book\n title: bad\n"
+    _, (finding,) = load_bibliography(site(tmp_path, "references.yaml", text))
+    assert (finding.code, finding.line) == ("bibliography-syntax", 3)
+
+
+def test_json_syntax_error_points_at_the_line(tmp_path):
+    text = '[\n  {"id": "a", "type": "book"}\n  {"id": "b"}\n]\n'
+    entries, (finding,) = load_bibliography(site(tmp_path, "references.json", text))
+    assert entries == {}
+    assert (finding.code, finding.line, finding.col) == ("bibliography-syntax", 3, 3)
+    assert finding.message == "JSON syntax error: Expecting ',' delimiter"
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("references.yaml", "title: not a list\n", "the bibliography has no `references:` list"),
+    ("references.yaml", "references: just text\n", "the references are not a list"),
+    ("references.json", '{"id": "a"}', "the bibliography is not a JSON array"),
+])
+def test_wrong_shape(tmp_path, name, text, message):
+    entries, (finding,) = load_bibliography(site(tmp_path, name, text))
+    assert entries == {}
+    assert (finding.severity, finding.code, finding.message) == ("error", "bibliography-shape", message)
+
+
+def test_empty_files(tmp_path):
+    assert load_bibliography(site(tmp_path, "references.yaml", "")) == ({}, [])
+    assert load_bibliography(site(tmp_path, "references.yaml", "references:\n")) == ({}, [])
+
+
+def test_content_checks_come_with_the_load(tmp_path):
+    text = "- id: a\n  type: book\n  title: A\n  author: X\n- id: a\n  type: bok\n  title: B\n  author: Y\n"
+    entries, findings = load_bibliography(site(tmp_path, "references.yaml", text))
+    assert [(d.code, d.line) for d in findings] == [("unknown-reference-type", 5), ("duplicate-reference", 5)]
+    assert entries["a"][0]["title"] == "A"  # the first entry wins
+
+
+def test_same_id_in_yaml_and_json(tmp_path):
+    site(tmp_path, "references.yaml", "- {id: a, type: book, title: A, author: X}\n")
+    site(tmp_path, "references.json", '[{"id": "a", "type": "book", "title": "B", "author": "Y"}]')
+    entries, (finding,) = load_bibliography(tmp_path)
+    assert entries["a"][1] == "data/references.yaml"
+    assert (finding.code, finding.path, finding.message) == (
+        "duplicate-reference", "data/references.json", "reference id 'a' is already used at data/references.yaml:1")
+
+
+def test_not_utf8(tmp_path):
+    entries, (finding,) = load_bibliography(site(tmp_path, "references.yaml", b"- id: \xff\xfe\n"))
+    assert entries == {}
+    assert finding.code == "bibliography-unreadable"
+
+
+def test_yaml_dates_and_numbers_come_through_as_yaml_reads_them(tmp_path):
+    text = "- id: a\n  type: webpage\n  title: T\n  author: X\n  issued: 2013-12-10\n  volume: 63\n"
+    entries, _ = load_bibliography(site(tmp_path, "references.yaml", text))
+    import datetime
+
+    assert entries["a"][0]["issued"] == datetime.date(2013, 12, 10)
+    assert entries["a"][0]["volume"] == 63
+
+
+def test_uses_the_c_loader_when_available():
+    import yaml
+
+    assert bibliography._Loader is getattr(yaml, "CSafeLoader", yaml.SafeLoader)

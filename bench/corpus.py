@@ -192,6 +192,8 @@ POPULATIONS: tuple[str, ...] = (
     "adults in primary care", "university students", "older adults", "new parents", "carers",
     "young people", "people on waiting lists", "shift workers",
 )
+# Authors whose (fictional) credentials make them plausible clinical reviewers: see CREDENTIALS.
+REVIEWER_NUMBERS: tuple[int, ...] = (2, 4, 9, 11, 16, 18)
 CREDENTIALS: tuple[str, ...] = (
     "MSc, counselling psychologist (fictional)", "RMN, mental health nurse (fictional)",
     "PhD, clinical psychologist (fictional)", "Peer support worker (fictional)",
@@ -479,10 +481,17 @@ def front_matter(
     else:
         lines.append(f"author: author-{rng.randint(1, 20):02d}")
     lines.append(f"date: {date.isoformat()}")
+    updated_on = date
     if rng.random() < 0.3:
         updated = min(date + dt.timedelta(days=rng.randint(30, 600)), LATEST_UPDATE)
         if updated > date:
             lines.append(f"updated: {updated.isoformat()}")
+            updated_on = updated
+    if rng.random() < 0.4:
+        reviewed_on = min(updated_on + dt.timedelta(days=rng.randint(0, 90)), LATEST_UPDATE)
+        if reviewed_on >= updated_on:
+            lines.append(f"reviewed_by: author-{rng.choice(REVIEWER_NUMBERS):02d}")
+            lines.append(f"reviewed_on: {reviewed_on.isoformat()}")
     lines.append(f"topics: [{', '.join(head.topics)}]")
     if head.index > 0:
         lines.append(f"previous: {heads[head.index - 1].slug}")
@@ -540,6 +549,14 @@ def site_yaml() -> str:
         'title: "Haven benchmark hub"',
         f"base_url: {BASE_URL}",
         "language: en",
+        "transparency:",
+        '  owner: "A fictional editorial team; this hub exists only to benchmark Haven."',
+        '  funding: "No funding: the hub is fictional."',
+        '  advertising: "No ads and no sponsored content."',
+        # The corpus is fixed, the calendar is not: a real interval would turn every article into a
+        # review-due warning as the years pass, and the benchmark would time warning printing.
+        "review:",
+        "  interval_months: 1200",
         "topics:",
     ]
     for topic_id, (title, description) in TOPICS.items():
@@ -577,6 +594,22 @@ def authors_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
+def about_page() -> str:
+    """pages/about.md: who is behind the hub (a transparency check wants one)."""
+    return (
+        "---\n"
+        'title: "About this hub"\n'
+        'summary: "A fictional hub whose articles exist only to measure how fast Haven builds."\n'
+        "date: 2014-01-01\n"
+        "---\n\n"
+        "This hub is not real. A program made it to test how fast Haven works. The authors are made up. "
+        "The studies are made up. The help lines are made up too. Nothing here is advice.\n\n"
+        "## How the articles are made\n\n"
+        "A program puts plain sentences together in a fixed way. So each test does the same work. "
+        "Each article cites a few made-up studies.\n"
+    )
+
+
 def _clear_previous(dest: Path) -> None:
     """Empty `dest` if it holds an earlier corpus; refuse to touch a folder that is not ours."""
     if not dest.exists():
@@ -595,6 +628,8 @@ def generate(dest: Path, n: int, seed: int = 0) -> Corpus:
     _clear_previous(dest)
     (dest / "articles").mkdir(parents=True, exist_ok=True)
     (dest / "data").mkdir(exist_ok=True)
+    (dest / "pages").mkdir(exist_ok=True)
+    write_text(dest / "pages" / "about.md", about_page())
     write_text(dest / "site.yaml", site_yaml())
     write_text(dest / "data" / "authors.yaml", authors_yaml())
 

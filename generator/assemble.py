@@ -11,11 +11,8 @@ import math
 from collections import defaultdict
 from typing import Any, Mapping
 
-try:  # TEMPORARY until the citation engine lands
-    from generator import citations
-    from generator.markup.citations import insert_citations
-except ImportError:  # pragma: no cover
-    citations = None
+from generator import citations
+from generator.markup.citations import insert_citations
 from generator.diagnostics import Diagnostic, error
 from generator.model import (Article, Author, NavLink, ParsedSource, Reference, Site, SiteConfig,
                              SourceEntry)
@@ -81,7 +78,7 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
     url = f"/articles/{slug}/" if source.kind == "article" else f"/{slug}/"
     body = source.html
     references: tuple[Reference, ...] = ()
-    if source.clusters and citations:
+    if source.clusters:
         library = dict(shared)
         library.update({str(r.get("id")): r for r in meta.references if r.get("id") is not None})
         rendered = citations.render_citations(source.clusters, library)
@@ -126,7 +123,7 @@ def _sources(articles: list[Article]) -> list[SourceEntry]:
             if article.slug not in cited_in[ref.key]:
                 cited_in[ref.key].append(article.slug)
             data.setdefault(ref.key, ref.data)
-    if not data or not citations:
+    if not data:
         return []
     formatted = citations.format_bibliography(data[k] for k in sorted(data))
     return [SourceEntry(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from generator import publish
 from generator.assemble import assemble
 from generator.authors import load_authors
-try:  # TEMPORARY until the bibliography loader lands
-    from generator.bibliography import load_bibliography
-except ImportError:  # pragma: no cover
-    def load_bibliography(site_dir):
-        return {}, []
+from generator.bibliography import load_bibliography
 from generator.checks import hub as hub_checks
+from generator.checks.editorial import apply_policy, check_suppressions
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, has_errors, sort_key
 from generator.incremental import ParseCache, parse_all
@@ -38,6 +36,8 @@ class BuildOptions:
     use_cache: bool = True
     search_index: bool = True   # the preview server defers indexing so edits stay fast
     headers: bool = False       # also write a _headers file (CSP etc.) for static hosts
+    strict: bool = False        # warnings count as errors
+    today: date | None = None   # the date review schedules are measured against (default: today)
 
 
 @dataclass
@@ -52,6 +52,7 @@ class BuildResult:
     seconds: float = 0.0
     site: Site | None = None
     usage_error: str = ""       # a problem with the command, not with the hub's files
+    suppressed: list = field(default_factory=list)   # findings silenced by `checks:` in front matter
 
     @property
     def ok(self) -> bool:
@@ -109,8 +110,11 @@ def build(options: BuildOptions) -> BuildResult:
     result.site = site
     result.diagnostics += findings
 
-    # 5. check the hub as a whole
-    result.diagnostics += hub_checks.run(site, public_urls(site), templates, site_dir)
+    # 5. check the hub as a whole, then decide severity in one place
+    result.diagnostics += hub_checks.run(site, public_urls(site), templates, site_dir, options.today or date.today())
+    suppressions = [s for a in site.articles + site.pages if a.meta.checks
+                    for s in check_suppressions(a.source.path, a.meta.checks, a.meta.lines.get("checks", 1))[0]]
+    result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions)
     if cache:
         cache.save({s.path for s in sources})
     if has_errors(result.diagnostics) or not options.write:

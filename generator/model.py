@@ -149,6 +149,7 @@ class ParsedSource:
     text: str                 # plain text of the body (search, feeds, checks)
     findings: tuple[Any, ...] # per-file findings (Diagnostics)
     on_sensitive_topics: bool = False
+    grade: float | None = None  # Flesch-Kincaid grade of the prose
 
 
 @dataclass(frozen=True)

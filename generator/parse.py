@@ -123,6 +123,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         clusters=converted.clusters, word_count=converted.word_count, text=converted.text,
         findings=tuple(findings),
         on_sensitive_topics=per_file.on_sensitive_topics(part.body, meta.topics),
+        grade=per_file.grade(part.body),
     )
 
 

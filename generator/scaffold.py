@@ -25,7 +25,7 @@ Start with what the reader needs most, in plain words.
 
 ## A first section
 
-Write short paragraphs. Cite sources with [@key] using ids from data/references.yaml.
+Write short paragraphs. Cite sources as `[@key]`, with keys from data/references.yaml.
 """
 
 

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from generator.checks import citations as citation_checks
+from generator.checks import editorial
 from generator.checks import site as site_checks
+from generator.config import SITE_FILE
 from generator.diagnostics import Diagnostic
 from generator.model import Site
 from generator.templates import Templates
 
 
-def run(site: Site, urls: set[str], templates: Templates, site_dir: Path) -> list[Diagnostic]:
-    """All findings that need more than one file."""
+def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
+    """All findings that need more than one file (or the date: review schedules)."""
+    config = site.config
     out: list[Diagnostic] = []
     out += site_checks.check_ids(site)
     out += site_checks.check_neighbours(site)
     out += site_checks.check_links(site, urls)
     out += site_checks.check_templates(site, templates)
+    for article in site.articles + site.pages:
+        meta, source = article.meta, article.source
+        out += citation_checks.check_article_citations(
+            source.path, source.body_first_line, source.clusters,
+            list(zip(meta.references, meta.reference_lines or [meta.lines.get("references", 1)] * len(meta.references))),
+            site.bibliography)
+        if article.kind == "article" and meta.date and not meta.draft:
+            line = meta.lines.get("reviewed_on" if meta.reviewed_on else "date", 1)
+            out += editorial.check_review_due(source.path, line, meta.date, meta.reviewed_on,
+                                              config.review_interval_months, today)
+    out += editorial.check_crisis_resources(SITE_FILE, [(r.raw, r.line) for r in config.crisis.resources], today)
+    out += editorial.check_transparency(SITE_FILE, config.lines.get("transparency", 1), config.transparency,
+                                        any(p.slug == "about" for p in site.pages))
     return out

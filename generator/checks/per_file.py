@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.checks import editorial, readability
 from generator.diagnostics import Diagnostic, error
 from generator.model import FrontMatter
 
@@ -15,9 +16,22 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
                              f"image '{where.url}' has no alt text",
                              "describe it: ![A calm lake at dawn](" + where.url + "); if it is purely "
                              "decorative, say so: ![](" + where.url + "){.decorative}"))
+    out += readability.check_readability(path, body, body_first_line, target)
+    out += editorial.check_safe_messaging(path, body, body_first_line)
+    out += editorial.check_unsourced_claims(path, body, body_first_line)
+    if meta.checks:
+        out += editorial.check_suppressions(path, meta.checks, meta.lines.get("checks", 1))[1]
     return out
 
 
 def on_sensitive_topics(body: str, topics: tuple[str, ...]) -> bool:
     """Whether the article deals with suicide or self-harm (crisis help then goes at the top)."""
-    return False
+    return editorial.is_on_suicide_topics(body, topics)
+
+
+def grade(body: str) -> float | None:
+    """Flesch-Kincaid grade of the article's prose, None when it has too little prose to grade."""
+    try:
+        return round(readability.article_grade(body), 1)
+    except ZeroDivisionError:
+        return None

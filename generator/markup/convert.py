@@ -16,10 +16,7 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
-try:  # TEMPORARY until the citation extension lands
-    from generator.markup.citations import CitationExtension
-except ImportError:  # pragma: no cover
-    CitationExtension = None
+from generator.markup.citations import CitationExtension
 from generator.model import Heading, LinkRef
 
 # Private-use characters mark citation placeholders; writers' copies are removed first.
@@ -104,7 +101,7 @@ class _AccessibleMarkupExtension(markdown.Extension):
 def make_markdown() -> markdown.Markdown:
     """The Markdown instance with Haven's extensions (build once per process)."""
     return markdown.Markdown(
-        extensions=["extra", "toc", "smarty", "sane_lists", _AccessibleMarkupExtension()] + ([CitationExtension()] if CitationExtension else []),
+        extensions=["extra", "toc", "smarty", "sane_lists", CitationExtension(), _AccessibleMarkupExtension()],
         extension_configs={
             "toc": {"permalink": False, "toc_depth": "2-4"},
             "smarty": {"smart_angled_quotes": False},

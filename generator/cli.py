@@ -37,11 +37,18 @@ def make_parser() -> argparse.ArgumentParser:
     site_options(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not update .haven-cache/")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--headers", action="store_true",
                    help="also write _headers (Content-Security-Policy and friends) for Netlify/Cloudflare Pages")
 
     p = sub.add_parser("check", help="check everything a build checks; writes nothing")
     site_options(p)
+    p.add_argument("--format", choices=("human", "lines", "json", "github"), default="human",
+                   help="human: grouped by file (default); lines: one compiler-style line per finding; "
+                        "json: machine-readable; github: GitHub Actions annotations")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--html", type=Path, default=None, metavar="FILE",
+                   help="also write the editor's dashboard (one row per article) to FILE")
 
     p = sub.add_parser("new", help="write a new article, ready to edit")
     p.add_argument("title", help='the article title, e.g. "Coping with loneliness"')
@@ -78,8 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args, out)
         options = BuildOptions(args.site, out, drafts=args.drafts, write=args.command == "build",
                                use_cache=not getattr(args, "no_cache", False),
-                               headers=getattr(args, "headers", False))
-        return report(build(options), args.command)
+                               headers=getattr(args, "headers", False), strict=args.strict)
+        result = build(options)
+        if args.command == "check":
+            return check_report(result, args.format, args.html)
+        return report(result, args.command)
     except KeyboardInterrupt:
         return 130
 
@@ -110,10 +120,29 @@ def report(result: BuildResult, command: str, stream=None) -> int:
     return EXIT_OK
 
 
-def print_findings(findings: list[Diagnostic]) -> None:
-    """Print findings to stderr, one per line."""
-    for finding in findings:
-        print(finding.format(), file=sys.stderr)
+def check_report(result: BuildResult, fmt: str, html: Path | None) -> int:
+    """`haven check` output in the chosen format (stdout), the optional dashboard, the exit status."""
+    from generator import reports
+
+    if result.usage_error or fmt == "lines":
+        return report(result, "check")
+    if fmt == "json":
+        print(reports.format_json(result.diagnostics, result.suppressed))
+    elif fmt == "github":
+        text = reports.format_github(result.diagnostics)
+        if text:
+            print(text)
+    else:
+        print(reports.format_human(result.diagnostics, result.suppressed, color=sys.stdout.isatty()).rstrip("\n"))
+    if html is not None and result.site is not None:
+        from generator.dashboard import health_rows
+
+        today = date.today()
+        page = reports.render_dashboard(health_rows(result.site, result.diagnostics, today), today,
+                                        result.site.config.title, target_grade=result.site.config.readability_target)
+        html.write_text(page, "utf-8")
+        print(f"haven: wrote the dashboard to {html}", file=sys.stderr)
+    return EXIT_CONTENT if not result.ok else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

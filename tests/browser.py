@@ -155,11 +155,36 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
-def run_axe(page, tags=None) -> list[dict]:
-    """Run axe-core on the page's current document; return its violations (empty list = clean)."""
+def _ensure_axe(page) -> None:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source())
+
+
+def run_axe(page, tags=None) -> list[dict]:
+    """Run axe-core on the page's current document; return its violations (empty list = clean)."""
+    _ensure_axe(page)
     return page.evaluate(_AXE_RUN, list(tags or AXE_TAGS))
+
+
+def axe_crawl(context, urls, parallel: int = 2, tags=None) -> dict[str, list[dict]]:
+    """Load each URL in `context` and run axe-core on it, `parallel` pages at a time (axe runs in the
+    pages' renderer processes, so this uses more than one core). Returns {url: violations} for every URL."""
+    pages = [context.new_page() for _ in range(max(1, parallel))]
+    results: dict[str, list[dict]] = {}
+    try:
+        urls = list(urls)
+        for start in range(0, len(urls), len(pages)):
+            batch = list(zip(pages, urls[start:start + len(pages)]))
+            for page, url in batch:
+                page.goto(url, wait_until="load")
+                _ensure_axe(page)
+                page.evaluate("(tags) => { window.__havenAxe = (" + _AXE_RUN + ")(tags); }", list(tags or AXE_TAGS))
+            for page, url in batch:
+                results[url] = page.evaluate("() => window.__havenAxe")
+    finally:
+        for page in pages:
+            page.close()
+    return results
 
 
 def format_violations(violations: list[dict]) -> str:
@@ -180,7 +205,8 @@ def _is_local(url: str) -> bool:
 
 
 def block_offsite(page) -> list[str]:
-    """Abort every request from `page` that is not to 127.0.0.1; return the (live) list of blocked URLs."""
+    """Abort every request from `page` (a Page or a whole BrowserContext) that is not to 127.0.0.1;
+    return the (live) list of blocked URLs."""
     blocked: list[str] = []
 
     def handle(route):

@@ -1,0 +1,454 @@
+"""The theme in a real browser (Debian chromium via Playwright), on every page of the sample hub.
+
+What a reader would notice: axe-core finds nothing (WCAG 2.2 A/AA + best practice) in light and dark
+mode; nothing is requested from another site; nothing scrolls sideways at 320 CSS px (= 1280 px at 400%
+zoom, and 640 px at 200%); the keyboard reaches every link, starting with the skip link, and always shows
+where focus is; text contrast is measured (body text >= 7:1, everything else >= 4.5:1) in both colour
+schemes; the content note is plain visible text before the body; print shows the article without
+navigation and with link addresses; pages work without JavaScript.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser import axe_crawl, block_offsite, format_violations, launch_browser, require_browser, serve_folder
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+NAV_LABELS = ["Home", "Topics", "Authors", "Sources", "Search", "About"]
+BODY_TEXT_MIN = 7.0      # WCAG 1.4.6 (AAA) for the article text
+OTHER_TEXT_MIN = 4.5     # WCAG 1.4.3 (AA) for all other text
+FOCUS_MIN = 3.0          # WCAG 1.4.11 for the focus indicator
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="session")
+def theme_browser():
+    require_browser()
+    with launch_browser() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("theme") / "site"
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(REPO), "--out", str(out),
+                             "--no-cache"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, f"sample hub failed to build:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(sample_site):
+    with serve_folder(sample_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def pages(sample_site) -> list[str]:
+    """Site-relative URL of every HTML page in the build."""
+    urls = []
+    for path in sorted(sample_site.rglob("*.html")):
+        rel = path.relative_to(sample_site).as_posix()
+        urls.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    assert len(urls) > 10, urls
+    return urls
+
+
+def article_pages(pages: list[str]) -> list[str]:
+    return [u for u in pages if u.startswith("/articles/")]
+
+
+# ----------------------------------------------------------------------------- in-page scripts
+
+# WCAG relative luminance and contrast of every visible text run against its effective background.
+CONTRAST_JS = r"""
+() => {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a), a: 1,
+  });
+  const lum = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    let bg = {r: 255, g: 255, b: 255, a: 1};
+    for (const c of layers.reverse()) bg = over(c, bg);
+    return bg;
+  };
+  const hex = (c) => '#' + [c.r, c.g, c.b].map(v => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    if (seen.has(el)) continue;
+    seen.add(el);
+    if (el.closest('script, style, noscript, [aria-hidden="true"], .visually-hidden')) continue;
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    if (style.visibility !== 'visible' || rect.width === 0 || rect.height === 0) continue;
+    let hidden = false;
+    for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).opacity === '0') { hidden = true; break; }
+    if (hidden) continue;
+    const bg = background(el);
+    const fg = over(parse(style.color), bg);
+    const body = !!el.closest('.prose');
+    out.push({
+      ratio: Math.round(ratio(fg, bg) * 100) / 100, fg: hex(fg), bg: hex(bg), body,
+      where: el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''),
+      text: n.textContent.trim().slice(0, 40),
+    });
+  }
+  return out;
+}
+"""
+
+# Describes the focused element: which one (DOM index), and how its focus is drawn.
+FOCUS_FN = r"""
+(el) => {
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return {
+    key: [...document.querySelectorAll('*')].indexOf(el) + ' ' + el.tagName + ' ' + (el.getAttribute('href') || '') + ' ' + el.textContent.trim().slice(0, 60),
+    cls: String(el.className || ''), outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
+    outlineColor: s.outlineColor, inViewport: r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth,
+    around: (() => {  // the opaque background the outline is drawn on (the parent's)
+      for (let e = el.parentElement; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+      }
+      return 'rgb(255, 255, 255)';
+    })(),
+  };
+}
+"""
+FOCUS_JS = "() => (" + FOCUS_FN + ")(document.activeElement)"
+# Logs every focus change, so a whole Tab walk needs one read at the end.
+RECORD_FOCUS_JS = ("() => { window.__focusLog = []; document.addEventListener('focusin', (e) => "
+                   "window.__focusLog.push((" + FOCUS_FN + ")(e.target)), true); }")
+
+FOCUSABLE_JS = r"""
+() => [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+  .filter(e => e.tabIndex >= 0 && !e.disabled && !e.closest('[inert]'))
+  .filter(e => { const s = getComputedStyle(e); return s.visibility === 'visible' && s.display !== 'none'
+                 && (e.getClientRects().length > 0 || e.classList.contains('skip-link')); })
+  .map(e => [...document.querySelectorAll('*')].indexOf(e) + ' ' + e.tagName + ' ' + (e.getAttribute('href') || '') + ' ' + e.textContent.trim().slice(0, 60))
+"""
+
+LINE_LENGTH_JS = r"""
+() => {
+  const paras = [...document.querySelectorAll('.prose > p')].filter(p => p.textContent.length > 400);
+  const results = [];
+  for (const p of paras) {
+    const range = document.createRange();
+    range.selectNodeContents(p);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    const lines = tops.size;
+    if (lines >= 3) results.push(p.textContent.length / lines);
+  }
+  return results;
+}
+"""
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def f(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = rgb
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+
+
+def _contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    inner = css[css.index("(") + 1: css.index(")")].replace(",", " ").replace("/", " ").split()
+    return float(inner[0]), float(inner[1]), float(inner[2])
+
+
+# ----------------------------------------------------------------------------- tests
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(theme_browser, base_url, pages, scheme):
+    context = theme_browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    blocked = block_offsite(context)
+    try:
+        results = axe_crawl(context, [base_url + u for u in pages], parallel=2)
+    finally:
+        context.close()
+    assert len(results) == len(pages)
+    failures = [f"{url} [{scheme}]\n{format_violations(v)}" for url, v in results.items() if v]
+    assert not failures, "axe-core violations:\n" + "\n".join(failures)
+    assert blocked == [], f"requests left 127.0.0.1: {blocked}"
+
+
+def test_every_page_has_the_shared_structure(theme_browser, base_url, pages):
+    """lang, skip link first, header with the hub's name and main navigation, one main, crisis region, footer."""
+    context = theme_browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    problems = []
+    try:
+        for url in pages:
+            page.goto(base_url + url)
+            facts = page.evaluate(r"""() => {
+              const first = document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
+              const crisis = document.querySelector('#crisis-help');
+              const cs = crisis && getComputedStyle(crisis);
+              return {
+                lang: document.documentElement.lang,
+                firstFocusable: first && first.className, firstHref: first && first.getAttribute('href'),
+                mains: document.querySelectorAll('main').length, mainId: document.querySelector('main') && document.querySelector('main').id,
+                siteName: (document.querySelector('header .site-name') || {}).textContent,
+                nav: [...document.querySelectorAll('header nav[aria-label] a')].map(a => a.textContent.trim()),
+                crisis: !!crisis, crisisVisible: !!crisis && cs.display !== 'none' && cs.visibility === 'visible'
+                  && crisis.getBoundingClientRect().height > 50 && cs.animationName === 'none',
+                tel: crisis ? crisis.querySelectorAll('a[href^="tel:"]').length : 0,
+                web: crisis ? crisis.querySelectorAll('a[href^="http"]').length : 0,
+                emergency: !!document.querySelector('#crisis-help .emergency'),
+                crisisBeforeFooter: !!crisis && !!(crisis.compareDocumentPosition(document.querySelector('footer')) & Node.DOCUMENT_POSITION_FOLLOWING)
+                  && !!(document.querySelector('main').compareDocumentPosition(crisis) & Node.DOCUMENT_POSITION_FOLLOWING),
+                disclaimer: ((document.querySelector('footer .disclaimer') || {}).textContent || '').includes('not a substitute for professional care'),
+              };
+            }""")
+            expect = {"lang": "en", "firstFocusable": "skip-link", "firstHref": "#main", "mains": 1, "mainId": "main",
+                      "nav": NAV_LABELS, "crisis": True, "crisisVisible": True, "emergency": True,
+                      "crisisBeforeFooter": True, "disclaimer": True}
+            for key, value in expect.items():
+                if facts[key] != value:
+                    problems.append(f"{url}: {key} = {facts[key]!r}, expected {value!r}")
+            if not facts["siteName"] or "Haven" not in facts["siteName"]:
+                problems.append(f"{url}: header does not name the hub")
+            if facts["tel"] < 1 or facts["web"] < 1:
+                problems.append(f"{url}: crisis region lacks a tel: link or a web link")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_no_horizontal_scrolling_at_320_css_px(theme_browser, base_url, pages):
+    context = theme_browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    wide = []
+    try:
+        for url in pages:
+            page.goto(base_url + url)
+            size = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if size[0] > size[1] + 1:
+                culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                    .slice(0, 3).map(e => e.outerHTML.slice(0, 120))""")
+                wide.append(f"{url}: scrollWidth {size[0]} > {size[1]}: {culprits}")
+    finally:
+        context.close()
+    assert not wide, "\n".join(wide)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast_measured_in_both_schemes(theme_browser, base_url, pages, scheme):
+    """Body text (.prose) >= 7:1 and all other text >= 4.5:1, measured from computed styles."""
+    context = theme_browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    low, pairs = [], {}
+    try:
+        for url in pages:
+            page.goto(base_url + url)
+            for run in page.evaluate(CONTRAST_JS):
+                need = BODY_TEXT_MIN if run["body"] else OTHER_TEXT_MIN
+                key = (run["fg"], run["bg"], run["body"])
+                pairs[key] = run["ratio"]
+                if run["ratio"] < need:
+                    low.append(f"{url}: {run['where']} {run['text']!r} {run['fg']} on {run['bg']} = {run['ratio']} < {need}")
+    finally:
+        context.close()
+    assert pairs, "no text measured"
+    body = [r for (fg, bg, is_body), r in pairs.items() if is_body]
+    assert body and min(body) >= BODY_TEXT_MIN
+    report = sorted(pairs.items(), key=lambda kv: kv[1])
+    print(f"\ncontrast [{scheme}] lowest body {min(body):.2f}, lowest other "
+          f"{min(r for (_, _, b), r in pairs.items() if not b):.2f}; pairs: "
+          + ", ".join(f"{fg}/{bg}{'*' if b else ''}={r:.2f}" for (fg, bg, b), r in report))
+    assert not low, "text below its contrast minimum:\n" + "\n".join(sorted(set(low))[:40])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_walk_reaches_everything_with_visible_focus(theme_browser, base_url, pages, scheme):
+    """Tab from the top: the skip link first (and it works), then every link and control, each with a focus ring."""
+    context = theme_browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
+                                        reduced_motion="reduce")
+    page = context.new_page()
+    problems = []
+    walk = pages if scheme == "light" else [u for u in pages if u.startswith("/articles/")][:1] + ["/"]
+    try:
+        for url in walk:
+            page.goto(base_url + url)
+            page.keyboard.press("Tab")
+            first = page.evaluate(FOCUS_JS)
+            if not first or "skip-link" not in first["cls"] or not first["inViewport"]:
+                problems.append(f"{url}: first Tab stop is {first}, not a visible skip link")
+                continue
+            page.keyboard.press("Enter")
+            landed = page.evaluate("() => [location.hash, document.activeElement && document.activeElement.id]")
+            if landed != ["#main", "main"]:
+                problems.append(f"{url}: skip link moved to {landed}, expected focus on main")
+
+            page.goto(base_url + url)
+            expected = set(page.evaluate(FOCUSABLE_JS))
+            page.evaluate(RECORD_FOCUS_JS)
+            for _ in range(len(expected) + 2):
+                page.keyboard.press("Tab")
+            log = [entry for entry in page.evaluate("() => window.__focusLog") if entry]
+            reached = {entry["key"] for entry in log}
+            for info in {entry["key"]: entry for entry in log}.values():
+                if info["outlineStyle"] in ("none", "hidden") or info["outlineWidth"] < 2:
+                    problems.append(f"{url}: no visible focus ring on {info['key']} ({info['outlineStyle']} {info['outlineWidth']}px)")
+                    continue
+                if not info["inViewport"]:
+                    problems.append(f"{url}: focused element scrolled out of view: {info['key']}")
+                ratio = _contrast(_rgb(info["outlineColor"]), _rgb(info["around"]))
+                if ratio < FOCUS_MIN:
+                    problems.append(f"{url}: focus ring {info['outlineColor']} on {info['around']} = {ratio:.2f} < {FOCUS_MIN}")
+            missing = expected - reached
+            if missing:
+                problems.append(f"{url}: never reached by Tab: {sorted(missing)[:5]}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_content_note_is_plain_visible_text_before_the_body(theme_browser, base_url, pages):
+    context = theme_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    checked = 0
+    try:
+        for url in article_pages(pages):
+            page.goto(base_url + url)
+            note = page.evaluate(r"""() => {
+              const n = document.querySelector('.content-note');
+              if (!n) return null;
+              const s = getComputedStyle(n), r = n.getBoundingClientRect();
+              let covered = false;
+              for (let e = n; e; e = e.parentElement) {
+                const cs = getComputedStyle(e);
+                if (cs.filter !== 'none' || cs.opacity !== '1' || e.tagName === 'DETAILS' && !e.open) covered = true;
+              }
+              const prose = document.querySelector('.prose');
+              return {
+                text: n.innerText, visible: s.display !== 'none' && s.visibility === 'visible' && r.width > 0 && r.height > 0,
+                covered, before: !!(n.compareDocumentPosition(prose) & Node.DOCUMENT_POSITION_FOLLOWING),
+                interactive: !!n.querySelector('button, details, summary'),
+              };
+            }""")
+            if note is None:
+                continue
+            checked += 1
+            assert note["visible"] and not note["covered"], f"{url}: content note is hidden, blurred or collapsed"
+            assert note["before"], f"{url}: content note comes after the body"
+            assert not note["interactive"], f"{url}: content note needs a click to read"
+            assert note["text"].startswith("Content note:"), note["text"]
+    finally:
+        context.close()
+    assert checked >= 1, "the sample hub should have at least one article with a content note"
+
+
+def test_article_text_line_length_is_comfortable(theme_browser, base_url, pages):
+    """About 60-75 characters per line at desktop width (and never more than 80)."""
+    context = theme_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    averages = []
+    try:
+        for url in article_pages(pages):
+            page.goto(base_url + url)
+            averages += page.evaluate(LINE_LENGTH_JS)
+    finally:
+        context.close()
+    assert averages, "no long paragraphs measured"
+    mean = sum(averages) / len(averages)
+    assert 55 <= mean <= 78, f"mean {mean:.1f} characters per line"
+    assert max(averages) <= 82, f"a paragraph runs {max(averages):.1f} characters per line"
+
+
+def test_print_stylesheet_shows_the_article_and_link_addresses(theme_browser, base_url, pages):
+    context = theme_browser.new_context(viewport={"width": 900, "height": 1200})
+    page = context.new_page()
+    url = next(u for u in article_pages(pages) if u.endswith("/empathy-in-mental-health-care/"))
+    try:
+        page.goto(base_url + url)
+        page.emulate_media(media="print")
+        facts = page.evaluate(r"""() => {
+          const p = document.querySelector('.prose p');
+          const a = document.createElement('a');
+          a.href = 'https://example.org/guide'; a.textContent = 'a guide';
+          p.appendChild(a);
+          const shown = (sel) => [...document.querySelectorAll(sel)].some(e => getComputedStyle(e).display !== 'none' && e.getClientRects().length);
+          return {
+            navShown: [...document.querySelectorAll('nav, .site-header, .skip-link')].filter(e => getComputedStyle(e).display !== 'none').length,
+            after: getComputedStyle(a, '::after').content,
+            article: shown('.prose'), refs: shown('#refs'), title: shown('h1'),
+            bg: getComputedStyle(document.body).backgroundColor, color: getComputedStyle(document.body).color,
+          };
+        }""")
+    finally:
+        context.close()
+    assert facts["navShown"] == 0, "navigation is printed"
+    assert "https://example.org/guide" in facts["after"], facts["after"]
+    assert facts["article"] and facts["title"] and facts["refs"], facts
+    assert facts["bg"] == "rgb(255, 255, 255)" and facts["color"] == "rgb(0, 0, 0)", facts
+
+
+def test_reduced_motion_is_respected(theme_browser, base_url):
+    results = {}
+    for motion in ("reduce", "no-preference"):
+        context = theme_browser.new_context(reduced_motion=motion)
+        page = context.new_page()
+        page.goto(base_url + "/")
+        results[motion] = page.evaluate("""() => ({
+          scroll: getComputedStyle(document.documentElement).scrollBehavior,
+          animated: [...document.querySelectorAll('*')].filter(e => getComputedStyle(e).animationName !== 'none').length,
+        })""")
+        context.close()
+    assert results["reduce"] == {"scroll": "auto", "animated": 0}, results
+    assert results["no-preference"]["animated"] == 0, results
+
+
+def test_pages_are_usable_without_javascript(theme_browser, base_url, pages):
+    """No page needs a script to show its content or navigation (search says so itself)."""
+    context = theme_browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    empty = []
+    try:
+        for url in pages:
+            page.goto(base_url + url)
+            text = page.locator("main").inner_text()
+            links = page.locator("header nav a").count()
+            if len(text.strip()) < 40 or links != len(NAV_LABELS):
+                empty.append(f"{url}: main has {len(text.strip())} characters, header nav {links} links")
+    finally:
+        context.close()
+    assert not empty, "\n".join(empty)

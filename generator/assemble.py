@@ -24,8 +24,15 @@ RELATED_COUNT = 3
 
 def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, Author],
              bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
-             static_files: list[str], include_drafts: bool) -> tuple[Site, list[Diagnostic]]:
-    """Build the Site from parsed sources; drafts are left out unless `include_drafts`."""
+             static_files: list[str], include_drafts: bool,
+             memo: dict[str, Any] | None = None) -> tuple[Site, list[Diagnostic]]:
+    """Build the Site from parsed sources; drafts are left out unless `include_drafts`.
+
+    `memo` remembers formatted citations between builds (keyed by everything they depend on);
+    entries not used by this build are dropped from it.
+    """
+    memo = {} if memo is None else memo
+    used: set[str] = set()
     findings: list[Diagnostic] = []
     articles: list[Article] = []
     pages: list[Article] = []
@@ -46,7 +53,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
                 "give one of the two files another name or a different `slug:`"))
             continue
         owner[(space, slug)] = source.path
-        article = _article(config, source, slug, shared)
+        article = _article(config, source, slug, shared, memo, used)
         (articles if source.kind == "article" else pages).append(article)
 
     for page in pages:  # a page may not shadow a built-in section
@@ -60,19 +67,22 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     by_slug = {a.slug: a for a in articles}
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
-        authors=authors, topics=dict(config.topics), sources=_sources(articles),
+        authors=authors, topics=dict(config.topics), sources=_sources(articles, memo, used),
         bibliography=bibliography, static_files=static_files,
     )
     for article in articles:
         site.neighbours[article.slug] = (_nav(by_slug.get(article.meta.previous)), _nav(by_slug.get(article.meta.next)))
     site.related.update(_related(articles))
+    for stale in set(memo) - used:
+        del memo[stale]
     return site, findings
 
 
 RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "static", "feed.xml"}
 
 
-def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mapping[str, Mapping]) -> Article:
+def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mapping[str, Mapping],
+             memo: dict[str, Any], used: set[str]) -> Article:
     meta = source.meta
     assert meta is not None
     url = f"/articles/{slug}/" if source.kind == "article" else f"/{slug}/"
@@ -81,7 +91,12 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
     if source.clusters:
         library = dict(shared)
         library.update({str(r.get("id")): r for r in meta.references if r.get("id") is not None})
-        rendered = citations.render_citations(source.clusters, library)
+        keys = sorted({item.key for cluster in source.clusters for item in cluster.items})
+        memo_key = "cite:" + fingerprint(source.clusters, [(k, library.get(k)) for k in keys])
+        used.add(memo_key)
+        rendered = memo.get(memo_key)
+        if rendered is None:
+            rendered = memo[memo_key] = citations.render_citations(source.clusters, library)
         body = insert_citations(body, rendered)
         references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key, {}))
                            for e in rendered.entries)
@@ -114,7 +129,7 @@ def _related(articles: list[Article]) -> dict[str, list[Article]]:
     return related
 
 
-def _sources(articles: list[Article]) -> list[SourceEntry]:
+def _sources(articles: list[Article], memo: dict[str, Any], used: set[str]) -> list[SourceEntry]:
     """Every cited work on the hub, APA order, each with the articles citing it."""
     cited_in: dict[str, list[str]] = defaultdict(list)
     data: dict[str, Mapping] = {}
@@ -125,7 +140,12 @@ def _sources(articles: list[Article]) -> list[SourceEntry]:
             data.setdefault(ref.key, ref.data)
     if not data:
         return []
-    formatted = citations.format_bibliography(data[k] for k in sorted(data))
+    ordered = [data[k] for k in sorted(data)]
+    memo_key = "sources:" + fingerprint(ordered)
+    used.add(memo_key)
+    formatted = memo.get(memo_key)
+    if formatted is None:
+        formatted = memo[memo_key] = citations.format_bibliography(ordered)
     return [SourceEntry(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]
 
 

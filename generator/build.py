@@ -106,7 +106,8 @@ def build(options: BuildOptions) -> BuildResult:
         result.diagnostics += source.findings
 
     # 4. assemble the site model
-    site, findings = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts)
+    site, findings = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts,
+                              cache.memo if cache else None)
     result.site = site
     result.diagnostics += findings
 

@@ -40,6 +40,8 @@ class ParseCache:
         self.file = site_dir / CACHE_DIR / CACHE_FILE
         self.key = (CACHE_FORMAT, __version__, settings.key())
         self.entries: dict[str, CacheEntry] = {}
+        self.memo: dict[str, object] = {}    # results of later stages, keyed by what they depend on
+        self._memo_keys: frozenset[str] = frozenset()
         self.dirty = False
 
     def load(self) -> None:
@@ -47,17 +49,19 @@ class ParseCache:
         try:
             with open(self.file, "rb") as handle:
                 data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
+            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("entries"), dict) \
+                    and isinstance(data.get("memo"), dict):
+                self.entries, self.memo = data["entries"], data["memo"]
+                self._memo_keys = frozenset(self.memo)
         except Exception:  # noqa: BLE001 - a cache is never trusted: any failure means "rebuild"
-            self.entries = {}
+            self.entries, self.memo = {}, {}
 
     def save(self, keep: set[str]) -> None:
         """Write the cache atomically, dropping files that no longer exist."""
         stale = set(self.entries) - keep
         for path in stale:
             del self.entries[path]
-        if not self.dirty and not stale:
+        if not self.dirty and not stale and frozenset(self.memo) == self._memo_keys:
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
         gitignore = self.file.parent / ".gitignore"
@@ -66,7 +70,8 @@ class ParseCache:
         fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"key": self.key, "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"key": self.key, "entries": self.entries, "memo": self.memo}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

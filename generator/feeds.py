@@ -1,0 +1,157 @@
+"""Atom feeds (RFC 4287): the whole hub at /feed.xml and one per topic at /topics/<id>/feed.xml.
+
+Entries carry full content (content note first, then the body, then the reference list), a plain
+summary, authors, topics as categories, and links to the HTML pages. Every timestamp comes from
+article dates, never the clock, so a rebuild is byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from generator import __version__
+from generator.assemble import fingerprint
+from generator.model import Article, Site
+from generator.structured import absolute, modified, published
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_LIMIT = 50          # newest entries per feed; older articles stay on the topic pages
+EPOCH = date(1970, 1, 1)  # `updated` of a feed with no entries (still deterministic)
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_HEADING_ANCHOR = re.compile(r'<a class="heading-anchor"[^>]*>.*?</a>', re.S)
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed: where it lives, what it describes, which articles it lists."""
+
+    path: str             # output path, e.g. "feed.xml" or "topics/empathy/feed.xml"
+    title: str
+    subtitle: str
+    page_url: str         # site-relative URL of the HTML page the feed mirrors
+    articles: list[Article]
+
+
+def feeds(site: Site) -> list[Feed]:
+    """The hub's feeds: everything, then one per topic (drafts never)."""
+    public = [a for a in site.articles if not a.meta.draft]
+    out = [Feed("feed.xml", site.config.title, site.config.tagline or site.config.description, "/",
+                public[:FEED_LIMIT])]
+    for tid, topic in site.topics.items():
+        in_topic = [a for a in public if tid in a.meta.topics]
+        out.append(Feed(f"topics/{tid}/feed.xml", f"{topic.title} · {site.config.title}",
+                        topic.description, f"/topics/{tid}/", in_topic[:FEED_LIMIT]))
+    return out
+
+
+def entry_fingerprint(site: Site, article: Article) -> str:
+    """Everything an entry shows: body and references, title, summary, dates, topics, authors, note."""
+    m = article.meta
+    authors = [site.authors.get(a) for a in m.authors]
+    return fingerprint(article.url, article.source.digest, [(r.key, r.html) for r in article.references],
+                       m.title, m.summary, m.date, m.updated, m.topics, m.content_note, authors)
+
+
+def feed_inputs(site: Site, feed: Feed, entry_fp: Callable[[Article], str]) -> tuple[tuple[str, str], ...]:
+    """The inputs one feed reads (for the incremental planner)."""
+    return (("feed", fingerprint(feed.path, feed.title, feed.subtitle, feed.page_url)),
+            ("entries", fingerprint([entry_fp(a) for a in feed.articles])))
+
+
+def updated(article: Article) -> date:
+    """An entry's `updated`: the last substantive change."""
+    return modified(article) or EPOCH
+
+
+def render_feed(site: Site, feed: Feed) -> bytes:
+    """The feed's XML."""
+    config = site.config
+    self_url = absolute(site, "/" + feed.path)
+    feed_updated = max((updated(a) for a in feed.articles), default=EPOCH)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(config.language)}>',
+        f"  <id>{_x(self_url)}</id>",
+        f"  <title>{_x(feed.title)}</title>",
+    ]
+    if feed.subtitle:
+        lines.append(f"  <subtitle>{_x(feed.subtitle)}</subtitle>")
+    lines += [
+        f"  <updated>{_timestamp(feed_updated)}</updated>",
+        f'  <link rel="self" type="application/atom+xml" href={_a(self_url)}/>',
+        f'  <link rel="alternate" type="text/html" href={_a(absolute(site, feed.page_url))}/>',
+        "  <author>",
+        f"    <name>{_x(config.publisher_name)}</name>",
+        f"    <uri>{_x(config.publisher_url)}</uri>",
+        "  </author>",
+        f'  <generator version="{_x(__version__)}">Haven</generator>',
+    ]
+    for article in feed.articles:
+        lines += _entry(site, article)
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _entry(site: Site, article: Article) -> list[str]:
+    meta = article.meta
+    url = absolute(site, article.url)
+    lines = [
+        f"  <entry xml:base={_a(url)}>",
+        f"    <id>{_x(url)}</id>",
+        f"    <title>{_x(meta.title)}</title>",
+        f'    <link rel="alternate" type="text/html" href={_a(url)}/>',
+    ]
+    if published(article):
+        lines.append(f"    <published>{_timestamp(published(article))}</published>")
+    lines.append(f"    <updated>{_timestamp(updated(article))}</updated>")
+    authors = [site.authors[a] for a in meta.authors if a in site.authors]
+    for author in authors:
+        lines += ["    <author>", f"      <name>{_x(author.name)}</name>",
+                  f"      <uri>{_x(absolute(site, f'/authors/{author.id}/'))}</uri>", "    </author>"]
+    if not authors:
+        lines += ["    <author>", f"      <name>{_x(site.config.publisher_name)}</name>", "    </author>"]
+    for tid in meta.topics:
+        topic = site.topics.get(tid)
+        if topic:
+            lines.append(f'    <category term={_a(tid)} label={_a(topic.title)} '
+                         f'scheme={_a(absolute(site, "/topics/"))}/>')
+    summary = meta.summary
+    if meta.content_note:
+        summary = f"Content note: {meta.content_note} {summary}"
+    lines.append(f"    <summary>{_x(summary)}</summary>")
+    lines.append(f'    <content type="html">{_x(content_html(site, article))}</content>')
+    lines.append("  </entry>")
+    return lines
+
+
+def content_html(site: Site, article: Article) -> str:
+    """The full article as HTML for feed readers: content note, body, references; absolute links."""
+    parts = []
+    if article.meta.content_note:
+        parts.append(f"<p><strong>Content note:</strong> {escape(article.meta.content_note)}</p>")
+    parts.append(article.body_html)
+    if article.references:
+        items = "".join(f'<li id="ref-{escape(r.key)}">{r.html}</li>' for r in article.references)
+        parts.append(f'<h2 id="references">References</h2><ol>{items}</ol>')
+    html = "\n".join(parts)
+    html = _HEADING_ANCHOR.sub("", html)
+    origin = site.config.base_url[: len(site.config.base_url) - len(site.config.base_path)]
+    return _ROOT_RELATIVE.sub(lambda m: f'{m.group(1)}{origin}{m.group(2)}"', html)
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _x(text: str) -> str:
+    return escape(_INVALID_XML.sub("", str(text)))
+
+
+def _a(text: str) -> str:
+    return quoteattr(_INVALID_XML.sub("", str(text)))

@@ -1,0 +1,70 @@
+"""The `_headers` file `haven build --headers` writes for static hosts that read it
+(Netlify, Cloudflare Pages): a strict Content-Security-Policy and the other security headers.
+
+The policy allows only this site's own files: no inline scripts or styles, no other hosts.
+Pagefind's search compiles WebAssembly, which needs 'wasm-unsafe-eval' (that allows WebAssembly
+compilation only, not JavaScript eval) and runs in a same-origin web worker.
+"""
+
+from __future__ import annotations
+
+CSP_DIRECTIVES: tuple[tuple[str, str], ...] = (
+    ("default-src", "'none'"),
+    ("script-src", "'self' 'wasm-unsafe-eval'"),
+    ("style-src", "'self'"),
+    ("img-src", "'self'"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("worker-src", "'self'"),
+    ("manifest-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'none'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "'none'"),
+)
+
+PERMISSIONS = ("accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+               "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+               "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "usb",
+               "xr-spatial-tracking", "browsing-topics")
+
+
+def content_security_policy() -> str:
+    """The policy as one header value."""
+    return "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES)
+
+
+def security_headers() -> list[tuple[str, str]]:
+    """(name, value) of every header sent with every file of the hub."""
+    return [
+        ("Content-Security-Policy", content_security_policy()),
+        # Leaving a mental-health article should not tell the next site which one was being read.
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", ", ".join(f"{feature}=()" for feature in PERMISSIONS)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+
+
+def render_headers() -> bytes:
+    """The _headers file (Netlify / Cloudflare Pages syntax): one rule for every path."""
+    lines = ["# Written by `haven build --headers`. Netlify and Cloudflare Pages read this file;",
+             "# for other hosts see docs/deploy.md.",
+             "/*"]
+    lines += [f"  {name}: {value}" for name, value in security_headers()]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def parse_headers_file(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(path pattern, [(name, value)]) rules from a _headers file (used by tests and local previews)."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if not raw[0].isspace():
+            rules.append((raw.strip(), []))
+        elif rules and ":" in raw:
+            name, value = raw.strip().split(":", 1)
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules

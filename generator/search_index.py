@@ -1,0 +1,274 @@
+"""The search index: Pagefind, run locally after the site is written (no network, ever).
+
+Each published article becomes one Pagefind record built from the site model: its URL, its
+plain-text body (with title and summary), and metadata the search page shows (title, summary,
+topics). Building from the model rather than the HTML means the index holds only articles (never
+navigation, the crisis box or footers) whatever the templates look like, and that we know exactly
+what the index depends on:
+
+- the index is rebuilt only when what it holds changed (a fingerprint of every record, kept in
+  `SEARCH_MARKER` in the output folder), or when its files are missing;
+- Pagefind hands its files back in memory; each is written into `pagefind/` (temp file + rename)
+  only when its bytes changed, and files of the previous index it no longer produces are removed;
+- `haven serve` passes search_index=False: the preview never waits for indexing (the search page
+  says so when no index is there).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import subprocess
+import threading
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+from generator import __version__
+from generator.assemble import fingerprint
+from generator.diagnostics import Diagnostic, warning
+from generator.model import Article, Site
+
+FOLDER = "pagefind"
+SEARCH_MARKER = ".haven-search.json"
+STAGING_PREFIX = ".haven-staging-search-"   # a file being written (starts like write.STAGING_PREFIX)
+# What the browser needs for the JavaScript API; Pagefind's own UI bundles are left out.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+_HEADING_ANCHOR = re.compile(r'<a class="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>', re.S)
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|tr|dd|dt|figcaption)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One searchable article."""
+
+    url: str                       # site-relative, without the base path (Pagefind adds it in the browser)
+    content: str
+    meta: tuple[tuple[str, str], ...]
+    topics: tuple[str, ...]
+
+
+def records(site: Site) -> list[Record]:
+    """A record per published article, newest first."""
+    out = []
+    for article in site.articles:
+        if article.meta.draft:
+            continue
+        out.append(_record(site, article))
+    return out
+
+
+def body_text(article: Article) -> str:
+    """The article body as plain text, as a reader sees it (citations formatted, no '#' anchors)."""
+    html = _HEADING_ANCHOR.sub("", article.body_html)
+    html = _BLOCK_END.sub("\n", html)
+    text = unescape(_TAG.sub("", html))
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _record(site: Site, article: Article) -> Record:
+    meta = article.meta
+    topics = tuple(site.topics[t].title for t in meta.topics if t in site.topics)
+    content = "\n".join(part for part in (meta.title, meta.summary, body_text(article)) if part)
+    fields = [("title", meta.title), ("summary", meta.summary)]
+    if topics:
+        fields.append(("topics", ", ".join(topics)))
+    if meta.date:
+        fields.append(("date", meta.date.isoformat()))
+    return Record(article.url, content, tuple(fields), topics)
+
+
+def index_fingerprint(site: Site) -> str:
+    """What the index holds: every record's inputs, the language and the Pagefind version."""
+    rows = [(a.url, a.source.digest, [(r.key, r.html) for r in a.references], a.meta.title, a.meta.summary, a.meta.date,
+             tuple(site.topics[t].title for t in a.meta.topics if t in site.topics))
+            for a in site.articles if not a.meta.draft]
+    return fingerprint(__version__, pagefind_version(), language(site), site.config.base_path, rows)
+
+
+def language(site: Site) -> str:
+    """The ISO 639-1 code Pagefind expects ('en' from 'en-GB')."""
+    return (site.config.language or "en").split("-")[0].split("_")[0].lower() or "en"
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind indexer's version ("" when it is not installed)."""
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind_bin")
+    except Exception:  # noqa: BLE001 - not installed, or installed another way
+        return ""
+
+
+def update_index(site: Site, out_dir: Path, force: bool = False) -> list[Diagnostic]:
+    """Bring out_dir/pagefind/ up to date with the site; returns findings (never raises for Pagefind)."""
+    fp = index_fingerprint(site)
+    previous = _read_marker(out_dir)
+    if not force and previous.get("fingerprint") == fp and _complete(out_dir, previous.get("files", {})):
+        return []
+    try:
+        produced = _run_pagefind(records(site), language(site))
+    except Exception as exc:  # noqa: BLE001 - a missing or failing indexer must not break the site
+        return [warning("search-index", "site.yaml", 0, 0,
+                        f"the search index was not built ({type(exc).__name__}: {exc})",
+                        "install the indexer with `pip install 'pagefind[bin]'` (a dependency of Haven) "
+                        "and build again; the rest of the site was written")]
+    files = {rel: data for rel, data in sorted(produced.items()) if rel not in UNUSED and _safe(rel)}
+    target = out_dir / FOLDER
+    digests: dict[str, str] = {}
+    for rel, data in files.items():
+        digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        dest = target / rel
+        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        temp = dest.with_name(f"{STAGING_PREFIX}{dest.name}")
+        temp.write_bytes(data)
+        os.replace(temp, dest)
+    for rel in sorted(set(previous.get("files", {})) - set(digests)):
+        stale = target / rel
+        if _safe(rel) and stale.is_file():
+            stale.unlink()
+            _prune(stale.parent, out_dir)
+    temp = out_dir / (SEARCH_MARKER + ".tmp")
+    temp.write_text(json.dumps({"fingerprint": fp, "files": digests}, sort_keys=True, separators=(",", ":")),
+                    "utf-8")
+    os.replace(temp, out_dir / SEARCH_MARKER)
+    return []
+
+
+def _safe(rel: str) -> bool:
+    """A relative path that stays inside the index folder."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and ".." not in parts and "" not in parts
+
+
+def index_files(out_dir: Path) -> list[str]:
+    """Paths (relative to out_dir) of the search index files the last indexing wrote."""
+    return sorted(f"{FOLDER}/{rel}" for rel in _read_marker(out_dir).get("files", {}))
+
+
+def _run_pagefind(rows: list[Record], lang: str) -> dict[str, bytes]:
+    """Index `rows` with Pagefind's indexer (a local subprocess) and return its files by path.
+
+    Talks to `pagefind --service` directly (base64 JSON messages separated by commas, the protocol
+    the `pagefind` Python package uses) rather than through that package's asyncio client, which
+    waits 0.1 s per message (minutes for a large hub) and can close the indexer while it is
+    still writing files. The files come back in memory; nothing is written here.
+    """
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None or not Path(executable).is_file():
+        raise FileNotFoundError("the Pagefind indexer (package pagefind_bin) is not installed")
+    with _Service(str(executable)) as service:
+        index_id = service.call({"type": "NewIndex", "config": {"force_language": lang}})["index_id"]
+        # No Pagefind filters: Pagefind 1.5 writes filter files in a varying order, which would
+        # break byte-identical rebuilds; the search page shows topics from metadata instead.
+        service.call_many([{"type": "AddRecord", "index_id": index_id, "url": row.url, "content": row.content,
+                            "language": lang, "meta": dict(row.meta), "filters": None, "sort": None}
+                           for row in rows])
+        files = service.call({"type": "GetFiles", "index_id": index_id})["files"]
+    return {f["path"]: base64.b64decode(f["content"]) for f in files}
+
+
+class _Service:
+    """A minimal synchronous client for `pagefind --service`."""
+
+    TIMEOUT = 600.0
+
+    def __init__(self, executable: str):
+        self.process = subprocess.Popen([executable, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self.buffer = bytearray()
+        self.scanned = 0
+        self.last_id = 0
+
+    def __enter__(self) -> "_Service":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.process.stdin:
+                self.process.stdin.close()
+            self.process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+
+    def _encode(self, payload: dict) -> bytes:
+        self.last_id += 1
+        return base64.b64encode(json.dumps({"message_id": self.last_id, "payload": payload}).encode("utf-8")) + b","
+
+    def _receive(self) -> dict:
+        assert self.process.stdout is not None
+        while True:
+            comma = self.buffer.find(b",", self.scanned)
+            if comma >= 0:
+                message = bytes(self.buffer[:comma])
+                del self.buffer[: comma + 1]
+                self.scanned = 0
+                payload = json.loads(base64.b64decode(message))["payload"]
+                if payload.get("type") == "Error":
+                    raise RuntimeError(f"Pagefind: {payload.get('message')}")
+                return payload
+            self.scanned = len(self.buffer)
+            chunk = self.process.stdout.read1(1 << 20)
+            if not chunk:
+                raise RuntimeError("the Pagefind indexer stopped unexpectedly")
+            self.buffer += chunk
+
+    def call(self, payload: dict) -> dict:
+        """Send one request and wait for its answer."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(self._encode(payload))
+        self.process.stdin.flush()
+        return self._receive()
+
+    def call_many(self, payloads: list[dict]) -> list[dict]:
+        """Send many requests at once (written from a thread, so neither pipe can fill up and block)."""
+        messages = [self._encode(p) for p in payloads]
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                assert self.process.stdin is not None
+                for message in messages:
+                    self.process.stdin.write(message)
+                self.process.stdin.flush()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failure.append(exc)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        try:
+            answers = [self._receive() for _ in messages]
+        finally:
+            writer.join(timeout=self.TIMEOUT)
+        if failure:
+            raise failure[0]
+        return answers
+
+
+def _read_marker(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / SEARCH_MARKER).read_text("utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _complete(out_dir: Path, files: dict) -> bool:
+    return bool(files) and all((out_dir / FOLDER / rel).is_file() for rel in files)
+
+
+def _prune(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -481,6 +481,11 @@ def git_commit() -> str:
     return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
+def load_average() -> str:
+    """1, 5 and 15-minute load averages: other work on the machine inflates every figure but the ratios less."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def log(message: str) -> None:
     """Progress goes to stderr so stdout is just the report."""
     print(message, file=sys.stderr, flush=True)
@@ -497,7 +502,10 @@ def main() -> int:
             "build command": settings.build_cmd
             + ("" if settings.build_cmd_is_default else " (BENCH_BUILD_CMD stand-in, not Haven)"),
             "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
+            "load average at start": load_average(),
         }
+        if os.getloadavg()[0] > (os.cpu_count() or 1) * 0.5:
+            log(f"warning: the machine is busy (load {load_average()}); absolute times will be inflated")
         precompile()
         results: list[SizeResult] = []
         for size in settings.sizes:
@@ -509,6 +517,7 @@ def main() -> int:
         log(f"(working files kept under {CORPORA_DIR} for inspection)")
         return 1
 
+    header["load average at end"] = load_average()
     report = markdown_report(settings, results, header)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stem = started.strftime("%Y%m%dT%H%M%SZ")

@@ -336,18 +336,17 @@ def bench_size(settings: Settings, size: int) -> SizeResult:
     articles = ensure_corpus(paths, size)
     result = SizeResult(size=size)
 
-    def build(label: str, run: int, edit: Callable[[], object] | None = None, count_writes: bool = True) -> None:
+    def build(label: str, run: int, edit: Callable[[], object] | None = None) -> None:
         """Apply `edit`, build once, record time, memory and how many output files changed."""
-        before = snapshot(paths.out) if count_writes else {}
+        before = snapshot(paths.out)
         if edit is not None:
             edit()
         command = command_from_template(settings.build_cmd, settings.python, paths.site, paths.out)
         seconds, peak = run_measured(command, paths, label, settings.python)
-        written = files_changed(before, snapshot(paths.out)) if count_writes else None
+        written = files_changed(before, snapshot(paths.out))
         result.samples[label].append(Sample(seconds, peak, written))
         result.commands_run += 1
-        shown = "" if written is None else f", {written} files written"
-        log(f"[{size} run {run + 1}/{settings.runs}] {label}: {seconds:.3f} s, {peak:.1f} MiB{shown}")
+        log(f"[{size} run {run + 1}/{settings.runs}] {label}: {seconds:.3f} s, {peak:.1f} MiB, {written} files written")
 
     for run in range(settings.runs):
         prepare_site(paths)

@@ -452,3 +452,62 @@ def test_pages_are_usable_without_javascript(theme_browser, base_url, pages):
     finally:
         context.close()
     assert not empty, "\n".join(empty)
+
+
+def test_article_pages_carry_what_a_reader_needs(theme_browser, base_url, pages):
+    """Breadcrumb, title, summary, byline to author pages, dates in <time>, review status, reading time,
+    topics, a labelled previous/next navigation naming the neighbours, related articles, references."""
+    context = theme_browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    problems = []
+    seen = {"prev_next": 0, "related": 0, "toc": 0}
+    try:
+        for url in article_pages(pages):
+            page.goto(base_url + url)
+            f = page.evaluate(r"""() => {
+              const q = (s) => document.querySelector(s), qa = (s) => [...document.querySelectorAll(s)];
+              const pn = q('nav.prev-next');
+              return {
+                breadcrumb: qa('nav[aria-label="Breadcrumb"] a').length >= 2,
+                current: !!q('nav[aria-label="Breadcrumb"] a[aria-current="page"]'),
+                h1: qa('main h1').length, summary: !!(q('.article-header .summary') || {}).textContent,
+                byline: qa('.facts a[href*="/authors/"]').length,
+                times: qa('.facts time[datetime]').map(t => t.getAttribute('datetime')),
+                review: /review/i.test((q('.facts') || {}).textContent || ''),
+                reading: /minute/.test((q('.facts') || {}).textContent || ''),
+                topics: qa('.facts a[href*="/topics/"]').length,
+                prevNextLabel: pn && pn.getAttribute('aria-label'),
+                prevNext: pn ? qa('nav.prev-next a[rel="prev"], nav.prev-next a[rel="next"]').map(a => a.querySelector('.title').textContent.trim()) : [],
+                related: qa('#related .card a').length,
+                toc: !!q('nav#toc'), h2s: qa('.prose h2').length,
+                refs: qa('#refs .csl-entry[id^="ref-"]').length, citations: qa('.prose .citation').length,
+                notes: qa('.prose .footnote li').length, notesHeading: !!q('.prose .footnote h2'),
+                noteRefs: qa('.prose .footnote-ref').every(a => a.getAttribute('aria-describedby') === 'footnotes-heading'),
+                tablesHeaded: qa('.prose table').every(t => t.querySelector('th[scope]')),
+              };
+            }""")
+            need = {"breadcrumb": True, "current": True, "h1": 1, "summary": True, "review": True, "reading": True}
+            for key, value in need.items():
+                if f[key] != value:
+                    problems.append(f"{url}: {key} = {f[key]!r}")
+            if f["byline"] < 1 or not f["times"] or f["topics"] < 1:
+                problems.append(f"{url}: byline/dates/topics missing: {f}")
+            if f["prevNext"] and not f["prevNextLabel"]:
+                problems.append(f"{url}: previous/next navigation has no label")
+            if any(not t for t in f["prevNext"]):
+                problems.append(f"{url}: previous/next link without the neighbour's title")
+            if f["h2s"] >= 3 and not f["toc"]:
+                problems.append(f"{url}: long article without a table of contents")
+            if f["citations"] and not f["refs"]:
+                problems.append(f"{url}: citations but no reference list")
+            if f["notes"] and not (f["notesHeading"] and f["noteRefs"]):
+                problems.append(f"{url}: footnotes without a heading or unlabelled note references")
+            if not f["tablesHeaded"]:
+                problems.append(f"{url}: a table without header cells")
+            seen["prev_next"] += bool(f["prevNext"])
+            seen["related"] += bool(f["related"])
+            seen["toc"] += f["toc"]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+    assert all(seen.values()), f"the sample hub should exercise every part of the article page: {seen}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -329,8 +330,13 @@ _SPECIAL_FOLDS = str.maketrans(
 _NOT_ALNUM_RE = re.compile(r"[\W_]+")
 
 
+_ASCII_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+
+
 def _fold(value: str) -> str:
     """A sort form: letters only, no case, no diacritics (Żuławski files under Z, Müller as Muller)."""
+    if value.isascii():
+        return _ASCII_NOT_ALNUM_RE.sub("", value.lower())
     decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL_FOLDS))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     # Letter by letter (APA 9.44): spaces, hyphens and apostrophes do not count.
@@ -402,10 +408,7 @@ class _Name:
     dropping_particle: str
     suffix: str
     is_group: bool
-
-    @property
-    def initials(self) -> str:
-        return "" if self.is_group else _initials(self.given)
+    initials: str = ""  # "C. R." for "Carl R."; set by _person
 
     def inverted(self) -> _Span:
         """As in the reference list: "Rogers, C. R.", "Evans, A. C., Jr.", or the group's name."""
@@ -469,6 +472,10 @@ def _initials(given: str) -> str:
     return " ".join(out)
 
 
+def _person(family: str, given: str, dropping_particle: str = "", suffix: str = "") -> _Name:
+    return _Name(family, given, dropping_particle, suffix, False, _initials(given))
+
+
 def _parse_name(raw: Any) -> _Name | None:
     if isinstance(raw, Mapping):
         literal = _text(raw.get("literal"))
@@ -483,9 +490,7 @@ def _parse_name(raw: Any) -> _Name | None:
             return _Name(given, "", "", "", True)  # a mononym
         if not family:
             return None
-        return _Name(
-            family, given, _text(raw.get("dropping-particle")), _text(raw.get("suffix")), False
-        )
+        return _person(family, given, _text(raw.get("dropping-particle")), _text(raw.get("suffix")))
     if not isinstance(raw, str):
         return None  # numbers, nulls: not a name
     text = raw.strip()
@@ -493,7 +498,7 @@ def _parse_name(raw: Any) -> _Name | None:
         return None
     if "," in text:  # "Family, Given"
         family, given = (part.strip() for part in text.split(",", 1))
-        return _Name(family, given, "", "", False)
+        return _person(family, given)
     return _Name(text, "", "", "", True)
 
 
@@ -926,7 +931,7 @@ def _work(data: Mapping) -> _Work:
 # --------------------------------------------------------------------------- disambiguation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Form:
     """How one work is cited in the text, after disambiguation against the others."""
 
@@ -962,7 +967,19 @@ class _Form:
             return True
         return self.letter_group >= 0 and self.letter_group == other.letter_group
 
+    @cached_property
+    def parenthetical_author(self) -> _Span:
+        return self._author(narrative=False)
+
+    @cached_property
+    def running_text_author(self) -> _Span:
+        return self._author(narrative=True)
+
     def author(self, narrative: bool) -> _Span:
+        """The author part as cited: "Riess & Kraft-Todd" in parentheses, "Riess and Kraft-Todd" in the text (8.17)."""
+        return self.running_text_author if narrative else self.parenthetical_author
+
+    def _author(self, narrative: bool) -> _Span:
         names = self.work.names
         if not names:
             return self.work.title_in_text

@@ -243,6 +243,12 @@ def test_heading_citation_stays_out_of_the_table_of_contents_and_the_id():
     assert md.toc_tokens[0]["name"] == "Results"
 
 
+def test_forged_tokens_are_removed_even_without_citations():
+    html, clusters = convert("Fake \ue0007\ue001 token.")
+    assert (html, clusters) == ("<p>Fake 7 token.</p>", [])
+    assert insert_citations(html, render_citations(clusters, {})) == html
+
+
 def test_writer_text_with_private_use_characters_cannot_forge_tokens():
     html, clusters = convert("Fake \ue0007\ue001 token \ue002B1:1\ue003[x] and [@real].")
     assert [c.items[0].key for c in clusters] == ["real"]

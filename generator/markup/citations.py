@@ -166,9 +166,10 @@ class _MarkCitations(Preprocessor):
         self.md._citation_state = _State()  # type: ignore[attr-defined]
         self.md.citation_clusters = []  # type: ignore[attr-defined]
         text = "\n".join(lines)
+        if _PRIVATE_CHARS_RE.search(text):  # a writer's copy of a token must not pass for one
+            text = _PRIVATE_CHARS_RE.sub("", text)
         if "@" not in text:
-            return lines
-        text = _PRIVATE_CHARS_RE.sub("", text)
+            return text.split("\n")
         candidates = _candidates(text)
         if not candidates:
             return text.split("\n")

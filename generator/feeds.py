@@ -54,8 +54,9 @@ def entry_fingerprint(site: Site, article: Article) -> str:
     """Everything an entry shows: body and references, title, summary, dates, topics, authors, note."""
     m = article.meta
     authors = [site.authors.get(a) for a in m.authors]
-    return fingerprint(article.url, article.source.digest, [(r.key, r.html) for r in article.references],
-                       m.title, m.summary, m.date, m.updated, m.topics, m.content_note, authors)
+    return fingerprint(article.url, article.source.digest, getattr(article, "citations_key", ""),
+                       [(r.key, r.html) for r in article.references], m.title, m.summary, m.date, m.updated,
+                       m.topics, m.content_note, authors)
 
 
 def feed_inputs(site: Site, feed: Feed, entry_fp: Callable[[Article], str]) -> tuple[tuple[str, str], ...]:

@@ -85,7 +85,8 @@ def _record(site: Site, article: Article) -> Record:
 
 def index_fingerprint(site: Site) -> str:
     """What the index holds: every record's inputs, the language and the Pagefind version."""
-    rows = [(a.url, a.source.digest, [(r.key, r.html) for r in a.references], a.meta.title, a.meta.summary, a.meta.date,
+    rows = [(a.url, a.source.digest, getattr(a, "citations_key", ""), [(r.key, r.html) for r in a.references],
+             a.meta.title, a.meta.summary, a.meta.date,
              tuple(site.topics[t].title for t in a.meta.topics if t in site.topics))
             for a in site.articles if not a.meta.draft]
     return fingerprint(__version__, pagefind_version(), language(site), site.config.base_path, rows)

@@ -257,6 +257,7 @@ _RICH_RE = re.compile(
     re.DOTALL,
 )
 _RICH_HINT_RE = re.compile(r"[<*_]")
+_TAG_OR_TEXT_RE = re.compile(r"<[^<>]*>|[^<]+|<")
 
 
 _OPEN_SINGLE_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))'")
@@ -275,7 +276,10 @@ def _smart_quotes(value: str) -> str:
 
 def _rich(value: str, italic: bool = False) -> _Span:
     """Title text with inline markup; inside an italic title, marked words are set roman (APA 6.22)."""
-    value = _smart_quotes(value)
+    if "<" in value:  # leave the quotes inside markup tags (class="nocase") alone
+        value = _TAG_OR_TEXT_RE.sub(lambda m: m[0] if m[0][0] == "<" else _smart_quotes(m[0]), value)
+    else:
+        value = _smart_quotes(value)
     if not _RICH_HINT_RE.search(value):
         span = _plain(value)
         return _Span(f"<i>{span.html}</i>", span.text) if italic and value else span
@@ -576,7 +580,7 @@ class _Date:
             if self.end_month == self.month and self.end_day:
                 text += f"–{self.end_day}"
             else:
-                text += f" – {_MONTHS[self.end_month - 1]}" + (f" {self.end_day}" if self.end_day else "")
+                text += f"–{_MONTHS[self.end_month - 1]}" + (f" {self.end_day}" if self.end_day else "")
         return ", " + text
 
 
@@ -1096,6 +1100,9 @@ def _ref_link(key: str, span: _Span) -> str:
     return f'<a href="#ref-{_esc(key)}">{span.html}</a>'
 
 
+_CLOSING_PUNCTUATION = frozenset(".,;:!?)]’”…")
+
+
 def _affixes(item: CiteItem) -> str:
     """Locator and suffix after the year, as HTML: ", pp. 3–5, emphasis added"."""
     out = ""
@@ -1107,9 +1114,6 @@ def _affixes(item: CiteItem) -> str:
         else:
             out += ", " + _esc(item.suffix)
     return out
-
-
-_CLOSING_PUNCTUATION = frozenset(".,;:!?)]’”…")
 
 
 def _unknown_text(key: str) -> str:
@@ -1156,14 +1160,13 @@ def _parenthetical(items: Sequence[CiteItem], forms: Mapping[str, _Form]) -> str
             pieces.append(("; " if pieces else "") + prefix + _unknown_text(item.key))
             previous = None
             continue
-        collapses = (
+        if (
             previous is not None
             and not item.prefix
             and not item.suppress_author
             and not previous[0].suppress_author
             and previous[1].same_authors(form)
-        )
-        if previous is not None and collapses:
+        ):
             # same authors: "Neff, 2003a, 2003b" (8.12); after a locator CSL
             # (and pandoc) switch to a semicolon so the locator stays attached.
             had_affixes = bool(previous[0].locator or previous[0].suffix)

@@ -773,6 +773,12 @@ def test_html_in_data_is_escaped():
     assert odd_key == '<span class="citation" data-cites="a&#34;b&lt;c&gt;" id="cite-1">(@a&#34;b&lt;c&gt;?)</span>'
 
 
+def test_zotero_rich_text_markup_in_titles():
+    work = book("z", [person("Doe", "J")], 2020, 'The <span class="nocase">iPhone</span> "effect" of H<sub>2</sub>O')
+    assert reference(work).html == "Doe, J. (2020). <i>The iPhone “effect” of H<sub>2</sub>O</i>. Guilford Press."
+    assert reference(work).text == "Doe, J. (2020). The iPhone “effect” of H2O. Guilford Press."
+
+
 def test_italic_markup_in_titles_is_reversed_inside_italic_titles():
     work = book("sp", [person("Doe", "J")], 2020, "Growth of <i>Escherichia coli</i> in milk")
     assert reference(work).html == "Doe, J. (2020). <i>Growth of </i>Escherichia coli<i> in milk</i>. Guilford Press."
@@ -787,6 +793,8 @@ def test_dates_in_the_forms_csl_files_use():
     for issued, shown in [
         ({"date-parts": [["2013", "12", "10"]]}, "(2013, December 10)"),
         ({"raw": "2013-12"}, "(2013, December)"),
+        ({"date-parts": [[2020, 6, 30], [2020, 7, 2]]}, "(2020, June 30–July 2)"),
+        ("2019-08-08/2019-08-11", "(2019, August 8–11)"),
         ("2013-12-10", "(2013, December 10)"),
         (datetime.date(2013, 12, 10), "(2013, December 10)"),
         (2013, "(2013)"),

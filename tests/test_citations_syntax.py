@@ -56,6 +56,7 @@ def visible(html: str) -> str:
     ("[@key for details]", [CiteItem("key", suffix=" for details")]),
     ("[@key, 33]", [CiteItem("key", locator="33")]),
     ("[@key, {pp. iv, vi-xi}]", [CiteItem("key", locator="pp. iv, vi-xi")]),
+    ("[@key, {pp. iv, vi-xi} with suffix]", [CiteItem("key", locator="pp. iv, vi-xi", suffix=" with suffix")]),
     ("[@{https://example.org/bib?x=1&y=2}]", [CiteItem("https://example.org/bib?x=1&y=2")]),
 ])
 def test_bracketed_citations(source, expected):

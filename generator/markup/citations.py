@@ -72,6 +72,11 @@ def _clean(text: str) -> str:
     return _WHITESPACE_RE.sub(" ", text).strip()
 
 
+def _clean_suffix(text: str) -> str:
+    # A leading space means "no comma before it" (see CiteItem.suffix): keep one.
+    return (" " if text[:1].isspace() else "") + _clean(text) if text.strip() else ""
+
+
 def _key_text(raw: str) -> str:
     return raw[1:-1].strip() if raw.startswith("{") else raw
 
@@ -90,11 +95,11 @@ def parse_cluster(content: str) -> tuple[CiteItem, ...] | None:
         comma = re.match(r"\s*,", rest)
         if comma:
             locator, suffix = parse_locator(rest[comma.end() :])
-            locator, suffix = _clean(locator), _clean(suffix)
+            locator, suffix = _clean(locator), _clean_suffix(suffix)
         else:
             locator = ""
             # no comma: pandoc prints the suffix right after the year ("2019 for details", "2019.")
-            suffix = (" " if rest[:1].isspace() else "") + _clean(rest) if rest.strip() else ""
+            suffix = _clean_suffix(rest)
         items.append(
             CiteItem(
                 key=_key_text(match.group("key")),
@@ -109,7 +114,7 @@ def parse_cluster(content: str) -> tuple[CiteItem, ...] | None:
 
 def _narrative_item(raw_key: str, locator_text: str | None) -> CiteItem:
     locator, suffix = parse_locator(locator_text or "")
-    return CiteItem(key=_key_text(raw_key), locator=_clean(locator), suffix=_clean(suffix))
+    return CiteItem(key=_key_text(raw_key), locator=_clean(locator), suffix=_clean_suffix(suffix))
 
 
 def _masked(text: str) -> str:

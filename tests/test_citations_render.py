@@ -905,3 +905,32 @@ def test_in_text_citations_match_pandoc_where_it_follows_the_manual(tmp_path):
     theirs = [_visible(span) for span in re.findall(r'<span class="citation"[^>]*>(.*?)</span>', html, re.DOTALL)]
     ours = cited_texts([cluster for _, cluster in cases], SAMPLE)
     assert ours == theirs
+
+
+# --------------------------------------------------------------------------- robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 3000), st.text(max_size=12))
+_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                         st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+                       max_leaves=8)
+_fields = st.sampled_from(["type", "author", "editor", "title", "issued", "container-title", "publisher", "genre",
+                           "number", "volume", "issue", "page", "DOI", "URL", "accessed", "edition", "status",
+                           "original-date", "collection-title", "title-short", "event", "archive", "version"])
+_entries = st.dictionaries(_fields, _values, max_size=8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_entries, min_size=1, max_size=4), st.lists(st.booleans(), min_size=1, max_size=4))
+def test_rendering_never_raises_on_odd_data(entries, narrative_flags):
+    library = {f"k{i}": entry for i, entry in enumerate(entries)}
+    clusters = [Cluster((CiteItem(f"k{i % len(entries)}", locator="p. 3"),), flag, 1, 1)
+                for i, flag in enumerate(narrative_flags)]
+    rendered = render_citations(clusters, library)
+    assert len(rendered.clusters) == len(clusters)
+    assert {e.key for e in rendered.entries} == {c.items[0].key for c in clusters}
+    for entry in rendered.entries:
+        assert "<script" not in entry.html
+    format_bibliography([dict(e, id=k) for k, e in library.items()])

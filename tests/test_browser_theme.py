@@ -252,19 +252,34 @@ def test_every_page_has_the_shared_structure(theme_browser, base_url, pages):
     assert not problems, "\n".join(problems)
 
 
+SCROLL_JS = """() => {
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= doc.clientWidth + 1) return null;
+  return [doc.scrollWidth, doc.clientWidth, [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > doc.clientWidth + 1).slice(-3).map(e => e.outerHTML.slice(0, 120))];
+}"""
+
+
 def test_no_horizontal_scrolling_at_320_css_px(theme_browser, base_url, pages):
+    """Every page at 320 CSS px (WCAG 1.4.10 reflow: 1280 px at 400% zoom), and a few pages at every
+    common width in between, so no layout step overflows either."""
     context = theme_browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     wide = []
     try:
         for url in pages:
             page.goto(base_url + url)
-            size = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            if size[0] > size[1] + 1:
-                culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                    .slice(0, 3).map(e => e.outerHTML.slice(0, 120))""")
-                wide.append(f"{url}: scrollWidth {size[0]} > {size[1]}: {culprits}")
+            overflow = page.evaluate(SCROLL_JS)
+            if overflow:
+                wide.append(f"{url} at 320 px: {overflow}")
+        samples = ["/", next(u for u in article_pages(pages)), "/sources/"]
+        for width in (360, 414, 480, 600, 640, 720, 768, 860, 1024, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            for url in samples:
+                page.goto(base_url + url)
+                overflow = page.evaluate(SCROLL_JS)
+                if overflow:
+                    wide.append(f"{url} at {width} px: {overflow}")
     finally:
         context.close()
     assert not wide, "\n".join(wide)

@@ -179,6 +179,13 @@ def test_smarty_leaves_keys_and_tokens_alone_but_still_works_around_them():
     assert html == "<p>&ldquo;Quoted&rdquo; &ndash; \ue0001\ue001 and \ue0002\ue001&rsquo;s work&hellip;</p>"
 
 
+def test_narrative_locator_with_a_tab_and_key_followed_by_html():
+    assert items("As @key [p.\t12] says") == [(CiteItem("key", locator="p. 12"),)]
+    html, clusters = convert("As <b>@smith</b> says")
+    assert [c.items for c in clusters] == [(CiteItem("smith"),)]
+    assert html == "<p>As <b>\ue0001\ue001</b> says</p>"
+
+
 def test_emphasis_around_a_citation():
     html, clusters = convert("*@key* and **[@other]**")
     assert html == "<p><em>\ue0001\ue001</em> and <strong>\ue0002\ue001</strong></p>"

@@ -51,9 +51,9 @@ _KEY = r"(?:\w+(?:[:.#$%&\-+?<>~/]+\w+)*|\{[^{}\n]+\})"
 # e-mail addresses (me@example.org) and handles in URLs (/@user) are not citations.
 _CITE_START = r"(?<![^\s(\[{“‘*—–])"
 _ITEM_RE = re.compile(rf"{_CITE_START}(?P<minus>-)?@(?P<key>{_KEY})")
-_NARRATIVE_RE = re.compile(
-    rf"{_CITE_START}@(?P<key>{_KEY})(?P<brackets> \[(?P<locator>[^\[\]@\n]*)\](?!\())?"
-)
+_NARRATIVE_RE = re.compile(rf"{_CITE_START}@(?P<key>{_KEY})")
+# `@key [p. 12]`: one space, then brackets without another citation inside
+_NARRATIVE_LOCATOR_RE = re.compile(r" \[(?P<locator>[^\[\]@\n]*)\](?!\()")
 _BRACKETS_RE = re.compile(r"\[(?P<content>[^\[\]]*)\](?![(])")
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -140,6 +140,8 @@ def _candidates(text: str) -> list[tuple[int, str, int]]:
     for match in _NARRATIVE_RE.finditer(masked):
         if any(start <= match.start() < end for start, end in taken):
             continue
+        # only the key's length: the inline pattern finds the locator itself,
+        # since whitespace inside it may change before inline patterns run
         found.append((match.start(), "N", match.end() - match.start()))
     found.sort()
     return found
@@ -227,12 +229,15 @@ class _NarrativeCitation(InlineProcessor):
         super().__init__(f"{_MARK_OPEN}N([0-9]+):([0-9]+):([0-9]+){_MARK_CLOSE}", md)
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:  # noqa: N802 - API name
-        raw = data[m.end() : m.end() + int(m.group(3))]
-        match = _NARRATIVE_RE.match(raw)
-        if match is None:
+        # The marker gives the key's length: raw HTML right after a key
+        # (`@smith</b>`) must not be read as part of it.
+        key_end = m.end() + int(m.group(3))
+        match = _NARRATIVE_RE.match(data[m.end() : key_end])
+        if match is None or match.end() != key_end - m.end():
             return None, None, None
-        end = m.end() + match.end()
-        item = _narrative_item(match.group("key"), match.group("locator"))
+        locator = _NARRATIVE_LOCATOR_RE.match(data, key_end)
+        end = locator.end() if locator else key_end
+        item = _narrative_item(match.group("key"), locator.group("locator") if locator else None)
         cluster = Cluster((item,), True, int(m.group(1)), int(m.group(2)))
         return _state(self.md).add(cluster), m.start(0), end
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from generator import citations
 from generator.markup.citations import insert_citations
@@ -25,12 +25,15 @@ RELATED_COUNT = 3
 def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, Author],
              bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
              static_files: list[str], include_drafts: bool,
-             memo: dict[str, Any] | None = None) -> tuple[Site, list[Diagnostic]]:
+             memo: dict[str, Any] | None = None,
+             load_body: Callable[[ParsedSource], str] | None = None) -> tuple[Site, list[Diagnostic]]:
     """Build the Site from parsed sources; drafts are left out unless `include_drafts`.
 
     `memo` remembers formatted citations between builds (keyed by everything they depend on);
-    entries not used by this build are dropped from it.
+    entries not used by this build are dropped from it. `load_body` fetches a body's HTML when a
+    page needs it (bodies are not kept in memory between builds).
     """
+    load_body = load_body or (lambda source: source.html)
     memo = {} if memo is None else memo
     used: set[str] = set()
     findings: list[Diagnostic] = []
@@ -38,6 +41,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     pages: list[Article] = []
     owner: dict[tuple[str, str], str] = {}
     shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
+    shared_digest: dict[str, str] = {}   # per shared entry, computed only for entries someone cites
 
     for source in parsed:
         meta = source.meta
@@ -53,7 +57,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
                 "give one of the two files another name or a different `slug:`"))
             continue
         owner[(space, slug)] = source.path
-        article = _article(config, source, slug, shared, memo, used)
+        article = _article(config, source, slug, shared, shared_digest, memo, used, load_body)
         (articles if source.kind == "article" else pages).append(article)
 
     for page in pages:  # a page may not shadow a built-in section
@@ -82,27 +86,41 @@ RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "st
 
 
 def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mapping[str, Mapping],
-             memo: dict[str, Any], used: set[str]) -> Article:
+             shared_digest: dict[str, str], memo: dict[str, Any], used: set[str],
+             load_body: Callable[[ParsedSource], str]) -> Article:
     meta = source.meta
     assert meta is not None
     url = f"/articles/{slug}/" if source.kind == "article" else f"/{slug}/"
-    body = source.html
     references: tuple[Reference, ...] = ()
+    rendered = None
+    memo_key = ""
     if source.clusters:
-        library = dict(shared)
-        library.update({str(r.get("id")): r for r in meta.references if r.get("id") is not None})
+        own = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
         keys = sorted({item.key for cluster in source.clusters for item in cluster.items})
-        memo_key = "cite:" + fingerprint(source.clusters, [(k, library.get(k)) for k in keys])
+        library = {k: own[k] if k in own else shared.get(k) for k in keys}
+        from_shared = []
+        for k in keys:
+            if k not in own and k in shared:
+                if k not in shared_digest:
+                    shared_digest[k] = fingerprint(shared[k])
+                from_shared.append((k, shared_digest[k]))
+        # the file's digest covers its clusters and own references; shared entries are added by digest
+        memo_key = "cite:" + fingerprint(source.digest, from_shared)
         used.add(memo_key)
         rendered = memo.get(memo_key)
         if rendered is None:
             rendered = memo[memo_key] = citations.render_citations(source.clusters, library)
-        body = insert_citations(body, rendered)
-        references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key, {}))
+        references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key) or {})
                            for e in rendered.entries)
+
+    def body() -> str:
+        html = load_body(source)
+        return insert_citations(html, rendered) if rendered is not None else html
+
     return Article(
-        source=source, meta=meta, slug=slug, url=url, body_html=body, references=references,
+        source=source, meta=meta, slug=slug, url=url, references=references,
         reading_minutes=max(1, math.ceil(source.word_count / WORDS_PER_MINUTE)), kind=source.kind,
+        citations_key=memo_key, body_source=body,
     )
 
 
@@ -110,22 +128,31 @@ def _nav(article: Article | None) -> NavLink | None:
     return NavLink(article.meta.title, article.url) if article else None
 
 
+RELATED_WINDOW = 8  # candidates on each side of an article in each of its topics (newest-first order)
+
+
 def _related(articles: list[Article]) -> dict[str, list[Article]]:
-    """Articles sharing the most topics, newest first among equals."""
-    by_topic: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
+    """Articles sharing the most topics; among equals, the ones published closest in time.
+
+    Candidates are the articles next to this one in each topic's date order, so the work per
+    article stays constant however large a topic grows.
+    """
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
         for topic in article.meta.topics:
-            by_topic[topic].append(article)
+            by_topic[topic].append(index)
+    place = {topic: {index: i for i, index in enumerate(members)} for topic, members in by_topic.items()}
     related: dict[str, list[Article]] = {}
-    position = {a.slug: i for i, a in enumerate(articles)}
-    for article in articles:
-        shared_count: dict[str, int] = defaultdict(int)
-        for topic in article.meta.topics:
-            for other in by_topic[topic][: 50]:  # bounded: huge topics need no exhaustive ranking
-                if other.slug != article.slug:
-                    shared_count[other.slug] += 1
-        best = sorted(shared_count, key=lambda s: (-shared_count[s], position[s]))[:RELATED_COUNT]
-        related[article.slug] = [articles[position[s]] for s in best]
+    for index, article in enumerate(articles):
+        shared_count: dict[int, int] = defaultdict(int)
+        for topic in set(article.meta.topics):
+            members = by_topic[topic]
+            at = place[topic][index]
+            for other in members[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+                if other != index:
+                    shared_count[other] += 1
+        best = sorted(shared_count, key=lambda o: (-shared_count[o], abs(o - index), o))[:RELATED_COUNT]
+        related[article.slug] = [articles[o] for o in best]
     return related
 
 

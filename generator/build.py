@@ -17,12 +17,13 @@ from generator.checks import hub as hub_checks
 from generator.checks.editorial import apply_policy, check_suppressions
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, has_errors, sort_key
-from generator.incremental import ParseCache, parse_all
+from generator.incremental import (ParseCache, Stamp, input_fingerprint, marker_stat, parse_all, read_stamp,
+                                   write_stamp)
 from generator.model import Site
 from generator.parse import ParseSettings, discover
 from generator.plan import Output, plan, public_urls
 from generator.templates import TemplateFailure, Templates
-from generator.write import UnsafeOutput, check_output_folder, write_outputs
+from generator.write import MARKER, UnsafeOutput, check_output_folder, write_outputs
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,17 @@ def build(options: BuildOptions) -> BuildResult:
     result.diagnostics += findings
     if config is None:
         return finish()
+
+    # 2. discover sources; when no input changed since the last good build, there is nothing to do
+    sources = discover(site_dir)
+    today = options.today or date.today()
+    inputs = input_fingerprint(site_dir, sources, (options.drafts, options.strict, options.headers,
+                                                   options.search_index, str(options.out_dir.resolve()), today))
+    if options.write and options.use_cache:
+        last = read_stamp(site_dir, options.out_dir)
+        if last and last.inputs == inputs and last.marker == marker_stat(options.out_dir / MARKER):
+            result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
+            return finish()
     authors, findings, authors_digest = load_authors(site_dir)
     result.diagnostics += findings
     bibliography, findings = load_bibliography(site_dir)
@@ -95,24 +107,23 @@ def build(options: BuildOptions) -> BuildResult:
     templates = Templates(site_dir, config)
     result.diagnostics += templates.load()
 
-    # 2. discover sources, 3. parse (cached, parallel when large)
+    # 3. parse (cached, parallel when large)
     settings = ParseSettings(config.base_path, config.readability_target)
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
         cache.load()
-    sources = discover(site_dir)
     parsed, result.parsed = parse_all(site_dir, sources, settings, cache)
     for source in parsed:
         result.diagnostics += source.findings
 
     # 4. assemble the site model
     site, findings = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts,
-                              cache.memo if cache else None)
+                              cache.memo if cache else None, cache.load_body if cache else None)
     result.site = site
     result.diagnostics += findings
 
     # 5. check the hub as a whole, then decide severity in one place
-    result.diagnostics += hub_checks.run(site, public_urls(site), templates, site_dir, options.today or date.today())
+    result.diagnostics += hub_checks.run(site, public_urls(site), templates, site_dir, today)
     suppressions = [s for a in site.articles + site.pages if a.meta.checks
                     for s in check_suppressions(a.source.path, a.meta.checks, a.meta.lines.get("checks", 1))[0]]
     result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions)
@@ -131,6 +142,9 @@ def build(options: BuildOptions) -> BuildResult:
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
     result.diagnostics += publish.after_write(site, options.out_dir, result.written + result.removed,
                                               options.search_index)
+    if options.use_cache and not has_errors(result.diagnostics):
+        write_stamp(site_dir, options.out_dir, Stamp(inputs, marker_stat(options.out_dir / MARKER),
+                                                     len(outputs), result.diagnostics, result.suppressed))
     return finish()
 
 

@@ -10,7 +10,7 @@ import os
 import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import __version__
@@ -19,6 +19,7 @@ from generator.parse import ParseSettings, SourceFile, content_digest, parse_byt
 
 CACHE_DIR = ".haven-cache"
 CACHE_FILE = "parsed.pickle"
+BODY_DIR = "bodies"   # one file of body HTML per parsed source, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
 CACHE_FORMAT = 2
@@ -37,7 +38,9 @@ class ParseCache:
     """Parsed sources from earlier builds, keyed by path and checked by content hash."""
 
     def __init__(self, site_dir: Path, settings: ParseSettings):
+        self.site_dir, self.settings = site_dir, settings
         self.file = site_dir / CACHE_DIR / CACHE_FILE
+        self.bodies = site_dir / CACHE_DIR / BODY_DIR
         self.key = (CACHE_FORMAT, __version__, settings.key())
         self.entries: dict[str, CacheEntry] = {}
         self.memo: dict[str, object] = {}    # results of later stages, keyed by what they depend on
@@ -56,6 +59,20 @@ class ParseCache:
         except Exception:  # noqa: BLE001 - a cache is never trusted: any failure means "rebuild"
             self.entries, self.memo = {}, {}
 
+    def body_file(self, parsed: ParsedSource) -> Path:
+        """Where the body HTML of a parsed source is kept."""
+        return self.bodies / f"{parsed.digest}.html"
+
+    def load_body(self, parsed: ParsedSource) -> str:
+        """The body HTML of a parsed source: from memory, the body store, or (if that is gone) a fresh parse."""
+        if parsed.html or parsed.meta is None:
+            return parsed.html
+        try:
+            return self.body_file(parsed).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):  # a damaged cache is never trusted: parse again
+            data = (self.site_dir / parsed.path).read_bytes()
+            return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
+
     def save(self, keep: set[str]) -> None:
         """Write the cache atomically, dropping files that no longer exist."""
         stale = set(self.entries) - keep
@@ -67,15 +84,37 @@ class ParseCache:
         gitignore = self.file.parent / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n")
-        fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"key": self.key, "entries": self.entries, "memo": self.memo}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        self.bodies.mkdir(exist_ok=True)
+        index: dict[str, CacheEntry] = {}
+        for path, entry in self.entries.items():
+            parsed = entry.parsed
+            if parsed.html:  # parsed in this build: move its body out of the index
+                _write_atomic(self.body_file(parsed), parsed.html.encode("utf-8"))
+                parsed = replace(parsed, html="")
+            index[path] = CacheEntry(entry.mtime_ns, entry.size, parsed)
+        _write_atomic(self.file, pickle.dumps({"key": self.key, "entries": index, "memo": self.memo},
+                                              protocol=pickle.HIGHEST_PROTOCOL))
+        self._prune_bodies(index)
+
+    def _prune_bodies(self, index: dict[str, CacheEntry]) -> None:
+        names = os.listdir(self.bodies)
+        if len(names) <= len(index) * 1.5 + 16:
+            return
+        wanted = {f"{e.parsed.digest}.html" for e in index.values()}
+        for name in names:
+            if name not in wanted:
+                (self.bodies / name).unlink(missing_ok=True)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings,
@@ -121,3 +160,80 @@ def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings) -
 def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings) -> ParsedSource:
     path, kind, data = job
     return parse_bytes(path, kind, data, settings)
+
+
+STAMP_FILE = "last-build.pickle"
+# Files and folders besides articles/ and pages/ that every build reads.
+_SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static")
+
+
+@dataclass
+class Stamp:
+    """What the last successful build read (by file stats) and what it reported."""
+
+    inputs: str
+    marker: tuple[int, int]
+    files: int
+    diagnostics: list
+    suppressed: list
+
+
+def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:
+    """Fingerprint of every input file's path, size and modification time, plus the build options."""
+    import hashlib
+
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(repr((__version__, options)).encode())
+    for source in sources:
+        hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode())
+    for name in _SETTINGS_INPUTS:
+        top = site_dir / name
+        if top.is_file():
+            st = top.stat()
+            hasher.update(f"{name}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            for file in sorted(filenames):
+                full = os.path.join(dirpath, file)
+                try:
+                    st = os.stat(full)
+                except FileNotFoundError:
+                    continue
+                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+    return hasher.hexdigest()
+
+
+def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
+    """The stamp of the last successful build into out_dir, if it is readable and still describes out_dir."""
+    try:
+        with open(site_dir / CACHE_DIR / STAMP_FILE, "rb") as handle:
+            stamps = pickle.load(handle)
+        stamp = stamps.get(str(out_dir.resolve()))
+        return stamp if isinstance(stamp, Stamp) else None
+    except Exception:  # noqa: BLE001 - a cache is never trusted
+        return None
+
+
+def marker_stat(marker: Path) -> tuple[int, int]:
+    """(mtime_ns, size) of the output marker, or (0, 0) when it is missing."""
+    try:
+        st = marker.stat()
+        return st.st_mtime_ns, st.st_size
+    except OSError:
+        return 0, 0
+
+
+def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
+    """Remember this build's inputs and findings for the next one."""
+    file = site_dir / CACHE_DIR / STAMP_FILE
+    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(file, "rb") as handle:
+            stamps = pickle.load(handle)
+        if not isinstance(stamps, dict):
+            stamps = {}
+    except Exception:  # noqa: BLE001
+        stamps = {}
+    stamps[str(out_dir.resolve())] = stamp
+    _write_atomic(file, pickle.dumps(stamps, protocol=pickle.HIGHEST_PROTOCOL))

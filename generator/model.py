@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 # ----------------------------------------------------------------------------- settings
 
@@ -146,7 +146,6 @@ class ParsedSource:
     links: tuple[LinkRef, ...]
     clusters: tuple[Any, ...] # citation clusters (generator.citations.Cluster)
     word_count: int
-    text: str                 # plain text of the body (search, feeds, checks)
     findings: tuple[Any, ...] # per-file findings (Diagnostics)
     on_sensitive_topics: bool = False
     grade: float | None = None  # Flesch-Kincaid grade of the prose
@@ -179,10 +178,17 @@ class Article:
     meta: FrontMatter
     slug: str
     url: str                  # site-relative URL, e.g. /articles/x/ (without base path)
-    body_html: str            # citations rendered
     references: tuple[Reference, ...]
     reading_minutes: int
     kind: str = "article"
+    citations_key: str = ""   # fingerprint of everything the formatted citations depend on
+    # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
+    body_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def body_html(self) -> str:
+        """The article body as HTML, citations formatted."""
+        return self.body_source() if self.body_source else self.source.html
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def discover(site_dir: Path) -> list[SourceFile]:
         top = site_dir / folder
         if not top.is_dir():
             continue
+        prefix_len = len(str(top))
         for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in filenames:
@@ -69,7 +70,7 @@ def discover(site_dir: Path) -> list[SourceFile]:
                     st = os.stat(full)
                 except FileNotFoundError:  # deleted while we looked: an editor's save in progress
                     continue
-                rel = Path(full).relative_to(site_dir).as_posix()
+                rel = folder + full[prefix_len:].replace(os.sep, "/")
                 found.append(SourceFile(rel, kind, st.st_mtime_ns, st.st_size))
     found.sort(key=lambda s: s.path)
     return found
@@ -120,7 +121,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         path=path, kind=kind, digest=digest, meta=meta, body_first_line=part.body_first_line,
         html=converted.html, headings=converted.headings, anchors=converted.anchors,
         links=tuple(_in_file(link, part.body_first_line) for link in converted.links),
-        clusters=converted.clusters, word_count=converted.word_count, text=converted.text,
+        clusters=converted.clusters, word_count=converted.word_count,
         findings=tuple(findings),
         on_sensitive_topics=per_file.on_sensitive_topics(part.body, meta.topics),
         grade=per_file.grade(part.body),
@@ -135,5 +136,5 @@ def _in_file(link, body_first_line: int):
 
 def _failed(path: str, kind: str, digest: str, findings: list[Diagnostic]) -> ParsedSource:
     return ParsedSource(path=path, kind=kind, digest=digest, meta=None, body_first_line=1, html="",
-                        headings=(), anchors=frozenset(), links=(), clusters=(), word_count=0, text="",
+                        headings=(), anchors=frozenset(), links=(), clusters=(), word_count=0,
                         findings=tuple(findings))

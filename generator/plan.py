@@ -100,8 +100,11 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
 
     # authors
     author_digest = (("authors", authors_digest),)
-    by_author = {aid: [a for a in site.articles if aid in a.meta.authors or a.meta.reviewed_by == aid]
-                 for aid in site.authors}
+    by_author: dict[str, list[Article]] = {aid: [] for aid in site.authors}
+    for a in site.articles:
+        for aid in dict.fromkeys(a.meta.authors + ((a.meta.reviewed_by,) if a.meta.reviewed_by else ())):
+            if aid in by_author:
+                by_author[aid].append(a)
     page("authors/index.html", "authors.html", author_digest + (("author-counts", fingerprint(
         {k: len(v) for k, v in by_author.items()})),),
          lambda: {**base("/authors/", "Authors"), "authors": site.authors, "by_author": by_author})
@@ -140,7 +143,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     inputs = common + (
         ("template:" + template, templates.digest(template)),
         ("source:" + article.source.path, article.source.digest),
-        ("references", fingerprint([(r.key, r.html, r.cited_by) for r in article.references])),
+        ("citations", article.citations_key),
         ("authors", fingerprint(authors, reviewer)),
         ("neighbours", fingerprint(previous, following)),
         ("related", fingerprint([cards[a.slug] for a in related])),

@@ -54,6 +54,7 @@ class Templates:
         self.env.filters["long_date"] = long_date
         self.env.filters["iso"] = lambda d: d.isoformat() if d else ""
         self.sources: dict[str, str] = {}
+        self._trees: dict[str, Any] = {}
         self._digests: dict[str, str] = {}
 
     def load(self) -> list[Diagnostic]:
@@ -74,7 +75,7 @@ class Templates:
                 continue
             self.sources[name] = source
             try:
-                self.env.parse(source, name, str(path))
+                self._trees[name] = self.env.parse(source, name, str(path))
             except jinja2.TemplateSyntaxError as exc:
                 out.append(error("template-syntax", rel, exc.lineno or 1, 1,
                                  f"template syntax error: {exc.message}",
@@ -98,7 +99,8 @@ class Templates:
                     continue
                 seen.add(current)
                 hasher.update(current.encode() + b"\0" + self.sources[current].encode("utf-8"))
-                refs = list(jinja_meta.find_referenced_templates(self.env.parse(self.sources[current])))
+                tree = self._trees.get(current)
+                refs = list(jinja_meta.find_referenced_templates(tree)) if tree is not None else []
                 if None in refs:  # a dynamic include: it may read any template
                     stack.extend(self.sources)
                 stack.extend(sorted(r for r in refs if r))

@@ -25,7 +25,7 @@ def test_check_writes_nothing(tmp_path, capsys):
     site = make_site(tmp_path / "s")
     assert main(["check", "--site", str(site)]) == 0
     assert not (site / "output").exists()
-    assert "no errors" in capsys.readouterr().err
+    assert "No problems found" in capsys.readouterr().out
 
 
 def test_second_build_writes_nothing(tmp_path, capsys):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.incremental import CACHE_DIR, CACHE_FILE
+from generator.incremental import CACHE_DIR, CACHE_FILE, STAMP_FILE
 from tests.sitekit import article, make_site, snapshot
 
 # Outputs that show an article's body besides its own page (feeds, search data): allowed to change too.
@@ -143,8 +143,11 @@ def test_static_change_copies_only_that_file(site):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "old-version"])
-def test_damaged_cache_is_ignored_and_rebuilt(site, damage):
-    cache = site / CACHE_DIR / CACHE_FILE
+@pytest.mark.parametrize("which", [CACHE_FILE, STAMP_FILE])
+def test_damaged_cache_is_ignored_and_rebuilt(site, damage, which):
+    import pickle
+
+    cache = site / CACHE_DIR / which
     data = cache.read_bytes()
     if damage == "garbage":
         cache.write_bytes(b"\x80\x05not a pickle at all")
@@ -152,14 +155,28 @@ def test_damaged_cache_is_ignored_and_rebuilt(site, damage):
         cache.write_bytes(data[: len(data) // 2])
     elif damage == "empty":
         cache.write_bytes(b"")
-    else:
-        import pickle
+    elif which == CACHE_FILE:
         payload = pickle.loads(data)
         payload["key"] = (0, "0.0.0", "old")
         cache.write_bytes(pickle.dumps(payload))
+    else:
+        cache.write_bytes(pickle.dumps({"not": "a stamp"}))
+    edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
     result = run(site)
-    assert result.parsed == 7  # six articles and the About page: nothing trusted from the cache
-    assert result.written == []  # same bytes as before
+    if which == CACHE_FILE:
+        assert result.parsed == 7  # six articles and the About page: nothing trusted from the cache
+    else:
+        assert result.parsed == 1
+    assert html_written(result) == {"articles/a1/index.html"}
+    assert "article 1, edited" in (site / "output" / "articles" / "a1" / "index.html").read_text()
+
+
+def test_missing_body_store_is_rebuilt_from_sources(site):
+    shutil.rmtree(site / CACHE_DIR / "bodies")
+    edit(site / "templates" / "article.html", "</h1>", "</h1><!-- x -->")
+    result = run(site)
+    assert "Body of article 3." in (site / "output" / "articles" / "a3" / "index.html").read_text()
+    assert "articles/a3/index.html" in result.written
 
 
 EDITS = ["body", "title", "summary", "topic", "delete", "add", "template", "config", "author", "touch", "static"]
@@ -214,3 +231,21 @@ def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, se
         fresh = {k: v[0] for k, v in snapshot(clean).items() if k != ".haven-output.json"}
         assert incremental == fresh, f"seed {seed} step {step}"
         shutil.rmtree(clean)
+
+
+def test_unchanged_rebuild_still_reports_warnings(tmp_path, capsys):
+    from generator.cli import main
+
+    site = make_site(tmp_path / "s", {"a.md": article(extra="tittle: typo")})
+    assert main(["build", "--site", str(site)]) == 0
+    first = [l for l in capsys.readouterr().err.splitlines() if "warning:" in l]
+    assert main(["build", "--site", str(site)]) == 0
+    second = capsys.readouterr().err.splitlines()
+    assert first and [l for l in second if "warning:" in l] == first
+    assert " 0 written" in second[-1]
+
+
+def test_deleting_the_output_folder_rebuilds_it(site):
+    shutil.rmtree(site / "output")
+    result = run(site)
+    assert (site / "output" / "index.html").is_file() and result.parsed == 0

@@ -1,0 +1,180 @@
+"""Search in a real browser (Debian chromium): by keyboard alone, a word from one sample article finds
+that article; results are announced and pass axe; without JavaScript the page says so and links to
+the topic and source indexes; it works under a sub-path; the preview (no index) says why search is off."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import search_index
+from tests.browser import (block_offsite, format_violations, launch_browser, require_browser, run_axe,
+                           serve_folder)
+from tests.publishkit import build_ok, copy_sample
+
+pytestmark = pytest.mark.browser
+
+STATUS = "#search-status"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
+    with launch_browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    site = copy_sample(tmp_path_factory.mktemp("search") / "site")
+    result = build_ok(site)
+    return site / "output", result.site
+
+
+def unique_word(model) -> tuple[str, object]:
+    """A word that occurs in exactly one published article, and whose stem occurs in no other."""
+    words = {}
+    for record in search_index.records(model):
+        words[record.url] = set(re.findall(r"[a-z]+", record.content.lower()))
+    for url, own in sorted(words.items()):
+        others = set().union(*(w for u, w in words.items() if u != url))
+        stems = {w[:6] for w in others}
+        for word in sorted(own):
+            if len(word) >= 8 and word[:6] not in stems:
+                article = next(a for a in model.articles if a.url == url)
+                return word, article
+    raise AssertionError("no word unique to one article")
+
+
+def tab_until(page, predicate_js: str, limit: int = 80) -> None:
+    """Press Tab until `predicate_js` (run on document.activeElement) is true."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({predicate_js}); }}"):
+            return
+    raise AssertionError(f"Tab never reached: {predicate_js}")
+
+
+def status_text(page) -> str:
+    return page.locator(STATUS).inner_text().strip()
+
+
+def wait_for_status(page, fragment: str) -> str:
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel).textContent.includes(text)", arg=[STATUS, fragment],
+        timeout=15_000)
+    return status_text(page)
+
+
+def test_keyboard_search_finds_the_article_and_opens_it(browser, sample):
+    out, model = sample
+    word, target = unique_word(model)
+    with serve_folder(out) as base:
+        page = browser.new_page()
+        offsite = block_offsite(page)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.goto(base + "/search/")
+        tab_until(page, "el.id === 'search-input'")
+        page.keyboard.type(word, delay=20)
+        status = wait_for_status(page, f"for \u2018{word}\u2019")
+        assert status == f"1 result for \u2018{word}\u2019."
+        assert page.locator(STATUS).get_attribute("role") == "status"
+        tab_until(page, "el.tagName === 'A' && el.closest('#search-results')")
+        focused = page.evaluate("() => [document.activeElement.textContent, document.activeElement.getAttribute('href')]")
+        assert focused == [target.meta.title, target.url]
+        first = page.locator("#search-results li").first
+        assert first.locator(".search-result-summary").inner_text() == target.meta.summary
+        topics = ", ".join(model.topics[t].title for t in target.meta.topics)
+        assert first.locator(".search-result-topics").inner_text() == f"Topics: {topics}"
+        assert first.locator(".search-result-excerpt mark").first.inner_text().lower().startswith(word)
+        page.keyboard.press("Enter")
+        page.wait_for_url(base + target.url)
+        assert page.locator("h1").first.inner_text().startswith(target.meta.title)
+        assert offsite == [] and problems == []
+
+
+def test_search_page_passes_axe_before_and_with_results(browser, sample):
+    out, model = sample
+    word, _ = unique_word(model)
+    with serve_folder(out) as base:
+        page = browser.new_page()
+        page.goto(base + "/search/")
+        page.wait_for_selector("#search-form:not([hidden])")
+        violations = run_axe(page)
+        assert violations == [], format_violations(violations)
+        page.fill("#search-input", "empathy")
+        status = wait_for_status(page, "for \u2018empathy\u2019")
+        assert re.match(r"^\d+ results for \u2018empathy\u2019\.$", status), status
+        assert page.locator("#search-results li").count() == int(status.split()[0])
+        violations = run_axe(page)
+        assert violations == [], format_violations(violations)
+        page.fill("#search-input", "zzqxj")
+        assert "No results for \u2018zzqxj\u2019" in wait_for_status(page, "No results")
+        violations = run_axe(page)
+        assert violations == [], format_violations(violations)
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => document.querySelector('#search-status').textContent === ''")
+        assert page.locator("#search-input").input_value() == ""
+
+
+def test_a_query_in_the_address_is_searched_on_load(browser, sample):
+    out, model = sample
+    word, target = unique_word(model)
+    with serve_folder(out) as base:
+        page = browser.new_page()
+        page.goto(f"{base}/search/?q={word}")
+        wait_for_status(page, f"for \u2018{word}\u2019")
+        assert page.locator("#search-results a").first.get_attribute("href") == target.url
+        assert page.locator("#search-input").input_value() == word
+
+
+def test_without_javascript_the_page_says_so_and_links_to_the_indexes(browser, sample):
+    out, _ = sample
+    with serve_folder(out) as base:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base + "/search/")
+        note = page.locator(".search-noscript")
+        assert note.is_visible()
+        assert "Search needs JavaScript" in note.inner_text()
+        hrefs = [a.get_attribute("href") for a in note.locator("a").all()]
+        assert hrefs == ["/topics/", "/sources/"]
+        assert page.locator("#search-form").is_hidden()
+        context.close()
+
+
+def test_search_works_under_a_sub_path(browser, tmp_path):
+    site = copy_sample(tmp_path / "site", base_url="https://example.org/hub/")
+    root = tmp_path / "root"
+    model = build_ok(site, root / "hub").site
+    word, target = unique_word(model)
+    with serve_folder(root) as base:
+        page = browser.new_page()
+        offsite = block_offsite(page)
+        page.goto(base + "/hub/search/")
+        page.fill("#search-input", word)
+        wait_for_status(page, f"for \u2018{word}\u2019")
+        link = page.locator("#search-results a").first
+        assert link.get_attribute("href") == "/hub" + target.url
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(base + "/hub" + target.url)
+        assert page.title().startswith(target.meta.title)
+        assert offsite == []
+
+
+def test_the_preview_without_an_index_says_why(browser, tmp_path):
+    site = copy_sample(tmp_path / "site")
+    build_ok(site, search_index=False)   # what `haven serve` does
+    with serve_folder(site / "output") as base:
+        page = browser.new_page()
+        page.goto(base + "/search/")
+        status = wait_for_status(page, "not available")
+        assert "preview" in status and "haven build" in status
+        assert page.locator("#search-form").is_hidden()
+        violations = run_axe(page)
+        assert violations == [], format_violations(violations)

@@ -1,0 +1,130 @@
+"""The Pagefind search index: built locally after writing, only articles (never drafts), refreshed only
+when what it holds changes, never left with stale files, skipped by the preview server, and
+byte-identical between incremental and clean builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import search_index
+from tests.publishkit import build_ok
+from tests.sitekit import article, make_site, snapshot
+
+
+def hub(root: Path) -> Path:
+    return make_site(root, {
+        "breathing.md": article("Breathing", body="Slow breathing with a longer exhale calms the body.\n"),
+        "sleeping.md": article("Sleeping", date="2026-02-01",
+                               body="A regular bedtime helps sleep.\n\n## Light\n\nDim the lights.\n"),
+        "hidden.md": article("Hidden", extra="draft: true", body="Zebrafish are a secret word.\n"),
+    })
+
+
+def entry(out: Path) -> dict:
+    return json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+
+
+def test_build_writes_an_index_of_published_articles_only(tmp_path):
+    site = hub(tmp_path / "site")
+    result = build_ok(site, drafts=True)
+    out = site / "output"
+    assert (out / "pagefind" / "pagefind.js").is_file() and (out / "pagefind" / "pagefind-worker.js").is_file()
+    languages = entry(out)["languages"]
+    assert sum(lang["page_count"] for lang in languages.values()) == 2   # the draft is not indexed
+    urls = [r.url for r in search_index.records(result.site)]
+    assert urls == ["/articles/sleeping/", "/articles/breathing/"]
+    assert not any(name in search_index.UNUSED for name in (p.name for p in (out / "pagefind").iterdir()))
+    # every file on disk is recorded, and every recorded file is on disk
+    on_disk = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert on_disk == set(search_index.index_files(out))
+
+
+def test_records_carry_title_summary_topics_and_readable_text(tmp_path):
+    site = hub(tmp_path / "site")
+    model = build_ok(site, search_index=False).site
+    record = {r.url: r for r in search_index.records(model)}["/articles/sleeping/"]
+    meta = dict(record.meta)
+    assert meta["title"] == "Sleeping" and meta["summary"] == "A short summary for the tests."
+    assert meta["topics"] == "Calm"
+    assert "A regular bedtime helps sleep." in record.content and "Dim the lights." in record.content
+    assert "#" not in record.content and "<" not in record.content
+
+
+def test_no_op_build_leaves_the_index_alone(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    before = snapshot(site / "output")
+    build_ok(site)
+    assert snapshot(site / "output") == before
+
+
+def test_template_edit_does_not_reindex_but_a_body_edit_does_and_removes_stale_files(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    out = site / "output"
+    first = set(search_index.index_files(out))
+    base = site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("Skip to main content", "Skip to the content"))
+    before = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+    build_ok(site)
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == before
+
+    path = site / "articles" / "breathing.md"
+    path.write_text(path.read_text().replace("Slow breathing", "Slow diaphragmatic breathing"))
+    build_ok(site)
+    second = set(search_index.index_files(out))
+    assert second != first
+    on_disk = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert on_disk == second   # the old fragment and meta files are gone
+
+
+def test_missing_index_files_are_rebuilt(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    (site / "output" / "pagefind" / "pagefind.js").unlink()
+    build_ok(site, use_cache=False)   # (with the cache, a build whose inputs did not change stops early)
+    assert (site / "output" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_preview_server_skips_indexing(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site, search_index=False)
+    assert not (site / "output" / "pagefind").exists()
+    assert not (site / "output" / search_index.SEARCH_MARKER).exists()
+
+
+def test_incremental_index_is_byte_identical_to_a_clean_one(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    path = site / "articles" / "sleeping.md"
+    path.write_text(path.read_text().replace("Dim the lights.", "Dim the lights an hour before bed."))
+    build_ok(site)
+    build_ok(site, tmp_path / "clean", use_cache=False)
+    build_ok(site, tmp_path / "clean2", use_cache=False)
+
+    def index(folder: Path) -> dict:
+        return {k: v[0] for k, v in snapshot(folder).items() if k.startswith("pagefind/") or k == ".haven-search.json"}
+
+    assert index(site / "output") == index(tmp_path / "clean") == index(tmp_path / "clean2")
+
+
+def test_a_missing_indexer_is_a_warning_not_a_crash(tmp_path, monkeypatch):
+    site = hub(tmp_path / "site")
+    import pagefind.service
+
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    result = build_ok(site)
+    findings = [d for d in result.diagnostics if d.code == "search-index"]
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert "pagefind[bin]" in findings[0].hint
+    assert (site / "output" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("rel, ok", [("pagefind.js", True), ("fragment/en_1.pf_fragment", True),
+                                     ("../index.html", False), ("/etc/passwd", False), ("a//b", False),
+                                     ("", False)])
+def test_only_paths_inside_the_index_folder_are_written(rel, ok):
+    assert search_index._safe(rel) is ok

@@ -18,6 +18,7 @@ R = TypeVar("R")
 QUIET = 0.025      # seconds without a new change before building: editors' saves finish within this
 MAX_DELAY = 1.0    # never put a build off longer than this, even while changes keep coming
 CHECK_EVERY = 2.0  # seconds between health checks (see `idle_check`) while nothing happens
+RETIRE_AFTER = 0.5  # seconds after a build before its result is freed (see `_run`)
 
 
 class BuildLoop(Generic[R]):
@@ -68,10 +69,13 @@ class BuildLoop(Generic[R]):
             return self._building or self._first_change is not None
 
     def wait_idle(self, timeout: float) -> bool:
-        """Block until no build runs and none is due (or timeout); True when idle."""
+        """Block while a build runs or is due, until the builds covering every change flagged so far
+        have finished (changes flagged later do not make the caller wait longer); True when they have."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while (self._building or self._first_change is not None) and not self._stopping:
+            target = self.builds + self._building + (self._first_change is not None)
+            while self.builds < target and (self._building or self._first_change is not None) \
+                    and not self._stopping:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -105,7 +109,14 @@ class BuildLoop(Generic[R]):
     # -- the loop thread -----------------------------------------------------------------------
     def _run(self) -> None:
         next_check = time.monotonic() + CHECK_EVERY
+        retired: R | None = None
         while True:
+            if retired is not None:
+                # Let go of the last result only once things are quiet: freeing a large site model holds
+                # the interpreter for tens of milliseconds, which must not delay the reload just announced.
+                with self._cond:
+                    self._cond.wait_for(lambda: self._first_change is not None or self._stopping, RETIRE_AFTER)
+                retired = None
             with self._cond:
                 while self._first_change is None and not self._stopping:
                     left = next_check - time.monotonic()
@@ -136,7 +147,7 @@ class BuildLoop(Generic[R]):
                 except Exception:  # a failing health check must not stop the loop
                     traceback.print_exc()
                 continue
-            self._run_build(paths)
+            retired = self._run_build(paths)
 
     def _run_build(self, paths: frozenset[str]) -> R:
         try:
@@ -145,8 +156,6 @@ class BuildLoop(Generic[R]):
             except Exception as exc:  # a bug in the builder: report it, keep serving
                 result = self._on_crash(exc, traceback.format_exc())
             with self._cond:
-                self.builds += 1
-                self.last_paths = paths
                 more = self._first_change is not None
             try:
                 self._on_result(result, more)
@@ -154,6 +163,8 @@ class BuildLoop(Generic[R]):
                 traceback.print_exc()
             return result
         finally:
-            with self._cond:
+            with self._cond:  # counted only now: whoever waits for this build sees its announced state
+                self.builds += 1
+                self.last_paths = paths
                 self._building = False
                 self._cond.notify_all()

@@ -69,7 +69,6 @@ class Preview:
         self._first = True
         self.failed_builds = 0
         self.hidden_failures = 0                   # failed builds not shown (more changes were waiting)
-        self.first_result: BuildResult | None = None
         self.started = False
 
     # -- life cycle ------------------------------------------------------------------------------------
@@ -87,7 +86,6 @@ class Preview:
         """Watch, build once, then serve and keep building. Returns the first build's result."""
         self.watcher.start()  # first, so that no save during the first build goes unseen
         first = self.loop.build_now()
-        self.first_result = first
         if first.usage_error:
             self.watcher.stop()
             self.server.server_close()
@@ -126,6 +124,9 @@ class Preview:
 
     def _health(self) -> None:
         if self.watcher.check():
+            self.loop.flag("")
+        elif not self.hub.state.get("failed") and not self.out_dir.is_dir():
+            self.say("haven: the output folder disappeared; building it again")
             self.loop.flag("")
 
     # -- after each build ------------------------------------------------------------------------------
@@ -174,6 +175,8 @@ class Preview:
         if self._known is None:
             self._known = self._scan_output()
             previously: set[str] = set(self._known)
+            if first:
+                self._nonce = self._fingerprint_output()
         else:
             previously = set(self._known)
             self._known |= set(result.written)
@@ -216,6 +219,20 @@ class Preview:
                 if not name.startswith("."):
                     found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
         return found
+
+    def _fingerprint_output(self) -> str:
+        """Names the site's state when the preview starts: a restart with nothing changed gives the same
+        build ids, so open pages do not reload; anything changed meanwhile gives new ones, so they do."""
+        import hashlib
+
+        digest = hashlib.blake2b(digest_size=4)
+        for rel in sorted(self._known or ()):
+            try:
+                st = os.stat(self.out_dir / rel)
+            except OSError:
+                continue
+            digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
 
     def _url(self, out_path: str) -> str:
         """The URL of an output file: `articles/x/index.html` -> `/articles/x/`."""

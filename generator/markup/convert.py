@@ -92,19 +92,74 @@ class _AccessibleMarkup(Treeprocessor):
                 anchor.tail = None
 
 
+_SKIP_TYPOGRAPHY = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style"})
+_DASHES = re.compile(r"(?<!-)---(?!-)|(?<!-)--(?!-)|\.\.\.")
+_DASH_TEXT = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+_OPENING_CONTEXT = frozenset(" \t\n([{\u2014\u2013-/\u00a0")
+
+
+class _Typography(Treeprocessor):
+    """Curly quotes, dashes and ellipses in one pass over the text (what smarty does).
+
+    Python-Markdown's smarty extension adds an inline pattern per rule and costs more than the rest
+    of the conversion; this walks the finished tree once, carrying the previous character across
+    element boundaries so `"*word*"` still opens and closes correctly. Code is left alone.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        self._previous = " "
+        self._walk(root)
+
+    def _walk(self, el: etree.Element) -> None:
+        skip = el.tag in _SKIP_TYPOGRAPHY
+        if el.text and not skip and not isinstance(el.text, markdown.util.AtomicString):
+            el.text = self._fix(el.text)
+        elif el.text:
+            self._previous = el.text[-1]
+        if not skip:
+            for child in el:
+                self._walk(child)
+                if child.tail:
+                    child.tail = self._fix(child.tail)
+
+    def _fix(self, text: str) -> str:
+        if "-" in text or "." in text:
+            text = _DASHES.sub(lambda m: _DASH_TEXT[m.group(0)], text)
+        if '"' not in text and "'" not in text:
+            self._previous = text[-1]
+            return text
+        out = []
+        previous = self._previous
+        for index, char in enumerate(text):
+            if char == '"':
+                char = "\u201c" if previous in _OPENING_CONTEXT else "\u201d"
+            elif char == "'":
+                following = text[index + 1] if index + 1 < len(text) else ""
+                if previous.isalnum() or (following.isdigit() and previous in _OPENING_CONTEXT and
+                                          text[index + 1:index + 3].rstrip("s").isdigit()):
+                    char = "\u2019"          # it's, the '90s
+                else:
+                    char = "\u2018" if previous in _OPENING_CONTEXT else "\u2019"
+            out.append(char)
+            previous = char
+        self._previous = previous
+        return "".join(out)
+
+
 class _AccessibleMarkupExtension(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         # after toc (priority 5) has set heading ids
         md.treeprocessors.register(_AccessibleMarkup(md), "haven-a11y", 1)
+        # after inline patterns (20) have made the text final, before toc (5) reads heading text
+        md.treeprocessors.register(_Typography(md), "haven-typography", 8)
 
 
 def make_markdown() -> markdown.Markdown:
     """The Markdown instance with Haven's extensions (build once per process)."""
     return markdown.Markdown(
-        extensions=["extra", "toc", "smarty", "sane_lists", CitationExtension(), _AccessibleMarkupExtension()],
+        extensions=["extra", "toc", "sane_lists", CitationExtension(), _AccessibleMarkupExtension()],
         extension_configs={
             "toc": {"permalink": False, "toc_depth": "2-4"},
-            "smarty": {"smart_angled_quotes": False},
         },
         output_format="html",
     )

@@ -8,7 +8,7 @@ Typical use in a test module::
 
     pytestmark = pytest.mark.browser
 
-    @pytest.fixture(scope="session")
+    @pytest.fixture(scope="module")
     def browser():
         require_browser()
         with launch_browser() as b:
@@ -81,14 +81,37 @@ def require_browser() -> None:
         pytest.skip(message)
 
 
+# One Playwright driver per process, shared by every launch_browser() (Playwright's sync API refuses a
+# second sync_playwright() while one is running, so nested or overlapping launches must share it).
+_DRIVER: dict = {"playwright": None, "users": 0}
+
+
 @contextlib.contextmanager
-def launch_browser(**launch_kwargs):
-    """Yield a headless Playwright Browser running Debian's chromium; closes it afterwards."""
+def _shared_playwright():
     from playwright.sync_api import sync_playwright
 
+    if _DRIVER["users"] == 0:
+        _DRIVER["playwright"] = sync_playwright().start()
+    _DRIVER["users"] += 1
+    try:
+        yield _DRIVER["playwright"]
+    finally:
+        _DRIVER["users"] -= 1
+        if _DRIVER["users"] == 0:
+            playwright, _DRIVER["playwright"] = _DRIVER["playwright"], None
+            playwright.stop()
+
+
+@contextlib.contextmanager
+def launch_browser(**launch_kwargs):
+    """Yield a headless Playwright Browser running Debian's chromium; closes it afterwards.
+
+    Launches may nest or overlap (each gets its own browser on one shared Playwright driver). Prefer this
+    to calling sync_playwright() yourself: a second sync_playwright() in the same process fails while
+    another is alive. Scope browser fixtures to the module so the driver stops between test files."""
     options = {"executable_path": chromium_path(), "headless": True, "args": list(CHROMIUM_ARGS)}
     options.update(launch_kwargs)
-    with sync_playwright() as pw:
+    with _shared_playwright() as pw:
         browser = pw.chromium.launch(**options)
         try:
             yield browser

@@ -30,7 +30,7 @@ FOCUS_MIN = 3.0          # WCAG 1.4.11 for the focus indicator
 
 # ----------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")   # module scope: the Playwright driver stops before other browser test files
 def theme_browser():
     require_browser()
     with launch_browser() as browser:

@@ -45,6 +45,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates never change during one build; each build makes a new environment
         )
         base_path, base_url = config.base_path, config.base_url
         self.env.globals.update(

@@ -1,4 +1,4 @@
-"""Run one command and record its wall time, exit status and peak memory.
+"""Run one command and record its wall time, CPU time, exit status and peak memory.
 
     python -m bench.measure RESULT_JSON STDOUT_FILE STDERR_FILE -- COMMAND...
 
@@ -20,14 +20,20 @@ from typing import Sequence
 
 
 def measure(command: Sequence[str], stdout_path: Path, stderr_path: Path) -> dict[str, float | int]:
-    """Run `command` to completion with its output in files; return seconds, exit code and peak MiB."""
+    """Run `command` to completion with its output in files; return seconds, exit code, peak MiB, CPU s."""
     with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
         # Files rather than pipes: nothing in this process has to read while the build runs.
         started = time.perf_counter()
         completed = subprocess.run(command, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
         seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    return {"seconds": seconds, "returncode": completed.returncode, "peak_mib": peak_kib / 1024}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "seconds": seconds,
+        "returncode": completed.returncode,
+        "peak_mib": usage.ru_maxrss / 1024,  # ru_maxrss is KiB on Linux
+        # CPU time of the build and its workers: on a shared machine it moves far less than wall time.
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -93,11 +93,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Sample:
-    """One timed command: wall seconds, peak resident memory, and output files it wrote (if counted)."""
+    """One timed command: wall and CPU seconds, peak resident memory, and output files it changed."""
 
     seconds: float
+    cpu_seconds: float
     peak_mib: float
-    files_written: int | None
+    files_written: int
 
 
 @dataclass
@@ -249,8 +250,8 @@ def tail(path: Path, lines: int) -> str:
         return ""
 
 
-def run_measured(command: list[str], paths: Paths, label: str, python: str) -> tuple[float, float]:
-    """Run `command` under a fresh measure wrapper; (seconds, peak MiB), or BenchFailure if it failed."""
+def run_measured(command: list[str], paths: Paths, label: str, python: str) -> tuple[float, float, float]:
+    """Run `command` under a fresh measure wrapper; (seconds, CPU seconds, peak MiB), or BenchFailure."""
     paths.logs.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
     result_path, stdout_path, stderr_path = (paths.logs / f"{stem}.{kind}" for kind in ("json", "out", "err"))
@@ -266,7 +267,7 @@ def run_measured(command: list[str], paths: Paths, label: str, python: str) -> t
             f"--- last {STDERR_TAIL_LINES} lines of stderr ({stderr_path}) ---\n{tail(stderr_path, STDERR_TAIL_LINES)}\n"
             f"--- last 10 lines of stdout ---\n{tail(stdout_path, 10)}"
         )
-    return float(result["seconds"]), float(result["peak_mib"])
+    return float(result["seconds"]), float(result["cpu_seconds"]), float(result["peak_mib"])
 
 
 def body_start(text: str) -> int:
@@ -342,11 +343,12 @@ def bench_size(settings: Settings, size: int) -> SizeResult:
         if edit is not None:
             edit()
         command = command_from_template(settings.build_cmd, settings.python, paths.site, paths.out)
-        seconds, peak = run_measured(command, paths, label, settings.python)
+        seconds, cpu_seconds, peak = run_measured(command, paths, label, settings.python)
         written = files_changed(before, snapshot(paths.out))
-        result.samples[label].append(Sample(seconds, peak, written))
+        result.samples[label].append(Sample(seconds, cpu_seconds, peak, written))
         result.commands_run += 1
-        log(f"[{size} run {run + 1}/{settings.runs}] {label}: {seconds:.3f} s, {peak:.1f} MiB, {written} files written")
+        log(f"[{size} run {run + 1}/{settings.runs}] {label}: {seconds:.3f} s ({cpu_seconds:.2f} s CPU), "
+            f"{peak:.1f} MiB, {written} files written")
 
     for run in range(settings.runs):
         prepare_site(paths)
@@ -354,10 +356,10 @@ def bench_size(settings: Settings, size: int) -> SizeResult:
         # The floor first, on the same files, so both see the same page cache and machine load.
         empty_folder(paths.floor_out)
         floor_command = [settings.python, "-m", "bench.floor", str(paths.site), str(paths.floor_out)]
-        seconds, peak = run_measured(floor_command, paths, FLOOR, settings.python)
-        result.samples[FLOOR].append(Sample(seconds, peak, len(snapshot(paths.floor_out))))
+        seconds, cpu_seconds, peak = run_measured(floor_command, paths, FLOOR, settings.python)
+        result.samples[FLOOR].append(Sample(seconds, cpu_seconds, peak, len(snapshot(paths.floor_out))))
         result.commands_run += 1
-        log(f"[{size} run {run + 1}/{settings.runs}] {FLOOR}: {seconds:.3f} s, {peak:.1f} MiB")
+        log(f"[{size} run {run + 1}/{settings.runs}] {FLOOR}: {seconds:.3f} s ({cpu_seconds:.2f} s CPU), {peak:.1f} MiB")
 
         shutil.rmtree(paths.cache, ignore_errors=True)
         empty_folder(paths.out)
@@ -389,34 +391,31 @@ def summarise(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def format_count(value: float | None) -> str:
-    """An integer count, or a dash when there is none."""
-    return "–" if value is None else f"{value:,.0f}"
-
-
 def noop_writes(result: SizeResult) -> list[int]:
     """Files changed by each no-op rebuild (should all be 0)."""
-    return [sample.files_written or 0 for sample in result.samples[NOOP]]
+    return [sample.files_written for sample in result.samples[NOOP]]
 
 
 def markdown_report(settings: Settings, results: list[SizeResult], header: dict[str, str]) -> str:
     """The report: time table, memory table, invariants, and the context needed to read them."""
     lines = [f"# Haven benchmark, {header['timestamp']}", ""]
     lines += [f"- {key}: {value}" for key, value in header.items() if key != "timestamp"]
-    lines += ["", "| measurement | size | median s | min s | max s | ratio to floor median | files written (median) |"]
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lines += ["", "| measurement | size | median s | min s | max s | ratio to floor median | CPU s (median) "
+              "| files written (median) |"]
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for result in results:
         floor_median = statistics.median(sample.seconds for sample in result.samples[FLOOR])
         for name in MEASUREMENTS:
             samples = result.samples[name]
             if not samples:
-                lines.append(f"| {name} | {result.size:,} | n/a | | | | |")
+                lines.append(f"| {name} | {result.size:,} | n/a | | | | | |")
                 continue
             stats = summarise([sample.seconds for sample in samples])
-            written = [sample.files_written for sample in samples if sample.files_written is not None]
+            cpu_median = statistics.median(sample.cpu_seconds for sample in samples)
+            written_median = statistics.median(sample.files_written for sample in samples)
             lines.append(
                 f"| {name} | {result.size:,} | {stats['median']:.3f} | {stats['min']:.3f} | {stats['max']:.3f} "
-                f"| {stats['median'] / floor_median:.2f}× | {format_count(statistics.median(written) if written else None)} |"
+                f"| {stats['median'] / floor_median:.2f}× | {cpu_median:.2f} | {written_median:,.0f} |"
             )
     lines += ["", "| peak memory | size | median MiB | min MiB | max MiB | ratio to floor median |"]
     lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -439,7 +438,9 @@ def markdown_report(settings: Settings, results: list[SizeResult], header: dict[
     lines += [
         "",
         "Each figure is the wall time of a fresh process (interpreter start-up included), median of "
-        f"{settings.runs} runs; peak memory is the largest resident set of the process or any child.",
+        f"{settings.runs} runs; CPU s is user + system time of the process and its children (less "
+        "sensitive to other work on the machine); peak memory is the largest resident set of the process "
+        "or any child.",
         REFERENCE_NOTE,
     ]
     return "\n".join(lines) + "\n"
@@ -460,6 +461,7 @@ def json_report(settings: Settings, results: list[SizeResult], header: dict[str,
             peak = summarise([sample.peak_mib for sample in samples])
             entry[name] = {
                 "seconds": [sample.seconds for sample in samples],
+                "cpu_seconds": [sample.cpu_seconds for sample in samples],
                 "peak_mib": [sample.peak_mib for sample in samples],
                 "files_written": [sample.files_written for sample in samples],
                 "seconds_summary": seconds,

@@ -27,7 +27,7 @@ def read_article(path: Path) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("---\n")
     end = text.index("\n---\n", 3)
-    return yaml.safe_load(text[4:end]), text[end + 5 :]
+    return yaml.load(text[4:end], Loader=yaml.CSafeLoader), text[end + 5 :]
 
 
 def all_files(root: Path) -> dict[str, bytes]:
@@ -43,7 +43,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-def chain(site: Path) -> list[tuple[Path, dict, str]]:
+@pytest.fixture(scope="module")
+def articles(site: Path) -> list[tuple[Path, dict, str]]:
     """Articles in reading order (as the generator recorded it), with front matter and body."""
     marker = corpus.read_marker(site)
     assert marker is not None
@@ -69,10 +70,9 @@ def test_site_files_parse_and_have_what_haven_reads(site: Path) -> None:
     assert len(authors) == 20 and all("(fictional)" in author["name"] for author in authors.values())
 
 
-def test_front_matter_has_the_required_keys_and_valid_ids(site: Path) -> None:
+def test_front_matter_has_the_required_keys_and_valid_ids(site: Path, articles: list) -> None:
     config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
     authors = yaml.safe_load((site / "data" / "authors.yaml").read_text(encoding="utf-8"))
-    articles = chain(site)
     assert len(articles) == ARTICLES == len(list((site / "articles").glob("*.md")))
     for path, meta, body in articles:
         assert REQUIRED_KEYS <= set(meta), path
@@ -83,16 +83,16 @@ def test_front_matter_has_the_required_keys_and_valid_ids(site: Path) -> None:
         assert 700 <= len(body.split()) <= 1300, path
 
 
-def test_previous_and_next_form_one_consistent_chain(site: Path) -> None:
-    slugs = [path.stem for path, _, _ in chain(site)]
-    for index, (path, meta, _) in enumerate(chain(site)):
+def test_previous_and_next_form_one_consistent_chain(articles: list) -> None:
+    slugs = [path.stem for path, _, _ in articles]
+    for index, (path, meta, _) in enumerate(articles):
         assert meta.get("previous") == (slugs[index - 1] if index > 0 else None), path
         assert meta.get("next") == (slugs[index + 1] if index < ARTICLES - 1 else None), path
 
 
-def test_every_reference_is_csl_and_cited_in_its_body(site: Path) -> None:
+def test_every_reference_is_csl_and_cited_in_its_body(articles: list) -> None:
     forms_seen: set[str] = set()
-    for path, meta, body in chain(site):
+    for path, meta, body in articles:
         keys = [reference["id"] for reference in meta["references"]]
         assert 3 <= len(keys) <= 6 and len(set(keys)) == len(keys), path
         for reference in meta["references"]:
@@ -107,9 +107,9 @@ def test_every_reference_is_csl_and_cited_in_its_body(site: Path) -> None:
     assert forms_seen == {"list", "locator", "narrative"}
 
 
-def test_internal_links_point_at_articles_of_the_corpus(site: Path) -> None:
-    slugs = {path.stem for path, _, _ in chain(site)}
-    linked = {link for _, _, body in chain(site) for link in re.findall(r"\]\(/articles/([^/]+)/\)", body)}
+def test_internal_links_point_at_articles_of_the_corpus(articles: list) -> None:
+    slugs = {path.stem for path, _, _ in articles}
+    linked = {link for _, _, body in articles for link in re.findall(r"\]\(/articles/([^/]+)/\)", body)}
     assert linked and linked <= slugs
 
 
@@ -132,8 +132,8 @@ def test_floor_writes_one_page_per_article(site: Path, tmp_path: Path) -> None:
     assert "<h2" in pages[0].read_text(encoding="utf-8")
 
 
-def test_harness_edits_change_what_a_reader_sees(site: Path, tmp_path: Path) -> None:
-    article = chain(site)[ARTICLES // 2][0]
+def test_harness_edits_change_what_a_reader_sees(articles: list, tmp_path: Path) -> None:
+    article = articles[ARTICLES // 2][0]
     copy = tmp_path / article.name
     copy.write_bytes(article.read_bytes())
     run.edit_title(copy, 0)

@@ -526,3 +526,75 @@ def test_article_pages_carry_what_a_reader_needs(theme_browser, base_url, pages)
         context.close()
     assert not problems, "\n".join(problems)
     assert all(seen.values()), f"the sample hub should exercise every part of the article page: {seen}"
+
+
+FULL_ARTICLE_BODY = """\
+Breathing slowly can help when you feel tense.[^1] A [guide from a health service](https://nhs.example.org/breathing)
+explains one way to do it.
+
+## How to start
+
+> Slow down your breath, and your body often follows.
+
+<figure><img src="/static/favicon.svg" alt="The hub's logo, a small house" width="64" height="64">
+<figcaption>A figure with a caption.</figcaption></figure>
+
+## What people notice
+
+<table><caption>What people notice after a week</caption>
+<thead><tr><th scope="col">Change</th><th scope="col">How often</th></tr></thead>
+<tbody><tr><td>Calmer mornings</td><td>Often</td></tr><tr><td>Better sleep</td><td>Sometimes</td></tr></tbody>
+</table>
+
+## When to ask for help
+
+If tension stays, talk to a doctor. Keep `notes` if that helps.
+
+[^1]: A footnote with more detail.
+"""
+
+
+def test_every_article_feature_renders_accessibly(theme_browser, tmp_path):
+    """A fixture article using what the sample hub does not: several authors with credentials, a clinical
+    reviewer, an updated date, a table caption, a figure, a blockquote, code, an external link, a footnote."""
+    from tests.sitekit import article, make_site
+
+    full = article("Everything at once", next="second", extra="""\
+        author: [alex-example, sam-sample]
+        updated: 2026-03-01
+        reviewed_by: sam-sample
+        reviewed_on: 2026-03-02
+        content_note: Mentions stress in general terms.
+        """, body=FULL_ARTICLE_BODY).replace("author: alex-example\n", "", 1)
+    site = make_site(tmp_path / "hub", {"full.md": full, "second.md": article("Second", previous="full")})
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--no-cache"],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with serve_folder(site / "output") as base:
+        for scheme in ("light", "dark"):
+            context = theme_browser.new_context(color_scheme=scheme)
+            blocked = block_offsite(context)
+            page = context.new_page()
+            page.goto(base + "/articles/full/")
+            facts = page.evaluate(r"""() => ({
+              authors: [...document.querySelectorAll('.facts a[href*="/authors/"]')].map(a => a.textContent),
+              credentials: [...document.querySelectorAll('.facts .credentials')].map(c => c.textContent),
+              times: [...document.querySelectorAll('.facts time')].map(t => t.getAttribute('datetime')),
+              caption: (document.querySelector('.prose table caption') || {}).textContent,
+              figcaption: !!document.querySelector('.prose figure figcaption'),
+            })""")
+            assert facts["authors"] == ["Alex Example (fictional)", "Sam Sample (fictional)", "Sam Sample (fictional)"]
+            assert "MA" in facts["credentials"]
+            assert facts["times"] == ["2026-01-10", "2026-03-01", "2026-03-02"]
+            assert facts["caption"] == "What people notice after a week" and facts["figcaption"]
+            runs = page.evaluate(CONTRAST_JS)
+            low = [r for r in runs if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]
+            assert not low, low
+            context.close()
+            context = theme_browser.new_context(color_scheme=scheme)
+            block_offsite(context)
+            results = axe_crawl(context, [base + "/articles/full/", base + "/authors/sam-sample/"], parallel=2)
+            context.close()
+            failures = [f"{u} [{scheme}]\n{format_violations(v)}" for u, v in results.items() if v]
+            assert not failures, "\n".join(failures)
+            assert blocked == [], blocked

@@ -415,13 +415,14 @@ def test_half_written_file_then_completed(running):
     path = running.site / "articles" / "quiet-evenings.md"
     text = path.read_text().replace("Dim the lights.", "Dim the lights, slowly.")
     builds = running.builds
-    with open(path, "w") as handle:  # one save written in two parts
+    with open(path, "w") as handle:  # one save written in two parts, well apart (a slow disk, a big file)
         handle.write(text[:40])
         handle.flush()
-        time.sleep(0.005)
+        time.sleep(0.3)
         handle.write(text[40:])
     running.wait_builds(builds + 1)
     running.settle()
+    assert running.builds == builds + 1  # the build waited for the file to be closed
     assert running.stream.kinds().count("failed") == 0
     assert "Dim the lights, slowly." in running.page("/articles/quiet-evenings/")
 

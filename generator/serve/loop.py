@@ -28,12 +28,16 @@ class BuildLoop(Generic[R]):
     are still held back; `more_coming` is True when changes arrived during the build (another build
     follows at once). `on_crash(exc, text)` turns a builder exception into a result (the loop never
     dies of one). `idle_check()` runs every CHECK_EVERY seconds while idle (the watcher's health).
+    `hold()`, when given, is asked once the changes are quiet: True means a file is still open for
+    writing (written to, not closed yet: an editor's fsync), so the build waits, within max_delay.
     """
 
     def __init__(self, builder: Callable[[], R], on_result: Callable[[R, bool], None],
                  on_crash: Callable[[BaseException, str], R], *, quiet: float = QUIET,
-                 max_delay: float = MAX_DELAY, idle_check: Callable[[], None] | None = None):
+                 max_delay: float = MAX_DELAY, idle_check: Callable[[], None] | None = None,
+                 hold: Callable[[], bool] | None = None):
         self._builder = builder
+        self.hold = hold  # True while a file is still being written (wait for it, up to max_delay)
         self._on_result = on_result
         self._on_crash = on_crash
         self._idle_check = idle_check
@@ -132,10 +136,14 @@ class BuildLoop(Generic[R]):
                     check = None
                     while not self._stopping:  # debounce: wait for the changes to go quiet
                         now = time.monotonic()
-                        due = min(self._last_change + self.quiet, self._first_change + self.max_delay)
-                        if now >= due:
+                        latest = self._first_change + self.max_delay
+                        due = min(self._last_change + self.quiet, latest)
+                        if now < due:
+                            self._cond.wait(due - now)
+                        elif now < latest and self.hold is not None and self.hold():
+                            self._cond.wait(min(latest - now, 0.05))  # a save still in progress
+                        else:
                             break
-                        self._cond.wait(due - now)
                     if self._stopping:
                         return
                     paths, self._paths = frozenset(self._paths), set()

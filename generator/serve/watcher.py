@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -37,6 +38,7 @@ from generator.parse import is_source_name
 WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data")
 WATCHED_FILES = ("site.yaml",)
 MARKDOWN_FOLDERS = ("articles", "pages")
+WRITE_HOLD = 1.0  # longest a build waits for a file that was written to but not closed
 # Only what changes a file's content or existence: no opened/closed-without-writing/attribute
 # events (the build reads every source; reads must never look like changes).
 EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent,
@@ -97,6 +99,8 @@ class Watcher:
         self._watches: dict[str, tuple[ObservedWatch, tuple[int, int]]] = {}
         self._lock = threading.Lock()
         self._resync = False
+        self._writes: dict[str, float] = {}  # files written to and not yet closed -> when
+        self._writes_lock = threading.Lock()
         self.events = 0      # every event seen
         self.changes = 0     # events that flagged a change
         self.restarts = 0    # times the watcher had to be started again
@@ -153,6 +157,19 @@ class Watcher:
         with self._lock:
             self._start()
         return True
+
+    def writing(self) -> bool:
+        """True while a watched file has been written to and not closed yet (within WRITE_HOLD seconds).
+
+        inotify reports a write when it happens and the close after it; between them an editor may still
+        be writing or syncing. Polling cannot tell, so it never holds."""
+        if self._polling:
+            return False
+        now = time.monotonic()
+        with self._writes_lock:
+            for path in [p for p, at in self._writes.items() if now - at > WRITE_HOLD]:
+                del self._writes[path]
+            return bool(self._writes)
 
     # -- internals ---------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -243,6 +260,15 @@ class Watcher:
             if is_relevant(rel, event.is_directory):
                 hit = rel
         if hit:
+            kind = type(event)
+            if kind is FileModifiedEvent or kind is FileClosedEvent or kind is FileDeletedEvent \
+                    or kind is FileMovedEvent:
+                src = self._relative(event.src_path)
+                with self._writes_lock:
+                    if kind is FileModifiedEvent:
+                        self._writes[hit] = time.monotonic()
+                    elif src is not None:
+                        self._writes.pop(src, None)
             self.changes += 1
             self._on_change(hit)
 

@@ -12,6 +12,9 @@ article's body (a real file write) and measures, from just before the write:
   reload event     until the live-reload event reached an event-stream client (what every tab waits for)
   page loaded      until the browser's `load` fired on the reloaded page (the writer sees the change)
 
+and, per edit, the preview's own share (reload event minus build: debounce, watcher, event delivery)
+and the browser's share (reload event to `load`).
+
 and prints the median, min and max of each. Each edit waits for the previous one to settle.
 """
 
@@ -88,7 +91,8 @@ def measure(articles: int, edits: int, use_browser: bool) -> dict[str, list[floa
         print(f"\n{label}: first build {(time.perf_counter() - started):.2f} s "
               f"({len(first.written)} files); editing {edited} {edits} times", flush=True)
         base = f"http://127.0.0.1:{preview.server.port}"
-        results: dict[str, list[float]] = {"build": [], "reload event": [], "page loaded": []}
+        results: dict[str, list[float]] = {"build": [], "reload event": [], "page loaded": [], "overhead": [],
+                                           "browser": []}
         stream = EventStream(preview.server.port)
         browser_cm = page = None
         try:
@@ -123,10 +127,13 @@ def measure(articles: int, edits: int, use_browser: bool) -> dict[str, list[floa
                     assert f"edit number {i}." in page.content()
                 if i == 0:
                     continue
+                build_ms = sum(builds[n_builds:])
                 results["reload event"].append(reload_ms)
+                results["build"].append(build_ms)
+                results["overhead"].append(reload_ms - build_ms)
                 if loaded_ms is not None:
                     results["page loaded"].append(loaded_ms)
-                results["build"].append(sum(builds[n_builds:]))
+                    results["browser"].append(loaded_ms - reload_ms)
             path.write_text(original, "utf-8")
         finally:
             if browser_cm is not None:
@@ -137,6 +144,10 @@ def measure(articles: int, edits: int, use_browser: bool) -> dict[str, list[floa
         print(f"  save -> reload event     {stats(results['reload event'])}")
         if results["page loaded"]:
             print(f"  save -> page loaded      {stats(results['page loaded'])}   (chromium)")
+        print(f"  preview's own share      {stats(results['overhead'])}   (reload event minus build: "
+              "debounce, watcher, event)")
+        if results["browser"]:
+            print(f"  browser's share          {stats(results['browser'])}   (reload event to load)")
         return results
     finally:
         shutil.rmtree(work, ignore_errors=True)

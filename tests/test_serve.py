@@ -557,7 +557,7 @@ def test_several_tabs_all_get_the_event(running):
 
 def test_html_gets_the_reload_script_but_output_never_does(shared):
     page = shared.page("/articles/quiet-evenings/")
-    assert page.count('<script src="/__haven/reload.js"') == 1
+    assert page.count('<script src="/__haven/reload.js?v=') == 1
     assert page.index("/__haven/reload.js") < page.rindex("</body>")
     for path in shared.out.rglob("*"):
         if path.is_file():
@@ -571,7 +571,6 @@ def test_html_gets_the_reload_script_but_output_never_does(shared):
     ("/feed.xml", "application/xml; charset=utf-8"),
     ("/sitemap.xml", "application/xml; charset=utf-8"),
     ("/robots.txt", "text/plain; charset=utf-8"),
-    ("/__haven/reload.js", "text/javascript; charset=utf-8"),
     ("/__haven/state", "application/json"),
 ])
 def test_content_types(shared, path, ctype):
@@ -583,6 +582,32 @@ def test_content_types(shared, path, ctype):
     assert resp.getheader("Cache-Control") == "no-store"
     assert resp.getheader("X-Content-Type-Options") == "nosniff"
     assert int(resp.getheader("Content-Length")) == len(body)
+
+
+def test_script_is_served_cacheable_under_its_versioned_url(shared):
+    from generator.serve.server import SCRIPT_URL
+
+    status, resp, body = shared.get(SCRIPT_URL)
+    assert status == 200 and resp.getheader("Content-Type") == "text/javascript; charset=utf-8"
+    assert "immutable" in resp.getheader("Cache-Control")
+    assert shared.get("/__haven/reload.js")[1].getheader("Cache-Control") == "no-store"
+    assert SCRIPT_URL in shared.page("/")
+
+
+def test_connections_are_kept_alive_and_closed_on_stop(tmp_path):
+    import http.client
+
+    run = Running(hub(tmp_path / "hub"))
+    conn = http.client.HTTPConnection("127.0.0.1", run.port, timeout=10)
+    for path in ("/", "/static/css/haven.css", "/articles/quiet-evenings"):
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status in (200, 301) and not resp.will_close
+    started = time.monotonic()
+    run.stop()  # an idle kept-alive connection must not hold the stop up
+    assert time.monotonic() - started < 5
+    conn.close()
 
 
 def test_script_is_served_and_mentions_no_inline_html():

@@ -107,6 +107,7 @@ class Preview:
             self.server.shutdown()
             self._server_thread.join(10)
             self._server_thread = None
+        self.server.close_connections()
         self.server.server_close()
         self.started = False
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import ipaddress
 import json
 import mimetypes
@@ -30,8 +31,11 @@ from typing import Any, Callable
 from generator import __version__
 
 INTERNAL = "/__haven/"
-SCRIPT_URL = INTERNAL + "reload.js"
 SCRIPT_FILE = Path(__file__).with_name("reload.js")
+SCRIPT_BYTES = SCRIPT_FILE.read_bytes()
+# The script's URL names its content, so browsers may keep it for good: one request fewer per reload.
+SCRIPT_VERSION = hashlib.blake2b(SCRIPT_BYTES, digest_size=6).hexdigest()
+SCRIPT_URL = f"{INTERNAL}reload.js?v={SCRIPT_VERSION}"
 REQUEST_WAIT = 30.0    # longest a request waits for a build to finish
 KEEPALIVE = 15.0       # seconds between SSE comments that keep idle connections open
 
@@ -187,6 +191,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.base_path = base_path
         self.bound_host = host
         self.loopback = is_loopback(host)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         try:
             super().__init__((host, port), PreviewHandler)
         except OSError as exc:
@@ -202,6 +208,26 @@ class PreviewServer(ThreadingHTTPServer):
                 raise OSError(exc.errno, f"{host} is not an address of this computer; try --host 127.0.0.1") \
                     from None
             raise
+
+    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # noqa: ANN001
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection (kept-alive ones wait for a next request that will not come)."""
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host's name up in DNS, which can stall; we need no name.
@@ -253,8 +279,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = f"HavenPreview/{__version__}"
     sys_version = ""
-    protocol_version = "HTTP/1.0"   # one request per connection: nothing idles when we shut down
-    timeout = 30                    # seconds a client may stall a read or write
+    protocol_version = "HTTP/1.1"   # keep-alive: a reload reuses the browser's open connections
+    timeout = 30                    # seconds a client may stall (or a kept-alive connection idle)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the terminal shows builds only
         pass
@@ -285,7 +311,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         raw_path, _, query = target.partition("?")
         raw_path = raw_path.split("#", 1)[0]
         if raw_path.startswith(INTERNAL):
-            self._internal(raw_path[len(INTERNAL):], head)
+            self._internal(raw_path[len(INTERNAL):], query, head)
             return
         self.server.wait_idle(REQUEST_WAIT)
         self._static(raw_path, query, head)
@@ -299,9 +325,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         name = urllib.parse.urlsplit("//" + host).hostname or ""
         return is_loopback(name) or name == self.server.bound_host
 
-    def _internal(self, name: str, head: bool) -> None:
+    def _internal(self, name: str, query: str, head: bool) -> None:
         if name == "reload.js":
-            self._send(200, SCRIPT_FILE.read_bytes(), "text/javascript; charset=utf-8", head)
+            cache = "public, max-age=31536000, immutable" if query == f"v={SCRIPT_VERSION}" else "no-store"
+            self._send(200, SCRIPT_BYTES, "text/javascript; charset=utf-8", head, cache=cache)
         elif name == "state":
             body = json.dumps(self.server.hub.state).encode()
             self._send(200, body, "application/json", head)
@@ -381,13 +408,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _plain(self, status: int, text: str, head: bool = False, extra: dict[str, str] | None = None) -> None:
         self._send(status, (text + "\n").encode(), "text/plain; charset=utf-8", head, extra=extra)
 
-    def _send(self, status: int, data: bytes, ctype: str, head: bool, extra: dict[str, str] | None = None) -> None:
+    def _send(self, status: int, data: bytes, ctype: str, head: bool, extra: dict[str, str] | None = None,
+              cache: str = "no-store") -> None:
         if ctype.startswith("text/html"):
             data = inject(data, str(self.server.hub.state.get("build", "")))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         for key, value in (extra or {}).items():
             self.send_header(key, value)
@@ -408,6 +436,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Accel-Buffering", "no")
+            self.send_header("Connection", "close")  # the stream ends when the connection does
             self.end_headers()
             self.wfile.write(b"retry: 500\n\n" + hub.encode("hello", state))
             while True:

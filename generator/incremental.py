@@ -6,6 +6,7 @@ truncated or old cache is ignored and rebuilt, never trusted.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import tempfile
@@ -25,6 +26,20 @@ PARALLEL_THRESHOLD = 150
 CACHE_FORMAT = 2
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Fingerprint of Haven's own code and package files: a cache written by other code is never trusted
+    (a version number alone misses every change made between releases)."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    hasher = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".js", ".html", ".css") and "__pycache__" not in path.parts:
+            hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
 @dataclass
 class CacheEntry:
     """What is remembered about one file."""
@@ -41,7 +56,7 @@ class ParseCache:
         self.site_dir, self.settings = site_dir, settings
         self.file = site_dir / CACHE_DIR / CACHE_FILE
         self.bodies = site_dir / CACHE_DIR / BODY_DIR
-        self.key = (CACHE_FORMAT, __version__, settings.key())
+        self.key = (CACHE_FORMAT, code_fingerprint(), settings.key())
         self.entries: dict[str, CacheEntry] = {}
         self.memo: dict[str, object] = {}    # results of later stages, keyed by what they depend on
         self._memo_keys: frozenset[str] = frozenset()
@@ -183,7 +198,7 @@ def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple)
     import hashlib
 
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(repr((__version__, options)).encode())
+    hasher.update(repr((code_fingerprint(), options)).encode())
     for source in sources:
         hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode())
     for name in _SETTINGS_INPUTS:

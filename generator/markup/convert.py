@@ -70,26 +70,64 @@ class Converted:
     word_count: int
 
 
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
 class _AccessibleMarkup(Treeprocessor):
     """Adds what assistive technology needs and Python-Markdown leaves out."""
 
     def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            if el.tag == "th" and "scope" not in el.attrib:
-                el.set("scope", "col")
-            elif el.tag == "img":
-                classes = el.get("class", "").split()
-                if "decorative" in classes:
-                    el.set("alt", "")
-                el.set("loading", "lazy")
-                el.set("decoding", "async")
-            elif el.tag in ("h2", "h3", "h4", "h5", "h6") and el.get("id"):
-                anchor = etree.SubElement(el, "a", {"class": "heading-anchor", "href": "#" + el.get("id")})
-                hidden = etree.SubElement(anchor, "span", {"aria-hidden": "true"})
-                hidden.text = "#"
-                label = etree.SubElement(anchor, "span", {"class": "visually-hidden"})
-                label.text = "Link to this section"
-                anchor.tail = None
+        headings: list[tuple[etree.Element, int, etree.Element]] = []
+        for parent in root.iter():
+            for index, el in enumerate(parent):
+                if el.tag in _HEADINGS and el.get("id"):
+                    headings.append((parent, index, el))
+            if parent.tag == "th" and "scope" not in parent.attrib:
+                parent.set("scope", "col")
+            elif parent.tag == "img":
+                if "decorative" in parent.get("class", "").split():
+                    parent.set("alt", "")
+                parent.set("loading", "lazy")
+                parent.set("decoding", "async")
+            elif parent.tag == "div" and parent.get("class") == "footnote":
+                self._footnotes(parent)
+            elif parent.tag == "a" and parent.get("class") == "footnote-ref":
+                parent.set("aria-describedby", "footnotes-heading")
+        for parent, index, heading in reversed(headings):
+            self._anchor(parent, index, heading)
+
+    @staticmethod
+    def _anchor(parent: etree.Element, index: int, heading: etree.Element) -> None:
+        """A permalink beside the heading, not inside it, so the heading's name stays its text."""
+        wrapper = etree.Element("div", {"class": "heading-wrapper"})
+        wrapper.tail, heading.tail = heading.tail, None
+        parent.remove(heading)
+        parent.insert(index, wrapper)
+        wrapper.append(heading)
+        anchor = etree.SubElement(wrapper, "a", {"class": "heading-anchor", "href": "#" + heading.get("id")})
+        hidden = etree.SubElement(anchor, "span", {"aria-hidden": "true"})
+        hidden.text = "#"
+        label = etree.SubElement(anchor, "span", {"class": "visually-hidden"})
+        label.text = "Link to section: " + "".join(heading.itertext()).strip()
+
+    @staticmethod
+    def _footnotes(div: etree.Element) -> None:
+        """A 'Notes' heading the note references point to, and back-links that say what they do."""
+        div.set("role", "doc-endnotes")
+        div.set("aria-labelledby", "footnotes-heading")
+        for rule in div.findall("hr"):
+            div.remove(rule)
+        heading = etree.Element("h2", {"id": "footnotes-heading"})
+        heading.text = "Notes"
+        div.insert(0, heading)
+        for back in div.iter("a"):
+            if back.get("class") == "footnote-backref":
+                back.attrib.pop("title", None)
+                back.text = None
+                arrow = etree.SubElement(back, "span", {"aria-hidden": "true"})
+                arrow.text = "\u21a9"
+                words = etree.SubElement(back, "span", {"class": "visually-hidden"})
+                words.text = "Back to the text"
 
 
 _SKIP_TYPOGRAPHY = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style"})

@@ -33,6 +33,7 @@ from generator.checks.readability import (
     CITATION_BRACKET_RE,
     FOOTNOTE_REFERENCE_RE,
     NARRATIVE_CITATION_RE,
+    lowered_same_length,
     scan_markdown,
 )
 from generator.diagnostics import Diagnostic, did_you_mean, error, sort_key, warning
@@ -110,16 +111,6 @@ def _anchor_windows(lowered: str, anchors: Sequence[str], reach: int) -> list[tu
     return merged
 
 
-def _lowered(text: str) -> str:
-    """`text` in lower case with the same offsets. Lower-case patterns on lowered text run several times
-    faster than case-insensitive ones. The rare characters that change length when lowered (the Turkish
-    dotted capital I) become a plain "i" so that offsets stay exact."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else "i" for ch in text)
-    return lowered
-
-
 def check_safe_messaging(path: str, body: str, body_first_line: int) -> list[Diagnostic]:
     """A `safe-messaging` warning, at the exact line and column, for each phrase that media guidelines on
     suicide advise against ("committed suicide", "successful suicide", "failed attempt", "suicide
@@ -129,7 +120,7 @@ def check_safe_messaging(path: str, body: str, body_first_line: int) -> list[Dia
     ignored (cited titles cannot be reworded).
     """
     scanned = scan_markdown(body)
-    lowered = _lowered(scanned.masked)
+    lowered = scanned.lowered
     windows = _anchor_windows(lowered, _SAFE_MESSAGING_ANCHORS, _ANCHOR_REACH)
     if not windows:
         return []
@@ -177,9 +168,9 @@ def is_on_suicide_topics(body: str, topic_ids: Iterable[str]) -> bool:
 
 
 # --- Sourced claims ------------------------------------------------------------------------------
-# Patterns are lower case and run on lowered text (see `_lowered`). Each starts with a one-character
-# look-ahead so that most positions fail on a single test: this keeps the check well under a millisecond
-# for a typical article.
+# Patterns are lower case and run on lowered text (see `lowered_same_length`). Each starts with a
+# one-character look-ahead so that most positions fail on a single test; `_may_hold_claim` below keeps
+# the pattern away from most paragraphs altogether.
 
 _NUMBER_WORD = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
@@ -187,7 +178,8 @@ _NUMBER_WORD = (
 )
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + ")"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_LIKELIHOOD = r"\s+(?:as|more|less)\s+(?:likely|common|prevalent|frequent)\b"
+_COMPARISON = r"(?:as|more|less)\s+(?:likely|common|prevalent|frequent)\b"
+_LIKELIHOOD = r"\s+" + _COMPARISON
 _STATISTIC = (
     r"(?=[0-9otfsenhatbdh])(?:"
     r"\b" + _NUMBER + r"(?:"
@@ -219,6 +211,41 @@ _LINK_SOURCE_RE = re.compile(
 )
 _SENTENCE_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]*_]*\s+")
 
+# `_CLAIM_RE` costs about 50 ns per character whatever the text, since claims start with common letters.
+# Every claim holds one of the strings below (tests/test_editorial_checks.py holds them to the pattern),
+# and a substring test runs at memory speed, so the pattern only reads paragraphs that could hold a claim.
+_STATISTIC_ANCHORS = ("%", "cent", "illion", "double", "triple", "twice", "halve")  # 40%, per cent, million
+_RESEARCH_ANCHORS = ("according", "proven")
+# An appeal to research names its source (studies, a new survey, experts) and a verb (show, found, agree).
+_RESEARCH_NOUNS = (
+    "studies", "study", "research", "evidence", "data", "scien", "statistic", "survey", "trial", "expert",
+    "review", "report",
+)
+_RESEARCH_VERBS = (
+    "show", "suggest", "found", "find", "prove", "indicate", "demonstrate", "confirm", "agree", "say", "tell",
+)
+# The statistics left: numbers in digits, comparisons ("three times as likely", "twice as common"), and
+# number words either side of "in" / "out of" ("one in four"). Each pattern opens with a character class,
+# which the regex engine scans for quickly.
+_DIGIT_RE = re.compile(r"[0-9]")
+_COMPARISON_RE = re.compile(_COMPARISON)
+_WORDS_RATIO_RE = re.compile(r"\s(?:in|out\s+of)\s+" + _NUMBER_WORD)
+
+
+def _may_hold_claim(lowered: str) -> bool:
+    """False only when `_CLAIM_RE` cannot match anywhere in `lowered` (text in lower case)."""
+    return (
+        _DIGIT_RE.search(lowered) is not None
+        or any(anchor in lowered for anchor in _STATISTIC_ANCHORS)
+        or any(anchor in lowered for anchor in _RESEARCH_ANCHORS)
+        or (
+            any(noun in lowered for noun in _RESEARCH_NOUNS)
+            and any(verb in lowered for verb in _RESEARCH_VERBS)
+        )
+        or _COMPARISON_RE.search(lowered) is not None
+        or _WORDS_RATIO_RE.search(lowered) is not None
+    )
+
 
 def _has_citation(paragraph: str) -> bool:
     """A pandoc citation, a footnote reference or a link anywhere in the paragraph (e-mail addresses and
@@ -241,21 +268,16 @@ def check_unsourced_claims(path: str, body: str, body_first_line: int) -> list[D
     statistics.
     """
     scanned = scan_markdown(body)
-    lowered = _lowered(scanned.masked)
-    prose = [block for block in scanned.blocks if block.is_prose]
-    prose_starts = [block.start for block in prose]
-    claims_by_block: dict[int, list[re.Match[str]]] = {}
-    for match in _CLAIM_RE.finditer(lowered):
-        index = bisect.bisect_right(prose_starts, match.start()) - 1
-        if index >= 0 and match.end() <= prose[index].end:
-            claims_by_block.setdefault(index, []).append(match)
-
+    lowered = scanned.lowered
     findings: list[Diagnostic] = []
-    for index, matches in claims_by_block.items():
-        block = prose[index]
+    for block in scanned.blocks:
+        if not block.is_prose or not _may_hold_claim(lowered[block.start : block.end]):
+            continue
+        # A cited paragraph holds no finding: asking that first spares the costly pattern.
         paragraph = scanned.masked[block.start : block.end]
         if _has_citation(paragraph):
             continue
+        matches = list(_CLAIM_RE.finditer(lowered, block.start, block.end))
         sentence_ends = [block.start + m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(paragraph)]
         reported_sentences: set[int] = set()
         for match in matches:

@@ -29,7 +29,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from generator.diagnostics import Diagnostic, warning
@@ -85,6 +85,26 @@ class ScannedBody:
         line = bisect.bisect_right(self.line_starts, offset) - 1
         return line, offset - self.line_starts[line] + 1
 
+    # Derived once per body and kept as long as the scan is cached: the readability finding, the grade and
+    # the editorial checks all read the same article one after the other.
+
+    @cached_property
+    def lowered(self) -> str:
+        """`masked` in lower case with the same offsets (see `lowered_same_length`)."""
+        return lowered_same_length(self.masked)
+
+    @cached_property
+    def prose(self) -> tuple["_ProseBlock", ...]:
+        """Every prose block that has words, with its counts, in body order."""
+        found = []
+        for block in self.blocks:
+            if block.is_prose:
+                text = _strip_markup(self.masked[block.start : block.end])
+                stats = _prose_stats(text)
+                if stats.words:
+                    found.append(_ProseBlock(block.line, text, stats))
+        return tuple(found)
+
 
 @dataclass(frozen=True)
 class TextStats:
@@ -119,6 +139,28 @@ class Paragraph:
     def grade(self) -> float:
         """The paragraph's own Flesch-Kincaid grade."""
         return self.stats.grade
+
+
+@dataclass(frozen=True, slots=True)
+class _ProseBlock:
+    """A prose block as `_strip_markup` leaves it (white space not yet collapsed), with its counts."""
+
+    line: int  # 0-based within the body
+    text: str
+    stats: TextStats
+
+    def paragraph(self, first_line: int) -> Paragraph:
+        return Paragraph(first_line + self.line, " ".join(self.text.split()), self.stats)
+
+
+def lowered_same_length(text: str) -> str:
+    """`text` in lower case with the same offsets. Lower-case patterns on lowered text run several times
+    faster than case-insensitive ones. The rare characters that change length when lowered (the Turkish
+    dotted capital I) become a plain "i" so that offsets stay exact."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else "i" for ch in text)
+    return lowered
 
 
 # --- Block scanning ------------------------------------------------------------------------------
@@ -355,8 +397,12 @@ def scan_markdown(body: str) -> ScannedBody:
         blocks.append(Block("code", fence_start, line_starts[fence_start], len(body), in_references()))
 
     masked = "\n".join(masked_lines)
-    masked = _HTML_COMMENT_RE.sub(_blank, masked)
-    masked = _INLINE_CODE_RE.sub(_blank, masked)
+    # Both patterns start with an assertion or a short literal that the regex engine tries at every
+    # offset: skip them when their first character is absent, as it is in most articles.
+    if "<!--" in masked:
+        masked = _HTML_COMMENT_RE.sub(_blank, masked)
+    if "`" in masked:
+        masked = _INLINE_CODE_RE.sub(_blank, masked)
     blocks.sort(key=lambda block: block.start)
     return ScannedBody(body, masked, tuple(blocks), tuple(line_starts))
 
@@ -380,9 +426,19 @@ _PANDOC_SPAN_ATTR_RE = re.compile(r"\]\{[^}]*\}")
 
 def prose_text(markdown: str) -> str:
     """The readable text of one Markdown block: markers, citations, URLs, code and tags removed."""
+    return " ".join(_strip_markup(markdown).split())
+
+
+_MARKER_START_CHARS = frozenset(" \t>-*+0123456789")
+
+
+def _strip_markup(markdown: str) -> str:
+    """`prose_text` before white space is collapsed: the counts do not depend on it."""
     # Each pass runs only when its trigger character is present: most paragraphs have none of them,
     # and this runs for every paragraph of every article.
-    text = _LINE_MARKERS_RE.sub("", markdown)
+    text = markdown
+    if "\n" in text or text[:1] in _MARKER_START_CHARS:  # a one-line block without a marker has none
+        text = _LINE_MARKERS_RE.sub("", text)
     if "`" in text:  # already blank in a scanned body; here for text passed in directly
         text = _INLINE_CODE_RE.sub(" ", text)
     if "[" in text:
@@ -405,22 +461,21 @@ def prose_text(markdown: str) -> str:
         text = NARRATIVE_CITATION_RE.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return " ".join(text.split())
+    return text
 
 
 def paragraphs_with_lines(body: str, first_line: int) -> list[Paragraph]:
     """The prose paragraphs of a Markdown body (see the module docstring for what counts), each with its
     file line, its plain text and its counts. `first_line` is the file line of the body's first line."""
-    scanned = scan_markdown(body)
-    paragraphs: list[Paragraph] = []
-    for block in scanned.blocks:
-        if not block.is_prose:
-            continue
-        text = prose_text(scanned.masked[block.start : block.end])
-        stats = _block_stats(text)
-        if stats.words:
-            paragraphs.append(Paragraph(first_line + block.line, text, stats))
-    return paragraphs
+    return [block.paragraph(first_line) for block in scan_markdown(body).prose]
+
+
+def _total_stats(blocks: tuple[_ProseBlock, ...]) -> TextStats:
+    return TextStats(
+        sum(block.stats.words for block in blocks),
+        sum(block.stats.sentences for block in blocks),
+        sum(block.stats.syllables for block in blocks),
+    )
 
 
 # --- Counting ------------------------------------------------------------------------------------
@@ -428,33 +483,79 @@ def paragraphs_with_lines(body: str, first_line: int) -> list[Paragraph]:
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")  # same words, a third faster on ASCII
 _ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "cf", "al", "approx", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "fig", "ca")
+_TERMINAL_PUNCTUATION = "[.!?…]"
 _SENTENCE_END_RE = re.compile(
     # Terminal punctuation after a word (or a closing quote, bracket or emphasis), followed by a space or
     # the end, and not after a common abbreviation or a single initial ("J. Smith", "U.S.").
-    r"(?=[.!?…])(?<=[^\W_]|[\"'”’)\]*_])"  # the look-ahead first makes every other position fail fast
-    + "".join(f"(?<!\\b(?i:{re.escape(a)}))" for a in _ABBREVIATIONS)
-    + r"(?<!\b[A-Z])"
-    r"[.!?…]+[\"'”’)\]*_]*(?=\s|$)"
+    # The pattern opens with the punctuation itself, so the regex engine skips straight to candidates;
+    # the look-behinds then include that one character.
+    _TERMINAL_PUNCTUATION
+    + rf"(?<=[^\W_]{_TERMINAL_PUNCTUATION}|[\"'”’)\]*_]{_TERMINAL_PUNCTUATION})"
+    + "".join(f"(?<!\\b(?i:{re.escape(a)}){_TERMINAL_PUNCTUATION})" for a in _ABBREVIATIONS)
+    + rf"(?<!\b[A-Z]{_TERMINAL_PUNCTUATION})"
+    r"[.!?…]*[\"'”’)\]*_]*(?=\s|$)"
 )
+_SENTENCE_ENDINGS = (".", "!", "?", "…")
 _CLOSING_MARKS = " \t\n\"'”’)]*_"
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+_NO_STATS = TextStats(0, 0, 0)
+
+
+class _TokenCounts(dict[str, int]):
+    """Words and syllables of each white-space-separated token, packed as `words << 32 | syllables`.
+
+    Words never span white space, so a text's counts are the sums over its tokens, and a memo of tokens
+    replaces a regex match and a syllable look-up per word with one dict look-up per token. Packing both
+    counts into one int lets one `sum` add them together (no token holds 2**32 syllables).
+    """
+
+    LIMIT = 200_000  # distinct tokens kept (a few tens of MB at most); the memo starts over beyond it
+
+    def __missing__(self, token: str) -> int:
+        words = (_ASCII_WORD_RE if token.isascii() else WORD_RE).findall(token)
+        packed = len(words) << 32 | sum(map(count_syllables, words))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[token] = packed
+        return packed
+
+
+_TOKEN_COUNTS = _TokenCounts()
+
+
+def _counts(text: str, ends_with_punctuation: bool) -> TextStats:
+    """Counts for one block. Every block ends a sentence: a list item or a line without final
+    punctuation is still one sentence."""
+    packed = sum(map(_TOKEN_COUNTS.__getitem__, text.split()))
+    words = packed >> 32
+    if not words:
+        return _NO_STATS
+    sentences = len(_SENTENCE_END_RE.findall(text))
+    if not sentences or not ends_with_punctuation:
+        sentences += 1
+    return TextStats(words, sentences, packed & 0xFFFFFFFF)
 
 
 def _block_stats(text: str) -> TextStats:
-    """Counts for one block. Every block ends a sentence: a list item or a line without final
-    punctuation is still one sentence."""
-    words = (_ASCII_WORD_RE if text.isascii() else WORD_RE).findall(text)
-    if not words:
-        return TextStats(0, 0, 0)
-    sentences = len(_SENTENCE_END_RE.findall(text))
-    if not sentences or not text.rstrip(_CLOSING_MARKS).endswith((".", "!", "?", "…")):
-        sentences += 1
-    return TextStats(len(words), sentences, sum(map(count_syllables, words)))
+    """Counts for one block of text as given (only spaces, tabs and line breaks count as trailing space)."""
+    return _counts(text, text.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_ENDINGS))
+
+
+def _prose_stats(text: str) -> TextStats:
+    """Counts for one prose block whose white space is not yet collapsed: the same as `_block_stats` of
+    the collapsed text, where every kind of white space has become a space or gone."""
+    end = text
+    while True:
+        stripped = end.rstrip(_CLOSING_MARKS).rstrip()
+        if len(stripped) == len(end):
+            break
+        end = stripped
+    return _counts(text, end.endswith(_SENTENCE_ENDINGS))
 
 
 def text_stats(text: str) -> TextStats:
     """Words, sentences and syllables of plain text. A blank line ends a sentence, as a block does."""
-    total = TextStats(0, 0, 0)
+    total = _NO_STATS
     for chunk in _PARAGRAPH_BREAK_RE.split(text):
         total = total + _block_stats(chunk)
     return total
@@ -576,10 +677,7 @@ def article_grade(body: str) -> float:
     The counts of all prose paragraphs are added up before the formula is applied, so every paragraph
     ends at least one sentence.
     """
-    total = TextStats(0, 0, 0)
-    for paragraph in paragraphs_with_lines(body, 1):
-        total = total + paragraph.stats
-    return round(total.grade, 1)
+    return round(_total_stats(scan_markdown(body).prose).grade, 1)
 
 
 def hardest_paragraphs(paragraphs: list[Paragraph], count: int = HARDEST_PARAGRAPHS_SHOWN) -> list[Paragraph]:
@@ -595,13 +693,22 @@ def check_readability(path: str, body: str, body_first_line: int, target: float 
     the three hardest paragraphs by file line and grade. Grades are compared rounded to one decimal,
     as they are shown.
     """
-    paragraphs = paragraphs_with_lines(body, body_first_line)
-    total = TextStats(0, 0, 0)
-    for paragraph in paragraphs:
-        total = total + paragraph.stats
-    grade = round(total.grade, 1)
+    return readability_report(path, body, body_first_line, target)[0]
+
+
+def readability_report(
+    path: str, body: str, body_first_line: int, target: float = DEFAULT_TARGET_GRADE
+) -> tuple[list[Diagnostic], float | None]:
+    """What `check_readability` finds and the article's grade (as `article_grade` gives it), from one scan.
+
+    The grade is None when the body has no prose to grade.
+    """
+    prose = scan_markdown(body).prose
+    grade = round(_total_stats(prose).grade, 1)
+    graded = grade if prose else None
     if grade <= target:
-        return []
+        return [], graded
+    paragraphs = [block.paragraph(body_first_line) for block in prose]
     hardest = ", ".join(f"line {p.line} (grade {p.grade:.1f})" for p in hardest_paragraphs(paragraphs))
     return [
         warning(
@@ -612,4 +719,4 @@ def check_readability(path: str, body: str, body_first_line: int, target: float 
             f"reads at Flesch-Kincaid grade {grade:.1f}, above the target of {target:g}",
             f"hardest paragraphs: {hardest}; shorter sentences and everyday words lower the grade",
         )
-    ]
+    ], graded

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.checks.citations import check_article_citations, check_bibliography
+from generator.checks.citations import check_article_citations, check_bibliography, check_own_references
 from generator.citations import CiteItem, Cluster
 from generator.diagnostics import Diagnostic
 
@@ -82,6 +82,22 @@ def test_article_references_are_checked_as_a_list_too():
            ({"id": "a", "type": "book", "title": "B", "author": [{"family": "Y"}]}, 9)]
     findings = check_article_citations(PATH, 20, [cluster("a")], own, {})
     assert codes(findings) == [("error", "duplicate-reference", 9, 1)]
+
+
+def test_own_references_can_be_checked_apart_and_skipped_later():
+    # The pipeline caches the per-file half with the file; both halves together are the whole check.
+    own = [({"id": "a", "type": "book", "title": "A", "author": [{"family": "X"}]}, 3),
+           ({"id": "a", "type": "bok", "title": "B", "author": [{"family": "Y"}]}, 9),
+           ({**ROGERS, "title": "Changed"}, 12), ({**DERKSEN, "id": "unused"}, 15)]
+    clusters = [cluster("a"), cluster("rogers1957", "nobody", line=2, col=5)]
+    whole = check_article_citations(PATH, 20, clusters, own, SHARED)
+    per_file = check_own_references(PATH, own)
+    rest = check_article_citations(PATH, 20, clusters, own, SHARED, check_entries=False)
+    assert per_file == check_bibliography(PATH, own)
+    assert codes(per_file) == [("warning", "unknown-reference-type", 9, 1), ("error", "duplicate-reference", 9, 1)]
+    assert codes(rest) == [("error", "unknown-citation", 21, 5), ("error", "conflicting-reference", 12, 1),
+                           ("warning", "uncited-reference", 15, 1)]
+    assert per_file + rest == whole
 
 
 # --------------------------------------------------------------------------- bibliography lists

@@ -424,3 +424,28 @@ def test_malformed_inputs_become_findings_not_exceptions():
     suppressions, [finding] = check_suppressions(PATH, "readability", 9)  # type: ignore[arg-type]
     assert suppressions == [] and finding.code == "unknown-suppression"
     assert check_suppressions(PATH, None, 9) == ([], [])
+
+
+def test_claim_prefilter_never_hides_a_claim():
+    # `_may_hold_claim` lets the costly claim pattern skip paragraphs: it must say yes wherever the
+    # pattern matches. Texts are built from the pattern's own words, run together in every which way.
+    import random
+    import re
+
+    from generator.checks.editorial import _CLAIM_RE, _may_hold_claim
+
+    words = re.findall(r"[a-z]+", _CLAIM_RE.pattern) + ["40", "2.5", "1990", "%", "-", "x", "a", "the"]
+    spaces = [" ", "  ", "\n", "\t", "", "-", " ("]
+    rng = random.Random(7)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(1, 6)))
+        if _CLAIM_RE.search(text):
+            matched += 1
+            assert _may_hold_claim(text), text
+    assert matched > 200  # the texts do exercise the pattern
+    for text in ["studies show", "one in four", "3 out of 5", "twice as likely", "40 percent", "forty per cent",
+                 "according to experts", "clinically proven", "doubles the risk", "three times more common",
+                 "2.5-fold as prevalent", "300 million", "a new study found", "experts agree", "ten\nin\none"]:
+        assert _CLAIM_RE.search(text) and _may_hold_claim(text), text
+    assert not _may_hold_claim("it is common to feel low, and students often report it")

@@ -13,6 +13,7 @@ from generator.checks.readability import (
     fk_grade,
     paragraphs_with_lines,
     prose_text,
+    readability_report,
     scan_markdown,
     text_stats,
 )
@@ -270,3 +271,23 @@ def test_stray_backtick_does_not_swallow_the_next_paragraph():
 def test_fenced_code_inside_a_list_item_is_code():
     body = "- item\n\n    ```\n    Psychological interventions substantially\n    ```\n- next"
     assert [p.text for p in paragraphs_with_lines(body, 1)] == ["item", "next"]
+
+
+def test_readability_report_gives_the_finding_and_the_grade_from_one_scan():
+    for body, target in [(hard_body(), 8.0), (hard_body(), 30.0), (MIXED, 8.0), (BODY, 1.0)]:
+        findings, grade = readability_report("a.md", body, 7, target)
+        assert findings == check_readability("a.md", body, 7, target)
+        assert grade == article_grade(body)
+
+
+def test_readability_report_has_no_grade_without_prose():
+    for body in ["", "## Only a heading", "```\ncode only\n```", "| a | b |\n|---|---|\n| 1 | 2 |"]:
+        assert readability_report("a.md", body, 1, 8.0) == ([], None)
+
+
+def test_counts_ignore_how_white_space_is_written():
+    # Counts are taken before white space is collapsed: any kind of space must count as a plain one.
+    plain = paragraphs_with_lines("Dr. Smith came. He left!) (x", 1)
+    odd = paragraphs_with_lines("Dr.\u00a0Smith\tcame.\r\nHe  left!)\u2003(x\r", 1)
+    assert [(p.text, p.stats) for p in odd] == [(p.text, p.stats) for p in plain]
+    assert paragraphs_with_lines("One sentence.\u00a0\r", 1)[0].stats.sentences == 1

@@ -1,12 +1,14 @@
 """Citation and reference integrity: findings only, never printed or raised.
 
-Two entry points, both on plain data:
+Entry points, all on plain data:
 
 - `check_bibliography(path, entries)` for one list of CSL entries (the shared
   `data/references.yaml`, or an article's `references:`), each with its line;
+- `check_own_references(path, own_refs)` for an article's own `references:`
+  alone: it depends on that one file, so its findings can be cached with it;
 - `check_article_citations(...)` for one article: its clusters against its own
-  references and the shared bibliography (it runs `check_bibliography` on the
-  article's own list too).
+  references and the shared bibliography (it runs `check_own_references` too,
+  unless told `check_entries=False` because the caller already has them).
 
 Codes: unknown-citation, uncited-reference, incomplete-reference,
 unknown-reference-type, malformed-doi, malformed-url, duplicate-reference,
@@ -22,7 +24,7 @@ from typing import Any, Mapping, Sequence
 from generator.citations import CSL_TYPES, Cluster
 from generator.diagnostics import Diagnostic, did_you_mean, error, warning
 
-__all__ = ["check_bibliography", "check_article_citations"]
+__all__ = ["check_bibliography", "check_own_references", "check_article_citations"]
 
 _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_AS_URL_RE = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -139,12 +141,24 @@ def _comparable(value: Any) -> Any:
     return str(value).strip()
 
 
+def check_own_references(path: str, own_refs: Sequence[tuple[Any, int]]) -> list[Diagnostic]:
+    """Check an article's own `references:` entries, given as (entry, file line) pairs, on their own.
+
+    Incomplete entries, unknown types, malformed DOIs and URLs, and ids used
+    twice in the list: everything that needs no other file. The findings are
+    those `check_article_citations` gives first (with `check_entries=True`).
+    """
+    return check_bibliography(path, own_refs)
+
+
 def check_article_citations(
     path: str,
     body_first_line: int,
     clusters: Sequence[Cluster],
     own_refs: Sequence[tuple[Any, int]],
     shared: Mapping[str, tuple[Mapping, str, int]],
+    *,
+    check_entries: bool = True,
 ) -> list[Diagnostic]:
     """Check one article's citations against its own references and the shared bibliography.
 
@@ -152,8 +166,12 @@ def check_article_citations(
     which starts at file line `body_first_line`); `own_refs` are the article's
     `references:` entries with their file lines; `shared` maps id -> (entry,
     file path, line) as `load_bibliography` returns it.
+
+    With `check_entries=False` the entries themselves are not checked (see
+    `check_own_references`, which a caller may run once per file and cache):
+    only what needs the clusters or the shared bibliography is reported.
     """
-    out = check_bibliography(path, own_refs)
+    out = check_own_references(path, own_refs) if check_entries else []
     own: dict[str, tuple[Mapping, int]] = {}
     for entry, line in own_refs:
         if isinstance(entry, Mapping) and entry.get("id") not in (None, ""):

@@ -1,8 +1,10 @@
 """`make bench`: Haven's build times against the floor, measured in the same run on the same machine.
 
-For each corpus size it generates a deterministic corpus once (bench/corpora/<n>/, regenerated when
-bench/corpus.py changes), then, for each of BENCH_RUNS runs, on a fresh copy of that corpus with the
-project's real templates/ and static/, times the real CLI in a fresh process:
+It first copies generator/, bench/, templates/ and static/ to bench/corpora/_code/ and runs everything
+from that copy, so edits made to the project while it runs cannot mix versions. For each corpus size it
+generates a deterministic corpus once (bench/corpora/<n>/, regenerated when bench/corpus.py changes),
+then, for each of BENCH_RUNS runs, on a fresh copy of that corpus with the project's templates/ and
+static/, times the real CLI in a fresh process:
 
   floor             read + YAML C loader + one reused Markdown + one trivial template + write, 2 processes
   cold build        no cache, empty output folder
@@ -51,6 +53,7 @@ from bench import corpus as corpus_module
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPORA_DIR = REPO_ROOT / "bench" / "corpora"
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
+CODE_SNAPSHOT_DIR = CORPORA_DIR / "_code"
 CACHE_DIR_NAME = ".haven-cache"
 DEFAULT_BUILD_CMD = "{python} -m generator build --site {site} --out {out}"
 CORPUS_SEED = 0
@@ -172,7 +175,25 @@ def command_from_template(template: str, python: str, site: Path, out: Path) -> 
     return [part.format(**values) for part in shlex.split(template)]
 
 
-def precompile() -> None:
+def snapshot_code() -> Path:
+    """Copy generator/, bench/, templates/ and static/ as they are now; every command runs from the copy.
+
+    Others edit the project while a benchmark runs: a build would then measure a mix of versions, and
+    Haven's caches, keyed by a fingerprint of its own code, would turn a no-op rebuild into a cold one.
+    Running from a copy (its folder first on sys.path, ahead of the editable install) measures one version.
+    """
+    root = CODE_SNAPSHOT_DIR
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for folder in ("generator", "bench", "templates", "static"):
+        if (REPO_ROOT / folder).is_dir():
+            skipped = ("__pycache__", "corpora", "results") if folder == "bench" else ("__pycache__",)
+            shutil.copytree(REPO_ROOT / folder, root / folder, ignore=shutil.ignore_patterns(*skipped))
+    precompile(root)
+    return root
+
+
+def precompile(code_root: Path) -> None:
     """Write bytecode for the project's own packages before anything is timed.
 
     With PYTHONDONTWRITEBYTECODE set (as on the project's machines) every build would recompile the
@@ -180,8 +201,8 @@ def precompile() -> None:
     their bytecode. compileall writes it regardless of that variable, and imports then read it.
     """
     for package in ("generator", "bench"):
-        if (REPO_ROOT / package).is_dir():
-            compileall.compile_dir(REPO_ROOT / package, quiet=1)
+        if (code_root / package).is_dir():
+            compileall.compile_dir(code_root / package, quiet=1)
 
 
 def ensure_corpus(paths: Paths, size: int) -> list[str]:
@@ -202,14 +223,14 @@ def ensure_corpus(paths: Paths, size: int) -> list[str]:
     return corpus_module.generate(paths.pristine, size, CORPUS_SEED).articles
 
 
-def prepare_site(paths: Paths) -> None:
-    """A fresh working copy of the corpus with the project's current templates and static files."""
+def prepare_site(paths: Paths, code_root: Path) -> None:
+    """A fresh working copy of the corpus with the project's templates and static files (as snapshotted)."""
     shutil.rmtree(paths.site, ignore_errors=True)
     shutil.copytree(paths.pristine, paths.site, ignore=shutil.ignore_patterns(corpus_module.MARKER_NAME))
     for folder in ("templates", "static"):
         # They may not exist yet while the generator is young; a build that needs them will say so.
-        if (REPO_ROOT / folder).is_dir():
-            shutil.copytree(REPO_ROOT / folder, paths.site / folder, dirs_exist_ok=True)
+        if (code_root / folder).is_dir():
+            shutil.copytree(code_root / folder, paths.site / folder, dirs_exist_ok=True)
 
 
 def empty_folder(folder: Path) -> None:
@@ -250,14 +271,17 @@ def tail(path: Path, lines: int) -> str:
         return ""
 
 
-def run_measured(command: list[str], paths: Paths, label: str, python: str) -> tuple[float, float, float]:
+def run_measured(
+    command: list[str], paths: Paths, label: str, python: str, code_root: Path
+) -> tuple[float, float, float]:
     """Run `command` under a fresh measure wrapper; (seconds, CPU seconds, peak MiB), or BenchFailure."""
     paths.logs.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
     result_path, stdout_path, stderr_path = (paths.logs / f"{stem}.{kind}" for kind in ("json", "out", "err"))
     result_path.unlink(missing_ok=True)
     wrapper = [python, "-m", "bench.measure", str(result_path), str(stdout_path), str(stderr_path), "--", *command]
-    wrapper_run = subprocess.run(wrapper, cwd=REPO_ROOT, capture_output=True, text=True)
+    # cwd puts the code snapshot first on sys.path for `-m` (see snapshot_code).
+    wrapper_run = subprocess.run(wrapper, cwd=code_root, capture_output=True, text=True)
     if wrapper_run.returncode != 0 or not result_path.is_file():
         raise BenchFailure(f"{label}: the measure wrapper failed:\n{wrapper_run.stderr}")
     result = json.loads(result_path.read_text(encoding="utf-8"))
@@ -331,7 +355,7 @@ def edit_template(templates: Path, run: int) -> Path | None:
     return target
 
 
-def bench_size(settings: Settings, size: int) -> SizeResult:
+def bench_size(settings: Settings, size: int, code_root: Path) -> SizeResult:
     """All runs for one corpus size."""
     paths = Paths(CORPORA_DIR / str(size))
     articles = ensure_corpus(paths, size)
@@ -343,7 +367,7 @@ def bench_size(settings: Settings, size: int) -> SizeResult:
         if edit is not None:
             edit()
         command = command_from_template(settings.build_cmd, settings.python, paths.site, paths.out)
-        seconds, cpu_seconds, peak = run_measured(command, paths, label, settings.python)
+        seconds, cpu_seconds, peak = run_measured(command, paths, label, settings.python, code_root)
         written = files_changed(before, snapshot(paths.out))
         result.samples[label].append(Sample(seconds, cpu_seconds, peak, written))
         result.commands_run += 1
@@ -351,12 +375,12 @@ def bench_size(settings: Settings, size: int) -> SizeResult:
             f"{peak:.1f} MiB, {written} files written")
 
     for run in range(settings.runs):
-        prepare_site(paths)
+        prepare_site(paths, code_root)
 
         # The floor first, on the same files, so both see the same page cache and machine load.
         empty_folder(paths.floor_out)
         floor_command = [settings.python, "-m", "bench.floor", str(paths.site), str(paths.floor_out)]
-        seconds, cpu_seconds, peak = run_measured(floor_command, paths, FLOOR, settings.python)
+        seconds, cpu_seconds, peak = run_measured(floor_command, paths, FLOOR, settings.python, code_root)
         result.samples[FLOOR].append(Sample(seconds, cpu_seconds, peak, len(snapshot(paths.floor_out))))
         result.commands_run += 1
         log(f"[{size} run {run + 1}/{settings.runs}] {FLOOR}: {seconds:.3f} s ({cpu_seconds:.2f} s CPU), {peak:.1f} MiB")
@@ -499,7 +523,7 @@ def main() -> int:
         started = dt.datetime.now(dt.timezone.utc)
         header = {
             "timestamp": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "commit": git_commit(),
+            "commit": git_commit() + " (generator, bench, templates and static copied at start)",
             "build command": settings.build_cmd
             + ("" if settings.build_cmd_is_default else " (BENCH_BUILD_CMD stand-in, not Haven)"),
             "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
@@ -507,12 +531,14 @@ def main() -> int:
         }
         if os.getloadavg()[0] > (os.cpu_count() or 1) * 0.5:
             log(f"warning: the machine is busy (load {load_average()}); absolute times will be inflated")
-        precompile()
+        code_root = snapshot_code()
         results: list[SizeResult] = []
         for size in settings.sizes:
-            results.append(bench_size(settings, size))
+            results.append(bench_size(settings, size, code_root))
             if not settings.keep:
                 shutil.rmtree(CORPORA_DIR / str(size), ignore_errors=True)
+        if not settings.keep:
+            shutil.rmtree(code_root, ignore_errors=True)
     except BenchFailure as failure:
         log(f"\nBENCHMARK FAILED: {failure}")
         log(f"(working files kept under {CORPORA_DIR} for inspection)")

@@ -116,7 +116,9 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
                               f"file name '{stem}' is not a valid slug (lowercase letters, digits and hyphens)",
                               f"rename the file to '{slugify(stem) or 'my-article'}.md' or set `slug:` in the front matter"))
     converted = convert(part.body, settings.base_path)
-    findings.extend(per_file.findings(path, meta, part.body, part.body_first_line, converted, settings.readability_target))
+    file_findings, grade = per_file.findings(path, meta, part.body, part.body_first_line, converted,
+                                             settings.readability_target)
+    findings.extend(file_findings)
     return ParsedSource(
         path=path, kind=kind, digest=digest, meta=meta, body_first_line=part.body_first_line,
         html=converted.html, headings=converted.headings, anchors=converted.anchors,
@@ -124,7 +126,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         clusters=converted.clusters, word_count=converted.word_count,
         findings=tuple(findings),
         on_sensitive_topics=per_file.on_sensitive_topics(part.body, meta.topics),
-        grade=per_file.grade(part.body),
+        grade=grade,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks import citations as citation_checks
-from generator.checks import editorial
+from generator.checks import editorial, per_file
 from generator.checks import site as site_checks
 from generator.config import SITE_FILE
 from generator.diagnostics import Diagnostic
@@ -25,9 +25,8 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     for article in site.articles + site.pages:
         meta, source = article.meta, article.source
         out += citation_checks.check_article_citations(
-            source.path, source.body_first_line, source.clusters,
-            list(zip(meta.references, meta.reference_lines or [meta.lines.get("references", 1)] * len(meta.references))),
-            site.bibliography)
+            source.path, source.body_first_line, source.clusters, per_file.own_references(meta),
+            site.bibliography, check_entries=False)  # the entries were checked, and cached, per file
         if article.kind == "article" and meta.date and not meta.draft:
             line = meta.lines.get("reviewed_on" if meta.reviewed_on else "date", 1)
             out += editorial.check_review_due(source.path, line, meta.date, meta.reviewed_on,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from generator.checks import citations as citation_checks
 from generator.checks import editorial, readability
 from generator.diagnostics import Diagnostic, error
 from generator.model import FrontMatter
 
 
-def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, converted, target: float) -> list[Diagnostic]:
-    """All single-file findings for one parsed body."""
+def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, converted,
+             target: float) -> tuple[list[Diagnostic], float | None]:
+    """All single-file findings for one parsed body, and its Flesch-Kincaid grade."""
     out: list[Diagnostic] = []
     for where, alt, decorative in converted.images:
         if not alt.strip() and not decorative:
@@ -16,22 +18,23 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
                              f"image '{where.url}' has no alt text",
                              "describe it: ![A calm lake at dawn](" + where.url + "); if it is purely "
                              "decorative, say so: ![](" + where.url + "){.decorative}"))
-    out += readability.check_readability(path, body, body_first_line, target)
+    readable, grade = readability.readability_report(path, body, body_first_line, target)
+    out += readable
     out += editorial.check_safe_messaging(path, body, body_first_line)
     out += editorial.check_unsourced_claims(path, body, body_first_line)
+    if meta.references:
+        out += citation_checks.check_own_references(path, own_references(meta))
     if meta.checks:
         out += editorial.check_suppressions(path, meta.checks, meta.lines.get("checks", 1))[1]
-    return out
+    return out, (round(grade, 1) if grade is not None else None)
+
+
+def own_references(meta: FrontMatter) -> list[tuple]:
+    """The article's own CSL entries, each with its line in the file."""
+    lines = list(meta.reference_lines) or [meta.lines.get("references", 1)] * len(meta.references)
+    return list(zip(meta.references, lines))
 
 
 def on_sensitive_topics(body: str, topics: tuple[str, ...]) -> bool:
     """Whether the article deals with suicide or self-harm (crisis help then goes at the top)."""
     return editorial.is_on_suicide_topics(body, topics)
-
-
-def grade(body: str) -> float | None:
-    """Flesch-Kincaid grade of the article's prose, None when it has too little prose to grade."""
-    try:
-        return round(readability.article_grade(body), 1)
-    except ZeroDivisionError:
-        return None

@@ -38,6 +38,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not update .haven-cache/")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--no-search-index", action="store_true",
+                   help="skip (re)building the search index: quicker local builds; /search/ then finds nothing new")
     p.add_argument("--headers", action="store_true",
                    help="also write _headers (Content-Security-Policy and friends) for Netlify/Cloudflare Pages")
 
@@ -85,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args, out)
         options = BuildOptions(args.site, out, drafts=args.drafts, write=args.command == "build",
                                use_cache=not getattr(args, "no_cache", False),
-                               headers=getattr(args, "headers", False), strict=args.strict)
+                               headers=getattr(args, "headers", False), strict=args.strict,
+                               search_index=not getattr(args, "no_search_index", False))
         result = build(options)
         if args.command == "check":
             return check_report(result, args.format, args.html)

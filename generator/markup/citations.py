@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -51,7 +52,9 @@ _KEY = r"(?:\w+(?:[:.#$%&\-+?<>~/]+\w+)*|\{[^{}\n]+\})"
 # e-mail addresses (me@example.org) and handles in URLs (/@user) are not citations.
 _CITE_START = r"(?<![^\s(\[{“‘*—–])"
 _ITEM_RE = re.compile(rf"{_CITE_START}(?P<minus>-)?@(?P<key>{_KEY})")
-_NARRATIVE_RE = re.compile(rf"{_CITE_START}@(?P<key>{_KEY})")
+# The same test as `_CITE_START`, made after the `@`: a pattern that opens with a literal is searched for
+# at memory speed, one that opens with a look-behind is tried at every offset of the body.
+_NARRATIVE_RE = re.compile(rf"@(?<![^\s(\[{{“‘*—–]@)(?P<key>{_KEY})")
 # `@key [p. 12]`: one space, then brackets without another citation inside
 _NARRATIVE_LOCATOR_RE = re.compile(r" \[(?P<locator>[^\[\]@\n]*)\](?!\()")
 _BRACKETS_RE = re.compile(r"\[(?P<content>[^\[\]]*)\](?![(])")
@@ -81,6 +84,8 @@ def _key_text(raw: str) -> str:
     return raw[1:-1].strip() if raw.startswith("{") else raw
 
 
+# Each cluster is parsed twice, when it is marked and when it is consumed; items are immutable.
+@lru_cache(maxsize=1024)
 def parse_cluster(content: str) -> tuple[CiteItem, ...] | None:
     """Parse the inside of a bracketed citation (`see @a, p. 4; also @b`) into items.
 
@@ -152,6 +157,7 @@ class _State:
 
     def __init__(self) -> None:
         self.pending: list[Cluster] = []
+        self.in_headings = False  # a heading holds a citation (so the toc's copies hold a token)
 
     def add(self, cluster: Cluster) -> str:
         self.pending.append(cluster)
@@ -167,17 +173,40 @@ def _state(md: markdown.Markdown) -> _State:
 
 
 class _MarkCitations(Preprocessor):
-    """Marks each citation in the raw body with its 1-based line and column."""
+    """Marks each citation in the raw body with its 1-based line and column.
+
+    It also leaves registered only the inline patterns this body can use: Python-Markdown tries every
+    inline pattern on every run of text, and a body without `\\@` (nearly all) or without citations
+    would pay for patterns that cannot match.
+    """
+
+    def __init__(self, md: markdown.Markdown, patterns: dict[str, tuple[InlineProcessor, int]]) -> None:
+        super().__init__(md)
+        self.patterns = patterns  # name -> (pattern, priority)
+
+    def _use_patterns(self, *names: str) -> None:
+        registry = self.md.inlinePatterns
+        for name, (pattern, priority) in self.patterns.items():
+            if name in names and name not in registry:
+                registry.register(pattern, name, priority)
+            elif name not in names and name in registry:
+                registry.deregister(name)
 
     def run(self, lines: list[str]) -> list[str]:
         self.md._citation_state = _State()  # type: ignore[attr-defined]
         self.md.citation_clusters = []  # type: ignore[attr-defined]
         text = "\n".join(lines)
-        if _PRIVATE_CHARS_RE.search(text):  # a writer's copy of a token must not pass for one
+        # a writer's copy of a token must not pass for one (ASCII text cannot hold one)
+        if not text.isascii() and _PRIVATE_CHARS_RE.search(text):
             text = _PRIVATE_CHARS_RE.sub("", text)
-        if "@" not in text:
-            return text.split("\n")
-        candidates = _candidates(text)
+        escaped_at = ("citation_escaped_at",) if "\\@" in text else ()
+        candidates = _candidates(text) if "@" in text else []
+        kinds = {kind for _, kind, _ in candidates}
+        self._use_patterns(
+            *escaped_at,
+            *(("citation_bracketed",) if "B" in kinds else ()),
+            *(("citation_narrative",) if "N" in kinds else ()),
+        )
         if not candidates:
             return text.split("\n")
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -261,19 +290,35 @@ _SHOWN_DIGITS = {chr(0xE010 + d): str(d) for d in range(10)}
 _HIDDEN_TOKEN_RE = re.compile(f"{TOKEN_OPEN}([\ue010-\ue019]+){TOKEN_CLOSE}")
 
 
+def _needs_fix(text: str | None) -> bool:
+    return bool(text) and (TOKEN_OPEN in text or _MARK_OPEN in text)  # type: ignore[operator]
+
+
+def _fixed(text: str, fix: Any) -> str:
+    new = fix(text)
+    return util.AtomicString(new) if isinstance(text, util.AtomicString) else new
+
+
 def _walk_text(element: etree.Element, fix: Any) -> None:
-    """Apply `fix` to every text and tail under `element`, keeping AtomicString (code) atomic."""
+    """Apply `fix` to every text and tail under `element` (not its own tail) holding a token or a marker,
+    keeping AtomicString (code) atomic. The order of the texts is not the document's (see
+    `_walk_text_in_order`)."""
+    # `iter()` runs in C; most texts hold neither character, so the test is all they cost.
+    for node in element.iter():
+        if _needs_fix(node.text):
+            node.text = _fixed(node.text, fix)
+        if node is not element and _needs_fix(node.tail):
+            node.tail = _fixed(node.tail, fix)  # type: ignore[arg-type]
 
-    def apply(text: str | None) -> str | None:
-        if not text or (TOKEN_OPEN not in text and _MARK_OPEN not in text):
-            return text
-        new = fix(text)
-        return util.AtomicString(new) if isinstance(text, util.AtomicString) else new
 
-    element.text = apply(element.text)
+def _walk_text_in_order(element: etree.Element, fix: Any) -> None:
+    """`_walk_text` in document order: a child's text and descendants come before its tail."""
+    if _needs_fix(element.text):
+        element.text = _fixed(element.text, fix)  # type: ignore[arg-type]
     for child in element:
-        _walk_text(child, fix)
-        child.tail = apply(child.tail)
+        _walk_text_in_order(child, fix)
+        if _needs_fix(child.tail):
+            child.tail = _fixed(child.tail, fix)  # type: ignore[arg-type]
 
 
 class _NumberCitations(Treeprocessor):
@@ -293,7 +338,7 @@ class _NumberCitations(Treeprocessor):
             return _TOKEN_RE.sub(renumber, _STRAY_MARK_RE.sub("", text))
 
         if state.pending:
-            _walk_text(root, fix)
+            _walk_text_in_order(root, fix)  # numbers follow the document
         self.md.citation_clusters = [  # type: ignore[attr-defined]
             state.pending[provisional - 1] for provisional in order
         ]
@@ -303,12 +348,20 @@ def _show(m: re.Match[str]) -> str:
     return TOKEN_OPEN + "".join(_SHOWN_DIGITS[c] for c in m.group(1)) + TOKEN_CLOSE
 
 
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
 class _FinishCitations(Treeprocessor):
     """After the toc extension: final tokens in the text, none in the table of contents."""
 
     def run(self, root: etree.Element) -> None:
         if not self.md.citation_clusters:  # type: ignore[attr-defined]
             return
+        # The toc extension copies headings (and nothing else) into `md.toc` and `md.toc_tokens`:
+        # `_StripMarks` cleans those copies only when a heading holds a citation.
+        _state(self.md).in_headings = any(
+            TOKEN_OPEN in "".join(heading.itertext()) for heading in root.iter() if heading.tag in _HEADING_TAGS
+        )
         for toc in root.iter("div"):
             if "toc" in (toc.get("class") or "").split():
                 _walk_text(toc, lambda text: _HIDDEN_TOKEN_RE.sub("", text))
@@ -329,7 +382,7 @@ class _StripMarks(Postprocessor):
     """Removes markers left in stashed raw HTML (code blocks, HTML blocks) and tokens in `md.toc`."""
 
     def run(self, text: str) -> str:
-        if getattr(self.md, "citation_clusters", None):
+        if getattr(self.md, "citation_clusters", None) and _state(self.md).in_headings:
             # the toc extension keeps its own copies of heading text
             for name in ("toc", "toc_tokens"):
                 if hasattr(self.md, name):
@@ -350,13 +403,18 @@ class CitationExtension(Extension):
         md.registerExtension(self)
         self.md = md
         md.citation_clusters = []  # type: ignore[attr-defined]
-        # before whitespace normalization (30), so columns are the writer's
-        md.preprocessors.register(_MarkCitations(md), "citation_marks", 40)
-        md.inlinePatterns.register(_EscapedAt(md), "citation_escaped_at", 179)
-        # below backtick (190) and escape (180), above footnotes (175) and links (170, 160)
-        md.inlinePatterns.register(_BracketedCitation(md), "citation_bracketed", 178)
-        # below links (160) and reference/image patterns (125-150), above automail (110)
-        md.inlinePatterns.register(_NarrativeCitation(md), "citation_narrative", 115)
+        patterns: dict[str, tuple[InlineProcessor, int]] = {
+            "citation_escaped_at": (_EscapedAt(md), 179),
+            # below backtick (190) and escape (180), above footnotes (175) and links (170, 160)
+            "citation_bracketed": (_BracketedCitation(md), 178),
+            # below links (160) and reference/image patterns (125-150), above automail (110)
+            "citation_narrative": (_NarrativeCitation(md), 115),
+        }
+        for name, (pattern, priority) in patterns.items():
+            md.inlinePatterns.register(pattern, name, priority)
+        # before whitespace normalization (30), so columns are the writer's; it registers only the
+        # inline patterns each body needs
+        md.preprocessors.register(_MarkCitations(md, patterns), "citation_marks", 40)
         # after inline patterns (20), before smarty (6) and toc (5)
         md.treeprocessors.register(_NumberCitations(md), "citation_numbers", 10)
         md.treeprocessors.register(_FinishCitations(md), "citation_finish", 4)

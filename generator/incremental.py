@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import zlib
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -19,7 +20,6 @@ from generator.model import ParsedSource
 from generator.parse import ParseSettings, SourceFile, content_digest, parse_bytes
 
 CACHE_DIR = ".haven-cache"
-CACHE_FILE = "parsed.pickle"
 BODY_DIR = "bodies"   # one file of body HTML per parsed source, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
@@ -49,30 +49,74 @@ class CacheEntry:
     parsed: ParsedSource
 
 
+SHARDS = 64   # the index is split so that one edit rewrites a 64th of it, not all of it
+INDEX_DIR = "index"
+# In a long-lived process (the preview server) the cache loaded or saved last is kept in memory and
+# reused when its files on disk are exactly what this process last saw.
+_WARM: dict[str, tuple[dict[str, tuple[int, int]], dict, dict, dict]] = {}
+
+
+def _shard(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) % SHARDS
+
+
 class ParseCache:
-    """Parsed sources from earlier builds, keyed by path and checked by content hash."""
+    """Parsed sources from earlier builds, keyed by path and checked by content hash, plus a memo of
+    later stages' results keyed by everything they depend on."""
 
     def __init__(self, site_dir: Path, settings: ParseSettings):
         self.site_dir, self.settings = site_dir, settings
-        self.file = site_dir / CACHE_DIR / CACHE_FILE
+        self.folder = site_dir / CACHE_DIR / INDEX_DIR
         self.bodies = site_dir / CACHE_DIR / BODY_DIR
         self.key = (CACHE_FORMAT, code_fingerprint(), settings.key())
         self.entries: dict[str, CacheEntry] = {}
-        self.memo: dict[str, object] = {}    # results of later stages, keyed by what they depend on
-        self._memo_keys: frozenset[str] = frozenset()
-        self.dirty = False
+        self.memo: dict[str, object] = {}
+        self._memo_loaded: dict[int, frozenset[str]] = {}   # memo keys per shard as loaded
+        self._dirty: set[int] = set()                         # entry shards changed in this build
+
+    def _files(self) -> dict[str, tuple[int, int]]:
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return {}
+        stats = {}
+        for name in names:
+            try:
+                st = os.stat(self.folder / name)
+            except OSError:
+                continue
+            stats[name] = (st.st_mtime_ns, st.st_size)
+        return stats
 
     def load(self) -> None:
-        """Read the cache; anything unexpected means starting empty."""
+        """Read the cache; anything unexpected in a shard means starting that shard empty."""
+        files = self._files()
+        warm = _WARM.get(str(self.folder))
+        if warm and warm[0] == files and warm[3].get("key") == self.key:
+            self.entries, self.memo, self._memo_loaded = warm[1], warm[2], dict(warm[3]["memo_loaded"])
+            return
+        for shard in range(SHARDS):
+            self.entries.update(self._read(f"entries-{shard:02d}.pickle", files))
+            memo = self._read(f"memo-{shard:02d}.pickle", files)
+            self.memo.update(memo)
+            self._memo_loaded[shard] = frozenset(memo)
+
+    def _read(self, name: str, files: dict) -> dict:
+        if name not in files:
+            return {}
         try:
-            with open(self.file, "rb") as handle:
+            with open(self.folder / name, "rb") as handle:
                 data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("entries"), dict) \
-                    and isinstance(data.get("memo"), dict):
-                self.entries, self.memo = data["entries"], data["memo"]
-                self._memo_keys = frozenset(self.memo)
+            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("items"), dict):
+                return data["items"]
         except Exception:  # noqa: BLE001 - a cache is never trusted: any failure means "rebuild"
-            self.entries, self.memo = {}, {}
+            pass
+        return {}
+
+    def put(self, path: str, entry: CacheEntry) -> None:
+        """Remember (or refresh) one file's entry."""
+        self.entries[path] = entry
+        self._dirty.add(_shard(path))
 
     def body_file(self, parsed: ParsedSource) -> Path:
         """Where the body HTML of a parsed source is kept."""
@@ -89,33 +133,49 @@ class ParseCache:
             return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
 
     def save(self, keep: set[str]) -> None:
-        """Write the cache atomically, dropping files that no longer exist."""
-        stale = set(self.entries) - keep
-        for path in stale:
+        """Write the shards that changed, atomically, dropping files that no longer exist."""
+        for path in set(self.entries) - keep:
             del self.entries[path]
-        if not self.dirty and not stale and frozenset(self.memo) == self._memo_keys:
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = self.file.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        self.bodies.mkdir(exist_ok=True)
-        index: dict[str, CacheEntry] = {}
-        for path, entry in self.entries.items():
-            parsed = entry.parsed
-            if parsed.html:  # parsed in this build: move its body out of the index
-                _write_atomic(self.body_file(parsed), parsed.html.encode("utf-8"))
-                parsed = replace(parsed, html="")
-            index[path] = CacheEntry(entry.mtime_ns, entry.size, parsed)
-        _write_atomic(self.file, pickle.dumps({"key": self.key, "entries": index, "memo": self.memo},
-                                              protocol=pickle.HIGHEST_PROTOCOL))
-        self._prune_bodies(index)
+            self._dirty.add(_shard(path))
+        memo_by_shard: dict[int, dict[str, object]] = {shard: {} for shard in range(SHARDS)}
+        for key, value in self.memo.items():
+            memo_by_shard[_shard(key)][key] = value
+        memo_dirty = {shard for shard, items in memo_by_shard.items()
+                      if frozenset(items) != self._memo_loaded.get(shard, frozenset())}
+        if self._dirty or memo_dirty:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            gitignore = self.folder.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            self.bodies.mkdir(exist_ok=True)
+        for shard in sorted(self._dirty):
+            items: dict[str, CacheEntry] = {}
+            for path, entry in self.entries.items():
+                if _shard(path) != shard:
+                    continue
+                if entry.parsed.html:  # parsed in this build: its body moves to the body store
+                    _write_atomic(self.body_file(entry.parsed), entry.parsed.html.encode("utf-8"))
+                    entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size, replace(entry.parsed, html=""))
+                items[path] = entry
+            self._write(f"entries-{shard:02d}.pickle", items)
+        for shard in sorted(memo_dirty):
+            self._write(f"memo-{shard:02d}.pickle", memo_by_shard[shard])
+            self._memo_loaded[shard] = frozenset(memo_by_shard[shard])
+        if self._dirty:
+            self._prune_bodies()
+        self._dirty.clear()
+        _WARM[str(self.folder)] = (self._files(), self.entries, self.memo,
+                                   {"key": self.key, "memo_loaded": dict(self._memo_loaded)})
 
-    def _prune_bodies(self, index: dict[str, CacheEntry]) -> None:
+    def _write(self, name: str, items: dict) -> None:
+        _write_atomic(self.folder / name, pickle.dumps({"key": self.key, "items": items},
+                                                       protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _prune_bodies(self) -> None:
         names = os.listdir(self.bodies)
-        if len(names) <= len(index) * 1.5 + 16:
+        if len(names) <= len(self.entries) * 1.5 + 16:
             return
-        wanted = {f"{e.parsed.digest}.html" for e in index.values()}
+        wanted = {f"{e.parsed.digest}.html" for e in self.entries.values()}
         for name in names:
             if name not in wanted:
                 (self.bodies / name).unlink(missing_ok=True)
@@ -147,18 +207,16 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
         except FileNotFoundError:  # removed since discovery (an editor's atomic save); skip it this time
             continue
         if entry and entry.parsed.digest == content_digest(data):
-            entry.mtime_ns, entry.size = source.mtime_ns, source.size  # touched, not changed
             results[source.path] = entry.parsed
-            if cache:
-                cache.dirty = True
+            if cache:  # touched, not changed: remember the new stats so the file is not read again
+                cache.put(source.path, CacheEntry(source.mtime_ns, source.size, entry.parsed))
             continue
         todo.append((source, data))
 
     for source, parsed in zip((s for s, _ in todo), _parse_many(todo, settings)):
         results[source.path] = parsed
         if cache is not None:
-            cache.entries[source.path] = CacheEntry(source.mtime_ns, source.size, parsed)
-            cache.dirty = True
+            cache.put(source.path, CacheEntry(source.mtime_ns, source.size, parsed))
     return [results[s.path] for s in sources if s.path in results], len(todo)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.incremental import CACHE_DIR, CACHE_FILE, STAMP_FILE
+from generator.incremental import CACHE_DIR, INDEX_DIR, STAMP_FILE
 from tests.sitekit import article, make_site, snapshot
 
 # Outputs that show an article's body besides its own page (feeds, search data): allowed to change too.
@@ -143,32 +143,45 @@ def test_static_change_copies_only_that_file(site):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "old-version"])
-@pytest.mark.parametrize("which", [CACHE_FILE, STAMP_FILE])
+@pytest.mark.parametrize("which", [INDEX_DIR, STAMP_FILE])
 def test_damaged_cache_is_ignored_and_rebuilt(site, damage, which):
     import pickle
 
-    cache = site / CACHE_DIR / which
-    data = cache.read_bytes()
-    if damage == "garbage":
-        cache.write_bytes(b"\x80\x05not a pickle at all")
-    elif damage == "truncated":
-        cache.write_bytes(data[: len(data) // 2])
-    elif damage == "empty":
-        cache.write_bytes(b"")
-    elif which == CACHE_FILE:
-        payload = pickle.loads(data)
-        payload["key"] = (0, "0.0.0", "old")
-        cache.write_bytes(pickle.dumps(payload))
-    else:
-        cache.write_bytes(pickle.dumps({"not": "a stamp"}))
+    from generator import incremental
+
+    incremental._WARM.clear()  # a new process: nothing remembered in memory
+    files = sorted((site / CACHE_DIR / INDEX_DIR).glob("*.pickle")) if which == INDEX_DIR else [site / CACHE_DIR / which]
+    assert files
+    for cache in files:
+        data = cache.read_bytes()
+        if damage == "garbage":
+            cache.write_bytes(b"\x80\x05not a pickle at all")
+        elif damage == "truncated":
+            cache.write_bytes(data[: len(data) // 2])
+        elif damage == "empty":
+            cache.write_bytes(b"")
+        elif which == INDEX_DIR:
+            payload = pickle.loads(data)
+            payload["key"] = (0, "0.0.0", "old")
+            cache.write_bytes(pickle.dumps(payload))
+        else:
+            cache.write_bytes(pickle.dumps({"not": "a stamp"}))
     edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
     result = run(site)
-    if which == CACHE_FILE:
+    if which == INDEX_DIR:
         assert result.parsed == 7  # six articles and the About page: nothing trusted from the cache
     else:
         assert result.parsed == 1
     assert html_written(result) == {"articles/a1/index.html"}
     assert "article 1, edited" in (site / "output" / "articles" / "a1" / "index.html").read_text()
+
+
+def test_an_edit_rewrites_only_the_changed_index_shard(site):
+    before = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.pickle")}
+    edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
+    run(site)
+    after = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.pickle")}
+    assert len([n for n in after if after[n] != before.get(n)]) == 1
 
 
 def test_missing_body_store_is_rebuilt_from_sources(site):

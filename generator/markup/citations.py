@@ -124,6 +124,8 @@ def _narrative_item(raw_key: str, locator_text: str | None) -> CiteItem:
 
 def _masked(text: str) -> str:
     """The text with raw HTML and escaped characters blanked out (same length, same offsets)."""
+    if "<" not in text and "\\" not in text:  # a substring test costs far less than the regex scan
+        return text
     return _MASK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
@@ -209,14 +211,12 @@ class _MarkCitations(Preprocessor):
         )
         if not candidates:
             return text.split("\n")
-        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         pieces: list[str] = []
         position = 0
-        line_index = 0
+        line = 1
         for offset, kind, length in candidates:
-            while line_index + 1 < len(line_starts) and line_starts[line_index + 1] <= offset:
-                line_index += 1
-            line, col = line_index + 1, offset - line_starts[line_index] + 1
+            line += text.count("\n", position, offset)
+            col = offset - (text.rfind("\n", 0, offset) + 1) + 1
             extra = f":{length}" if kind == "N" else ""
             pieces.append(text[position:offset])
             pieces.append(f"{_MARK_OPEN}{kind}{line}:{col}{extra}{_MARK_CLOSE}")

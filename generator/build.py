@@ -113,6 +113,9 @@ def build(options: BuildOptions) -> BuildResult:
     if cache:
         cache.load()
     parsed, result.parsed = parse_all(site_dir, sources, settings, cache)
+    if cache:  # bodies go to disk now; pages read them back one at a time, so memory stays flat
+        cache.save_entries({s.path for s in sources})
+        parsed = [cache.parsed(p.path) or p for p in parsed]
     for source in parsed:
         result.diagnostics += source.findings
 
@@ -128,7 +131,7 @@ def build(options: BuildOptions) -> BuildResult:
                     for s in check_suppressions(a.source.path, a.meta.checks, a.meta.lines.get("checks", 1))[0]]
     result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions)
     if cache:
-        cache.save({s.path for s in sources})
+        cache.save_memo()
     if has_errors(result.diagnostics) or not options.write:
         return finish()
 

@@ -132,17 +132,13 @@ class ParseCache:
             data = (self.site_dir / parsed.path).read_bytes()
             return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
 
-    def save(self, keep: set[str]) -> None:
-        """Write the shards that changed, atomically, dropping files that no longer exist."""
+    def save_entries(self, keep: set[str]) -> None:
+        """Write the entry shards that changed (bodies go to the body store), dropping files that no
+        longer exist. Afterwards no entry holds its body in memory: pages load bodies on demand."""
         for path in set(self.entries) - keep:
             del self.entries[path]
             self._dirty.add(_shard(path))
-        memo_by_shard: dict[int, dict[str, object]] = {shard: {} for shard in range(SHARDS)}
-        for key, value in self.memo.items():
-            memo_by_shard[_shard(key)][key] = value
-        memo_dirty = {shard for shard, items in memo_by_shard.items()
-                      if frozenset(items) != self._memo_loaded.get(shard, frozenset())}
-        if self._dirty or memo_dirty:
+        if self._dirty:
             self.folder.mkdir(parents=True, exist_ok=True)
             gitignore = self.folder.parent / ".gitignore"
             if not gitignore.exists():
@@ -158,12 +154,31 @@ class ParseCache:
                     entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size, replace(entry.parsed, html=""))
                 items[path] = entry
             self._write(f"entries-{shard:02d}.pickle", items)
-        for shard in sorted(memo_dirty):
-            self._write(f"memo-{shard:02d}.pickle", memo_by_shard[shard])
-            self._memo_loaded[shard] = frozenset(memo_by_shard[shard])
         if self._dirty:
             self._prune_bodies()
         self._dirty.clear()
+        self._remember()
+
+    def parsed(self, path: str) -> ParsedSource | None:
+        """The cached record of one file (bodies not in memory after save_entries)."""
+        entry = self.entries.get(path)
+        return entry.parsed if entry else None
+
+    def save_memo(self) -> None:
+        """Write the memo shards whose keys changed."""
+        memo_by_shard: dict[int, dict[str, object]] = {shard: {} for shard in range(SHARDS)}
+        for key, value in self.memo.items():
+            memo_by_shard[_shard(key)][key] = value
+        memo_dirty = {shard for shard, items in memo_by_shard.items()
+                      if frozenset(items) != self._memo_loaded.get(shard, frozenset())}
+        if memo_dirty:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        for shard in sorted(memo_dirty):
+            self._write(f"memo-{shard:02d}.pickle", memo_by_shard[shard])
+            self._memo_loaded[shard] = frozenset(memo_by_shard[shard])
+        self._remember()
+
+    def _remember(self) -> None:
         _WARM[str(self.folder)] = (self._files(), self.entries, self.memo,
                                    {"key": self.key, "memo_loaded": dict(self._memo_loaded)})
 

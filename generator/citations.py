@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import abc
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
-
-from markupsafe import escape
 
 __all__ = [
     "CiteItem",
@@ -217,12 +216,18 @@ def format_locator(locator: str) -> str:
 # --------------------------------------------------------------------------- text helpers
 
 
-@dataclass(frozen=True, slots=True)
 class _Span:
-    """The same run of text as HTML and as plain text."""
+    """The same run of text as HTML and as plain text. Never changed once made.
 
-    html: str
-    text: str
+    A plain class with slots rather than a frozen dataclass: a reference is built from a few dozen
+    spans, and a frozen dataclass takes twice as long to make.
+    """
+
+    __slots__ = ("html", "text")
+
+    def __init__(self, html: str, text: str) -> None:
+        self.html = html
+        self.text = text
 
     def __add__(self, other: "_Span") -> "_Span":
         return _Span(self.html + other.html, self.text + other.text)
@@ -230,12 +235,33 @@ class _Span:
     def __bool__(self) -> bool:
         return bool(self.text)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Span) and (self.html, self.text) == (other.html, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.html, self.text))
+
+    def __repr__(self) -> str:
+        return f"_Span(html={self.html!r}, text={self.text!r})"
+
 
 _EMPTY = _Span("", "")
 
 
 def _esc(value: str) -> str:
-    return str(escape(value))
+    """HTML-escape text exactly as markupsafe's `escape` does, without making a Markup object."""
+    # Most names and titles hold none of the five characters: a substring test is all they cost.
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if "'" in value:
+        value = value.replace("'", "&#39;")
+    if '"' in value:
+        value = value.replace('"', "&#34;")
+    return value
 
 
 def _plain(value: str) -> _Span:
@@ -314,6 +340,8 @@ def _rich(value: str, italic: bool = False) -> _Span:
 
 def _text(value: Any) -> str:
     """A CSL field as a string, whatever YAML or JSON made of it."""
+    if value.__class__ is str:  # by far the most common case, and the cheapest test
+        return value.strip()
     if value is None or value is False:
         return ""
     if isinstance(value, str):
@@ -322,7 +350,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(t for t in (_text(v) for v in value) if t)
-    if isinstance(value, Mapping):
+    if isinstance(value, abc.Mapping):
         return _text(value.get("literal") or value.get("raw") or "")
     return str(value).strip()
 
@@ -337,6 +365,8 @@ _NOT_ALNUM_RE = re.compile(r"[\W_]+")
 _ASCII_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
+# Names and titles recur across the works of a hub; both functions are pure.
+@lru_cache(maxsize=8192)
 def _fold(value: str) -> str:
     """A sort form: letters only, no case, no diacritics (Żuławski files under Z, Müller as Muller)."""
     if value.isascii():
@@ -458,6 +488,7 @@ class _Name:
 _UPPER_INITIALS_RE = re.compile(r"^[A-Z]{2,3}$")
 
 
+@lru_cache(maxsize=8192)
 def _initials(given: str) -> str:
     """ "Carl R." -> "C. R.", "Jean-Paul" -> "J.-P.", "A. C." -> "A. C." (APA 9.8)."""
     words = given.replace(".", ". ").split()
@@ -481,7 +512,22 @@ def _person(family: str, given: str, dropping_particle: str = "", suffix: str = 
 
 
 def _parse_name(raw: Any) -> _Name | None:
-    if isinstance(raw, Mapping):
+    if raw.__class__ is dict:
+        # The same people are cited again and again: names are memoized on their fields.
+        try:
+            return _parse_name_fields(tuple(raw.items()))
+        except TypeError:  # a field YAML made a list or a mapping of: not hashable, parse it as it is
+            pass
+    return _parse_name_uncached(raw)
+
+
+@lru_cache(maxsize=8192)
+def _parse_name_fields(fields: tuple[tuple[Any, Any], ...]) -> _Name | None:
+    return _parse_name_uncached(dict(fields))
+
+
+def _parse_name_uncached(raw: Any) -> _Name | None:
+    if isinstance(raw, abc.Mapping):
         literal = _text(raw.get("literal"))
         family = _text(raw.get("family"))
         given = _text(raw.get("given"))
@@ -605,7 +651,7 @@ def _parse_date(raw: Any, status: str = "") -> _Date:
         return _Date(raw.year, raw.month, raw.day)
     if isinstance(raw, int) and not isinstance(raw, bool):
         return _Date(raw)
-    if isinstance(raw, Mapping):
+    if isinstance(raw, abc.Mapping):
         parts = raw.get("date-parts")
         if isinstance(parts, (list, tuple)) and parts:
             first = parts[0] if isinstance(parts[0], (list, tuple)) else parts
@@ -716,7 +762,7 @@ class _Work:
     names: tuple[_Name, ...]  # authors, or editors standing in for them
     date: _Date
     year_in_text: str  # "2013", "n.d.", "1900/1953"
-    title_in_text: _Span  # for works with no author: the (short) title as cited in the text
+    title_in_text: _Span  # for works with no author: the (short) title as cited in the text; else empty
     title_quoted: bool  # parts are quoted in the text, whole works italic (8.14)
     lead: _Span  # first element: authors (with "(Eds.)"), or the title when there is no author
     body: _Span  # the elements after the date, each closed with a period
@@ -882,19 +928,23 @@ def _build_work(data: Mapping) -> _Work:
     if original.year is not None and issued.year is not None:
         year_in_text = f"{original.year_text}/{issued.year_text}"  # 8.15
 
-    short_title = _text(data.get("title-short")) or _text(data.get("shortTitle")) or title
-    title_in_text = (
-        _rich(_title_case(short_title), italic=not is_part) if short_title else _plain("[Untitled]")
-    )
+    # Only works without an author are cited by title (8.14); title case is the costliest step here.
+    title_in_text = _EMPTY
+    if not names:
+        short_title = _text(data.get("title-short")) or _text(data.get("shortTitle")) or title
+        title_in_text = (
+            _rich(_title_case(short_title), italic=not is_part) if short_title else _plain("[Untitled]")
+        )
 
+    title_key = _fold(_significant(title))
     if names:
         author_key = tuple(n.sort_key for n in names)
     else:
-        author_key = ((_fold(_significant(title)), "", title.casefold()),)
+        author_key = ((title_key, "", title.casefold()),)
     sort_key = (
         author_key,
         issued.sort_key,
-        _fold(_significant(title)),  # same author, same year: by title (9.47)
+        title_key,  # same author, same year: by title (9.47)
         title.casefold(),
         issued.month or 0,
         issued.day or 0,
@@ -1196,7 +1246,7 @@ def render_citations(
     for number, cluster in enumerate(clusters, start=1):
         for item in cluster.items:
             data = bibliography.get(item.key)
-            if isinstance(data, Mapping):
+            if isinstance(data, abc.Mapping):
                 numbers = cited.setdefault(item.key, [])
                 if not numbers or numbers[-1] != number:
                     numbers.append(number)
@@ -1220,7 +1270,7 @@ def format_bibliography(references: Iterable[Mapping]) -> tuple[RenderedEntry, .
     """
     keyed: dict[str, Mapping] = {}
     for data in references:
-        if isinstance(data, Mapping):
+        if isinstance(data, abc.Mapping):
             key = _text(data.get("id"))
             if key and key not in keyed:
                 keyed[key] = data

@@ -16,7 +16,7 @@ from generator.markup.citations import insert_citations
 from generator.diagnostics import Diagnostic, error
 from generator.model import (Article, Author, NavLink, ParsedSource, Reference, Site, SiteConfig,
                              SourceEntry)
-from generator.parse import default_slug
+from generator.sources import default_slug
 
 WORDS_PER_MINUTE = 200
 RELATED_COUNT = 3

@@ -9,21 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from generator import publish
-from generator.assemble import assemble
-from generator.authors import load_authors
-from generator.bibliography import load_bibliography
-from generator.checks import hub as hub_checks
-from generator.checks.editorial import apply_policy, check_suppressions
+from typing import TYPE_CHECKING
+
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, has_errors, sort_key
 from generator.incremental import (ParseCache, Stamp, input_fingerprint, marker_stat, parse_all, read_stamp,
                                    write_stamp)
 from generator.model import Site
-from generator.parse import ParseSettings, discover
-from generator.plan import Output, plan, public_urls
-from generator.templates import TemplateFailure, Templates
+from generator.sources import ParseSettings, discover
 from generator.write import MARKER, UnsafeOutput, check_output_folder, write_outputs
+
+if TYPE_CHECKING:
+    from generator.plan import Output
+    from generator.templates import Templates
 
 
 @dataclass(frozen=True)
@@ -100,6 +98,16 @@ def build(options: BuildOptions) -> BuildResult:
         if last and last.inputs == inputs and last.marker == marker_stat(options.out_dir / MARKER):
             result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
             return finish()
+
+    # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.
+    from generator import publish
+    from generator.assemble import assemble
+    from generator.authors import load_authors
+    from generator.bibliography import load_bibliography
+    from generator.checks import hub as hub_checks
+    from generator.checks.editorial import apply_policy, check_suppressions
+    from generator.plan import plan, public_urls
+    from generator.templates import TemplateFailure, Templates
     authors, findings, authors_digest = load_authors(site_dir)
     result.diagnostics += findings
     bibliography, findings = load_bibliography(site_dir)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.model import ParsedSource
-from generator.parse import ParseSettings, SourceFile, content_digest, parse_bytes
+from generator.sources import ParseSettings, SourceFile, content_digest
 
 CACHE_DIR = ".haven-cache"
 BODY_DIR = "bodies"   # one file of body HTML per parsed source, read only when a page needs it
@@ -129,6 +129,8 @@ class ParseCache:
         try:
             return self.body_file(parsed).read_text("utf-8")
         except (OSError, UnicodeDecodeError):  # a damaged cache is never trusted: parse again
+            from generator.parse import parse_bytes
+
             data = (self.site_dir / parsed.path).read_bytes()
             return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
 
@@ -236,6 +238,8 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
 
 
 def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings) -> list[ParsedSource]:
+    from generator.parse import parse_bytes
+
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < PARALLEL_THRESHOLD or workers < 2:
         return [parse_bytes(s.path, s.kind, data, settings) for s, data in todo]
@@ -246,6 +250,8 @@ def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings) -
 
 
 def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings) -> ParsedSource:
+    from generator.parse import parse_bytes
+
     path, kind, data = job
     return parse_bytes(path, kind, data, settings)
 

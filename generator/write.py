@@ -14,10 +14,12 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from generator import __version__
-from generator.plan import Output
+
+if TYPE_CHECKING:  # only a type here; importing the planner would load every stage
+    from generator.plan import Output
 
 MARKER = ".haven-output.json"
 STAGING_PREFIX = ".haven-staging-"

@@ -1,0 +1,79 @@
+"""Finding a hub's source files, cheaply: what a build needs before it knows whether there is work.
+
+Kept apart from parsing so that an unchanged hub is recognised without importing Markdown,
+Jinja or the checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Folders writers keep Markdown in, and the kind of page each makes.
+SOURCE_FOLDERS = (("articles", "article"), ("pages", "page"))
+# Editors' swap, backup and temporary files are never sources.
+_IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A Markdown file found on disk."""
+
+    path: str          # relative to the site folder, posix
+    kind: str          # "article" | "page"
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """The few settings that change how a single file is parsed (part of the cache key)."""
+
+    base_path: str
+    readability_target: float
+
+    def key(self) -> str:
+        """Fingerprint of these settings."""
+        return f"{self.base_path}|{self.readability_target:g}"
+
+
+def is_source_name(name: str) -> bool:
+    """True for a Markdown file a writer made (not a hidden, swap or backup file)."""
+    return (name.endswith(".md") and not name.startswith((".", "#", "~"))
+            and not name.endswith(_IGNORED_SUFFIXES))
+
+
+def discover(site_dir: Path) -> list[SourceFile]:
+    """Every source file under articles/ (sub-folders allowed) and pages/, sorted by path."""
+    found: list[SourceFile] = []
+    for folder, kind in SOURCE_FOLDERS:
+        top = site_dir / folder
+        if not top.is_dir():
+            continue
+        prefix_len = len(str(top))
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                if not is_source_name(name):
+                    continue
+                full = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(full)
+                except FileNotFoundError:  # deleted while we looked: an editor's save in progress
+                    continue
+                rel = folder + full[prefix_len:].replace(os.sep, "/")
+                found.append(SourceFile(rel, kind, st.st_mtime_ns, st.st_size))
+    found.sort(key=lambda s: s.path)
+    return found
+
+
+def content_digest(data: bytes) -> str:
+    """Fingerprint of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def default_slug(path: str) -> str:
+    """The slug a file gets when its front matter names none: its file name."""
+    return Path(path).stem

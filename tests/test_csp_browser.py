@@ -61,13 +61,6 @@ def serve_with_headers(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    with launch_browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = copy_sample(tmp_path_factory.mktemp("csp") / "site")
     build_ok(folder, headers=True)

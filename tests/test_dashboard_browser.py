@@ -3,71 +3,14 @@ sorting works and keeps `aria-sort` right, and the page needs nothing from the n
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from generator.reports import ArticleHealth, render_dashboard
+from tests.browser import format_violations, run_axe
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def _axe_candidates() -> list[Path]:
-    candidates = [
-        Path.home() / ".cache/site-audit/npm/node_modules/axe-core/axe.min.js",
-        Path(__file__).parent / "vendor" / "axe.min.js",
-    ]
-    try:  # the project's test extra bundles axe-core too
-        import axe_playwright_python
-
-        candidates.append(Path(axe_playwright_python.__file__).parent / "axe.min.js")
-    except ImportError:
-        pass
-    return candidates
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} [CI=true: browser tests must not skip]", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package playwright is not installed")
-    executable = shutil.which("chromium")
-    if not executable:
-        _unavailable("chromium is not installed (make browser-deps)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def axe_path() -> Path:
-    for candidate in _axe_candidates():
-        if candidate.is_file():
-            return candidate
-    _unavailable("axe-core's axe.min.js was not found in: " + ", ".join(map(str, _axe_candidates())))
-
 
 ROWS = [
     ArticleHealth("articles/b.md", "Empathy vs sympathy", "/articles/b/", 9.4, date(2023, 1, 2), date(2025, 1, 2), True, 4, 2, 0),
@@ -93,16 +36,8 @@ def _open(browser, url, **context_options):
     return context, page, requests
 
 
-def _violations(page, axe_path: Path) -> list[str]:
-    page.add_script_tag(path=str(axe_path))
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-            return result.violations.map(v => v.id + ': ' + v.help + ' -> ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-        }""",
-        AXE_TAGS,
-    )
-    return violations
+def _violations(page) -> str:
+    return format_violations(run_axe(page))
 
 
 def _column(page, index: int) -> list[str]:
@@ -111,16 +46,16 @@ def _column(page, index: int) -> list[str]:
     )
 
 
-def test_dashboard_has_no_axe_violations(browser, axe_path, dashboard):
+def test_dashboard_has_no_axe_violations(browser, dashboard):
     context, page, requests = _open(browser, dashboard)
     try:
-        assert _violations(page, axe_path) == []
+        assert _violations(page) == ""
         assert [url for url in requests if not url.startswith("file:")] == []
     finally:
         context.close()
 
 
-def test_sorting_updates_rows_and_aria_sort_and_stays_accessible(browser, axe_path, dashboard):
+def test_sorting_updates_rows_and_aria_sort_and_stays_accessible(browser, dashboard):
     context, page, _ = _open(browser, dashboard)
     try:
         assert page.get_attribute("#health thead th:nth-child(2)", "aria-sort") == "ascending"
@@ -134,7 +69,7 @@ def test_sorting_updates_rows_and_aria_sort_and_stays_accessible(browser, axe_pa
         assert _column(page, 3) == ["12.3 above target", "9.4 above target", "6.1", "n/a"]
         page.get_by_role("button", name="Review due").click()
         assert [cell.split()[0] for cell in _column(page, 5)] == ["2025-01-02", "2027-03-01", "2028-01-05", "Unknown"]
-        assert _violations(page, axe_path) == []
+        assert _violations(page) == ""
     finally:
         context.close()
 

@@ -20,13 +20,6 @@ STATUS = "#search-status"
 
 
 @pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    with launch_browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     site = copy_sample(tmp_path_factory.mktemp("search") / "site")
     result = build_ok(site)

@@ -392,9 +392,12 @@ def _ends_sentence(span: _Span) -> bool:
     return span.text.rstrip().endswith(_TERMINAL_PUNCTUATION)
 
 
+_PERIOD = _Span(".", ".")
+
+
 def _element(span: _Span) -> _Span:
     """An APA reference element ends with a period, unless it already ends with . ? or !."""
-    return span if _ends_sentence(span) else span + _Span(".", ".")
+    return span if _ends_sentence(span) else span + _PERIOD
 
 
 _MINOR_WORDS = frozenset(
@@ -444,10 +447,10 @@ class _Name:
     is_group: bool
     initials: str = ""  # "C. R." for "Carl R."; set by _person
 
-    def inverted(self) -> _Span:
+    def inverted(self) -> str:
         """As in the reference list: "Rogers, C. R.", "Evans, A. C., Jr.", or the group's name."""
         if self.is_group:
-            return _plain(self.family)
+            return self.family
         text = self.family
         if self.initials:
             text += ", " + self.initials
@@ -455,7 +458,7 @@ class _Name:
             text += " " + self.dropping_particle
         if self.suffix:
             text += ", " + self.suffix
-        return _plain(text)
+        return text
 
     def direct(self) -> _Span:
         """As editors appear after "In": "D. F. Watt"."""
@@ -561,12 +564,15 @@ def _parse_names(raw: Any) -> tuple[_Name, ...]:
 
 def _reference_names(names: Sequence[_Name]) -> _Span:
     """Authors in the reference list (9.8): "&" before the last; 21+ -> first 19, "…", last."""
-    spans = [name.inverted() for name in names]
-    if len(spans) == 1:
-        return spans[0]
-    if len(spans) >= 21:
-        return _join(spans[:19], ", ") + _Span(", … ", ", … ") + spans[-1]
-    return _join(spans[:-1], ", ") + _Span(", &amp; ", ", & ") + spans[-1]
+    # Plain text throughout (every name is non-empty), so the HTML is the escaped text.
+    texts = [name.inverted() for name in names]
+    if len(texts) == 1:
+        text = texts[0]
+    elif len(texts) >= 21:
+        text = ", ".join(texts[:19]) + ", … " + texts[-1]
+    else:
+        text = ", ".join(texts[:-1]) + ", & " + texts[-1]
+    return _plain(text)
 
 
 def _editor_names(names: Sequence[_Name]) -> _Span:
@@ -640,8 +646,24 @@ def _int(value: Any) -> int | None:
         return None
 
 
+_DATE_MEMO: dict[tuple[str, str, str], _Date] = {}
+_DATE_MEMO_LIMIT = 4096
+
+
 def _parse_date(raw: Any, status: str = "") -> _Date:
     """CSL dates as pandoc and Zotero write them: date-parts, raw/literal, ISO strings, YAML dates."""
+    # The same few dates (mostly bare years) recur in every bibliography. YAML and JSON values have a
+    # faithful repr, which (with the type) serves as the memo key for the unhashable mappings.
+    key = (raw.__class__.__name__, repr(raw), status)
+    date_value = _DATE_MEMO.get(key)
+    if date_value is None:
+        if len(_DATE_MEMO) >= _DATE_MEMO_LIMIT:
+            _DATE_MEMO.clear()
+        date_value = _DATE_MEMO[key] = _parse_date_uncached(raw, status)
+    return date_value
+
+
+def _parse_date_uncached(raw: Any, status: str) -> _Date:
     in_press = "press" in status.lower()
     if raw is None or raw == "" or raw == {}:
         return _Date(None, label="in press") if in_press else _NO_DATE
@@ -848,19 +870,27 @@ def _build_work(data: Mapping) -> _Work:
     source: list[_Span] = []
     if kind in _PERIODICAL_TYPES:
         if container:
-            periodical = _rich(container, italic=True)
+            journal = _rich(container, italic=True)
+            # "Journal, 21(2), 95–103": plain text after the italic name, so one escape for its HTML
             issue = _text(data.get("issue"))
+            italic_volume = ""
+            details = ""
             if volume:
-                periodical += _Span(f", <i>{_esc(volume)}</i>", f", {volume}")
+                italic_volume = f", <i>{_esc(volume)}</i>"
                 if issue:
-                    periodical += _plain(f"({issue})")
+                    details = f"({issue})"
             elif issue:
-                periodical += _plain(f", ({issue})")
+                details = f", ({issue})"
             if pages:
-                periodical += _plain(", " + pages)
+                details += ", " + pages
             elif number and kind == "article-journal":
-                periodical += _plain(f", Article {number}")
-            source.append(periodical)
+                details += f", Article {number}"
+            source.append(
+                _Span(
+                    journal.html + italic_volume + _esc(details),
+                    journal.text + (f", {volume}" if volume else "") + details,
+                )
+            )
     elif in_edited_work:
         book = _plain("In ")
         if editors and authors:
@@ -1037,20 +1067,21 @@ class _Form:
         names = self.work.names
         if not names:
             return self.work.title_in_text
-        shown = [
-            _plain(name.in_text(self.initials and index == 0))
-            for index, name in enumerate(names[: self.names_shown])
-        ]
-        conjunction = _Span(" and ", " and ") if narrative else _Span(" &amp; ", " & ")
+        # Plain text throughout (names are never empty), so the HTML is the escaped text.
+        shown = [name.in_text(self.initials and index == 0) for index, name in enumerate(names[: self.names_shown])]
+        conjunction = " and " if narrative else " & "
         if self.names_shown < len(names):
             if len(shown) == 1:
-                return shown[0] + _plain(" et al.")
-            return _join(shown, ", ") + _plain(", et al.")  # Kapoor, Bloom, Montez, et al. (8.18)
-        if len(shown) == 1:
-            return shown[0]
-        if len(shown) == 2:
-            return shown[0] + conjunction + shown[1]
-        return _join(shown[:-1], ", ") + _Span(",", ",") + conjunction + shown[-1]
+                text = shown[0] + " et al."
+            else:
+                text = ", ".join(shown) + ", et al."  # Kapoor, Bloom, Montez, et al. (8.18)
+        elif len(shown) == 1:
+            text = shown[0]
+        elif len(shown) == 2:
+            text = shown[0] + conjunction + shown[1]
+        else:
+            text = ", ".join(shown[:-1]) + "," + conjunction + shown[-1]
+        return _plain(text)
 
     def author_and_year(self) -> _Span:
         """Parenthetical form: "Derksen et al., 2013", "“Title,” 2019" (comma inside the quotes)."""

@@ -56,6 +56,8 @@
 
   function go(target) {
     preview.navigating = true;
+    // Still here a few seconds later? The navigation was cancelled: listen to events again.
+    setTimeout(function () { preview.navigating = false; }, 3000);
     if (target) location.replace(target + location.search + location.hash);
     else location.reload();
   }

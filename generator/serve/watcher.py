@@ -33,7 +33,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.parse import is_source_name
+from generator.sources import is_source_name
 
 WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data")
 WATCHED_FILES = ("site.yaml",)

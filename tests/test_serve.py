@@ -226,6 +226,25 @@ def test_vim_style_save_with_backup_rename_is_seen(running):
     assert running.stream.kinds().count("failed") == 0
 
 
+def test_a_file_renamed_away_and_written_again_soon_is_one_save(running):
+    """The gap between vim's (or emacs') rename-away and the new file can exceed the debounce on a busy
+    machine: the page must not be announced as removed in between."""
+    folder = running.site / "articles"
+    path = folder / "quiet-evenings.md"
+    text = path.read_text()
+    builds = running.builds
+    os.rename(path, folder / "quiet-evenings.md~")
+    time.sleep(0.08)
+    path.write_text(text.replace("Dim the lights.", "Dim the lights at last."))
+    (folder / "quiet-evenings.md~").unlink()
+    running.wait_builds(builds + 1)
+    running.settle()
+    assert running.builds == builds + 1
+    event = running.stream.next_event(5, ("reload",))
+    assert event[1]["removed"] == []
+    assert "Dim the lights at last." in running.page("/articles/quiet-evenings/")
+
+
 def test_atomic_rename_save_is_seen(running):
     """gedit, helix, VS Code and friends: write a temporary file, then rename it over the article."""
     folder = running.site / "articles"

@@ -15,7 +15,7 @@ from typing import Callable, Generic, TypeVar
 
 R = TypeVar("R")
 
-QUIET = 0.025      # seconds without a new change before building: editors' saves finish within this
+QUIET = 0.010      # seconds without a new change before building (unfinished saves hold longer: `hold`)
 MAX_DELAY = 1.0    # never put a build off longer than this, even while changes keep coming
 CHECK_EVERY = 2.0  # seconds between health checks (see `idle_check`) while nothing happens
 RETIRE_AFTER = 0.5  # seconds after a build before its result is freed (see `_run`)
@@ -28,8 +28,9 @@ class BuildLoop(Generic[R]):
     are still held back; `more_coming` is True when changes arrived during the build (another build
     follows at once). `on_crash(exc, text)` turns a builder exception into a result (the loop never
     dies of one). `idle_check()` runs every CHECK_EVERY seconds while idle (the watcher's health).
-    `hold()`, when given, is asked once the changes are quiet: True means a file is still open for
-    writing (written to, not closed yet: an editor's fsync), so the build waits, within max_delay.
+    `hold()`, when given, is asked once the changes are quiet: True means a save looks unfinished (a
+    file written to and not closed yet, or one that vanished moments ago), so the build waits for it,
+    within max_delay.
     """
 
     def __init__(self, builder: Callable[[], R], on_result: Callable[[R, bool], None],

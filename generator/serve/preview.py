@@ -59,7 +59,7 @@ class Preview:
         self.loop: BuildLoop[BuildResult] = BuildLoop(self._build, self._after_build, self._crashed, quiet=quiet,
                                                       idle_check=self._health)
         self.watcher = Watcher(self.site_dir, self.loop.flag, polling=polling, log=self.say)
-        self.loop.hold = self.watcher.writing
+        self.loop.hold = self.watcher.settling
         self.server = PreviewServer(host, port, self.out_dir, self.hub, self.loop.wait_idle,
                                     base_path=lambda: self._base_path)
         self._server_thread: threading.Thread | None = None

@@ -38,7 +38,8 @@ from generator.sources import is_source_name
 WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data")
 WATCHED_FILES = ("site.yaml",)
 MARKDOWN_FOLDERS = ("articles", "pages")
-WRITE_HOLD = 1.0  # longest a build waits for a file that was written to but not closed
+WRITE_HOLD = 1.0   # longest a build waits for a file that was written to but not closed
+GONE_HOLD = 0.15   # how long a file that just vanished may take to come back (an editor's save)
 # Only what changes a file's content or existence: no opened/closed-without-writing/attribute
 # events (the build reads every source; reads must never look like changes).
 EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent,
@@ -100,7 +101,8 @@ class Watcher:
         self._lock = threading.Lock()
         self._resync = False
         self._writes: dict[str, float] = {}  # files written to and not yet closed -> when
-        self._writes_lock = threading.Lock()
+        self._gone: dict[str, float] = {}    # files deleted or renamed away, not back yet -> when
+        self._settle_lock = threading.Lock()
         self.events = 0      # every event seen
         self.changes = 0     # events that flagged a change
         self.restarts = 0    # times the watcher had to be started again
@@ -158,18 +160,19 @@ class Watcher:
             self._start()
         return True
 
-    def writing(self) -> bool:
-        """True while a watched file has been written to and not closed yet (within WRITE_HOLD seconds).
-
-        inotify reports a write when it happens and the close after it; between them an editor may still
-        be writing or syncing. Polling cannot tell, so it never holds."""
+    def settling(self) -> bool:
+        """True while a save looks unfinished: a watched file was written to and not closed yet (within
+        WRITE_HOLD seconds: an editor still writing or syncing), or one vanished moments ago (within
+        GONE_HOLD: vim, emacs and JetBrains editors rename the old file away before writing the new one).
+        Polling cannot tell, so it never holds."""
         if self._polling:
             return False
         now = time.monotonic()
-        with self._writes_lock:
-            for path in [p for p, at in self._writes.items() if now - at > WRITE_HOLD]:
-                del self._writes[path]
-            return bool(self._writes)
+        with self._settle_lock:
+            for table, limit in ((self._writes, WRITE_HOLD), (self._gone, GONE_HOLD)):
+                for path in [p for p, at in table.items() if now - at > limit]:
+                    del table[path]
+            return bool(self._writes or self._gone)
 
     # -- internals ---------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -260,17 +263,28 @@ class Watcher:
             if is_relevant(rel, event.is_directory):
                 hit = rel
         if hit:
-            kind = type(event)
-            if kind is FileModifiedEvent or kind is FileClosedEvent or kind is FileDeletedEvent \
-                    or kind is FileMovedEvent:
-                src = self._relative(event.src_path)
-                with self._writes_lock:
-                    if kind is FileModifiedEvent:
-                        self._writes[hit] = time.monotonic()
-                    elif src is not None:
-                        self._writes.pop(src, None)
+            self._track(type(event), self._relative(event.src_path),
+                        self._relative(getattr(event, "dest_path", "")), event.is_directory)
             self.changes += 1
             self._on_change(hit)
+
+    def _track(self, kind: type, src: str | None, dest: str | None, is_directory: bool) -> None:
+        """Keep `settling()` up to date: writes not closed yet, files gone and not back yet."""
+        now = time.monotonic()
+        with self._settle_lock:
+            if kind is FileModifiedEvent:
+                self._writes[src] = now
+                self._gone.pop(src, None)
+            elif kind is FileClosedEvent:
+                self._writes.pop(src, None)
+            elif kind is FileCreatedEvent or kind is DirCreatedEvent:
+                self._gone.pop(src, None)
+            else:  # deleted or moved
+                self._writes.pop(src, None)
+                if src is not None and is_relevant(src, is_directory):
+                    self._gone[src] = now
+                if dest:
+                    self._gone.pop(dest, None)
 
 
 _EVENT_TYPES = frozenset(EVENTS)

@@ -108,6 +108,8 @@ def build(options: BuildOptions) -> BuildResult:
     from generator.checks.editorial import apply_policy, check_suppressions
     from generator.plan import plan, public_urls
     from generator.templates import TemplateFailure, Templates
+
+    # 1, continued: the rest of what every page reads
     authors, findings, authors_digest = load_authors(site_dir)
     result.diagnostics += findings
     bibliography, findings = load_bibliography(site_dir)

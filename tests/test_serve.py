@@ -762,3 +762,56 @@ def test_unsafe_output_folder_is_a_usage_error(tmp_path):
     preview.stop()
     assert result.usage_error
     assert (out / "precious.txt").read_text() == "keep me"
+
+
+# -- the loop and the watcher on their own ---------------------------------------------------------------
+
+def test_loop_neither_storms_nor_starves():
+    """Changes flagged every 5 ms for 1.5 s: builds still happen (max delay), but only a few."""
+    from generator.serve.loop import BuildLoop
+
+    results = []
+    loop = BuildLoop(lambda: time.sleep(0.05) or "built", lambda result, more: results.append(more),
+                     lambda exc, text: "crashed")
+    loop.start()
+    try:
+        started = time.monotonic()
+        first_build_at = None
+        while time.monotonic() - started < 1.5:
+            loop.flag("articles/x.md")
+            if first_build_at is None and loop.builds:
+                first_build_at = time.monotonic() - started
+            time.sleep(0.005)
+        assert loop.wait_idle(5)
+    finally:
+        loop.stop()
+    assert first_build_at is not None and first_build_at < 1.3  # not starved by a stream of changes
+    assert 2 <= loop.builds <= 4                                 # and no storm either
+    assert results[-1] is False                                  # the last build saw everything
+
+
+def test_watcher_falls_back_to_polling_when_inotify_is_exhausted(tmp_path, monkeypatch):
+    import errno
+
+    from generator.serve import watcher as watcher_module
+
+    class Exhausted(watcher_module.Observer):
+        def schedule(self, *args, **kwargs):
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watcher_module, "Observer", Exhausted)
+    site = hub(tmp_path / "hub")
+    messages: list[str] = []
+    changes: list[str] = []
+    watcher = watcher_module.Watcher(site, changes.append, log=messages.append)
+    watcher.start()
+    try:
+        assert watcher.mode == "polling"
+        assert "max_user_watches" in messages[0]
+        edit(site / "articles" / "quiet-evenings.md", "Dim the lights.", "Dim the lights, polled.")
+        deadline = time.monotonic() + 5
+        while "articles/quiet-evenings.md" not in changes:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        watcher.stop()

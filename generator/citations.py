@@ -362,7 +362,8 @@ _SPECIAL_FOLDS = str.maketrans(
 _NOT_ALNUM_RE = re.compile(r"[\W_]+")
 
 
-_ASCII_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+# ASCII letters and digits kept, every other ASCII character deleted: translation of ASCII text runs in C.
+_ASCII_NOT_ALNUM_DELETED = {code: None for code in range(128) if not chr(code).isalnum()}
 
 
 # Names and titles recur across the works of a hub; both functions are pure.
@@ -370,7 +371,7 @@ _ASCII_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 def _fold(value: str) -> str:
     """A sort form: letters only, no case, no diacritics (Żuławski files under Z, Müller as Muller)."""
     if value.isascii():
-        return _ASCII_NOT_ALNUM_RE.sub("", value.lower())
+        return value.lower().translate(_ASCII_NOT_ALNUM_DELETED)
     decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL_FOLDS))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     # Letter by letter (APA 9.44): spaces, hyphens and apostrophes do not count.
@@ -497,12 +498,13 @@ def _initials(given: str) -> str:
     words = given.replace(".", ". ").split()
     out: list[str] = []
     for word in words:
-        if _UPPER_INITIALS_RE.match(word):  # "JP" written without periods
+        if 2 <= len(word) <= 3 and _UPPER_INITIALS_RE.match(word):  # "JP" written without periods
             out.extend(f"{c}." for c in word)
             continue
         pieces = []
         for piece in word.split("-"):
-            letter = next((c for c in piece if c.isalpha()), "")
+            # the first letter of the piece: nearly always its first character
+            letter = piece[0] if piece[:1].isalpha() else next((c for c in piece if c.isalpha()), "")
             if letter:
                 pieces.append(letter.upper() + ".")
         if pieces and not (word[0].islower() and len(words) > 1):
@@ -529,7 +531,18 @@ def _parse_name_fields(fields: tuple[tuple[Any, Any], ...]) -> _Name | None:
     return _parse_name_uncached(dict(fields))
 
 
+_PLAIN_NAME_FIELDS = frozenset(("family", "given"))
+
+
 def _parse_name_uncached(raw: Any) -> _Name | None:
+    if raw.__class__ is dict and raw.keys() <= _PLAIN_NAME_FIELDS:
+        # Nearly every person is just `{family: ..., given: ...}`: the general case below, in short.
+        family, given = raw.get("family", ""), raw.get("given", "")
+        if family.__class__ is str and given.__class__ is str:
+            family, given = family.strip(), given.strip()
+            if family:
+                return _person(family, given)
+            return _Name(given, "", "", "", True) if given else None  # a mononym, or nobody
     if isinstance(raw, abc.Mapping):
         literal = _text(raw.get("literal"))
         family = _text(raw.get("family"))
@@ -1015,9 +1028,9 @@ def _work(data: Mapping) -> _Work:
 # --------------------------------------------------------------------------- disambiguation
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: made for every cited work of every article, and a frozen one is slower to make
 class _Form:
-    """How one work is cited in the text, after disambiguation against the others."""
+    """How one work is cited in the text, after disambiguation against the others. Not changed once made."""
 
     key: str
     work: _Work

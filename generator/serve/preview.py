@@ -144,6 +144,10 @@ class Preview:
         errors = [d for d in findings if d.severity == "error"]
         warnings = [d for d in findings if d.severity != "error"]
         ms = result.seconds * 1000
+        site = result.site
+        if site is not None:  # the hub may live under a path (base_url https://example.org/hub/)
+            base = getattr(getattr(site, "config", None), "base_path", "/") or "/"
+            self._base_path = base if base.endswith("/") else base + "/"
         if errors:
             if more_coming and not first:
                 self.hidden_failures += 1
@@ -160,10 +164,6 @@ class Preview:
             self.hub.publish("failed", state, state)
             return
 
-        site = result.site
-        if site is not None:
-            base = getattr(getattr(site, "config", None), "base_path", "/") or "/"
-            self._base_path = base if base.endswith("/") else base + "/"
         new_warnings = [d for d in warnings if d.format() not in self._warnings_seen]
         self._warnings_seen = {d.format() for d in warnings}
         verb = "built" if first else "rebuilt"

@@ -11,10 +11,16 @@ Stages, each over the first N articles of a generated corpus (`python -m bench.c
 - the per-article checks: readability (finding and grade), safe messaging, unsourced claims, each on its
   own and all together in the order the pipeline runs them.
 
+Citations render on a cold cache: every memo of `generator.citations` is emptied before each repeat and
+each article's references are fresh mappings, as in a cold build. The checks run after one warm-up pass
+over the articles, so the syllable and token memos are as warm as they are for all but the first few
+dozen articles of a large build; every body is scanned afresh.
+
 Figures are CPU seconds (`time.process_time`), the minimum of several repeats: the machine is shared
 and wall time would measure the neighbours. With `--baseline REV` the same measurements run on the
 `generator` package as it was at REV (exported with `git archive`, the work tree is not touched) and both
-columns are printed; each side runs in a fresh interpreter so neither warms the other's caches.
+columns are printed; each side runs in a fresh interpreter so neither warms the other's caches, and the
+two sides take turns (`--rounds`) so that a busy minute on the machine does not favour one of them.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import yaml
 
@@ -107,7 +113,7 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
     articles = load_articles(site, count)
     figures: dict[str, float] = {"articles": float(len(articles))}
 
-    def conversion(extensions: list[Any]) -> float:
+    def conversion(extensions: list[Any]) -> Callable[[], None]:
         md = markdown.Markdown(extensions=extensions)
 
         def run() -> None:
@@ -115,10 +121,14 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
                 md.reset()
                 md.convert(article["body"])
 
-        return best_cpu_seconds(run, repeats)
+        return run
 
-    figures["convert_extra_toc_s"] = conversion(["extra", "toc"])
-    figures["convert_with_citations_s"] = conversion(["extra", "toc", CitationExtension()])
+    # The two conversions take turns, so that their ratio is not at the mercy of a busy spell.
+    floor, with_citations = conversion(["extra", "toc"]), conversion(["extra", "toc", CitationExtension()])
+    figures["convert_extra_toc_s"] = figures["convert_with_citations_s"] = float("inf")
+    for _ in range(repeats):
+        figures["convert_extra_toc_s"] = min(figures["convert_extra_toc_s"], best_cpu_seconds(floor, 1))
+        figures["convert_with_citations_s"] = min(figures["convert_with_citations_s"], best_cpu_seconds(with_citations, 1))
 
     # Clusters as the extension finds them; each article renders against its own references.
     md = markdown.Markdown(extensions=["extra", "toc", CitationExtension()])
@@ -158,9 +168,8 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
     figures["bibliography_references"] = float(len({key for _, library in fresh_libraries() for key in library}))
     figures["format_bibliography_s"] = best_cpu_seconds(bibliography, repeats, prepare_render)
 
-    def clear_check_caches() -> None:
-        _clear_module_caches(readability)
-        _clear_module_caches(editorial)
+    def clear_scans() -> None:
+        readability.scan_markdown.cache_clear()
 
     def each_article(check: Callable[[dict[str, Any]], object]) -> Callable[[], None]:
         def run() -> None:
@@ -169,7 +178,7 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
         return run
 
     # On its own, each check scans the body itself (the scan cache holds far fewer than N bodies, and
-    # `clear_check_caches` empties it first); syllable counts stay memoized within a run, as in a build.
+    # `clear_scans` empties it first); word counts stay memoized, as after the first articles of a build.
     readability_report = getattr(readability, "readability_report", None)
     stages: dict[str, Callable[[dict[str, Any]], object]] = {
         "check_readability": lambda a: readability.check_readability(a["path"], a["body"], a["first_line"], 8.0),
@@ -179,8 +188,9 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
     }
     if readability_report is not None:
         stages["readability_report"] = lambda a: readability_report(a["path"], a["body"], a["first_line"], 8.0)
+    each_article(stages["check_readability"])()  # warm-up: syllable and token memos
     for name, check in stages.items():
-        figures[f"{name}_s"] = best_cpu_seconds(each_article(check), repeats, clear_check_caches)
+        figures[f"{name}_s"] = best_cpu_seconds(each_article(check), repeats, clear_scans)
 
     def all_checks(article: dict[str, Any]) -> None:
         # What the pipeline runs per article today: the finding and the grade, then the editorial checks.
@@ -189,16 +199,14 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
         stages["check_safe_messaging"](article)
         stages["check_unsourced_claims"](article)
 
-    figures["all_checks_s"] = best_cpu_seconds(each_article(all_checks), repeats, clear_check_caches)
+    figures["all_checks_s"] = best_cpu_seconds(each_article(all_checks), repeats, clear_scans)
     if readability_report is not None:
         def all_checks_one_scan(article: dict[str, Any]) -> None:
             stages["readability_report"](article)
             stages["check_safe_messaging"](article)
             stages["check_unsourced_claims"](article)
 
-        figures["all_checks_report_s"] = best_cpu_seconds(
-            each_article(all_checks_one_scan), repeats, clear_check_caches
-        )
+        figures["all_checks_report_s"] = best_cpu_seconds(each_article(all_checks_one_scan), repeats, clear_scans)
     return figures
 
 
@@ -297,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="a generated corpus (python -m bench.corpus SITE --articles 1000)")
     parser.add_argument("--articles", type=int, default=200, help="articles measured (default 200)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per stage; the least is kept (default 3)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="fresh interpreters per side, taking turns with the baseline (default 2)")
     parser.add_argument("--baseline", default=DEFAULT_BASELINE,
                         help=f"git revision for the 'before' column (default {DEFAULT_BASELINE}); 'none' to skip")
     parser.add_argument("--json", action="store_true", help="print this tree's figures as JSON only")
@@ -310,14 +320,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(measure(site, args.articles, args.repeats)))
         return 0
 
-    after = _measure_in_subprocess(site, args.articles, args.repeats, REPO_ROOT)
-    before = None
-    if args.baseline.lower() != "none":
-        with tempfile.TemporaryDirectory(prefix="haven-baseline-") as folder:
-            _export_generator(args.baseline, Path(folder))
-            before = _measure_in_subprocess(site, args.articles, args.repeats, Path(folder))
-    print(format_report(after, before, args.baseline))
+    if args.baseline.lower() == "none":
+        after = _best_of(_measure_in_subprocess(site, args.articles, args.repeats, REPO_ROOT) for _ in range(args.rounds))
+        print(format_report(after, None, args.baseline))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="haven-baseline-") as folder:
+        _export_generator(args.baseline, Path(folder))
+        runs: dict[str, list[dict[str, float]]] = {"after": [], "before": []}
+        for _ in range(args.rounds):  # taking turns: a busy spell on the machine hits both sides
+            runs["after"].append(_measure_in_subprocess(site, args.articles, args.repeats, REPO_ROOT))
+            runs["before"].append(_measure_in_subprocess(site, args.articles, args.repeats, Path(folder)))
+    print(format_report(_best_of(runs["after"]), _best_of(runs["before"]), args.baseline))
     return 0
+
+
+def _best_of(runs: Iterable[dict[str, float]]) -> dict[str, float]:
+    """Each timing's least value over several runs (counts are the same in every run)."""
+    best: dict[str, float] = {}
+    for figures in runs:
+        for name, value in figures.items():
+            best[name] = min(best.get(name, value), value) if name.endswith("_s") else value
+    return best
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     config = site.config
     common = (("generator", __version__), ("config", config.digest))
     cards = {a.slug: card_fingerprint(a) for a in site.articles}
+    people: dict[tuple, str] = {}   # authors and reviewer shown on a page -> fingerprint (few distinct)
     outputs: list[Output] = []
 
     def page(path: str, template: str, extra_inputs: tuple, context: Callable[[], dict]) -> None:
@@ -87,7 +88,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
 
     # articles and standalone pages
     for article in site.articles + site.pages:
-        outputs.append(_article_output(site, article, templates, common, cards, base))
+        outputs.append(_article_output(site, article, templates, common, cards, base, people))
 
     # topics
     page("topics/index.html", "topics.html", (("topic-counts", fingerprint(counts)),),
@@ -132,7 +133,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
 
 
 def _article_output(site: Site, article: Article, templates: Templates, common: tuple, cards: dict,
-                    base: Callable[..., dict]) -> Output:
+                    base: Callable[..., dict], people: dict[tuple, str]) -> Output:
     meta = article.meta
     template = meta.template or ("article.html" if article.kind == "article" else "page.html")
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
@@ -140,12 +141,16 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     topics = [site.topics[t] for t in meta.topics if t in site.topics]
     previous, following = site.neighbours.get(article.slug, (None, None))
     related = site.related.get(article.slug, [])
+    who = (meta.authors, meta.reviewed_by)
+    if who not in people:
+        people[who] = fingerprint(authors, reviewer)
     inputs = common + (
         ("template:" + template, templates.digest(template)),
         ("source:" + article.source.path, article.source.digest),
         ("citations", article.citations_key),
-        ("authors", fingerprint(authors, reviewer)),
-        ("neighbours", fingerprint(previous, following)),
+        ("authors", people[who]),
+        ("neighbours", fingerprint(previous and (previous.title, previous.url),
+                                   following and (following.title, following.url))),
         ("related", fingerprint([cards[a.slug] for a in related])),
     )
 

@@ -33,6 +33,10 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
+# The templates a long-lived process (the preview server) loaded last, per folder and base URL.
+_PREVIOUS: dict[tuple[str, str, str], "Templates"] = {}
+
+
 class Templates:
     """Loads, checks and renders the hub's templates; knows which files each one reads."""
 
@@ -45,9 +49,10 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            auto_reload=False,  # templates never change during one build; each build makes a new environment
+            auto_reload=False,  # a changed template gets a new environment (see load)
         )
         base_path, base_url = config.base_path, config.base_url
+        self._key = (str(self.folder.resolve()), base_path, base_url)
         self.env.globals.update(
             url=lambda path="/": base_path + str(path).lstrip("/"),
             absolute_url=lambda path="/": base_url + str(path).lstrip("/"),
@@ -75,6 +80,10 @@ class Templates:
                 out.append(error("not-utf8", rel, 1, 1, "the template is not UTF-8 text", "save it as UTF-8"))
                 continue
             self.sources[name] = source
+            earlier = _PREVIOUS.get(self._key)
+            if earlier is not None and earlier.sources.get(name) == source and name in earlier._trees:
+                self._trees[name] = earlier._trees[name]  # unchanged since this process last read it
+                continue
             try:
                 self._trees[name] = self.env.parse(source, name, str(path))
             except jinja2.TemplateSyntaxError as exc:
@@ -82,6 +91,12 @@ class Templates:
                                  f"template syntax error: {exc.message}",
                                  "check that every {% block %}, {% if %} and {% for %} is closed and "
                                  "that {{ }} and {% %} are balanced"))
+        earlier = _PREVIOUS.get(self._key)
+        if earlier is not None and earlier.sources == self.sources:
+            # nothing changed: keep the compiled templates (the preview server builds many times)
+            self.env, self._digests = earlier.env, earlier._digests
+        if not out:
+            _PREVIOUS[self._key] = self
         return out
 
     def has(self, name: str) -> bool:

@@ -65,12 +65,20 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
 
 def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
     """Links and images in bodies that point at site pages or anchors that do not exist."""
-    anchors = {a.url: a.source.anchors | TEMPLATE_IDS | _reference_ids(a) for a in site.articles + site.pages}
+    pages = {a.url: a for a in site.articles + site.pages}
+    anchors = _LazyAnchors(pages)
     base = site.config.base_path
     out: list[Diagnostic] = []
     for article in site.articles + site.pages:
         for link in article.source.links:
-            parts = urlsplit(link.url)
+            url = link.url
+            # fast paths for the two shapes nearly every link has: a plain page address, a fragment
+            if url.startswith(base) and not any(c in url for c in "#?%") and "/." not in url \
+                    and "/" + url[len(base):] in public_urls:
+                continue
+            if url.startswith("#") and "%" not in url and url[1:] in anchors[article.url]:
+                continue
+            parts = urlsplit(url)
             if parts.scheme or parts.netloc or link.url.startswith("//"):
                 continue
             if parts.path:
@@ -99,6 +107,22 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
                 out.append(error("broken-anchor", article.source.path, link.line, link.col,
                                  f"link to '{link.url}': no section '#{parts.fragment}' on {page}", hint))
     return out
+
+
+class _LazyAnchors(dict):
+    """Ids on each page, computed only for pages some link points into."""
+
+    def __init__(self, pages: dict[str, Article]):
+        super().__init__()
+        self.pages = pages
+
+    def __missing__(self, url: str) -> frozenset[str]:
+        article = self.pages[url]
+        ids = self[url] = article.source.anchors | TEMPLATE_IDS | _reference_ids(article)
+        return ids
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.pages
 
 
 def _reference_ids(article: Article) -> set[str]:

@@ -93,7 +93,7 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
     url = f"/articles/{slug}/" if source.kind == "article" else f"/{slug}/"
     references: tuple[Reference, ...] = ()
     rendered = None
-    memo_key = ""
+    memo_key = references_key = ""
     if source.clusters:
         own = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
         keys = sorted({item.key for cluster in source.clusters for item in cluster.items})
@@ -106,6 +106,7 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
                 from_shared.append((k, shared_digest[k]))
         # the file's digest covers its clusters and own references; shared entries are added by digest
         memo_key = "cite:" + fingerprint(source.digest, from_shared)
+        references_key = fingerprint(source.references_digest, from_shared)
         used.add(memo_key)
         rendered = memo.get(memo_key)
         if rendered is None:
@@ -120,7 +121,7 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
     return Article(
         source=source, meta=meta, slug=slug, url=url, references=references,
         reading_minutes=max(1, math.ceil(source.word_count / WORDS_PER_MINUTE)), kind=source.kind,
-        citations_key=memo_key, body_source=body,
+        citations_key=memo_key, references_key=references_key, body_source=body,
     )
 
 
@@ -167,12 +168,12 @@ def _sources(articles: list[Article], memo: dict[str, Any], used: set[str]) -> l
             data.setdefault(ref.key, ref.data)
     if not data:
         return []
-    ordered = [data[k] for k in sorted(data)]
-    memo_key = "sources:" + fingerprint(ordered)
+    # what the list depends on: the entries each article cites (not the articles' text)
+    memo_key = "sources:" + fingerprint(sorted({a.references_key for a in articles if a.references}))
     used.add(memo_key)
     formatted = memo.get(memo_key)
     if formatted is None:
-        formatted = memo[memo_key] = citations.format_bibliography(ordered)
+        formatted = memo[memo_key] = citations.format_bibliography([data[k] for k in sorted(data)])
     return [SourceEntry(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]
 
 

@@ -149,6 +149,7 @@ class ParsedSource:
     findings: tuple[Any, ...] # per-file findings (Diagnostics)
     on_sensitive_topics: bool = False
     grade: float | None = None  # Flesch-Kincaid grade of the prose
+    references_digest: str = ""  # fingerprint of the front matter's own references
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class Article:
     reading_minutes: int
     kind: str = "article"
     citations_key: str = ""   # fingerprint of everything the formatted citations depend on
+    references_key: str = ""  # fingerprint of the entries this article cites (not of its text)
     # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
     body_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 

@@ -58,6 +58,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         findings=tuple(findings),
         on_sensitive_topics=per_file.on_sensitive_topics(part.body, meta.topics),
         grade=grade,
+        references_digest=content_digest(repr(meta.references).encode("utf-8")) if meta.references else "",
     )
 
 

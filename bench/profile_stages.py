@@ -294,8 +294,10 @@ def _measure_in_subprocess(site: Path, count: int, repeats: int, package_root: P
     completed = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--json", str(site),
          "--articles", str(count), "--repeats", str(repeats)],
-        check=True, capture_output=True, text=True, env=environment, cwd=str(package_root),
+        capture_output=True, text=True, env=environment, cwd=str(package_root),
     )
+    if completed.returncode != 0:
+        raise RuntimeError(f"measuring {package_root} failed:\n{completed.stderr}")
     return json.loads(completed.stdout)
 
 

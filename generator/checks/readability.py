@@ -21,6 +21,10 @@ syllable counter below is the usual vowel-group heuristic with English suffix ru
 exceptions, tested against hand-counted texts (and against textstat's own formula in the tests).
 
 Flesch-Kincaid grade = 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59.
+
+One scan per article: `scan_markdown` keeps the last few scans, and each keeps its prose blocks with their
+counts, so `check_readability`, `article_grade` and the editorial checks share the work. The pipeline asks
+`readability_report` for the finding and the grade together.
 """
 
 from __future__ import annotations

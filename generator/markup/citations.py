@@ -10,7 +10,9 @@ How it works, and why this way:
 2. Two inline patterns consume "marker + citation" and leave a token in its
    place. Bracketed clusters run above link handling (`[@key]` would otherwise
    look like a reference link); narrative `@key` runs below links so that link
-   text and URLs are left alone.
+   text and URLs are left alone. Python-Markdown tries every inline pattern on
+   every run of text, so the preprocessor leaves registered only the patterns
+   the body can use (most bodies have no `\\@`, many no citation at all).
 3. Inline patterns do not run in document order, so a tree processor numbers
    the tokens in the order they appear in the finished tree: that is the order
    of `md.citation_clusters` and of the "\\ue000N\\ue001" tokens in the HTML.

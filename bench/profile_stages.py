@@ -93,7 +93,7 @@ def _clear_module_caches(module: Any) -> None:
     for value in vars(module).values():
         if callable(getattr(value, "cache_clear", None)):
             value.cache_clear()
-    for name in ("_WORK_CACHE", "_DATE_MEMO", "_TOKEN_COUNTS"):
+    for name in ("_WORK_CACHE", "_DATE_MEMO", "_NAME_MEMO", "_TOKEN_COUNTS"):
         cache = getattr(module, name, None)
         if isinstance(cache, dict):
             cache.clear()

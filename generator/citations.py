@@ -190,6 +190,7 @@ def _suffix_after(rest: str) -> str:
     return rest.rstrip()
 
 
+@lru_cache(maxsize=1024)  # the same few locators ("p. 12") recur; the result is a string
 def format_locator(locator: str) -> str:
     """Render a locator as APA prints it: "pp. 3-5" -> "pp. 3–5", "chap. 2" -> "Chapter 2".
 
@@ -516,19 +517,25 @@ def _person(family: str, given: str, dropping_particle: str = "", suffix: str = 
     return _Name(family, given, dropping_particle, suffix, False, _initials(given))
 
 
+# The same people are cited again and again: names are memoized on their fields.
+_NAME_MEMO: dict[tuple[tuple[Any, Any], ...], _Name | None] = {}
+_NAME_MEMO_LIMIT = 8192
+
+
 def _parse_name(raw: Any) -> _Name | None:
-    if raw.__class__ is dict:
-        # The same people are cited again and again: names are memoized on their fields.
-        try:
-            return _parse_name_fields(tuple(raw.items()))
-        except TypeError:  # a field YAML made a list or a mapping of: not hashable, parse it as it is
-            pass
-    return _parse_name_uncached(raw)
-
-
-@lru_cache(maxsize=8192)
-def _parse_name_fields(fields: tuple[tuple[Any, Any], ...]) -> _Name | None:
-    return _parse_name_uncached(dict(fields))
+    if raw.__class__ is not dict:
+        return _parse_name_uncached(raw)
+    fields = tuple(raw.items())
+    try:
+        return _NAME_MEMO[fields]
+    except KeyError:
+        pass
+    except TypeError:  # a field YAML made a list or a mapping of: not hashable, parse it as it is
+        return _parse_name_uncached(raw)
+    if len(_NAME_MEMO) >= _NAME_MEMO_LIMIT:
+        _NAME_MEMO.clear()
+    name = _NAME_MEMO[fields] = _parse_name_uncached(raw)
+    return name
 
 
 _PLAIN_NAME_FIELDS = frozenset(("family", "given"))

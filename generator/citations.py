@@ -301,6 +301,7 @@ def _smart_quotes(value: str) -> str:
     return value.replace('"', "”")
 
 
+@lru_cache(maxsize=4096)  # journal and book titles recur across works; spans are never changed
 def _rich(value: str, italic: bool = False) -> _Span:
     """Title text with inline markup; inside an italic title, marked words are set roman (APA 6.22)."""
     if "<" in value:  # leave the quotes inside markup tags (class="nocase") alone
@@ -343,6 +344,8 @@ def _text(value: Any) -> str:
     """A CSL field as a string, whatever YAML or JSON made of it."""
     if value.__class__ is str:  # by far the most common case, and the cheapest test
         return value.strip()
+    if value.__class__ is int:  # volumes, issues, numbers (bool is a subclass, not this class)
+        return str(value)
     if value is None or value is False:
         return ""
     if isinstance(value, str):
@@ -761,6 +764,12 @@ _ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 
 def _pages(value: str) -> str:
     """Page ranges take an en dash (6.6): "e76-e84" -> "e76–e84"."""
+    first, _, last = value.partition("-")
+    if (
+        first[-1:].isalnum() and last[:1].isalnum()
+        and "-" not in last and "—" not in value and "–" not in value
+    ):
+        return f"{first}–{last}"  # the usual "123-145": one hyphen between letters or digits, no regex scan
     return _HYPHEN_RANGE_RE.sub("–", value)
 
 
@@ -810,7 +819,11 @@ class _Work:
     body: _Span  # the elements after the date, each closed with a period
     closing: _Span  # DOI/URL and "(Original work published …)": no final period (9.35)
     sort_key: tuple
-    identity: tuple  # the full author list, normalized: "the same authors" (8.12)
+
+    @property
+    def identity(self) -> tuple:
+        """The full author list, normalized: "the same authors" (8.12). Rarely asked, so not kept."""
+        return tuple((n.is_group, _fold(n.family), _fold(n.initials)) for n in self.names)
 
 
 _PERIODICAL_TYPES = frozenset(
@@ -999,7 +1012,6 @@ def _build_work(data: Mapping) -> _Work:
         issued.month or 0,
         issued.day or 0,
     )
-    identity = tuple((n.is_group, _fold(n.family), _fold(n.initials)) for n in names)
     return _Work(
         names=names,
         date=issued,
@@ -1010,7 +1022,6 @@ def _build_work(data: Mapping) -> _Work:
         body=body,
         closing=closing,
         sort_key=sort_key,
-        identity=identity,
     )
 
 

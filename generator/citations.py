@@ -815,9 +815,10 @@ class _Work:
     year_in_text: str  # "2013", "n.d.", "1900/1953"
     title_in_text: _Span  # for works with no author: the (short) title as cited in the text; else empty
     title_quoted: bool  # parts are quoted in the text, whole works italic (8.14)
-    lead: _Span  # first element: authors (with "(Eds.)"), or the title when there is no author
-    body: _Span  # the elements after the date, each closed with a period
-    closing: _Span  # DOI/URL and "(Original work published …)": no final period (9.35)
+    # The reference-list entry around its date, which alone depends on the other works (a year letter):
+    before_date: _Span  # the first element, authors (with "(Eds.)") or the title, closed with a period
+    after_date: _Span  # the elements after the date, each closed with a period, then the DOI or URL and
+    # "(Original work published …)" with no final period (9.35); each element after a space
     sort_key: tuple
 
     @property
@@ -1018,9 +1019,11 @@ def _build_work(data: Mapping) -> _Work:
         year_in_text=year_in_text,
         title_in_text=title_in_text,
         title_quoted=is_part,
-        lead=lead,
-        body=body,
-        closing=closing,
+        before_date=_element(lead),
+        after_date=_Span(
+            "".join(" " + part.html for part in (body, closing) if part),
+            "".join(" " + part.text for part in (body, closing) if part),
+        ),
         sort_key=sort_key,
     )
 
@@ -1200,9 +1203,14 @@ def _disambiguate(keyed_works: Sequence[tuple[str, _Work]]) -> list[_Form]:
 
 def _entry(form: _Form, cited_by: tuple[int, ...]) -> RenderedEntry:
     work = form.work
-    date_element = _plain(f"({form.reference_year}{work.date.detail()}).")
-    span = _join([_element(work.lead), date_element, work.body, work.closing], " ")
-    return RenderedEntry(form.key, span.html, span.text, cited_by)
+    date_text = f"({form.reference_year}{work.date.detail()})."
+    before, after = work.before_date, work.after_date
+    return RenderedEntry(
+        form.key,
+        f"{before.html} {_esc(date_text)}{after.html}",
+        f"{before.text} {date_text}{after.text}",
+        cited_by,
+    )
 
 
 # --------------------------------------------------------------------------- clusters

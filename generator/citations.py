@@ -808,9 +808,10 @@ def normalize_doi(value: str) -> str:
     return _DOI_PREFIX_RE.sub("", value.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class _Work:
-    """Everything about one reference that does not depend on the other works cited with it."""
+class _Work(NamedTuple):
+    """Everything about one reference that does not depend on the other works cited with it.
+
+    A named tuple, like `_Name`: one is made for every work an article cites."""
 
     names: tuple[_Name, ...]  # authors, or editors standing in for them
     date: _Date

@@ -934,3 +934,12 @@ def test_rendering_never_raises_on_odd_data(entries, narrative_flags):
     for entry in rendered.entries:
         assert "<script" not in entry.html
     format_bibliography([dict(e, id=k) for k, e in library.items()])
+
+
+def test_private_escape_matches_markupsafe():
+    from markupsafe import escape
+
+    from generator.citations import _esc
+
+    for text in ["", "plain", "a & b", "<i>x</i>", "\"quoted\" and 'single'", "&amp; already", "Müller’s <&>\"'"]:
+        assert _esc(text) == str(escape(text))

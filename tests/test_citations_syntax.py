@@ -331,3 +331,20 @@ def test_any_text_converts_and_tokens_match_clusters(source):
 def test_text_without_at_signs_is_converted_exactly_as_without_the_extension(source):
     plain = markdown.Markdown(extensions=EXTENSIONS)
     assert convert(source)[0] == plain.convert(source)
+
+
+def test_one_instance_gives_each_body_the_patterns_it_needs():
+    # The extension registers only the inline patterns a body can use; a body that needs none, then one
+    # that needs all, then the first again must convert as a fresh instance converts them.
+    bodies = [
+        "As @smith found [see @jones, p. 4].",
+        "No citation at all, a `@code` span, and me@example.org.",
+        "Write \\@home, cite [@a; @b] and @c [p. 3].\n\n    @indented [@code]",
+        "Only [@bracketed] here.",
+        "Only @narrative here.",
+        "As @smith found [see @jones, p. 4].",
+    ]
+    for body in bodies:
+        fresh = make()
+        expected = fresh.convert(body), list(fresh.citation_clusters)
+        assert convert(body) == expected, body

@@ -530,7 +530,7 @@ class _TokenCounts(dict[str, int]):
     counts into one int lets one `sum` add them together (no token holds 2**32 syllables).
     """
 
-    LIMIT = 200_000  # distinct tokens kept (a few tens of MB at most); the memo starts over beyond it
+    LIMIT = 65_536  # distinct tokens kept (under 10 MB); the memo starts over beyond it
 
     def __missing__(self, token: str) -> int:
         words = (_ASCII_WORD_RE if token.isascii() else WORD_RE).findall(token)

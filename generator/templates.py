@@ -27,6 +27,9 @@ class TemplateFailure(Exception):
         super().__init__(diagnostic.format())
         self.diagnostic = diagnostic
 
+    def __reduce__(self):  # crosses from a rendering worker to the build intact
+        return (TemplateFailure, (self.diagnostic,))
+
 
 def long_date(value: date | None) -> str:
     """14 March 2025: unambiguous in every English locale."""

@@ -81,26 +81,24 @@ def write_outputs(out_dir: Path, outputs: list[Output], render: Callable[[Output
     record: dict[str, dict] = {}
     created_out = not out_dir.exists()
     staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
+    todo: list[int] = []
+    fingerprints = [output.fingerprint for output in outputs]
+    for index, output in enumerate(outputs):
+        old = previous.get(output.path)
+        if old and old.get("fp") == fingerprints[index] and (out_dir / output.path).is_file():
+            record[output.path] = old
+            result.unchanged += 1
+        else:
+            todo.append(index)
     try:
-        for output in outputs:
-            fp = output.fingerprint
-            target = out_dir / output.path
-            old = previous.get(output.path)
-            if old and old.get("fp") == fp and target.is_file():
-                record[output.path] = old
-                result.unchanged += 1
-                continue
-            data = render(output)
+        for index, sha, changed in _render_all(todo, _Job(outputs, render, previous, out_dir, staging)):
+            output = outputs[index]
             result.rendered += 1
-            sha = hashlib.blake2b(data, digest_size=16).hexdigest()
-            record[output.path] = {"fp": fp, "sha": sha, "inputs": dict(output.inputs)}
-            if old and old.get("sha") == sha and target.is_file() and _same_bytes(target, data):
+            record[output.path] = {"fp": fingerprints[index], "sha": sha, "inputs": dict(output.inputs)}
+            if changed:
+                staged.append((staging / output.path, out_dir / output.path))
+            else:
                 result.unchanged += 1
-                continue
-            temp = staging / output.path
-            temp.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(data)
-            staged.append((temp, target))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created_out:
@@ -127,6 +125,66 @@ def write_outputs(out_dir: Path, outputs: list[Output], render: Callable[[Output
         tmp.write_text(json.dumps(marker, sort_keys=True, separators=(",", ":")), "utf-8")
         os.replace(tmp, out_dir / MARKER)
     return result
+
+
+# Rendering many pages is spread over forked workers, which inherit the site model without copying it.
+PARALLEL_RENDER_THRESHOLD = 400
+
+
+@dataclass
+class _Job:
+    outputs: list
+    render: Callable
+    previous: dict
+    out_dir: Path
+    staging: Path
+
+
+_CURRENT_JOB: _Job | None = None   # what forked workers render from
+
+
+def _render_all(todo: list[int], job: _Job) -> list[tuple[int, str, bool]]:
+    """(index, content hash, bytes changed) for each output to render; changed files go to staging."""
+    import multiprocessing
+    import threading
+
+    workers = min(os.cpu_count() or 1, 8)
+    # fork only a single-threaded process (the preview server has threads: it renders in-process)
+    if len(todo) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_chunk(todo, job)
+    global _CURRENT_JOB
+    _CURRENT_JOB = job
+    chunks = [todo[i::workers * 4] for i in range(workers * 4)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_render_forked, chunks)
+    finally:
+        _CURRENT_JOB = None
+    return sorted(item for part in parts for item in part)
+
+
+def _render_forked(chunk: list[int]) -> list[tuple[int, str, bool]]:
+    assert _CURRENT_JOB is not None
+    return _render_chunk(chunk, _CURRENT_JOB)
+
+
+def _render_chunk(chunk: list[int], job: _Job) -> list[tuple[int, str, bool]]:
+    done = []
+    for index in chunk:
+        output = job.outputs[index]
+        data = job.render(output)
+        sha = hashlib.blake2b(data, digest_size=16).hexdigest()
+        target = job.out_dir / output.path
+        old = job.previous.get(output.path)
+        if old and old.get("sha") == sha and target.is_file() and _same_bytes(target, data):
+            done.append((index, sha, False))
+            continue
+        temp = job.staging / output.path
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(data)
+        done.append((index, sha, True))
+    return done
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -262,3 +262,27 @@ def test_deleting_the_output_folder_rebuilds_it(site):
     shutil.rmtree(site / "output")
     result = run(site)
     assert (site / "output" / "index.html").is_file() and result.parsed == 0
+
+
+def test_parallel_rendering_matches_serial_and_fails_cleanly(tmp_path, monkeypatch):
+    import threading
+
+    from generator import write
+
+    if threading.active_count() > 1:
+        pytest.skip("rendering is only forked from a single-threaded process")
+    serial = chain_site(tmp_path / "serial")
+    run(serial)
+    monkeypatch.setattr(write, "PARALLEL_RENDER_THRESHOLD", 1)
+    forked = chain_site(tmp_path / "forked")
+    run(forked)
+    a = {k: v[0] for k, v in snapshot(serial / "output").items() if k != ".haven-output.json"}
+    b = {k: v[0] for k, v in snapshot(forked / "output").items() if k != ".haven-output.json"}
+    assert a == b
+    before = snapshot(forked / "output")
+    edit(forked / "templates" / "topic.html", "{% block main %}", "{% block main %}{{ topic.colour.name }}")
+    edit(forked / "templates" / "base.html", "Skip to main content", "Skip to content")
+    result = build(BuildOptions(forked, forked / "output"))
+    assert not result.ok
+    assert [d.path for d in result.diagnostics if d.code == "template-error"] == ["templates/topic.html"]
+    assert snapshot(forked / "output") == before

@@ -348,3 +348,13 @@ def test_one_instance_gives_each_body_the_patterns_it_needs():
         fresh = make()
         expected = fresh.convert(body), list(fresh.citation_clusters)
         assert convert(body) == expected, body
+
+
+@pytest.mark.parametrize("source", ["a\n{@k1}", 'a\n{title="see @k1"}', "## Heading {title='[@k2]'}", "x [@k3]\n{: .note}"])
+def test_citations_moved_into_attributes_are_not_clusters(source):
+    # The attr_list extension moves `{...}` text into attributes; a token there has no place in the text,
+    # so it is neither counted nor left behind to fail insert_citations.
+    html, clusters = convert(source)
+    numbers = [int(n) for n in TOKEN.findall(html)]
+    assert sorted(set(numbers)) == list(range(1, len(clusters) + 1))
+    assert "\ue000" not in insert_citations(html, render_citations(clusters, {}))

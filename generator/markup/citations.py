@@ -23,6 +23,7 @@ pipeline has sanitized the HTML (the tokens are plain text and survive).
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
@@ -59,7 +60,8 @@ _ITEM_RE = re.compile(rf"{_CITE_START}(?P<minus>-)?@(?P<key>{_KEY})")
 _NARRATIVE_RE = re.compile(rf"@(?<![^\s(\[{{“‘*—–]@)(?P<key>{_KEY})")
 # `@key [p. 12]`: one space, then brackets without another citation inside
 _NARRATIVE_LOCATOR_RE = re.compile(r" \[(?P<locator>[^\[\]@\n]*)\](?!\()")
-_BRACKETS_RE = re.compile(r"\[(?P<content>[^\[\]]*)\](?![(])")
+# Brackets that may hold a citation: not nested, an `@` inside, not followed by `(` (a link).
+_CITING_BRACKETS_RE = re.compile(r"\[(?P<content>[^\[\]@]*@[^\[\]]*)\](?![(])")
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _WHITESPACE_RE = re.compile(r"\s+")
 # Raw HTML and escapes: citations are never looked for inside a tag or a
@@ -135,23 +137,28 @@ def _candidates(text: str) -> list[tuple[int, str, int]]:
     """Citation candidates in raw Markdown: (offset, kind "B" or "N", length)."""
     masked = _masked(text)
     found: list[tuple[int, str, int]] = []
-    taken: list[tuple[int, int]] = []
-    for match in _BRACKETS_RE.finditer(masked):
+    taken_starts: list[int] = []  # bracketed clusters, in order (they never overlap)
+    taken_ends: list[int] = []
+    for match in _CITING_BRACKETS_RE.finditer(masked):
+        start, end = match.span()
         content = match.group("content")
-        if "@" not in content or _BLANK_LINE_RE.search(content):
+        if _BLANK_LINE_RE.search(content):
             continue
-        if match.start() > 0 and masked[match.start() - 1] == "!":
+        if start > 0 and masked[start - 1] == "!":
             continue  # an image
         if parse_cluster(content) is None:
             continue
-        found.append((match.start(), "B", match.end() - match.start()))
-        taken.append((match.start(), match.end()))
+        found.append((start, "B", end - start))
+        taken_starts.append(start)
+        taken_ends.append(end)
     for match in _NARRATIVE_RE.finditer(masked):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
+        start, end = match.span()
+        inside = bisect.bisect_right(taken_starts, start) - 1
+        if inside >= 0 and start < taken_ends[inside]:
+            continue  # part of a bracketed cluster
         # only the key's length: the inline pattern finds the locator itself,
         # since whitespace inside it may change before inline patterns run
-        found.append((match.start(), "N", match.end() - match.start()))
+        found.append((start, "N", end - start))
     found.sort()
     return found
 
@@ -203,7 +210,7 @@ class _MarkCitations(Preprocessor):
         # a writer's copy of a token must not pass for one (ASCII text cannot hold one)
         if not text.isascii() and _PRIVATE_CHARS_RE.search(text):
             text = _PRIVATE_CHARS_RE.sub("", text)
-        escaped_at = ("citation_escaped_at",) if "\\@" in text else ()
+        escaped_at = ("citation_escaped_at",) if "\\" in text and "\\@" in text else ()
         candidates = _candidates(text) if "@" in text else []
         kinds = {kind for _, kind, _ in candidates}
         self._use_patterns(
@@ -314,63 +321,88 @@ def _walk_text(element: etree.Element, fix: Any) -> None:
             node.tail = _fixed(tail, fix)
 
 
-def _walk_text_in_order(element: etree.Element, fix: Any) -> None:
-    """`_walk_text` in document order: a child's text and descendants come before its tail."""
+def _walk_text_in_order(element: etree.Element, fix: Any, in_heading: bool = False) -> bool:
+    """`_walk_text` in document order (a child's text and descendants come before its tail), with `fix`
+    called as `fix(text, in_heading)`. Returns whether a text inside a heading was fixed."""
+    in_heading = in_heading or element.tag in _HEADING_TAGS
+    fixed_in_heading = False
     text = element.text
     if text and (TOKEN_OPEN in text or _MARK_OPEN in text):
-        element.text = _fixed(text, fix)
+        element.text = _fixed(text, lambda t: fix(t, in_heading))
+        fixed_in_heading = in_heading
     for child in element:
-        _walk_text_in_order(child, fix)
+        fixed_in_heading |= _walk_text_in_order(child, fix, in_heading)
         tail = child.tail
         if tail and (TOKEN_OPEN in tail or _MARK_OPEN in tail):
-            child.tail = _fixed(tail, fix)
+            child.tail = _fixed(tail, lambda t: fix(t, in_heading))
+            fixed_in_heading |= in_heading
+    return fixed_in_heading
+
+
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 class _NumberCitations(Treeprocessor):
-    """Numbers cluster tokens in document order and removes markers nothing consumed."""
+    """Numbers cluster tokens in document order and removes markers nothing consumed.
+
+    Tokens in headings get hidden digits until the toc extension has made its ids and copies (see
+    `_FinishCitations`); all others get their final form here, so that only headings need a second look.
+    """
 
     def run(self, root: etree.Element) -> None:
         state = _state(self.md)
         order: dict[int, int] = {}
 
-        def renumber(m: re.Match[str]) -> str:
-            provisional = int(m.group(1))
-            if provisional not in order:
-                order[provisional] = len(order) + 1
-            return f"{TOKEN_OPEN}{str(order[provisional]).translate(_HIDDEN_DIGITS)}{TOKEN_CLOSE}"
+        def fix(text: str, in_heading: bool) -> str:
+            def renumber(m: re.Match[str]) -> str:
+                provisional = int(m.group(1))
+                if provisional not in order:
+                    order[provisional] = len(order) + 1
+                number = str(order[provisional])
+                return f"{TOKEN_OPEN}{number.translate(_HIDDEN_DIGITS) if in_heading else number}{TOKEN_CLOSE}"
 
-        def fix(text: str) -> str:
             return _TOKEN_RE.sub(renumber, _STRAY_MARK_RE.sub("", text))
 
         if state.pending:
-            _walk_text_in_order(root, fix)  # numbers follow the document
+            state.in_headings = _walk_text_in_order(root, fix)  # numbers follow the document
+            _drop_from_attributes(root)
         self.md.citation_clusters = [  # type: ignore[attr-defined]
             state.pending[provisional - 1] for provisional in order
         ]
+
+
+def _drop_from_attributes(root: etree.Element) -> None:
+    """Remove tokens and markers that the attr_list extension moved into attributes (`{title="@key"}`).
+
+    Only tokens left in the text are clusters; one in an attribute would have no cluster to render.
+    """
+    for node in root.iter():
+        if node.attrib:
+            for name, value in node.attrib.items():
+                if value and (TOKEN_OPEN in value or _MARK_OPEN in value):
+                    node.set(name, _TOKEN_RE.sub("", _STRAY_MARK_RE.sub("", value)))
 
 
 def _show(m: re.Match[str]) -> str:
     return TOKEN_OPEN + "".join(_SHOWN_DIGITS[c] for c in m.group(1)) + TOKEN_CLOSE
 
 
-_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-
-
 class _FinishCitations(Treeprocessor):
-    """After the toc extension: final tokens in the text, none in the table of contents."""
+    """After the toc extension: final tokens in headings, none in the table of contents.
+
+    The toc extension copies headings (and nothing else) into its div, `md.toc` and `md.toc_tokens`, so
+    there is nothing to do unless a heading cites (`_StripMarks` cleans `md.toc` on the same condition).
+    """
 
     def run(self, root: etree.Element) -> None:
-        if not self.md.citation_clusters:  # type: ignore[attr-defined]
+        if not self.md.citation_clusters or not _state(self.md).in_headings:  # type: ignore[attr-defined]
             return
-        # The toc extension copies headings (and nothing else) into `md.toc` and `md.toc_tokens`:
-        # `_StripMarks` cleans those copies only when a heading holds a citation.
-        _state(self.md).in_headings = any(
-            TOKEN_OPEN in "".join(heading.itertext()) for heading in root.iter() if heading.tag in _HEADING_TAGS
-        )
         for toc in root.iter("div"):
             if "toc" in (toc.get("class") or "").split():
                 _walk_text(toc, lambda text: _HIDDEN_TOKEN_RE.sub("", text))
-        _walk_text(root, lambda text: _HIDDEN_TOKEN_RE.sub(_show, text))
+        for tag in sorted(_HEADING_TAGS):
+            for heading in root.iter(tag):  # filtered in C
+                _walk_text(heading, lambda text: _HIDDEN_TOKEN_RE.sub(_show, text))
 
 
 def _strip_hidden(value: Any) -> Any:
@@ -420,8 +452,9 @@ class CitationExtension(Extension):
         # before whitespace normalization (30), so columns are the writer's; it registers only the
         # inline patterns each body needs
         md.preprocessors.register(_MarkCitations(md, patterns), "citation_marks", 40)
-        # after inline patterns (20), before smarty (6) and toc (5)
-        md.treeprocessors.register(_NumberCitations(md), "citation_numbers", 10)
+        # after inline patterns (20) and attribute lists (8, which may move text into attributes),
+        # before toc (5)
+        md.treeprocessors.register(_NumberCitations(md), "citation_numbers", 7.5)
         md.treeprocessors.register(_FinishCitations(md), "citation_finish", 4)
         md.postprocessors.register(_StripMarks(md), "citation_marks", 1)
 

@@ -323,9 +323,12 @@ def _walk_text(element: etree.Element, fix: Any) -> None:
 
 def _walk_text_in_order(element: etree.Element, fix: Any, in_heading: bool = False) -> bool:
     """`_walk_text` in document order (a child's text and descendants come before its tail), with `fix`
-    called as `fix(text, in_heading)`. Returns whether a text inside a heading was fixed."""
+    called as `fix(text, in_heading)`; tokens and markers in attribute values are removed on the way
+    (see `_NumberCitations`). Returns whether a text inside a heading was fixed."""
     in_heading = in_heading or element.tag in _HEADING_TAGS
     fixed_in_heading = False
+    if element.attrib:
+        _drop_from_attributes(element)
     text = element.text
     if text and (TOKEN_OPEN in text or _MARK_OPEN in text):
         element.text = _fixed(text, lambda t: fix(t, in_heading))
@@ -339,11 +342,20 @@ def _walk_text_in_order(element: etree.Element, fix: Any, in_heading: bool = Fal
     return fixed_in_heading
 
 
+def _drop_from_attributes(element: etree.Element) -> None:
+    for name, value in element.attrib.items():
+        if value and (TOKEN_OPEN in value or _MARK_OPEN in value):
+            element.set(name, _TOKEN_RE.sub("", _STRAY_MARK_RE.sub("", value)))
+
+
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 class _NumberCitations(Treeprocessor):
     """Numbers cluster tokens in document order and removes markers nothing consumed.
+
+    Only tokens in the text are clusters: one that the attr_list extension moved into an attribute
+    (`{title="@key"}`) would have nothing to render, so it is removed.
 
     Tokens in headings get hidden digits until the toc extension has made its ids and copies (see
     `_FinishCitations`); all others get their final form here, so that only headings need a second look.
@@ -365,22 +377,9 @@ class _NumberCitations(Treeprocessor):
 
         if state.pending:
             state.in_headings = _walk_text_in_order(root, fix)  # numbers follow the document
-            _drop_from_attributes(root)
         self.md.citation_clusters = [  # type: ignore[attr-defined]
             state.pending[provisional - 1] for provisional in order
         ]
-
-
-def _drop_from_attributes(root: etree.Element) -> None:
-    """Remove tokens and markers that the attr_list extension moved into attributes (`{title="@key"}`).
-
-    Only tokens left in the text are clusters; one in an attribute would have no cluster to render.
-    """
-    for node in root.iter():
-        if node.attrib:
-            for name, value in node.attrib.items():
-                if value and (TOKEN_OPEN in value or _MARK_OPEN in value):
-                    node.set(name, _TOKEN_RE.sub("", _STRAY_MARK_RE.sub("", value)))
 
 
 def _show(m: re.Match[str]) -> str:

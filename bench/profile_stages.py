@@ -30,7 +30,6 @@ import gc
 import importlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tarfile
@@ -43,7 +42,7 @@ import yaml
 
 # The commit before the work on issue "cold build within 1.2x of the floor": the default "before".
 DEFAULT_BASELINE = "bf3219f"
-CONVERSION_PAIRS = 8  # the overhead is a small difference between two large figures: measured more often
+CONVERSION_REPEATS = 5  # the overhead is a small difference between two large figures: measured more often
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -115,30 +114,24 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
     articles = load_articles(site, count)
     figures: dict[str, float] = {"articles": float(len(articles))}
 
-    def conversion(extensions: list[Any]) -> Callable[[], None]:
-        md = markdown.Markdown(extensions=extensions)
-
-        def run() -> None:
-            for article in articles:
+    # The two conversions take turns article by article (in turn first and second), and each article
+    # keeps its least time of the repeats: neighbours on the machine slow both alike, and the overhead
+    # is a small difference between two large figures.
+    floor = markdown.Markdown(extensions=["extra", "toc"])
+    with_citations = markdown.Markdown(extensions=["extra", "toc", CitationExtension()])
+    least = {id(floor): [float("inf")] * len(articles), id(with_citations): [float("inf")] * len(articles)}
+    for repeat in range(max(repeats, CONVERSION_REPEATS) + 1):  # the first is a warm-up
+        for index, article in enumerate(articles):
+            pair = (floor, with_citations) if (index + repeat) % 2 == 0 else (with_citations, floor)
+            for md in pair:
+                started = time.process_time()
                 md.reset()
                 md.convert(article["body"])
-
-        return run
-
-    # The two conversions run in pairs, in turn first and second, and the overhead is the median of the
-    # pairs' ratios: neighbours on the machine change the speed of both runs of a pair alike.
-    floor, with_citations = conversion(["extra", "toc"]), conversion(["extra", "toc", CitationExtension()])
-    figures["convert_extra_toc_s"] = figures["convert_with_citations_s"] = float("inf")
-    floor()
-    with_citations()  # warm-up: compiled patterns, first-use allocations
-    ratios = []
-    for pair in range(max(repeats, CONVERSION_PAIRS)):
-        first, second = (floor, with_citations) if pair % 2 == 0 else (with_citations, floor)
-        seconds = {first: best_cpu_seconds(first, 1), second: best_cpu_seconds(second, 1)}
-        figures["convert_extra_toc_s"] = min(figures["convert_extra_toc_s"], seconds[floor])
-        figures["convert_with_citations_s"] = min(figures["convert_with_citations_s"], seconds[with_citations])
-        ratios.append(seconds[with_citations] / seconds[floor])
-    figures["citation_overhead_ratio"] = statistics.median(ratios)
+                seconds = time.process_time() - started
+                if repeat and seconds < least[id(md)][index]:
+                    least[id(md)][index] = seconds
+    figures["convert_extra_toc_s"] = sum(least[id(floor)])
+    figures["convert_with_citations_s"] = sum(least[id(with_citations)])
 
     # Clusters as the extension finds them; each article renders against its own references.
     md = markdown.Markdown(extensions=["extra", "toc", CitationExtension()])
@@ -249,7 +242,7 @@ def _value(figures: Mapping[str, float] | None, name: str, divisor: str) -> floa
 def _citation_overhead(figures: Mapping[str, float] | None) -> float | None:
     if figures is None:
         return None
-    return figures["citation_overhead_ratio"] - 1
+    return figures["convert_with_citations_s"] / figures["convert_extra_toc_s"] - 1
 
 
 def format_report(after: Mapping[str, float], before: Mapping[str, float] | None, baseline: str) -> str:
@@ -272,7 +265,7 @@ def format_report(after: Mapping[str, float], before: Mapping[str, float] | None
             row += f" {_fmt(then):>9} {change:>8}"
         lines.append(row)
     overhead_now, overhead_then = _citation_overhead(after), _citation_overhead(before)
-    row = f"{'CitationExtension over extra + toc (median)':<44} {'%':>8} {overhead_now * 100:>9.1f}"
+    row = f"{'CitationExtension over extra + toc':<44} {'%':>8} {overhead_now * 100:>9.1f}"
     if overhead_then is not None:
         row += f" {overhead_then * 100:>9.1f}"
     lines.append(row)
@@ -347,14 +340,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _best_of(runs: Iterable[dict[str, float]]) -> dict[str, float]:
-    """Each timing's least value over several runs, the median of the overhead ratios (counts are the
-    same in every run)."""
-    runs = list(runs)
+    """Each timing's least value over several runs (counts are the same in every run)."""
     best: dict[str, float] = {}
     for figures in runs:
         for name, value in figures.items():
             best[name] = min(best.get(name, value), value) if name.endswith("_s") else value
-    best["citation_overhead_ratio"] = statistics.median(figures["citation_overhead_ratio"] for figures in runs)
     return best
 
 

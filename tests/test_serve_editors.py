@@ -14,18 +14,11 @@ import time
 import pytest
 
 from generator.serve import Preview
-from tests.test_serve import Running, _remove_built_hub, edit, hub  # noqa: F401 - the fixture cleans up
+from tests.test_serve import Running, _remove_built_hub, edit, hub, running  # noqa: F401 - shared fixtures
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def running(tmp_path):
-    run = Running(hub(tmp_path / "hub"))
-    assert run.result.ok, run.log.getvalue()
-    run.settle()
-    yield run
-    run.stop()
 
 
 def needs(tool: str) -> str:

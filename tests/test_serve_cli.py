@@ -113,6 +113,30 @@ def test_sigterm_stops_cleanly(site):
     assert "haven: stopped" in run.text
 
 
+def test_stops_when_run_under_timeout_in_the_background(site, tmp_path):
+    """`(timeout N haven serve &)` from a script ends the preview with SIGTERM: it must stop.
+
+    This is the shape that once left the preview running: the SIGTERM handler set the very event the
+    main thread was waiting on."""
+    import shutil
+
+    if not shutil.which("timeout"):
+        pytest.skip("coreutils timeout is missing")
+    log = tmp_path / "serve.log"
+    port = free_port()
+    script = (f"(timeout 4 {sys.executable} -m generator serve --site '{site}' --port {port} "
+              f"> '{log}' 2>&1 &)")
+    subprocess.run(["bash", "-c", script], cwd=REPO, check=True, timeout=20)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "haven: stopped" not in log.read_text():
+        time.sleep(0.2)
+    text = log.read_text()
+    if "haven: stopped" not in text:  # do not leave it running
+        subprocess.run(["pkill", "-INT", "-f", f"--port {port}"])
+    assert "haven: stopped" in text, text
+    assert "Traceback" not in text
+
+
 def test_port_in_use_is_a_clear_error(site):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -65,10 +65,15 @@ def serve(args: Any, out_dir: Path) -> int:
 
 
 def _on_terminate(stop: threading.Event) -> Any:
-    """SIGTERM stops the preview as cleanly as Ctrl-C does (main thread only)."""
+    """SIGTERM stops the preview as cleanly as Ctrl-C does (main thread only).
+
+    The handler raises, like Ctrl-C, rather than setting `stop`: a handler runs in the main thread, which
+    may be inside `stop.wait()` holding the event's lock, and setting the event from there can hang
+    (seen when started under `timeout`).
+    """
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    return signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _second_interrupt_exits() -> None:

@@ -199,10 +199,14 @@ class Preview:
             self.hub.set_state(self._state(False, [], warning_dicts))
             return
         if written or removed:
+            before = self.hub.state.get("build", "")
             self._good += 1
             state = self._state(False, [], warning_dicts)
             if not removed and all(p.endswith(".css") for p in written):
-                self.hub.publish("css", {**state, "urls": sorted(self._url(p) for p in written)}, state)
+                # a page that connects just after this build, still showing `before`, swaps stylesheets
+                # from its greeting instead of reloading
+                state = {**state, "css_after": before, "urls": sorted(self._url(p) for p in written)}
+                self.hub.publish("css", state, state)
             else:
                 moved = self._moves(new_pages & written, removed)
                 self.hub.publish("reload", {**state, "removed": sorted(self._url(p) for p in removed),

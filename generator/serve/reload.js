@@ -28,7 +28,8 @@
     preview.events.push([type, data]);
     if (type === "hello") {
       if (data.build && preview.build && data.build !== preview.build) {
-        staleReload();        // a build finished while this page was loading, or the server restarted
+        if (data.css_after && data.css_after === preview.build && data.urls) swapStyles(data);  // only CSS changed since
+        else staleReload();   // a build finished while this page was loading, or the server restarted
         return;
       }
       if (data.failed) showErrors(data.errors || []);

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error
 from generator.model import Author
-from generator.yamlload import load_yaml, top_level_lines
+from generator.yamlload import decode_utf8, load_yaml, top_level_lines
 
 AUTHORS_FILE = "data/authors.yaml"
 
@@ -20,11 +20,9 @@ def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], s
         return {}, [], ""
     raw = path.read_bytes()
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return {}, [error("not-utf8", AUTHORS_FILE, line, 1, "the file is not UTF-8 text", "save it as UTF-8")], digest
+    text, findings = decode_utf8(raw, AUTHORS_FILE)
+    if text is None:
+        return {}, findings, digest
     data, findings = load_yaml(text, AUTHORS_FILE)
     if findings:
         return {}, findings, digest

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.model import Crisis, CrisisResource, SiteConfig, Topic
-from generator.yamlload import list_item_lines, load_yaml, nested_lines, top_level_lines
+from generator.yamlload import decode_utf8, list_item_lines, load_yaml, nested_lines, top_level_lines
 
 SITE_FILE = "site.yaml"
 KNOWN_KEYS = {
@@ -29,12 +29,9 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     except FileNotFoundError:
         return None, [error("missing-config", SITE_FILE, 0, 0, f"no {SITE_FILE} in {site_dir}",
                             "run haven in the hub's folder or pass --site DIR")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [error("not-utf8", SITE_FILE, line, 1, "the file is not UTF-8 text",
-                            "save it as UTF-8 in your editor")]
+    text, findings = decode_utf8(raw, SITE_FILE)
+    if text is None:
+        return None, findings
     data, findings = load_yaml(text, SITE_FILE)
     if findings:
         return None, findings

@@ -14,8 +14,8 @@ from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
 from generator.markup.convert import convert
 from generator.model import ParsedSource
-from generator.sources import (ParseSettings, SourceFile, content_digest, default_slug, discover,  # noqa: F401
-                               is_source_name)
+from generator.yamlload import decode_utf8
+from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
 
 def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
     """Read and parse one file; problems become findings in the result, never exceptions."""
@@ -26,14 +26,9 @@ def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> P
 def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> ParsedSource:
     """Parse one file's bytes (the cacheable unit of work)."""
     digest = content_digest(data)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return _failed(path, kind, digest, [error(
-            "not-utf8", path, line, col, "the file is not UTF-8 text",
-            "save it as UTF-8 in your editor (in most editors: Save As, Encoding: UTF-8)")])
+    text, findings = decode_utf8(data, path)
+    if text is None:
+        return _failed(path, kind, digest, findings)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     part, findings = split(text, path)
     if part is None:

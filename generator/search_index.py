@@ -31,6 +31,7 @@ from generator import __version__
 from generator.assemble import fingerprint
 from generator.diagnostics import Diagnostic, warning
 from generator.model import Article, Site
+from generator.write import prune_empty_parents
 
 FOLDER = "pagefind"
 SEARCH_MARKER = ".haven-search.json"
@@ -136,7 +137,7 @@ def update_index(site: Site, out_dir: Path, force: bool = False) -> list[Diagnos
         stale = target / rel
         if _safe(rel) and stale.is_file():
             stale.unlink()
-            _prune(stale.parent, out_dir)
+            prune_empty_parents(stale.parent, out_dir)
     temp = out_dir / (SEARCH_MARKER + ".tmp")
     temp.write_text(json.dumps({"fingerprint": fp, "files": digests}, sort_keys=True, separators=(",", ":")),
                     "utf-8")
@@ -268,8 +269,3 @@ def _read_marker(out_dir: Path) -> dict:
 def _complete(out_dir: Path, files: dict) -> bool:
     return bool(files) and all((out_dir / FOLDER / rel).is_file() for rel in files)
 
-
-def _prune(folder: Path, stop: Path) -> None:
-    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent

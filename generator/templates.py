@@ -14,6 +14,7 @@ from jinja2 import meta as jinja_meta
 
 from generator.diagnostics import Diagnostic, error
 from generator.model import SiteConfig
+from generator.yamlload import decode_utf8
 
 TEMPLATE_DIR = "templates"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -77,10 +78,9 @@ class Templates:
                 continue
             name = path.relative_to(self.folder).as_posix()
             rel = f"{TEMPLATE_DIR}/{name}"
-            try:
-                source = path.read_text("utf-8")
-            except UnicodeDecodeError:
-                out.append(error("not-utf8", rel, 1, 1, "the template is not UTF-8 text", "save it as UTF-8"))
+            source, findings = decode_utf8(path.read_bytes(), rel)
+            if source is None:
+                out += findings
                 continue
             self.sources[name] = source
             earlier = _PREVIOUS.get(self._key)

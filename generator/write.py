@@ -116,7 +116,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], render: Callable[[Output
         if target.is_file():
             target.unlink()
             result.removed.append(path)
-            _prune_empty_parents(target.parent, out_dir)
+            prune_empty_parents(target.parent, out_dir)
     marker = {"generator": __version__, "files": record}
     if staged or result.removed or not (out_dir / MARKER).exists() or set(previous) != set(record) \
             or any(previous[k].get("fp") != v.get("fp") for k, v in record.items()):
@@ -194,7 +194,8 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _prune_empty_parents(folder: Path, stop: Path) -> None:
+def prune_empty_parents(folder: Path, stop: Path) -> None:
+    """Remove `folder` and its parents up to (not including) `stop` while they are empty."""
     while folder != stop and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent

@@ -28,6 +28,17 @@ _Loader.yaml_implicit_resolvers = {
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 
 
+def decode_utf8(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """A file's bytes as text, or None and a finding at the line and column of the first bad byte."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error("not-utf8", path, line, col, "the file is not UTF-8 text",
+                            "save it as UTF-8 in your editor (in most editors: Save As, Encoding: UTF-8)")]
+
+
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML text that starts at `first_line` of `path`.
 

@@ -232,9 +232,10 @@ def prepare_site(paths: Paths, code_root: Path) -> None:
     shutil.rmtree(paths.site, ignore_errors=True)
     shutil.copytree(paths.pristine, paths.site, ignore=shutil.ignore_patterns(corpus_module.MARKER_NAME))
     for folder in ("templates", "static"):
-        # They may not exist yet while the generator is young; a build that needs them will say so.
-        if (code_root / folder).is_dir():
-            shutil.copytree(code_root / folder, paths.site / folder, dirs_exist_ok=True)
+        # The default theme's files, copied in as a hub's own: the template-edit step edits them in place.
+        theme = code_root / "generator" / "theme" / folder
+        if theme.is_dir():
+            shutil.copytree(theme, paths.site / folder, dirs_exist_ok=True)
 
 
 def empty_folder(folder: Path) -> None:

@@ -172,10 +172,7 @@ def render(output: Output, templates: Templates) -> bytes:
 
 
 def static_files(site_dir: Path) -> list[str]:
-    """Files under static/, relative to it, sorted (hidden and editor files left out)."""
-    folder = site_dir / "static"
-    if not folder.is_dir():
-        return []
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-                  and not p.name.endswith(("~", ".swp")))
+    """Files of the built site's static/ (the hub's own and the default theme's), relative, sorted."""
+    from generator.theme import static_files as merged_static_files
+
+    return list(merged_static_files(site_dir))

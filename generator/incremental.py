@@ -28,14 +28,14 @@ CACHE_FORMAT = 2
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Fingerprint of Haven's own code and package files: a cache written by other code is never trusted
+    """Fingerprint of Haven's own code and package files (the default theme included): a cache written by other code is never trusted
     (a version number alone misses every change made between releases)."""
     import hashlib
 
     package = Path(__file__).resolve().parent
     hasher = hashlib.blake2b(__version__.encode(), digest_size=16)
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".js", ".html", ".css") and "__pycache__" not in path.parts:
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":  # code and theme
             hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
 

@@ -16,6 +16,7 @@ from generator import publish
 from generator.assemble import fingerprint
 from generator.model import Article, Site
 from generator.templates import Templates
+from generator.theme import static_files as theme_static_files
 
 HOME_LATEST = 12
 # The long-article threshold for a table of contents: three or more sections.
@@ -124,9 +125,9 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     page("404.html", "404.html", (), lambda: base("/404.html", "Page not found"))
 
     # static files
-    static_dir = site_dir / "static"
+    static_sources = theme_static_files(site_dir)   # the hub's static/ first, then the default theme's
     for rel in site.static_files:
-        full = static_dir / rel
+        full = static_sources[rel]
         outputs.append(Output(f"static/{rel}", (("file", _file_digest(full)),), copy_from=str(full)))
     outputs += publish.extra_outputs(site, templates, common, Output, headers)
     return outputs

@@ -14,6 +14,7 @@ from jinja2 import meta as jinja_meta
 
 from generator.diagnostics import Diagnostic, error
 from generator.model import SiteConfig
+from generator.theme import is_theme_file, template_folders
 from generator.yamlload import decode_utf8
 
 TEMPLATE_DIR = "templates"
@@ -46,8 +47,10 @@ class Templates:
 
     def __init__(self, site_dir: Path, config: SiteConfig):
         self.folder = site_dir / TEMPLATE_DIR
+        # the hub's own templates first; whatever it does not override comes from the default theme
+        self.folders = template_folders(site_dir)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.folder)),
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -57,6 +60,7 @@ class Templates:
         )
         base_path, base_url = config.base_path, config.base_url
         self._key = (str(self.folder.resolve()), base_path, base_url)
+        self._shown: dict[str, str] = {}   # template name -> the path findings show for it
         self.env.globals.update(
             url=lambda path="/": base_path + str(path).lstrip("/"),
             absolute_url=lambda path="/": base_url + str(path).lstrip("/"),
@@ -70,15 +74,8 @@ class Templates:
     def load(self) -> list[Diagnostic]:
         """Read and compile every template; syntax errors become findings with template and line."""
         out: list[Diagnostic] = []
-        if not self.folder.is_dir():
-            return [error("missing-templates", TEMPLATE_DIR, 0, 0, "there is no templates/ folder",
-                          "copy templates/ from the Haven sample hub")]
-        for path in sorted(self.folder.rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            name = path.relative_to(self.folder).as_posix()
-            rel = f"{TEMPLATE_DIR}/{name}"
-            source, findings = decode_utf8(path.read_bytes(), rel)
+        for name, path, shown in self._template_files():
+            source, findings = decode_utf8(path.read_bytes(), shown)
             if source is None:
                 out += findings
                 continue
@@ -90,7 +87,7 @@ class Templates:
             try:
                 self._trees[name] = self.env.parse(source, name, str(path))
             except jinja2.TemplateSyntaxError as exc:
-                out.append(error("template-syntax", rel, exc.lineno or 1, 1,
+                out.append(error("template-syntax", shown, exc.lineno or 1, 1,
                                  f"template syntax error: {exc.message}",
                                  "check that every {% block %}, {% if %} and {% for %} is closed and "
                                  "that {{ }} and {% %} are balanced"))
@@ -102,8 +99,22 @@ class Templates:
             _PREVIOUS[self._key] = self
         return out
 
+    def _template_files(self) -> list[tuple[str, Path, str]]:
+        """(name, file, path shown in findings) of every template, the hub's overriding the theme's."""
+        chosen: dict[str, tuple[Path, str]] = {}
+        for folder in reversed(self.folders):   # the theme first, so the hub's files replace its entries
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and is_theme_file(path.name):
+                    name = path.relative_to(folder).as_posix()
+                    shown = f"{TEMPLATE_DIR}/{name}" if folder == self.folder else str(path)
+                    chosen[name] = (path, shown)
+        self._shown = {name: shown for name, (_, shown) in chosen.items()}
+        return [(name, path, shown) for name, (path, shown) in sorted(chosen.items())]
+
     def has(self, name: str) -> bool:
-        """True when templates/ holds `name`."""
+        """True when the hub's templates/ or the default theme holds `name`."""
         return name in self.sources
 
     def digest(self, name: str) -> str:
@@ -134,15 +145,17 @@ class Templates:
             raise TemplateFailure(self._finding(name, exc)) from None
 
     def _finding(self, name: str, exc: Exception) -> Diagnostic:
-        line, file = 0, name
+        line, file = 0, self._shown.get(name, f"{TEMPLATE_DIR}/{name}")
+        folders = [str(f) for f in self.folders]
         tb = sys.exc_info()[2]
         while tb is not None:  # Jinja rewrites frames so they carry template file and line
             filename = tb.tb_frame.f_code.co_filename
-            if filename.startswith(str(self.folder)):
-                file = Path(filename).relative_to(self.folder).as_posix()
-                line = tb.tb_lineno
+            for folder in folders:
+                if filename.startswith(folder + "/"):
+                    template = Path(filename).relative_to(folder).as_posix()
+                    file, line = self._shown.get(template, filename), tb.tb_lineno
             tb = tb.tb_next
         message = re.sub(r"\s+", " ", str(exc))
-        return error("template-error", f"{TEMPLATE_DIR}/{file}", line, 1, f"template failed: {message}",
+        return error("template-error", file, line, 1, f"template failed: {message}",
                      "a variable may be misspelt or missing for this page; custom data lives under "
                      "`extra` (e.g. page.meta.extra.mood)")

@@ -54,8 +54,8 @@ def prepare(dest: Path, articles: int) -> tuple[Path, str, str]:
         except ImportError:  # pragma: no cover - the bench package ships with the repo
             raise SystemExit("the bench package is missing: run from the repository")
         corpus = generate(dest, articles)
-        shutil.copytree(REPO / "templates", dest / "templates")
-        shutil.copytree(REPO / "static", dest / "static")
+        shutil.copytree(REPO / "generator" / "theme" / "templates", dest / "templates")
+        shutil.copytree(REPO / "generator" / "theme" / "static", dest / "static")
         edited = corpus.articles[len(corpus.articles) // 2]
     slug = Path(edited).stem
     return dest, edited, f"/articles/{slug}/"

@@ -1,4 +1,4 @@
-"""Small fixture hubs for tests: the real templates and static files, fictitious content."""
+"""Small fixture hubs for tests: the default theme's templates and static files, fictitious content."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+THEME = REPO / "generator" / "theme"   # the default theme shipped in the package
 
 SITE_YAML = """\
 title: Test Hub
@@ -81,8 +82,9 @@ def make_site(root: Path, articles: dict[str, str | bytes] | None = None, *,
     (root / "site.yaml").write_text(site_yaml, "utf-8")
     (root / "data").mkdir(exist_ok=True)
     (root / "data" / "authors.yaml").write_text(authors_yaml, "utf-8")
-    shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
-    shutil.copytree(REPO / "static", root / "static", dirs_exist_ok=True)
+    # a hub that overrides every theme file, so tests can edit templates and CSS in place
+    shutil.copytree(THEME / "templates", root / "templates", dirs_exist_ok=True)
+    shutil.copytree(THEME / "static", root / "static", dirs_exist_ok=True)
     (root / "pages").mkdir(exist_ok=True)
     (root / "pages" / "about.md").write_text("---\ntitle: About\nsummary: About this hub.\n---\nWe write about calm.\n")
     if articles is None:

@@ -368,13 +368,17 @@ def test_stylesheet_change_swaps_styles_without_reload(running):
 
 def test_a_watched_folder_deleted_and_created_again(running):
     static = running.site / "static"
+    (static / "hub-only.txt").write_text("the hub's own file")
+    running.wait_builds(running.builds + 1)
     keep = running.site.parent / "static-copy"
     shutil.copytree(static, keep)
     builds = running.builds
     shutil.rmtree(static)
     running.wait_builds(builds + 1)
     running.settle()
-    assert running.get("/static/css/haven.css")[0] == 404
+    assert running.get("/static/hub-only.txt")[0] == 404
+    theme_css = running.page("/static/css/haven.css")   # the default theme's stylesheet takes over
+    assert "/* again */" not in theme_css and ":root" in theme_css
     builds = running.builds
     shutil.copytree(keep, static)
     running.wait_builds(builds + 1)

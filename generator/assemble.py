@@ -6,36 +6,44 @@ assembling (slug collisions) are returned as findings, like every check.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Protocol
 
 from generator import citations
 from generator.markup.citations import insert_citations
 from generator.diagnostics import Diagnostic, error
 from generator.model import (Article, Author, NavLink, ParsedSource, Reference, Site, SiteConfig,
                              SourceEntry)
+from generator.outputs import fingerprint
 from generator.sources import default_slug
 
 WORDS_PER_MINUTE = 200
 RELATED_COUNT = 3
 
 
+class Previous(Protocol):
+    """What earlier builds left that assembling may reuse (the parse cache); assemble only reads it."""
+
+    @property
+    def memo(self) -> Mapping[str, Any]:
+        """Formatted citations of earlier builds, keyed by everything they depend on."""
+
+    def load_body(self, source: ParsedSource) -> str:
+        """A body's HTML (bodies are not kept in memory between builds)."""
+
+
 def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, Author],
              bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
              static_files: list[str], include_drafts: bool,
-             memo: dict[str, Any] | None = None,
-             load_body: Callable[[ParsedSource], str] | None = None) -> tuple[Site, list[Diagnostic]]:
+             previous: Previous | None = None) -> tuple[Site, list[Diagnostic], dict[str, Any]]:
     """Build the Site from parsed sources; drafts are left out unless `include_drafts`.
 
-    `memo` remembers formatted citations between builds (keyed by everything they depend on);
-    entries not used by this build are dropped from it. `load_body` fetches a body's HTML when a
-    page needs it (bodies are not kept in memory between builds).
+    Returns the site, findings, and the memo of formatted citations this build used (reused from
+    `previous` where their inputs did not change), for the build to keep for the next one.
     """
-    load_body = load_body or (lambda source: source.html)
-    memo = {} if memo is None else memo
-    used: set[str] = set()
+    load_body = previous.load_body if previous else (lambda source: source.html)
+    memo = Memo(previous.memo if previous else {})
     findings: list[Diagnostic] = []
     articles: list[Article] = []
     pages: list[Article] = []
@@ -57,7 +65,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
                 "give one of the two files another name or a different `slug:`"))
             continue
         owner[(space, slug)] = source.path
-        article = _article(config, source, slug, shared, shared_digest, memo, used, load_body)
+        article = _article(config, source, slug, shared, shared_digest, memo, load_body)
         (articles if source.kind == "article" else pages).append(article)
 
     for page in pages:  # a page may not shadow a built-in section
@@ -71,22 +79,36 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     by_slug = {a.slug: a for a in articles}
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
-        authors=authors, topics=dict(config.topics), sources=_sources(articles, memo, used),
+        authors=authors, topics=dict(config.topics), sources=_sources(articles, memo),
         bibliography=bibliography, static_files=static_files,
     )
     for article in articles:
         site.neighbours[article.slug] = (_nav(by_slug.get(article.meta.previous)), _nav(by_slug.get(article.meta.next)))
     site.related.update(_related(articles))
-    for stale in set(memo) - used:
-        del memo[stale]
-    return site, findings
+    return site, findings, memo.used
 
 
-RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "static", "feed.xml"}
+class Memo:
+    """Earlier results (read only) and the ones this build used, reused or made."""
+
+    def __init__(self, earlier: Mapping[str, Any]):
+        self.earlier = earlier
+        self.used: dict[str, Any] = {}
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        """The value for `key`: from this build, an earlier one, or `make()`."""
+        if key not in self.used:
+            found = self.earlier.get(key)
+            self.used[key] = make() if found is None else found
+        return self.used[key]
+
+
+RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "static", "pagefind", "feed.xml",
+                       "sitemap.xml", "robots.txt"}
 
 
 def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mapping[str, Mapping],
-             shared_digest: dict[str, str], memo: dict[str, Any], used: set[str],
+             shared_digest: dict[str, str], memo: Memo,
              load_body: Callable[[ParsedSource], str]) -> Article:
     meta = source.meta
     assert meta is not None
@@ -107,10 +129,7 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
         # the file's digest covers its clusters and own references; shared entries are added by digest
         memo_key = "cite:" + fingerprint(source.digest, from_shared)
         references_key = fingerprint(source.references_digest, from_shared)
-        used.add(memo_key)
-        rendered = memo.get(memo_key)
-        if rendered is None:
-            rendered = memo[memo_key] = citations.render_citations(source.clusters, library)
+        rendered = memo.get(memo_key, lambda: citations.render_citations(source.clusters, library))
         references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key) or {})
                            for e in rendered.entries)
 
@@ -157,7 +176,7 @@ def _related(articles: list[Article]) -> dict[str, list[Article]]:
     return related
 
 
-def _sources(articles: list[Article], memo: dict[str, Any], used: set[str]) -> list[SourceEntry]:
+def _sources(articles: list[Article], memo: Memo) -> list[SourceEntry]:
     """Every cited work on the hub, APA order, each with the articles citing it."""
     cited_in: dict[str, list[str]] = defaultdict(list)
     data: dict[str, Mapping] = {}
@@ -170,13 +189,5 @@ def _sources(articles: list[Article], memo: dict[str, Any], used: set[str]) -> l
         return []
     # what the list depends on: the entries each article cites (not the articles' text)
     memo_key = "sources:" + fingerprint(sorted({a.references_key for a in articles if a.references}))
-    used.add(memo_key)
-    formatted = memo.get(memo_key)
-    if formatted is None:
-        formatted = memo[memo_key] = citations.format_bibliography([data[k] for k in sorted(data)])
+    formatted = memo.get(memo_key, lambda: citations.format_bibliography([data[k] for k in sorted(data)]))
     return [SourceEntry(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]
-
-
-def fingerprint(*parts: Any) -> str:
-    """A short stable fingerprint of plain values (the 'what did this output read' record)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()

@@ -1,5 +1,7 @@
-"""The one build recipe: read, check, plan, render, write. Nothing is written before
-everything is read, checked and assembled; a failed build leaves the output as it was.
+"""The one build recipe: config, discover, parse, assemble, plan, check, policy, render and write.
+
+Nothing is written before everything is read, checked, assembled and planned; a failed build leaves
+the output as it was. Caches are passed to the stages that read them and kept by this recipe.
 """
 
 from __future__ import annotations
@@ -9,19 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, has_errors, sort_key
 from generator.incremental import (ParseCache, Stamp, input_fingerprint, marker_stat, parse_all, read_stamp,
                                    write_stamp)
 from generator.model import Site
+from generator.outputs import planned_urls
 from generator.sources import ParseSettings, discover
-from generator.write import MARKER, UnsafeOutput, check_output_folder, write_outputs
-
-if TYPE_CHECKING:
-    from generator.plan import Output
-    from generator.templates import Templates
+from generator.write import MARKER, UnsafeOutput, check_output_folder
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,7 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the hub in options.site_dir into options.out_dir (or only check it)."""
     started = time.perf_counter()
     result = BuildResult()
-    site_dir = options.site_dir
+    site_dir, out_dir = options.site_dir, options.out_dir
 
     def finish() -> BuildResult:
         result.diagnostics.sort(key=sort_key)
@@ -77,47 +74,46 @@ def build(options: BuildOptions) -> BuildResult:
 
     if options.write:
         try:
-            check_output_folder(options.out_dir, site_dir)
+            check_output_folder(out_dir, site_dir)
         except UnsafeOutput as exc:
             result.usage_error = str(exc)
             return finish()
 
-    # 1. load config
+    # 1. config
     config, findings = load_config(site_dir)
     result.diagnostics += findings
     if config is None:
         return finish()
 
-    # 2. discover sources; when no input changed since the last good build, there is nothing to do
+    # 2. discover the hub's files; when no input changed since the last good build, there is nothing to do
     sources = discover(site_dir)
     today = options.today or date.today()
     inputs = input_fingerprint(site_dir, sources, (options.drafts, options.strict, options.headers,
-                                                   options.search_index, str(options.out_dir.resolve()), today))
+                                                   options.search_index, str(out_dir.resolve()), today))
     if options.write and options.use_cache:
-        last = read_stamp(site_dir, options.out_dir)
-        if last and last.inputs == inputs and last.marker == marker_stat(options.out_dir / MARKER):
+        last = read_stamp(site_dir, out_dir)
+        if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER):
             result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
             return finish()
 
     # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.
-    from generator import publish
     from generator.assemble import assemble
     from generator.authors import load_authors
     from generator.bibliography import load_bibliography
     from generator.checks import hub as hub_checks
     from generator.checks.editorial import apply_policy, check_suppressions
-    from generator.plan import plan, public_urls
+    from generator.plan import plan
+    from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
+    from generator.write import read_record, stale_outputs, write_outputs
 
-    # 1, continued: the rest of what every page reads
+    # 3. parse: authors, references, templates, then articles and pages (cached, parallel when many)
     authors, findings, authors_digest = load_authors(site_dir)
     result.diagnostics += findings
     bibliography, findings = load_bibliography(site_dir)
     result.diagnostics += findings
     templates = Templates(site_dir, config)
     result.diagnostics += templates.load()
-
-    # 3. parse (cached, parallel when large)
     settings = ParseSettings(config.base_path, config.readability_target)
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
@@ -129,46 +125,41 @@ def build(options: BuildOptions) -> BuildResult:
     for source in parsed:
         result.diagnostics += source.findings
 
-    # 4. assemble the site model
-    site, findings = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts,
-                              cache.memo if cache else None, cache.load_body if cache else None)
+    # 4. assemble the site model (reusing formatted citations the cache holds)
+    site, findings, memo = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts,
+                                    previous=cache)
     result.site = site
     result.diagnostics += findings
+    if cache:
+        cache.save_memo(memo)
 
-    # 5. check the hub as a whole, then decide severity in one place
-    result.diagnostics += hub_checks.run(site, public_urls(site), templates, site_dir, today)
+    # 5. plan every file the build writes
+    outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers, search=options.search_index)
+
+    # 6. check the hub as a whole (links against the planned URLs)
+    result.diagnostics += hub_checks.run(site, planned_urls(outputs), templates, site_dir, today)
+
+    # 7. policy: one place decides what is an error
     suppressions = [s for a in site.articles + site.pages if a.meta.checks
                     for s in check_suppressions(a.source.path, a.meta.checks, a.meta.lines.get("checks", 1))[0]]
     result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions)
-    if cache:
-        cache.save_memo()
     if has_errors(result.diagnostics) or not options.write:
         return finish()
 
-    # 6. plan outputs, 7. render and 8. write (all or nothing)
-    outputs = plan(site, templates, site_dir, authors_digest, options.headers)
+    # 8. render what changed since the last build and write it, all or nothing
+    previous = read_record(out_dir)
+    rendered = render_outputs(stale_outputs(out_dir, outputs, previous), templates)
     try:
-        written = write_outputs(options.out_dir, outputs, lambda output: render(output, templates))
+        written = write_outputs(out_dir, outputs, rendered, previous)
     except TemplateFailure as failure:
         result.diagnostics.append(failure.diagnostic)
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
-    result.diagnostics += publish.after_write(site, options.out_dir, result.written + result.removed,
-                                              options.search_index)
+    result.diagnostics += written.findings
     if options.use_cache and not has_errors(result.diagnostics):
-        write_stamp(site_dir, options.out_dir, Stamp(inputs, marker_stat(options.out_dir / MARKER),
-                                                     len(outputs), result.diagnostics, result.suppressed))
+        write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), len(outputs),
+                                             result.diagnostics, result.suppressed))
     return finish()
-
-
-def render(output: Output, templates: Templates) -> bytes:
-    """The bytes of one output."""
-    if output.copy_from:
-        return Path(output.copy_from).read_bytes()
-    if output.produce is not None:
-        return output.produce()
-    assert output.context is not None
-    return templates.render(output.template, output.context()).encode("utf-8")
 
 
 def static_files(site_dir: Path) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import __version__
-from generator.assemble import fingerprint
+from generator.outputs import fingerprint
 from generator.model import Article, Site
 from generator.structured import absolute, modified, published
 

@@ -166,8 +166,9 @@ class ParseCache:
         entry = self.entries.get(path)
         return entry.parsed if entry else None
 
-    def save_memo(self) -> None:
-        """Write the memo shards whose keys changed."""
+    def save_memo(self, memo: dict[str, object]) -> None:
+        """Keep `memo` (what this build used) for the next build; write the shards whose keys changed."""
+        self.memo = dict(memo)
         memo_by_shard: dict[int, dict[str, object]] = {shard: {} for shard in range(SHARDS)}
         for key, value in self.memo.items():
             memo_by_shard[_shard(key)][key] = value

@@ -1,43 +1,26 @@
-"""Site -> the list of outputs, each with the inputs it reads (and their fingerprints).
+"""Site -> every file the build writes, each with the inputs it reads (and their fingerprints).
 
-Nothing is rendered here: an Output knows its template and how to build its
-context, so that the writer can skip outputs whose inputs did not change.
+The plan is the single truth about what a build writes: pages, feeds, sitemap, robots, `_headers`,
+static files and the search index bundle. The link check asks it which URLs exist, and the one
+writer writes exactly these outputs. Nothing is rendered here: an output knows its template (or
+producer) and how to build its context, so outputs whose inputs did not change are never rendered.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Callable
 
-from generator import __version__
-from generator import publish
-from generator.assemble import fingerprint
+from generator import __version__, feeds, search_index, sitemap, structured
+from generator import headers as host_headers
 from generator.model import Article, Site
+from generator.outputs import Copy, Generated, Inputs, Output, Page, file_digest, fingerprint
 from generator.templates import Templates
 from generator.theme import static_files as theme_static_files
 
 HOME_LATEST = 12
 # The long-article threshold for a table of contents: three or more sections.
 TOC_MIN_HEADINGS = 3
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file of the built site and what it was made from."""
-
-    path: str                                      # relative to the output folder, posix
-    inputs: tuple[tuple[str, str], ...]            # (what was read, its fingerprint)
-    template: str = ""                             # template to render, or "" for a copy
-    context: Callable[[], Mapping[str, Any]] | None = field(default=None, compare=False)
-    copy_from: str = ""                            # absolute path of a static file
-    produce: Callable[[], bytes] | None = field(default=None, compare=False)  # non-template outputs
-
-    @property
-    def fingerprint(self) -> str:
-        """One fingerprint over all inputs."""
-        return fingerprint(self.inputs)
 
 
 def card_fingerprint(article: Article) -> str:
@@ -47,18 +30,13 @@ def card_fingerprint(article: Article) -> str:
                        article.reading_minutes, m.content_note, m.draft, m.reviewed_on)
 
 
-def public_urls(site: Site) -> set[str]:
-    """Site-relative URLs of every page and file the build will write."""
-    urls = {"/", "/topics/", "/authors/", "/sources/", "/search/", "/404.html"}
-    urls.update(a.url for a in site.articles + site.pages)
-    urls.update(f"/topics/{t}/" for t in site.topics)
-    urls.update(f"/authors/{a}/" for a in site.authors)
-    urls.update(f"/static/{f}" for f in site.static_files)
-    return urls
+def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False,
+         search: bool = True) -> list[Output]:
+    """Every output of the build, in a stable order.
 
-
-def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False) -> list[Output]:
-    """Every output of the build, in a stable order."""
+    `headers` adds the `_headers` file for static hosts; without `search` the search index is
+    deferred (the preview server): not made this build, and an index made earlier stays.
+    """
     config = site.config
     common = (("generator", __version__), ("config", config.digest))
     cards = {a.slug: card_fingerprint(a) for a in site.articles}
@@ -66,8 +44,8 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     outputs: list[Output] = []
 
     def page(path: str, template: str, extra_inputs: tuple, context: Callable[[], dict]) -> None:
-        outputs.append(Output(path, common + (("template:" + template, templates.digest(template)),) + extra_inputs,
-                              template, context))
+        outputs.append(Page(path, common + (("template:" + template, templates.digest(template)),) + extra_inputs,
+                            template, context))
 
     def base(url: str, title: str, description: str = "") -> dict:
         return {"config": config, "topics": site.topics, "crisis": config.crisis, "page_url": url,
@@ -128,13 +106,48 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     static_sources = theme_static_files(site_dir)   # the hub's static/ first, then the default theme's
     for rel in site.static_files:
         full = static_sources[rel]
-        outputs.append(Output(f"static/{rel}", (("file", _file_digest(full)),), copy_from=str(full)))
-    outputs += publish.extra_outputs(site, templates, common, Output, headers)
+        outputs.append(Copy(f"static/{rel}", (("file", file_digest(full.read_bytes())),), str(full)))
+
+    outputs += _feeds_and_maps(site, common, headers)
+    outputs.append(search_index.bundle(site, deferred=not search))
     return outputs
 
 
-def _article_output(site: Site, article: Article, templates: Templates, common: tuple, cards: dict,
-                    base: Callable[..., dict], people: dict[tuple, str]) -> Output:
+def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
+    """/feed.xml, /topics/<id>/feed.xml, /sitemap.xml, /robots.txt and, with `--headers`, /_headers;
+    each with the inputs it shows, so an edit rewrites only the files that show it."""
+    outputs: list[Output] = []
+    entry_fps: dict[str, str] = {}
+
+    def entry_fp(article: Article) -> str:
+        if article.slug not in entry_fps:
+            entry_fps[article.slug] = feeds.entry_fingerprint(site, article)
+        return entry_fps[article.slug]
+
+    for feed in feeds.feeds(site):
+        outputs.append(Generated(feed.path, common + feeds.feed_inputs(site, feed, entry_fp),
+                                 produce=lambda feed=feed: feeds.render_feed(site, feed)))
+    rows = sitemap.entries(site)
+    outputs.append(Generated("sitemap.xml", common + (("sitemap", fingerprint(rows)),),
+                             produce=lambda: sitemap.render_sitemap(rows)))
+    outputs.append(Generated("robots.txt", common, produce=lambda: sitemap.render_robots(site)))
+    if headers:
+        body = host_headers.render_headers()
+        outputs.append(Generated("_headers", common + (("headers", fingerprint(body)),), produce=lambda: body))
+    return outputs
+
+
+def article_head(site: Site, article: Article) -> dict:
+    """Structured data and social meta for one article page (read by partials/head-meta.html)."""
+    return {
+        "jsonld": structured.script_json(structured.jsonld(site, article)),
+        "meta": structured.social_meta(site, article),
+        "noindex": article.meta.draft,
+    }
+
+
+def _article_output(site: Site, article: Article, templates: Templates, common: Inputs, cards: dict,
+                    base: Callable[..., dict], people: dict[tuple, str]) -> Page:
     meta = article.meta
     template = meta.template or ("article.html" if article.kind == "article" else "page.html")
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
@@ -165,11 +178,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "article_topics": topics, "previous": previous, "next": following, "related": related,
             "show_toc": len(article.source.headings) >= TOC_MIN_HEADINGS,
             "crisis_top": article.source.on_sensitive_topics, "breadcrumbs": crumbs,
-            "head": publish.article_head(site, article),
+            "head": article_head(site, article),
         }
 
-    return Output(f"{article.url.strip('/')}/index.html", inputs, template, context)
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+    return Page(f"{article.url.strip('/')}/index.html", inputs, template, context)

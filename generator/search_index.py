@@ -1,4 +1,4 @@
-"""The search index: Pagefind, run locally after the site is written (no network, ever).
+"""The search index: Pagefind, run locally as part of the build (no network, ever).
 
 Each published article becomes one Pagefind record built from the site model: its URL, its
 plain-text body (with title and summary), and metadata the search page shows (title, summary,
@@ -6,20 +6,18 @@ topics). Building from the model rather than the HTML means the index holds only
 navigation, the crisis box or footers) whatever the templates look like, and that we know exactly
 what the index depends on:
 
-- the index is rebuilt only when what it holds changed (a fingerprint of every record, kept in
-  `SEARCH_MARKER` in the output folder), or when its files are missing;
-- Pagefind hands its files back in memory; each is written into `pagefind/` (temp file + rename)
-  only when its bytes changed, and files of the previous index it no longer produces are removed;
-- `haven serve` passes search_index=False: the preview never waits for indexing (the search page
-  says so when no index is there).
+- the index is one planned output, a `Bundle` (see outputs.py), whose input is a fingerprint of
+  every record: it is rebuilt only when what it holds changed, or when its files are missing;
+- Pagefind hands its files back in memory; the one writer writes them into `pagefind/` under the
+  one output record, only those whose bytes changed, and removes files it no longer produces;
+- `haven serve` passes search_index=False: the bundle is deferred, so the preview never waits for
+  indexing (the search page says so when no index is there) and an index made earlier stays.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import os
 import re
 import subprocess
 import threading
@@ -28,14 +26,11 @@ from html import unescape
 from pathlib import Path
 
 from generator import __version__
-from generator.assemble import fingerprint
 from generator.diagnostics import Diagnostic, warning
 from generator.model import Article, Site
-from generator.write import prune_empty_parents
+from generator.outputs import Bundle, fingerprint
 
 FOLDER = "pagefind"
-SEARCH_MARKER = ".haven-search.json"
-STAGING_PREFIX = ".haven-staging-search-"   # a file being written (starts like write.STAGING_PREFIX)
 # What the browser needs for the JavaScript API; Pagefind's own UI bundles are left out.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -108,52 +103,27 @@ def pagefind_version() -> str:
         return ""
 
 
-def update_index(site: Site, out_dir: Path, force: bool = False) -> list[Diagnostic]:
-    """Bring out_dir/pagefind/ up to date with the site; returns findings (never raises for Pagefind)."""
-    fp = index_fingerprint(site)
-    previous = _read_marker(out_dir)
-    if not force and previous.get("fingerprint") == fp and _complete(out_dir, previous.get("files", {})):
-        return []
-    try:
-        produced = _run_pagefind(records(site), language(site))
-    except Exception as exc:  # noqa: BLE001 - a missing or failing indexer must not break the site
-        return [warning("search-index", "site.yaml", 0, 0,
-                        f"the search index was not built ({type(exc).__name__}: {exc})",
-                        "install the indexer with `pip install 'pagefind[bin]'` (a dependency of Haven) "
-                        "and build again; the rest of the site was written")]
-    files = {rel: data for rel, data in sorted(produced.items()) if rel not in UNUSED and _safe(rel)}
-    target = out_dir / FOLDER
-    digests: dict[str, str] = {}
-    for rel, data in files.items():
-        digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        dest = target / rel
-        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        temp = dest.with_name(f"{STAGING_PREFIX}{dest.name}")
-        temp.write_bytes(data)
-        os.replace(temp, dest)
-    for rel in sorted(set(previous.get("files", {})) - set(digests)):
-        stale = target / rel
-        if _safe(rel) and stale.is_file():
-            stale.unlink()
-            prune_empty_parents(stale.parent, out_dir)
-    temp = out_dir / (SEARCH_MARKER + ".tmp")
-    temp.write_text(json.dumps({"fingerprint": fp, "files": digests}, sort_keys=True, separators=(",", ":")),
-                    "utf-8")
-    os.replace(temp, out_dir / SEARCH_MARKER)
-    return []
+def bundle(site: Site, deferred: bool = False) -> Bundle:
+    """The search index as a planned bundle of files under pagefind/.
+
+    Its one input is what the index holds, so it is remade only when that changed (or its files are
+    missing); a deferred bundle (the preview server) is not made and keeps the files made last.
+    """
+    return Bundle(FOLDER, (("search-index", index_fingerprint(site)),),
+                  produce=lambda: index_files(site), failure=_failure, deferred=deferred)
 
 
-def _safe(rel: str) -> bool:
-    """A relative path that stays inside the index folder."""
-    parts = rel.split("/")
-    return bool(rel) and not rel.startswith("/") and "\\" not in rel and ".." not in parts and "" not in parts
+def index_files(site: Site) -> dict[str, bytes]:
+    """Run the indexer over the site's records; the files the browser needs, by path inside pagefind/."""
+    produced = _run_pagefind(records(site), language(site))
+    return {rel: data for rel, data in sorted(produced.items()) if rel not in UNUSED}
 
 
-def index_files(out_dir: Path) -> list[str]:
-    """Paths (relative to out_dir) of the search index files the last indexing wrote."""
-    return sorted(f"{FOLDER}/{rel}" for rel in _read_marker(out_dir).get("files", {}))
+def _failure(exc: Exception) -> Diagnostic:
+    return warning("search-index", "site.yaml", 0, 0,
+                   f"the search index was not built ({type(exc).__name__}: {exc})",
+                   "install the indexer with `pip install 'pagefind[bin]'` (a dependency of Haven) "
+                   "and build again; the rest of the site was written, and the last index stays")
 
 
 def _run_pagefind(rows: list[Record], lang: str) -> dict[str, bytes]:
@@ -256,16 +226,3 @@ class _Service:
         if failure:
             raise failure[0]
         return answers
-
-
-def _read_marker(out_dir: Path) -> dict:
-    try:
-        data = json.loads((out_dir / SEARCH_MARKER).read_text("utf-8"))
-        return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _complete(out_dir: Path, files: dict) -> bool:
-    return bool(files) and all((out_dir / FOLDER / rel).is_file() for rel in files)
-

@@ -1,28 +1,31 @@
-"""Render planned outputs and write them, all or nothing.
+"""The one writer: bring the output folder in line with the plan, all or nothing, under one record.
 
-Changed files are rendered into a staging folder first; only when every one
-rendered do they replace the old files (rename, atomic per file). Files are
-removed only when an earlier build of Haven wrote them (the output marker
-lists them), so `--out ~` can never empty a folder Haven did not make.
+Every file a build writes (pages, feeds, sitemap, robots, `_headers`, static files and the search
+bundle's files) is listed in one record, `.haven-output.json`: path -> the fingerprint of what it was
+made from and the digest of its bytes. From that record `stale_outputs` tells the build which outputs
+need rendering at all; `write_outputs` stages the rendered files whose bytes changed, and only when
+every one rendered replaces the old files (rename, atomic per file), then removes files the plan no
+longer has. Files are removed only when an earlier build of Haven recorded them, so `--out ~` can never
+empty a folder Haven did not make. The record is data to check, never instructions: a path in it that
+would leave the output folder is ignored (`_inside`, the one place that turns a path into a target).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Iterable
 
 from generator import __version__
-
-if TYPE_CHECKING:  # only a type here; importing the planner would load every stage
-    from generator.plan import Output
+from generator.diagnostics import Diagnostic
+from generator.outputs import Bundle, Output, Rendered, content_digest
 
 MARKER = ".haven-output.json"
 STAGING_PREFIX = ".haven-staging-"
+Record = dict[str, dict]   # output path -> {"fp": ..., "sha": ..., "inputs"/"bundle": ...}
 
 
 class UnsafeOutput(Exception):
@@ -37,6 +40,7 @@ class WriteResult:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
+    findings: list[Diagnostic] = field(default_factory=list)   # bundles that could not be made
 
 
 def check_output_folder(out_dir: Path, site_dir: Path) -> None:
@@ -60,131 +64,142 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> None:
                                "folder (Haven never deletes files it did not write)")
 
 
-def read_marker(out_dir: Path) -> dict[str, dict]:
-    """The previous build's record of the files it wrote: path -> {sha, fp}. Empty if unreadable."""
+def read_record(out_dir: Path) -> Record:
+    """The previous build's record of the files it wrote. Empty if missing or unreadable."""
     try:
         data = json.loads((out_dir / MARKER).read_text("utf-8"))
         files = data["files"]
-        return files if isinstance(files, dict) else {}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    if not isinstance(files, dict):
+        return {}
+    return {path: entry for path, entry in files.items() if isinstance(entry, dict) and _inside(out_dir, path)}
 
 
-def write_outputs(out_dir: Path, outputs: list[Output], render: Callable[[Output], bytes]) -> WriteResult:
+def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record) -> list[Output]:
+    """The outputs to render: made from other inputs than last time, or missing from the folder.
+
+    A deferred bundle is never stale (it keeps what it made last).
+    """
+    bundles = _bundle_files(previous)
+    stale = []
+    for output in outputs:
+        fp = output.fingerprint
+        if isinstance(output, Bundle):
+            files = bundles.get(output.path, [])
+            if not output.deferred and not (files and all(previous[f].get("fp") == fp and (out_dir / f).is_file()
+                                                          for f in files)):
+                stale.append(output)
+        else:
+            old = previous.get(output.path)
+            if not (old and old.get("fp") == fp and "bundle" not in old and (out_dir / output.path).is_file()):
+                stale.append(output)
+    return stale
+
+
+def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rendered], previous: Record) -> WriteResult:
     """Bring out_dir in line with `outputs`, touching only files whose bytes change.
 
-    `render` may raise; then nothing in out_dir has changed.
+    `rendered` holds what `render.render_outputs` made of the stale outputs; every other output is
+    unchanged. If rendering raises, nothing in out_dir has changed.
     """
-    previous = read_marker(out_dir)
     result = WriteResult()
-    staged: list[tuple[Path, Path]] = []
-    record: dict[str, dict] = {}
+    record: Record = {}
+    staged: list[str] = []
     created_out = not out_dir.exists()
     staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
-    todo: list[int] = []
-    fingerprints = [output.fingerprint for output in outputs]
-    for index, output in enumerate(outputs):
-        old = previous.get(output.path)
-        if old and old.get("fp") == fingerprints[index] and (out_dir / output.path).is_file():
-            record[output.path] = old
-            result.unchanged += 1
-        else:
-            todo.append(index)
+    done: set[str] = set()
+    failed: set[str] = set()
     try:
-        for index, sha, changed in _render_all(todo, _Job(outputs, render, previous, out_dir, staging)):
-            output = outputs[index]
+        for item in rendered:
+            output = item.output
+            done.add(output.path)
+            if item.failure is not None:   # the bundle could not be made: its last good files stay
+                result.findings.append(item.failure)
+                failed.add(output.path)
+                continue
             result.rendered += 1
-            record[output.path] = {"fp": fingerprints[index], "sha": sha, "inputs": dict(output.inputs)}
-            if changed:
-                staged.append((staging / output.path, out_dir / output.path))
-            else:
-                result.unchanged += 1
+            for path, data in item.files.items():
+                target = _inside(out_dir, path)
+                if target is None:   # a bundle file named outside its folder is never written
+                    continue
+                sha = content_digest(data)
+                record[path] = {"fp": output.fingerprint, "sha": sha,
+                                **({"bundle": output.path} if isinstance(output, Bundle) else
+                                   {"inputs": dict(output.inputs)})}
+                old = previous.get(path)
+                if old and old.get("sha") == sha and _same_bytes(target, data):
+                    result.unchanged += 1
+                    continue
+                temp = staging / path
+                temp.parent.mkdir(parents=True, exist_ok=True)
+                temp.write_bytes(data)
+                staged.append(path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created_out:
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
 
-    for temp, target in staged:  # commit: every file replaced atomically
+    bundles = _bundle_files(previous)
+    for output in outputs:   # not rendered, or a bundle that could not be made: keep what the last build made
+        if isinstance(output, Bundle):
+            kept = bundles.get(output.path, []) if output.path not in done or output.path in failed else []
+            for path in kept:
+                record[path] = previous[path]
+            result.unchanged += len(kept)
+        elif output.path not in done:
+            record[output.path] = previous[output.path]
+            result.unchanged += 1
+
+    for path in staged:  # commit: every file replaced atomically
+        target = _inside(out_dir, path)
+        assert target is not None
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
-        result.written.append(target.relative_to(out_dir).as_posix())
+        os.replace(staging / path, target)
+        result.written.append(path)
     shutil.rmtree(staging, ignore_errors=True)
 
     for path in sorted(set(previous) - set(record)):
-        target = out_dir / path
-        if target.is_file():
+        target = _inside(out_dir, path)
+        if target is not None and target.is_file() and not target.is_symlink():
             target.unlink()
             result.removed.append(path)
             prune_empty_parents(target.parent, out_dir)
-    marker = {"generator": __version__, "files": record}
-    if staged or result.removed or not (out_dir / MARKER).exists() or set(previous) != set(record) \
-            or any(previous[k].get("fp") != v.get("fp") for k, v in record.items()):
+    if record != previous or not (out_dir / MARKER).exists():
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = out_dir / (MARKER + ".tmp")
-        tmp.write_text(json.dumps(marker, sort_keys=True, separators=(",", ":")), "utf-8")
+        tmp.write_text(json.dumps({"generator": __version__, "files": record}, sort_keys=True,
+                                  separators=(",", ":")), "utf-8")
         os.replace(tmp, out_dir / MARKER)
     return result
 
 
-# Rendering many pages is spread over forked workers, which inherit the site model without copying it.
-PARALLEL_RENDER_THRESHOLD = 400
+def recorded_files(out_dir: Path, folder: str) -> list[str]:
+    """Paths (relative to out_dir) the record lists under `folder`/, e.g. the search bundle's files."""
+    return sorted(path for path in read_record(out_dir) if path.startswith(folder + "/"))
 
 
-@dataclass
-class _Job:
-    outputs: list
-    render: Callable
-    previous: dict
-    out_dir: Path
-    staging: Path
+def _bundle_files(record: Record) -> dict[str, list[str]]:
+    by_bundle: dict[str, list[str]] = {}
+    for path, entry in record.items():
+        if isinstance(entry.get("bundle"), str):
+            by_bundle.setdefault(entry["bundle"], []).append(path)
+    return by_bundle
 
 
-_CURRENT_JOB: _Job | None = None   # what forked workers render from
+def _inside(out_dir: Path, rel: str) -> Path | None:
+    """The file `rel` names inside out_dir, or None when `rel` is not a plain relative path inside it.
 
-
-def _render_all(todo: list[int], job: _Job) -> list[tuple[int, str, bool]]:
-    """(index, content hash, bytes changed) for each output to render; changed files go to staging."""
-    import multiprocessing
-    import threading
-
-    workers = min(os.cpu_count() or 1, 8)
-    # fork only a single-threaded process (the preview server has threads: it renders in-process)
-    if len(todo) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_chunk(todo, job)
-    global _CURRENT_JOB
-    _CURRENT_JOB = job
-    chunks = [todo[i::workers * 4] for i in range(workers * 4)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_render_forked, chunks)
-    finally:
-        _CURRENT_JOB = None
-    return sorted(item for part in parts for item in part)
-
-
-def _render_forked(chunk: list[int]) -> list[tuple[int, str, bool]]:
-    assert _CURRENT_JOB is not None
-    return _render_chunk(chunk, _CURRENT_JOB)
-
-
-def _render_chunk(chunk: list[int], job: _Job) -> list[tuple[int, str, bool]]:
-    done = []
-    for index in chunk:
-        output = job.outputs[index]
-        data = job.render(output)
-        sha = hashlib.blake2b(data, digest_size=16).hexdigest()
-        target = job.out_dir / output.path
-        old = job.previous.get(output.path)
-        if old and old.get("sha") == sha and target.is_file() and _same_bytes(target, data):
-            done.append((index, sha, False))
-            continue
-        temp = job.staging / output.path
-        temp.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(data)
-        done.append((index, sha, True))
-    return done
+    Every path the writer writes or deletes goes through here.
+    """
+    if not isinstance(rel, str):
+        return None
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or any(p in ("", ".", "..") for p in parts) \
+            or parts[0] == MARKER or parts[0].startswith(STAGING_PREFIX) or ":" in parts[0]:
+        return None
+    return out_dir.joinpath(*parts)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

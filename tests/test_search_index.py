@@ -1,6 +1,6 @@
-"""The Pagefind search index: built locally after writing, only articles (never drafts), refreshed only
-when what it holds changes, never left with stale files, skipped by the preview server, and
-byte-identical between incremental and clean builds."""
+"""The Pagefind search index: a planned bundle the one writer writes under the one output record; only
+articles (never drafts), refreshed only when what it holds changes, never left with stale files, deferred
+by the preview server, kept when the indexer fails, and byte-identical between incremental and clean builds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import search_index
+from generator import search_index, write
 from tests.publishkit import build_ok
 from tests.sitekit import article, make_site, snapshot
 
@@ -39,7 +39,7 @@ def test_build_writes_an_index_of_published_articles_only(tmp_path):
     assert not any(name in search_index.UNUSED for name in (p.name for p in (out / "pagefind").iterdir()))
     # every file on disk is recorded, and every recorded file is on disk
     on_disk = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
-    assert on_disk == set(search_index.index_files(out))
+    assert on_disk == set(write.recorded_files(out, "pagefind"))
 
 
 def test_records_carry_title_summary_topics_and_readable_text(tmp_path):
@@ -65,7 +65,7 @@ def test_template_edit_does_not_reindex_but_a_body_edit_does_and_removes_stale_f
     site = hub(tmp_path / "site")
     build_ok(site)
     out = site / "output"
-    first = set(search_index.index_files(out))
+    first = set(write.recorded_files(out, "pagefind"))
     base = site / "templates" / "base.html"
     base.write_text(base.read_text().replace("Skip to main content", "Skip to the content"))
     before = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
@@ -75,7 +75,7 @@ def test_template_edit_does_not_reindex_but_a_body_edit_does_and_removes_stale_f
     path = site / "articles" / "breathing.md"
     path.write_text(path.read_text().replace("Slow breathing", "Slow diaphragmatic breathing"))
     build_ok(site)
-    second = set(search_index.index_files(out))
+    second = set(write.recorded_files(out, "pagefind"))
     assert second != first
     on_disk = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
     assert on_disk == second   # the old fragment and meta files are gone
@@ -93,7 +93,32 @@ def test_the_preview_server_skips_indexing(tmp_path):
     site = hub(tmp_path / "site")
     build_ok(site, search_index=False)
     assert not (site / "output" / "pagefind").exists()
-    assert not (site / "output" / search_index.SEARCH_MARKER).exists()
+    assert write.recorded_files(site / "output", "pagefind") == []
+
+
+def test_the_preview_server_keeps_an_index_made_earlier(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    out = site / "output"
+    index = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+    path = site / "articles" / "breathing.md"
+    path.write_text(path.read_text().replace("Slow breathing", "Slow diaphragmatic breathing"))
+    result = build_ok(site, search_index=False)   # what `haven serve` does after an edit
+    assert "articles/breathing/index.html" in result.written
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == index
+    assert set(write.recorded_files(out, "pagefind")) == set(index)
+
+
+def test_a_second_build_rewrites_nothing_search_index_included(tmp_path):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    out = site / "output"
+    before = snapshot(out)
+    assert any(k.startswith("pagefind/") for k in before)
+    # without the cache, so the build plans, checks and compares every output instead of stopping early
+    again = build_ok(site, use_cache=False)
+    assert again.written == [] and again.removed == []
+    assert snapshot(out) == before   # same bytes, same modification times, the record included
 
 
 def test_incremental_index_is_byte_identical_to_a_clean_one(tmp_path):
@@ -106,7 +131,7 @@ def test_incremental_index_is_byte_identical_to_a_clean_one(tmp_path):
     build_ok(site, tmp_path / "clean2", use_cache=False)
 
     def index(folder: Path) -> dict:
-        return {k: v[0] for k, v in snapshot(folder).items() if k.startswith("pagefind/") or k == ".haven-search.json"}
+        return {k: v[0] for k, v in snapshot(folder).items() if k.startswith("pagefind/")}
 
     assert index(site / "output") == index(tmp_path / "clean") == index(tmp_path / "clean2")
 
@@ -123,8 +148,39 @@ def test_a_missing_indexer_is_a_warning_not_a_crash(tmp_path, monkeypatch):
     assert (site / "output" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("rel, ok", [("pagefind.js", True), ("fragment/en_1.pf_fragment", True),
-                                     ("../index.html", False), ("/etc/passwd", False), ("a//b", False),
-                                     ("", False)])
-def test_only_paths_inside_the_index_folder_are_written(rel, ok):
-    assert search_index._safe(rel) is ok
+def test_a_failing_indexer_keeps_the_last_index_and_the_rest_is_written(tmp_path, monkeypatch):
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    out = site / "output"
+    index = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+
+    def crash(rows, lang):
+        raise RuntimeError("Pagefind: out of memory")
+
+    monkeypatch.setattr(search_index, "_run_pagefind", crash)
+    path = site / "articles" / "breathing.md"
+    path.write_text(path.read_text().replace("Slow breathing", "Slow diaphragmatic breathing"))
+    result = build_ok(site)
+    assert [d.severity for d in result.diagnostics if d.code == "search-index"] == ["warning"]
+    assert "diaphragmatic" in (out / "articles" / "breathing" / "index.html").read_text()
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == index
+    assert set(write.recorded_files(out, "pagefind")) == set(index)
+    monkeypatch.undo()   # the indexer is back: the next build brings the index up to date
+    build_ok(site, use_cache=False)
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} != index
+
+
+def test_index_files_named_outside_the_index_folder_are_never_written(tmp_path, monkeypatch):
+    site = hub(tmp_path / "site")
+    real = search_index._run_pagefind
+
+    def hostile(rows, lang):
+        return {**real(rows, lang), "../index.html": b"owned", "../../escape.txt": b"owned", "/tmp/x": b"owned"}
+
+    monkeypatch.setattr(search_index, "_run_pagefind", hostile)
+    build_ok(site)
+    out = site / "output"
+    assert b"owned" not in (out / "index.html").read_bytes()
+    assert not (tmp_path / "site" / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
+    recorded = set(write.read_record(out))
+    assert not any(".." in p or "//" in p for p in recorded) and "pagefind/pagefind.js" in recorded

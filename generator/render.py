@@ -1,0 +1,80 @@
+"""Render planned outputs into bytes: templates, generated files, copies and bundles.
+
+The build hands this stage only the outputs whose inputs changed since the last build
+(`write.stale_outputs`). Results come back lazily, one `Rendered` at a time, so the writer can stage
+each as it arrives and memory stays flat; many pages are spread over forked workers, which inherit
+the site model and templates without copying them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from pathlib import Path
+from typing import Iterator
+
+from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
+from generator.templates import Templates
+
+# Below this many outputs, forking workers costs more than it saves.
+PARALLEL_RENDER_THRESHOLD = 400
+
+
+def render_outputs(outputs: list[Output], templates: Templates) -> Iterator[Rendered]:
+    """Render each output (files first, bundles last). A template error raises `TemplateFailure`."""
+    files = [o for o in outputs if not isinstance(o, Bundle)]
+    bundles = [o for o in outputs if isinstance(o, Bundle)]
+    yield from _render_files(files, templates)
+    for bundle in bundles:
+        yield make_bundle(bundle)
+
+
+def render_file(output: Output, templates: Templates) -> bytes:
+    """The bytes of one output that is a single file."""
+    if isinstance(output, Page):
+        return templates.render(output.template, output.context()).encode("utf-8")
+    if isinstance(output, Generated):
+        return output.produce()
+    if isinstance(output, Copy):
+        return Path(output.source).read_bytes()
+    raise TypeError(f"{type(output).__name__} is not a single file")
+
+
+def make_bundle(bundle: Bundle) -> Rendered:
+    """Run a bundle's producer; a failure (say, the indexer is missing) becomes its warning."""
+    try:
+        made = bundle.produce()
+    except Exception as exc:  # noqa: BLE001 - a missing or failing indexer must not break the site
+        return Rendered(bundle, {}, bundle.failure(exc))
+    return Rendered(bundle, {f"{bundle.path}/{rel}": data for rel, data in sorted(made.items())})
+
+
+_FORKED: tuple[list[Output], Templates] | None = None   # what forked workers render from
+
+
+def _render_files(outputs: list[Output], templates: Templates) -> Iterator[Rendered]:
+    workers = min(os.cpu_count() or 1, 8)
+    # fork only a single-threaded process (the preview server has threads: it renders in-process)
+    if len(outputs) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        for output in outputs:
+            yield Rendered(output, {output.path: render_file(output, templates)})
+        return
+    global _FORKED
+    _FORKED = (outputs, templates)
+    size = max(1, len(outputs) // (workers * 4))
+    chunks = [range(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks)):
+                for index, data in zip(chunk, datas):
+                    yield Rendered(outputs[index], {outputs[index].path: data})
+    finally:
+        _FORKED = None
+
+
+def _render_forked(chunk: range) -> list[bytes]:
+    assert _FORKED is not None
+    outputs, templates = _FORKED
+    return [render_file(outputs[index], templates) for index in chunk]

@@ -30,15 +30,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
 import jinja2
 
+from generator.checks.editorial import Suppressed
 from generator.diagnostics import Diagnostic, sort_key
 
-if TYPE_CHECKING:  # typing only: reports take whatever apply_policy returned
-    from generator.checks.editorial import Suppressed
 
 JSON_SCHEMA_VERSION = 1
 

@@ -24,6 +24,9 @@ from generator.diagnostics import Diagnostic
 from generator.outputs import Bundle, Output, Rendered, content_digest
 
 MARKER = ".haven-output.json"
+# Haven 0.x kept the search index's files in a second record; its files are read as the index's so the
+# first build after an upgrade replaces them, and the old record is removed.
+LEGACY_SEARCH_RECORD = ".haven-search.json"
 STAGING_PREFIX = ".haven-staging-"
 Record = dict[str, dict]   # output path -> {"fp": ..., "sha": ..., "inputs"/"bundle": ...}
 
@@ -73,7 +76,17 @@ def read_record(out_dir: Path) -> Record:
         return {}
     if not isinstance(files, dict):
         return {}
-    return {path: entry for path, entry in files.items() if isinstance(entry, dict) and _inside(out_dir, path)}
+    record = {path: entry for path, entry in files.items() if isinstance(entry, dict) and _inside(out_dir, path)}
+    return {**_legacy_search_files(out_dir), **record}
+
+
+def _legacy_search_files(out_dir: Path) -> Record:
+    try:
+        files = json.loads((out_dir / LEGACY_SEARCH_RECORD).read_text("utf-8"))["files"]
+        names = [f"pagefind/{rel}" for rel in files if isinstance(rel, str)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {path: {"fp": "", "sha": "", "bundle": "pagefind"} for path in names if _inside(out_dir, path)}
 
 
 def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record) -> list[Output]:
@@ -166,6 +179,9 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
             target.unlink()
             result.removed.append(path)
             prune_empty_parents(target.parent, out_dir)
+    legacy = out_dir / LEGACY_SEARCH_RECORD
+    if legacy.is_file() and not legacy.is_symlink():
+        legacy.unlink()
     if record != previous or not (out_dir / MARKER).exists():
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = out_dir / (MARKER + ".tmp")

@@ -184,3 +184,23 @@ def test_index_files_named_outside_the_index_folder_are_never_written(tmp_path, 
     assert not (tmp_path / "site" / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
     recorded = set(write.read_record(out))
     assert not any(".." in p or "//" in p for p in recorded) and "pagefind/pagefind.js" in recorded
+
+
+def test_an_output_folder_from_the_two_record_layout_is_taken_over(tmp_path):
+    """Before the plan owned the index, it had its own record; the first build after an upgrade takes the
+    index's files over, removes the ones it no longer makes and the old record."""
+    site = hub(tmp_path / "site")
+    build_ok(site)
+    out = site / "output"
+    record = json.loads((out / write.MARKER).read_text())
+    index = {p[len("pagefind/"):]: "x" for p in list(record["files"]) if p.startswith("pagefind/")}
+    record["files"] = {p: e for p, e in record["files"].items() if not p.startswith("pagefind/")}
+    (out / write.MARKER).write_text(json.dumps(record))
+    (out / "pagefind" / "fragment" / "en_old.pf_fragment").write_bytes(b"stale")
+    (out / ".haven-search.json").write_text(json.dumps({"fingerprint": "old", "files": {
+        **index, "fragment/en_old.pf_fragment": "x", "../../site.yaml": "x"}}))
+    build_ok(site, use_cache=False)
+    assert not (out / "pagefind" / "fragment" / "en_old.pf_fragment").exists()
+    assert not (out / ".haven-search.json").exists() and (site / "site.yaml").is_file()
+    on_disk = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert on_disk == set(write.recorded_files(out, "pagefind")) and "pagefind/pagefind.js" in on_disk

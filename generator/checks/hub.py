@@ -15,7 +15,10 @@ from generator.templates import Templates
 
 
 def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
-    """All findings that need more than one file (or the date: review schedules)."""
+    """All findings that need more than one file (or the date: review schedules).
+
+    `urls` are the site-relative URLs of every file the plan writes: links are checked against them.
+    """
     config = site.config
     out: list[Diagnostic] = []
     out += site_checks.check_ids(site)

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any, Callable, Mapping, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from generator import citations
-from generator.markup.citations import insert_citations
 from generator.diagnostics import Diagnostic, error
-from generator.model import (Article, Author, NavLink, ParsedSource, Reference, Site, SiteConfig,
-                             SourceEntry)
+from generator.markup.citations import insert_citations
+from generator.model import (
+    Article,
+    Author,
+    NavLink,
+    ParsedSource,
+    Reference,
+    Site,
+    SiteConfig,
+    SourceEntry,
+)
 from generator.outputs import fingerprint
 from generator.sources import default_slug
 

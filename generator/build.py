@@ -13,8 +13,15 @@ from pathlib import Path
 
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, has_errors, sort_key
-from generator.incremental import (ParseCache, Stamp, input_fingerprint, marker_stat, parse_all, read_stamp,
-                                   write_stamp)
+from generator.incremental import (
+    ParseCache,
+    Stamp,
+    input_fingerprint,
+    marker_stat,
+    parse_all,
+    read_stamp,
+    write_stamp,
+)
 from generator.model import Site
 from generator.outputs import planned_urls
 from generator.sources import ParseSettings, discover

@@ -14,8 +14,9 @@ does no I/O, and every stage shares its fingerprint helpers.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from generator.diagnostics import Diagnostic
 

@@ -8,13 +8,21 @@ producer) and how to build its context, so outputs whose inputs did not change a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from generator import __version__, feeds, search_index, sitemap, structured
 from generator import headers as host_headers
 from generator.model import Article, Site
-from generator.outputs import Copy, Generated, Inputs, Output, Page, file_digest, fingerprint
+from generator.outputs import (
+    Copy,
+    Generated,
+    Inputs,
+    Output,
+    Page,
+    file_digest,
+    fingerprint,
+)
 from generator.templates import Templates
 from generator.theme import static_files as theme_static_files
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
 from generator.templates import Templates

@@ -34,8 +34,8 @@ FOLDER = "pagefind"
 # What the browser needs for the JavaScript API; Pagefind's own UI bundles are left out.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-_HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>', re.S)
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|tr|dd|dt|figcaption)>|<br\s*/?>", re.I)
+_HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>', re.DOTALL)
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|tr|dd|dt|figcaption)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from generator import __version__
 from generator.diagnostics import Diagnostic
@@ -95,7 +95,7 @@ def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record) -> lis
     A deferred bundle is never stale (it keeps what it made last).
     """
     bundles = _bundle_files(previous)
-    stale = []
+    stale: list[Output] = []
     for output in outputs:
         fp = output.fingerprint
         if isinstance(output, Bundle):

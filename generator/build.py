@@ -164,7 +164,8 @@ def build(options: BuildOptions) -> BuildResult:
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
     result.diagnostics += written.findings
     if options.use_cache and not has_errors(result.diagnostics):
-        write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), len(outputs),
+        files = len(result.written) + result.unchanged   # every file on the record, the search index's included
+        write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), files,
                                              result.diagnostics, result.suppressed))
     return finish()
 

@@ -19,7 +19,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("__init__", "model", "outputs", "diagnostics", "citations"),
     # read one kind of input file into typed records, checking it at the boundary
     "loaders": ("yamlload", "config", "frontmatter", "authors", "bibliography", "checks.citations", "sources",
-                "templates"),
+                "templates", "theme"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold"),

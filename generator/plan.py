@@ -8,6 +8,7 @@ producer) and how to build its context, so outputs whose inputs did not change a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     people: dict[tuple, str] = {}   # authors and reviewer shown on a page -> fingerprint (few distinct)
     outputs: list[Output] = []
 
-    def page(path: str, template: str, extra_inputs: tuple, context: Callable[[], dict]) -> None:
+    def page(path: str, template: str, extra_inputs: Inputs, context: Callable[..., dict]) -> None:
         outputs.append(Page(path, common + (("template:" + template, templates.digest(template)),) + extra_inputs,
                             template, context))
 
@@ -134,7 +135,7 @@ def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
 
     for feed in feeds.feeds(site):
         outputs.append(Generated(feed.path, common + feeds.feed_inputs(site, feed, entry_fp),
-                                 produce=lambda feed=feed: feeds.render_feed(site, feed)))
+                                 produce=functools.partial(feeds.render_feed, site, feed)))
     rows = sitemap.entries(site)
     outputs.append(Generated("sitemap.xml", common + (("sitemap", fingerprint(rows)),),
                              produce=lambda: sitemap.render_sitemap(rows)))

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from generator import search_index, write
 from tests.publishkit import build_ok
 from tests.sitekit import article, make_site, snapshot

@@ -2,54 +2,84 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error
+from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author
-from generator.yamlload import decode_utf8, load_yaml, top_level_lines
+from generator.yamlload import decode_utf8, load_document
 
 AUTHORS_FILE = "data/authors.yaml"
+
+# What an author entry may hold, declared once.
+AUTHOR_FIELDS = (
+    Field("name", "text", "the name shown on articles", "Alex Example"),
+    Field("credentials", "text", "qualifications, shown after the name", "MSc, accredited counsellor"),
+    Field("bio", "text", "a short paragraph for the author page"),
+    Field("links", "list", "links to show on the author page", "[{title: Website, url: https://...}]"),
+)
 
 
 def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], str]:
     """Read the authors file; returns (authors by id, findings, fingerprint of the file)."""
-    import hashlib
-
     path = site_dir / AUTHORS_FILE
     if not path.exists():
         return {}, [], ""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return {}, [error("authors-unreadable", AUTHORS_FILE, 0, 0, f"cannot read the authors file: {exc.strerror}",
+                          "make data/authors.yaml a readable file")], ""
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text, findings = decode_utf8(raw, AUTHORS_FILE)
     if text is None:
         return {}, findings, digest
-    data, findings = load_yaml(text, AUTHORS_FILE)
-    if findings:
+    doc, findings = load_document(text, AUTHORS_FILE)
+    if doc is None or doc.data is None:
         return {}, findings, digest
-    if data is None:
-        return {}, [], digest
-    if not isinstance(data, dict):
-        return {}, [error("authors-not-mapping", AUTHORS_FILE, 1, 1, "authors.yaml must map author ids to details",
-                          "write `editorial-team:` then indented `name: ...`, `credentials: ...`, `bio: ...`")], digest
-    lines = top_level_lines(text)
+    if not isinstance(doc.data, dict):
+        return {}, findings + [error("authors-not-mapping", AUTHORS_FILE, 1, 1,
+                                     f"authors.yaml must map author ids to details, not {described(doc.data)}",
+                                     "write `editorial-team:` then indented `name: ...`, `credentials: ...`, "
+                                     "`bio: ...`")], digest
+    read = Reader(doc, AUTHORS_FILE)
     authors: dict[str, Author] = {}
-    out: list[Diagnostic] = []
-    for aid, spec in data.items():
-        aid = str(aid)
-        line = lines.get(aid, 1)
-        if isinstance(spec, str):
-            spec = {"name": spec}
-        if not isinstance(spec, dict) or not spec.get("name"):
-            out.append(error("bad-author", AUTHORS_FILE, line, 1, f"author '{aid}' needs a name",
-                             f"write `{aid}:` then an indented line `name: Full Name`"))
+    known = [f.name for f in AUTHOR_FIELDS]
+    for aid, spec in doc.data.items():
+        line, col = doc.key_at(aid)
+        if isinstance(spec, dict):
+            findings += unknown_keys(doc, (aid,), known, AUTHORS_FILE, "unknown-author-field", "author field",
+                                     f"an author takes {', '.join(known)}")
+            name = read.text(aid, "name")
+            if not name and not isinstance(spec.get("name"), (list, dict)):  # (a list was reported as one)
+                read.out.append(error("bad-author", AUTHORS_FILE, line, col, f"author '{aid}' needs a name",
+                                      f"write `{aid}:` then an indented line `name: Full Name`"))
+            if not name:
+                continue
+            credentials, bio = read.text(aid, "credentials"), read.text(aid, "bio")
+            links = _links(read, aid)
+        elif isinstance(spec, (list, type(None))):
+            read.out.append(error("bad-author", AUTHORS_FILE, line, col,
+                                  f"author '{aid}' needs a name, not {described(spec)}",
+                                  f"write `{aid}:` then an indented line `name: Full Name`"))
             continue
-        links = []
-        for link in spec.get("links") or []:
-            if isinstance(link, dict) and link.get("url"):
-                links.append((str(link.get("title") or link["url"]), str(link["url"])))
-            else:
-                out.append(error("bad-author-link", AUTHORS_FILE, line, 1, f"a link of author '{aid}' has no url",
-                                 "write links as `- {title: Website, url: https://...}`"))
-        authors[aid] = Author(aid, str(spec["name"]), str(spec.get("credentials") or ""),
-                              str(spec.get("bio") or ""), tuple(links), line)
-    return authors, out, digest
+        else:  # `alex: Alex Example`, a name alone
+            name, credentials, bio, links = read.text(aid), "", "", ()
+        authors[aid] = Author(aid, name, credentials, bio, links, line)
+    return authors, findings + read.out, digest
+
+
+def _links(read: Reader, aid: str) -> tuple[tuple[str, str], ...]:
+    links = []
+    for index, link in enumerate(read.items(aid, "links", example="[{title: Website, url: https://...}]")):
+        line, col = read.doc.at(aid, "links", index)
+        if isinstance(link, dict):
+            url = read.text(aid, "links", index, "url")
+            title = read.text(aid, "links", index, "title")
+            if url:
+                links.append((title or url, url))
+                continue
+        read.out.append(error("bad-author-link", AUTHORS_FILE, line, col, f"a link of author '{aid}' has no url",
+                              "write links as `- {title: Website, url: https://...}`"))
+    return tuple(links)

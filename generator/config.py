@@ -6,19 +6,50 @@ import hashlib
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.diagnostics import Diagnostic, error
+from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Crisis, CrisisResource, SiteConfig, Topic
-from generator.yamlload import decode_utf8, list_item_lines, load_yaml, nested_lines, top_level_lines
+from generator.yamlload import decode_utf8, load_document
 
 SITE_FILE = "site.yaml"
-KNOWN_KEYS = {
-    "title", "tagline", "description", "base_url", "language", "medical", "publisher",
-    "transparency", "review", "readability", "topics", "crisis", "extra",
+DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
+
+# Every setting, declared once: name, kind (generator.fields.KINDS), what it is for.
+SETTINGS = (
+    Field("title", "text", "the hub's name, shown on every page", "My hub"),
+    Field("tagline", "text", "a short line under the title"),
+    Field("description", "text", "one or two sentences for search engines and feeds"),
+    Field("base_url", "text", "where the site will live", "https://example.org/"),
+    Field("language", "language", "the language of the hub (a BCP 47 tag such as en-GB)", "en-GB"),
+    Field("medical", "flag", "whether articles give health information (adds medical schema and review dates)"),
+    Field("publisher", "mapping", "who publishes the hub: name, url"),
+    Field("transparency", "mapping", "owner, funding, advertising (shown on the About page)"),
+    Field("review", "mapping", "interval_months: how often articles must be reviewed"),
+    Field("readability", "mapping", "target_grade: the reading level articles aim at"),
+    Field("limits", "mapping", "max_article_bytes: the largest article Haven reads"),
+    Field("topics", "mapping", "topic id -> title and description"),
+    Field("crisis", "mapping", "heading, intro, emergency, resources: the crisis help on every page"),
+    Field("extra", "any", "anything templates need; Haven does not look inside"),
+)
+KNOWN_KEYS = {f.name for f in SETTINGS}
+NESTED = {
+    "publisher": ("name", "url"),
+    "transparency": ("owner", "funding", "advertising"),
+    "review": ("interval_months",),
+    "readability": ("target_grade",),
+    "limits": ("max_article_bytes",),
+    "crisis": ("heading", "intro", "emergency", "resources"),
 }
+RESOURCE_FIELDS = ("name", "region", "phone", "text", "url", "verified_on")
 _TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def missing_config(site_dir: Path) -> Diagnostic:
+    """The one finding every command gives when the hub has no site.yaml."""
+    return error("missing-config", SITE_FILE, 0, 0, f"no {SITE_FILE} in {site_dir}",
+                 "run haven in the hub's folder, pass --site DIR, or start a hub with `haven init`")
 
 
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -27,49 +58,37 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [error("missing-config", SITE_FILE, 0, 0, f"no {SITE_FILE} in {site_dir}",
-                            "run haven in the hub's folder or pass --site DIR")]
+        return None, [missing_config(site_dir)]
+    except OSError as exc:
+        return None, [error("config-unreadable", SITE_FILE, 0, 0, f"cannot read {SITE_FILE}: {exc.strerror}",
+                            "make it a readable file")]
     text, findings = decode_utf8(raw, SITE_FILE)
     if text is None:
         return None, findings
-    data, findings = load_yaml(text, SITE_FILE)
-    if findings:
+    doc, findings = load_document(text, SITE_FILE)
+    if doc is None:
         return None, findings
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        return None, [error("config-not-mapping", SITE_FILE, 1, 1, "site.yaml must be a mapping of settings",
-                            "write settings as `key: value` lines, e.g. `title: My hub`")]
-    lines = top_level_lines(text)
-    out: list[Diagnostic] = []
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        return None, findings + [error("config-not-mapping", SITE_FILE, 1, 1,
+                                       "site.yaml must be a mapping of settings",
+                                       "write settings as `key: value` lines, e.g. `title: My hub`")]
+    read = Reader(doc, SITE_FILE, missing_code="missing-setting")
+    out = findings
+    out += unknown_keys(doc, (), KNOWN_KEYS, SITE_FILE, "unknown-setting", "setting",
+                        "put custom settings under `extra:`")
+    for parent, known in NESTED.items():
+        out += unknown_keys(doc, (parent,), known, SITE_FILE, "unknown-setting", f"setting in {parent}",
+                            f"{parent} takes {', '.join(known)}")
 
-    def at(key: str) -> int:
-        return lines.get(key, 1)
-
-    for key in data:
-        if key not in KNOWN_KEYS:
-            hint = did_you_mean(str(key), KNOWN_KEYS) or "put custom settings under `extra:`"
-            out.append(warning("unknown-setting", SITE_FILE, at(str(key)), 1, f"unknown setting '{key}'", hint))
-
-    def text_setting(key: str, default: str = "", required: bool = False) -> str:
-        value = data.get(key, default)
-        if value is None or value == "":
-            if required:
-                out.append(error("missing-setting", SITE_FILE, at(key), 1, f"'{key}' is required",
-                                 f"add a line `{key}: ...` to site.yaml"))
-            return default
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            out.append(error("setting-type", SITE_FILE, at(key), 1, f"'{key}' must be text",
-                             f"write it as `{key}: some text`"))
-            return default
-        return str(value)
-
-    title = text_setting("title", required=True)
-    base_url = text_setting("base_url", "http://127.0.0.1:8000/")
+    title = read.text("title", required=True, example="My hub")
+    base_url = read.text("base_url", default="http://127.0.0.1:8000/")
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        out.append(error("bad-base-url", SITE_FILE, at("base_url"), 1,
-                         f"base_url '{base_url}' is not an http(s) address",
+        line, col = doc.at("base_url")
+        out.append(error("bad-base-url", SITE_FILE, line, col,
+                         f"base_url '{base_url[:80]}' is not an http(s) address",
                          "write it like https://example.org/ or https://example.org/hub/"))
         parts = urlsplit("http://127.0.0.1:8000/")
     base_path = parts.path or "/"
@@ -77,125 +96,98 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         base_path += "/"
     base_url = f"{parts.scheme}://{parts.netloc}{base_path}"
 
-    medical = data.get("medical", True)
-    if not isinstance(medical, bool):
-        out.append(error("setting-type", SITE_FILE, at("medical"), 1, "'medical' must be true or false",
-                         "write `medical: true` or `medical: false`"))
-        medical = True
-
-    publisher = _mapping(data, "publisher", at, out)
-    transparency = _mapping(data, "transparency", at, out)
-    review = _mapping(data, "review", at, out)
-    readability = _mapping(data, "readability", at, out)
-    interval = _number(review.get("interval_months", 24), "review.interval_months", at("review"), out, 24)
-    target = _number(readability.get("target_grade", 8), "readability.target_grade", at("readability"), out, 8)
-
-    topics = _topics(data.get("topics") or {}, text, at("topics"), out)
-    crisis = _crisis(data.get("crisis") or {}, text, at("crisis"), out)
-    extra = data.get("extra") or {}
-    if not isinstance(extra, dict):
-        out.append(error("setting-type", SITE_FILE, at("extra"), 1, "'extra' must be a mapping",
-                         "write `extra:` followed by indented `key: value` lines"))
-        extra = {}
-
+    for key in ("publisher", "transparency", "review", "readability", "limits"):
+        read.mapping(key)
+    interval = read.number("review", "interval_months", default=24)
+    target = read.number("readability", "target_grade", default=8)
+    max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES)
+    transparency = {key: read.text("transparency", key) for key in NESTED["transparency"]}
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
-        tagline=text_setting("tagline"),
-        description=text_setting("description"),
+        tagline=read.text("tagline"),
+        description=read.text("description"),
         base_url=base_url,
         base_path=base_path,
-        language=text_setting("language", "en"),
-        medical=medical,
-        publisher_name=str(publisher.get("name") or title),
-        publisher_url=str(publisher.get("url") or base_url),
-        transparency={str(k): str(v) for k, v in transparency.items() if v is not None},
+        language=read.language("language", default="en"),
+        medical=read.flag("medical", default=True),
+        publisher_name=read.text("publisher", "name") or title,
+        publisher_url=read.text("publisher", "url") or base_url,
+        transparency={key: value for key, value in transparency.items() if value},
         review_interval_months=int(interval),
         readability_target=float(target),
-        topics=topics,
-        crisis=crisis,
-        extra=extra,
+        topics=_topics(read),
+        crisis=_crisis(read),
+        extra=read.mapping("extra"),
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
-        lines=lines,
+        lines={str(key[0]): line for key, (line, _col) in doc.keys.items() if len(key) == 1},
+        max_article_bytes=int(max_bytes),
     )
-    return config, out
+    return config, out + read.out
 
 
-def _mapping(data: Mapping[str, Any], key: str, at, out: list[Diagnostic]) -> dict:
-    value = data.get(key) or {}
-    if not isinstance(value, dict):
-        out.append(error("setting-type", SITE_FILE, at(key), 1, f"'{key}' must be a mapping",
-                         f"write `{key}:` followed by indented `name: value` lines"))
-        return {}
-    return value
-
-
-def _number(value: Any, name: str, line: int, out: list[Diagnostic], default: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        out.append(error("setting-type", SITE_FILE, line, 1, f"'{name}' must be a positive number",
-                         f"for example `{name.split('.')[-1]}: {default:g}`"))
-        return default
-    return value
-
-
-def _topics(value: Any, text: str, line: int, out: list[Diagnostic]) -> dict[str, Topic]:
-    if not isinstance(value, dict):
-        out.append(error("setting-type", SITE_FILE, line, 1, "'topics' must map topic ids to a title and description",
-                         "write `topics:` then `  empathy: {title: Empathy, description: ...}`"))
-        return {}
-    lines = nested_lines(text, "topics")
+def _topics(read: Reader) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
-    for tid, spec in value.items():
-        tid = str(tid)
-        where = lines.get(tid, line)
+    for tid, spec in read.mapping("topics").items():
+        line, col = read.doc.key_at("topics", tid)
         if not _TOPIC_ID.match(tid):
-            out.append(error("bad-topic-id", SITE_FILE, where, 3, f"topic id '{tid}' is not lowercase letters, digits and hyphens",
-                             "rename it, e.g. 'self-compassion'"))
-        if isinstance(spec, str):
-            spec = {"title": spec}
-        if not isinstance(spec, dict) or not spec.get("title"):
-            out.append(error("bad-topic", SITE_FILE, where, 3, f"topic '{tid}' needs a title",
-                             f"write `{tid}: {{title: ..., description: ...}}`"))
+            read.out.append(error("bad-topic-id", SITE_FILE, line, col,
+                                  f"topic id '{tid[:40]}' is not lowercase letters, digits and hyphens",
+                                  "rename it, e.g. 'self-compassion'"))
+        if isinstance(spec, dict):
+            read.out.extend(unknown_keys(read.doc, ("topics", tid), ("title", "description"), SITE_FILE,
+                                         "unknown-setting", f"setting in topic '{tid}'", "a topic takes title, description"))
+            title = read.text("topics", tid, "title")
+            description = read.text("topics", tid, "description")
+        elif isinstance(spec, list) or spec is None:
+            title, description = "", ""
+        else:
+            title, description = read.text("topics", tid), ""
+        if not title:
+            read.out.append(error("bad-topic", SITE_FILE, line, col, f"topic '{tid}' needs a title",
+                                  f"write `{tid}: {{title: ..., description: ...}}`"))
             continue
-        topics[tid] = Topic(tid, str(spec["title"]), str(spec.get("description") or ""), where)
+        topics[tid] = Topic(tid, title, description, line)
     return topics
 
 
-def _crisis(value: Any, text: str, line: int, out: list[Diagnostic]) -> Crisis:
-    if not isinstance(value, dict):
-        out.append(error("setting-type", SITE_FILE, line, 1, "'crisis' must be a mapping",
-                         "see the README: crisis: {heading, intro, emergency, resources: [...]}"))
-        value = {}
-    raw_resources = value.get("resources") or []
-    if not isinstance(raw_resources, list):
-        out.append(error("setting-type", SITE_FILE, line, 1, "'crisis.resources' must be a list",
-                         "start each resource with `- name: ...`"))
-        raw_resources = []
-    item_lines = list_item_lines(text, "resources")
+def _crisis(read: Reader) -> Crisis:
+    read.mapping("crisis")
     resources = []
-    for index, item in enumerate(raw_resources):
-        where = item_lines[index] if index < len(item_lines) else line
+    for index, item in enumerate(read.items("crisis", "resources", example="` then `- name: ...")):
+        line, col = read.doc.at("crisis", "resources", index)
         if not isinstance(item, dict):
-            out.append(error("bad-crisis-resource", SITE_FILE, where, 1, "a crisis resource must be a mapping",
-                             "write `- name: ...` with phone, text or url lines under it"))
+            read.out.append(error("bad-crisis-resource", SITE_FILE, line, col,
+                                  f"a crisis resource must be `name: value` lines, not {described(item)}",
+                                  "write `- name: ...` with phone, text or url lines under it"))
             continue
-        verified = item.get("verified_on")
-        verified_date = None
-        if verified is not None:
-            try:
-                verified_date = date.fromisoformat(str(verified))
-            except ValueError:
-                out.append(error("bad-date", SITE_FILE, where, 1, f"verified_on '{verified}' is not a date",
-                                 "write it as YYYY-MM-DD"))
+        read.out.extend(unknown_keys(read.doc, ("crisis", "resources", index), RESOURCE_FIELDS, SITE_FILE,
+                                     "unknown-setting", "setting in a crisis resource",
+                                     f"a crisis resource takes {', '.join(RESOURCE_FIELDS)}"))
+        texts = {key: read.text("crisis", "resources", index, key) for key in RESOURCE_FIELDS[:-1]}
+        verified = read.raw("crisis", "resources", index, "verified_on")
+        if isinstance(verified, (list, dict)):
+            read.wrong(("crisis", "resources", index, "verified_on"), "date", code="bad-date")
+            verified_text = ""
+        else:
+            verified_text = read.text("crisis", "resources", index, "verified_on")
+        verified_date = _iso_date(verified_text)
         resources.append(CrisisResource(
-            name=str(item.get("name") or ""), region=str(item.get("region") or ""),
-            phone=str(item.get("phone") or ""), text=str(item.get("text") or ""),
-            url=str(item.get("url") or ""), verified_on=verified_date, line=where, raw=item,
+            **texts, verified_on=verified_date, line=line,
+            # what the editorial check reads: the typed values (an unreadable date as written, for its message)
+            raw={**texts, "verified_on": verified_date or verified_text or None},
         ))
     return Crisis(
-        heading=str(value.get("heading") or "Need help now?"),
-        intro=str(value.get("intro") or ""),
-        emergency=str(value.get("emergency") or
-                      "If you are in immediate danger, call your local emergency number."),
+        heading=read.text("crisis", "heading") or "Need help now?",
+        intro=read.text("crisis", "intro"),
+        emergency=read.text("crisis", "emergency") or
+        "If you are in immediate danger, call your local emergency number.",
         resources=tuple(resources),
     )
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        return None

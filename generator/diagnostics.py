@@ -67,6 +67,57 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.path, d.line, d.col, d.severity != "error", d.code, d.message)
 
 
+# Findings that say a file could not be read at all (its syntax, encoding or overall shape): the root causes.
+UNREADABLE = frozenset({
+    "not-utf8", "yaml-syntax", "yaml-unsupported", "config-not-mapping", "authors-not-mapping",
+    "front-matter-not-mapping", "missing-front-matter", "unclosed-front-matter", "article-too-large",
+    "bibliography-syntax", "bibliography-shape", "bibliography-unreadable",
+})
+# Findings that only follow when a file they look things up in could not be read: code -> those files
+# (path prefixes). When such a file has a root-cause finding, these findings are noise and are not shown.
+FOLLOWS_FROM: dict[str, tuple[str, ...]] = {
+    "unknown-author": ("data/authors.",),
+    "unknown-reviewer": ("data/authors.",),
+    "unknown-citation": ("data/references.",),
+    "unknown-neighbour": ("articles/",),
+}
+
+
+def cause_first(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The findings in the order a writer should fix them: files that cannot be read come first.
+
+    Findings that only follow from an unreadable file (FOLLOWS_FROM) are left out, and the root finding's
+    hint says how many; the rest keep the usual order (`sort_key`).
+    """
+    findings = list(findings)
+    broken = {d.path for d in findings if d.code in UNREADABLE and d.severity == "error"}
+    hidden: dict[str, int] = {}
+    kept = []
+    for d in findings:
+        cause = next((b for b in sorted(broken) if any(b.startswith(p) for p in FOLLOWS_FROM.get(d.code, ()))), None)
+        if cause is None:
+            kept.append(d)
+        else:
+            hidden[cause] = hidden.get(cause, 0) + 1
+    roots = sorted((d for d in kept if d.path in broken and d.code in UNREADABLE), key=sort_key)
+    noted = set()
+    for index, root in enumerate(roots):
+        if hidden.get(root.path) and root.path not in noted:
+            noted.add(root.path)
+            count = hidden[root.path]
+            follow = "finding that follows from it is" if count == 1 else "findings that follow from it are"
+            roots[index] = replace(root, hint=f"{root.hint} (fix this first: {count} {follow} not shown)")
+    rest = sorted((d for d in kept if not (d.path in broken and d.code in UNREADABLE)), key=sort_key)
+    return roots + rest
+
+
+def file_order(findings: Iterable[Diagnostic]) -> list[str]:
+    """The files named by findings, those that cannot be read first, then alphabetically."""
+    findings = list(findings)
+    broken = {d.path for d in findings if d.code in UNREADABLE and d.severity == "error"}
+    return sorted({d.path for d in findings}, key=lambda path: (path not in broken, path))
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean X?' hint for a misspelt id or key, or '' when nothing is close."""
     import difflib

@@ -1,0 +1,240 @@
+"""Typed reading of YAML data at the boundary: each field is declared once, with its kind, and read through
+one `Reader` that turns every wrong type into a finding in the writer's words at the value's line and column.
+
+Nothing that is not text leaves a `Reader.text` as text: a list or a mapping where text belongs is a finding
+and the field's default, never `['a', 'b']` on a page. Scalars are taken as written (`1.10` stays "1.10").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+import langcodes
+
+from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.yamlload import YamlDoc
+
+# What each kind of field must hold, in a writer's words, and an example of it.
+KINDS: dict[str, tuple[str, str]] = {
+    "text": ("text", "some text"),
+    "flag": ("true or false", "true"),
+    "date": ("a date such as 2025-03-14", "2025-03-14"),
+    "names": ("a name or a list of names", "[one-name, another-name]"),
+    "language": ("a language tag such as en-GB", "en-GB"),
+    "number": ("a positive number", "8"),
+    "mapping": ("indented `name: value` lines", "{name: value}"),
+    "list": ("a list (one `- ` line per item)", "[...]"),
+    "any": ("anything", "..."),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key a data file may hold: its name, its kind (a key of KINDS), and what it is for."""
+
+    name: str
+    kind: str
+    doc: str
+    example: str = ""
+
+    @property
+    def words(self) -> str:
+        """What the field must hold, in a writer's words."""
+        return KINDS[self.kind][0]
+
+
+def described(value: Any) -> str:
+    """What a YAML value is, in a writer's words (never a Python type name)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def unknown_keys(doc: YamlDoc, base: tuple, known: Iterable[str], path: str, code: str, what: str,
+                 fallback: str) -> list[Diagnostic]:
+    """A warning for each key under `base` that is not declared, with a did-you-mean hint."""
+    known = list(known)
+    found = doc.data if base == () else _get(doc.data, base)
+    out = []
+    for key in found if isinstance(found, dict) else ():
+        if key not in known:
+            line, col = doc.key_at(*base, key)
+            out.append(warning(code, path, line, col, f"unknown {what} '{key}'", did_you_mean(str(key), known) or fallback))
+    return out
+
+
+def _get(data: Any, where: tuple) -> Any:
+    for step in where:
+        if isinstance(data, dict):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+class Reader:
+    """Reads typed values out of a `YamlDoc`; a wrong value is a finding and the reader returns the default."""
+
+    def __init__(self, doc: YamlDoc, path: str, missing_code: str = "missing-field"):
+        self.doc, self.path, self.missing_code = doc, path, missing_code
+        self.out: list[Diagnostic] = []
+
+    def raw(self, *where: Any) -> Any:
+        """The value at `where`, unchecked (None when absent)."""
+        return _get(self.doc.data, where)
+
+    def has(self, *where: Any) -> bool:
+        """True when `where` was written (even as an empty value)."""
+        return tuple(where) in self.doc.values
+
+    def wrong(self, where: tuple, kind: str, example: str = "", found: Any = ..., code: str = "field-type") -> None:
+        """Record that the value at `where` is not of `kind`."""
+        words, default_example = KINDS[kind]
+        name = ".".join(str(step) for step in where) or "the file"
+        value = self.raw(*where) if found is ... else found
+        line, col = self.doc.at(*where)
+        self.out.append(error(code, self.path, line, col, f"{name} must be {words}, not {described(value)}",
+                              f"write `{where[-1] if where else name}: {example or default_example}`"))
+
+    def missing(self, where: tuple, example: str = "...", line: int | None = None) -> None:
+        """Record that a required field is absent."""
+        name = ".".join(str(step) for step in where)
+        at_line, col = (line, 1) if line else self.doc.at(*where[:-1])
+        self.out.append(error(self.missing_code, self.path, at_line, col, f"required field '{name}' is missing",
+                              f"add a line `{where[-1]}: {example}`"))
+
+    def text(self, *where: Any, required: bool = False, default: str = "", example: str = "") -> str:
+        """Text as written; a number or true/false is taken as the text written, a list or mapping is a finding."""
+        value = self.raw(*where)
+        if isinstance(value, (list, dict)):
+            self.wrong(where, "text", example or "some text (quote it if it contains ': ')")
+            return default
+        written = self.doc.written(*where)
+        if value is None or written is None or not str(value).strip():
+            if required:
+                self.missing(where, example or "...")
+            return default
+        return (value if isinstance(value, str) else written).strip()
+
+    def flag(self, *where: Any, default: bool) -> bool:
+        """true or false."""
+        value = self.raw(*where)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.wrong(where, "flag", "true` or `false")
+            return default
+        return value
+
+    def number(self, *where: Any, default: float) -> float:
+        """A positive, finite number."""
+        value = self.raw(*where)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0 \
+                or value > 1e6:
+            self.wrong(where, "number", f"{default:g}")
+            return default
+        return value
+
+    def date(self, *where: Any, required: bool = False) -> date | None:
+        """A real calendar date written YYYY-MM-DD (a time after it is allowed and ignored)."""
+        value = self.raw(*where)
+        if value is None or value == "":
+            if required:
+                self.missing(where, date.today().isoformat())
+            return None
+        if isinstance(value, (list, dict, bool)):
+            self.wrong(where, "date", code="bad-date")
+            return None
+        text = str(self.doc.written(*where) or value).strip()
+        try:
+            if not re.match(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])", text):
+                raise ValueError
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            line, col = self.doc.at(*where)
+            name = ".".join(str(step) for step in where)
+            self.out.append(error("bad-date", self.path, line, col, f"{name} '{text[:40]}' is not a real date",
+                                  "write it as YYYY-MM-DD, e.g. 2025-03-14"))
+            return None
+
+    def names(self, *where: Any, required: bool = False, example: str = "...") -> tuple[str, ...]:
+        """A name (id) or a list of names; each must be text."""
+        value = self.raw(*where)
+        if value is None or value == "" or value == []:
+            if required:
+                self.missing(where, example)
+            return ()
+        if isinstance(value, dict):
+            self.wrong(where, "names", f"{example}` or `[one, another]")
+            return ()
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        found = []
+        for index, item in items:
+            spot = where if index is None else (*where, index)
+            if isinstance(item, (list, dict, bool)) or item is None:
+                self.wrong(spot, "names", f"{example}` or `[one, another]", found=item)
+                continue
+            found.append(str(self.doc.written(*spot) or item).strip())
+        return tuple(found)
+
+    def language(self, *where: Any, default: str = "en") -> str:
+        """A valid BCP 47 language tag (checked against the IANA subtag registry that langcodes ships)."""
+        value = self.raw(*where)
+        if value is None or value == "":
+            return default
+        text = self.doc.written(*where) if not isinstance(value, (list, dict)) else None
+        if text is None or not is_language_tag(text.strip()):
+            line, col = self.doc.at(*where)
+            name = ".".join(str(step) for step in where)
+            shown = f"'{text[:40]}'" if text is not None else described(value)
+            fix = text.strip().replace("_", "-") if text and "_" in text and is_language_tag(text.strip().replace("_", "-")) else "en-GB"
+            self.out.append(error("bad-language", self.path, line, col,
+                                  f"{name} must be a language tag such as en-GB, not {shown}",
+                                  f"write `{where[-1]}: {fix}` (a BCP 47 tag: language, then optional script and region)"))
+            return default
+        return text.strip()
+
+    def mapping(self, *where: Any) -> dict:
+        """A mapping (empty when absent)."""
+        value = self.raw(*where)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.wrong(where, "mapping", "` followed by indented `name: value")
+            return {}
+        return value
+
+    def items(self, *where: Any, example: str = "...") -> list:
+        """A list (empty when absent)."""
+        value = self.raw(*where)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.wrong(where, "list", example)
+            return []
+        return value
+
+
+def is_language_tag(text: str) -> bool:
+    """True for a valid BCP 47 tag written with hyphens (en, en-GB, zh-Hant-TW, de-CH-1996).
+
+    langcodes checks each subtag against the IANA Language Subtag Registry it ships, so `english`, `42` and
+    `en-XX` fail; it also accepts `en_GB`, which HTML's lang attribute does not, hence the underscore test.
+    """
+    return bool(text) and len(text) <= 64 and "_" not in text and langcodes.tag_is_valid(text)

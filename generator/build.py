@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.config import load_config
-from generator.diagnostics import Diagnostic, has_errors, sort_key
+from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.incremental import (
     ParseCache,
     Stamp,
@@ -75,7 +75,7 @@ def build(options: BuildOptions) -> BuildResult:
     site_dir, out_dir = options.site_dir, options.out_dir
 
     def finish() -> BuildResult:
-        result.diagnostics.sort(key=sort_key)
+        result.diagnostics = cause_first(result.diagnostics)  # unreadable files first, follow-ons left out
         result.seconds = time.perf_counter() - started
         return result
 
@@ -121,7 +121,7 @@ def build(options: BuildOptions) -> BuildResult:
     result.diagnostics += findings
     templates = Templates(site_dir, config)
     result.diagnostics += templates.load()
-    settings = ParseSettings(config.base_path, config.readability_target)
+    settings = ParseSettings(config.base_path, config.readability_target, config.max_article_bytes)
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
         cache.load()

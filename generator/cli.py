@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from generator.build import BuildOptions, BuildResult, build
+from generator.config import SITE_FILE, missing_config
 from generator.diagnostics import Diagnostic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -72,14 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `haven` command."""
     args = make_parser().parse_args(argv)
     try:
+        if not (args.site / SITE_FILE).exists():  # every command: the same words, the same exit status
+            missing = missing_config(args.site.resolve())
+            print(f"haven: error: {missing.message} - {missing.hint}", file=sys.stderr)
+            return EXIT_USAGE
         if args.command == "new":
             from generator.scaffold import new_article
 
             return new_article(args.site, args.title, args.author, args.topic, args.slug)
-        if not (args.site / "site.yaml").exists():
-            print(f"haven: error: {args.site.resolve()} has no site.yaml - run haven in the hub's folder "
-                  "or pass --site DIR", file=sys.stderr)
-            return EXIT_USAGE
         out = getattr(args, "out", None) or args.site / "output"
         if args.command == "serve":
             from generator.serve import serve

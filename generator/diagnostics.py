@@ -111,11 +111,32 @@ def cause_first(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
     return roots + rest
 
 
-def file_order(findings: Iterable[Diagnostic]) -> list[str]:
-    """The files named by findings, those that cannot be read first, then alphabetically."""
+def file_order(findings: Iterable[Diagnostic], also: Iterable[str] = ()) -> list[str]:
+    """The files named by findings (and `also`): those that cannot be read first, then alphabetically."""
     findings = list(findings)
     broken = {d.path for d in findings if d.code in UNREADABLE and d.severity == "error"}
-    return sorted({d.path for d in findings}, key=lambda path: (path not in broken, path))
+    return sorted({d.path for d in findings} | set(also), key=lambda path: (path not in broken, path))
+
+
+class LineIndex:
+    """Line and column of any offset in a text, in O(log lines) each (counting newlines from the start for
+    every lookup made large files quadratic)."""
+
+    def __init__(self, text: str):
+        import re
+
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        """1-based line of `offset`."""
+        from bisect import bisect_right
+
+        return bisect_right(self.starts, offset)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of `offset`."""
+        line = self.line(offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -220,6 +220,11 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
         if entry and entry.mtime_ns == source.mtime_ns and entry.size == source.size:
             results[source.path] = entry.parsed
             continue
+        if source.size > settings.max_article_bytes:  # refused unread: an enormous file costs nothing
+            from generator.parse import too_large
+
+            results[source.path] = too_large(source.path, source.kind, source.size, settings)
+            continue
         try:
             data = (site_dir / source.path).read_bytes()
         except FileNotFoundError:  # removed since discovery (an editor's atomic save); skip it this time

@@ -65,7 +65,7 @@ class SiteConfig:
     extra: Mapping[str, Any]
     digest: str                  # fingerprint of the whole settings file
     lines: Mapping[str, int]     # line of each top-level key in site.yaml
-    max_article_bytes: int = 5_000_000   # limits.max_article_bytes: larger articles are refused unread
+    max_article_bytes: int = 2_000_000   # limits.max_article_bytes: larger articles are refused unread
 
 
 @dataclass(frozen=True)

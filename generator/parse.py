@@ -25,6 +25,8 @@ def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> P
 
 def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> ParsedSource:
     """Parse one file's bytes (the cacheable unit of work)."""
+    if len(data) > settings.max_article_bytes:
+        return too_large(path, kind, len(data), settings, content_digest(data))
     digest = content_digest(data)
     text, findings = decode_utf8(data, path)
     if text is None:
@@ -55,6 +57,18 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         grade=grade,
         references_digest=content_digest(repr(meta.references).encode("utf-8")) if meta.references else "",
     )
+
+
+def too_large(path: str, kind: str, size: int, settings: ParseSettings, digest: str = "") -> ParsedSource:
+    """The record of a file over the size limit: one finding at its first line, nothing parsed.
+
+    Checked before any Markdown work so that an enormous file (by mistake or on purpose) cannot stall a build.
+    """
+    limit = settings.max_article_bytes
+    return _failed(path, kind, digest or f"size:{size}", [error(
+        "article-too-large", path, 1, 1,
+        f"the file is {size / 1_000_000:.1f} MB, over the limit of {limit / 1_000_000:g} MB for one {kind}",
+        "split it into several articles, or raise `limits: {max_article_bytes: ...}` in site.yaml")])
 
 
 def _in_file(link, body_first_line: int):

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from generator.checks.editorial import Suppressed
-from generator.diagnostics import Diagnostic, sort_key
+from generator.diagnostics import Diagnostic, cause_first, file_order, sort_key
 
 
 JSON_SCHEMA_VERSION = 1
@@ -83,7 +83,7 @@ def format_human(diagnostics: Iterable[Diagnostic], suppressed: Sequence["Suppre
         suppressions_by_file[item.suppression.path].append(item)
 
     lines: list[str] = []
-    for path in sorted(set(by_file) | set(suppressions_by_file)):
+    for path in file_order(findings, also=suppressions_by_file):  # files that cannot be read first
         if lines:
             lines.append("")
         lines.append(paint("file", path))
@@ -167,7 +167,7 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     `::warning file=PATH,line=L,col=C,title=CODE::MESSAGE` (`::error` for errors). The hint follows the
     message on a second line. `line`/`col` are left out when 0 (a finding about the whole file)."""
     commands = []
-    for finding in sorted(diagnostics, key=sort_key):
+    for finding in cause_first(diagnostics):
         properties = [f"file={escape_github_property(finding.path)}"]
         if finding.line:
             properties.append(f"line={finding.line}")

@@ -33,10 +33,11 @@ class ParseSettings:
 
     base_path: str
     readability_target: float
+    max_article_bytes: int = 2_000_000   # site.yaml limits.max_article_bytes
 
     def key(self) -> str:
         """Fingerprint of these settings."""
-        return f"{self.base_path}|{self.readability_target:g}"
+        return f"{self.base_path}|{self.readability_target:g}|{self.max_article_bytes}"
 
 
 def is_source_name(name: str) -> bool:

@@ -50,6 +50,12 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
             target = getattr(meta, key)
             if not target:
                 continue
+            if target == article.slug:
+                out.append(warning("self-neighbour", path, meta.lines.get(key, 1), 1,
+                                   f"{key} names this article itself ('{target}')",
+                                   f"name the article that comes {'before' if key == 'previous' else 'after'} "
+                                   f"this one, or remove `{key}:`"))
+                continue
             other = site.by_slug.get(target)
             if other is None:
                 out.append(_unknown("unknown-neighbour", path, meta.lines.get(key, 1), f"{key} article", target,

@@ -16,6 +16,7 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
+from generator.diagnostics import LineIndex
 from generator.markup.citations import CitationExtension
 from generator.model import Heading, LinkRef
 
@@ -228,15 +229,14 @@ def sanitize(html: str) -> str:
     )
 
 
-def locate(body: str, needle: str, start: int = 0) -> tuple[int, int, int]:
+def locate(body: str, needle: str, start: int = 0, index: LineIndex | None = None) -> tuple[int, int, int]:
     """(line, col, offset) of `needle` in `body` from `start`; line 1/col 1 when absent."""
     at = body.find(needle, start) if needle else -1
     if at < 0:
         at = body.find(needle) if needle else -1
     if at < 0:
         return 1, 1, start
-    line = body.count("\n", 0, at) + 1
-    col = at - (body.rfind("\n", 0, at) + 1) + 1
+    line, col = (index or LineIndex(body)).position(at)
     return line, col, at + len(needle)
 
 
@@ -256,11 +256,14 @@ def convert(body: str, base_path: str = "/") -> Converted:
 
     links: list[LinkRef] = []
     cursor = 0
+    lines = LineIndex(source)
     for m in _HREF.finditer(clean):
+        if 'class="heading-anchor"' in m.group(0):  # Haven's own permalink: not in the source, and a search
+            continue                                # for it through the whole body made long files quadratic
         url = htmllib.unescape(m.group(1))
-        line, col, cursor = locate(source, _source_form(url, base_path), cursor)
-        bracket = source.rfind("[", 0, cursor)  # point at the link text where the writer sees it
-        if bracket >= 0 and source.count("\n", 0, bracket) + 1 == line:
+        line, col, cursor = locate(source, _source_form(url, base_path), cursor, lines)
+        bracket = source.rfind("[", lines.starts[line - 1], cursor)  # the link text, on the same line
+        if bracket >= 0:
             col = bracket - (source.rfind("\n", 0, bracket) + 1) + 1
         links.append(LinkRef(url, line, col, "link"))
     images = []
@@ -268,9 +271,9 @@ def convert(body: str, base_path: str = "/") -> Converted:
     for m in _IMG.finditer(clean):
         attrs = dict(_ATTR.findall(m.group(0)))
         src = htmllib.unescape(attrs.get("src", ""))
-        line, col, cursor = locate(source, _source_form(src, base_path), cursor)
-        bang = source.rfind("![", 0, cursor)  # point at the image, not at its address
-        if bang >= 0 and source.count("\n", 0, bang) + 1 == line:
+        line, col, cursor = locate(source, _source_form(src, base_path), cursor, lines)
+        bang = source.rfind("![", lines.starts[line - 1], cursor)  # the image, not its address (same line)
+        if bang >= 0:
             col = bang - (source.rfind("\n", 0, bang) + 1) + 1
         where = LinkRef(src, line, col, "image")
         links.append(where)

@@ -55,8 +55,9 @@ def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], s
             if not name and not isinstance(spec.get("name"), (list, dict)):  # (a list was reported as one)
                 read.out.append(error("bad-author", AUTHORS_FILE, line, col, f"author '{aid}' needs a name",
                                       f"write `{aid}:` then an indented line `name: Full Name`"))
-            if not name:
-                continue
+            # a broken entry still counts as an author (its error fails the build), so that articles naming
+            # it do not add "unknown author" findings to the one real problem
+            name = name or aid
             credentials, bio = read.text(aid, "credentials"), read.text(aid, "bio")
             links = _links(read, aid)
         elif isinstance(spec, (list, type(None))):

@@ -143,11 +143,12 @@ def _topics(read: Reader) -> dict[str, Topic]:
             title, description = "", ""
         else:
             title, description = read.text("topics", tid), ""
-        if not title:
+        written_wrong = isinstance(spec, dict) and isinstance(spec.get("title"), (list, dict))
+        if not title and not written_wrong:  # (a title of the wrong kind was reported as such)
             read.out.append(error("bad-topic", SITE_FILE, line, col, f"topic '{tid}' needs a title",
                                   f"write `{tid}: {{title: ..., description: ...}}`"))
-            continue
-        topics[tid] = Topic(tid, title, description, line)
+        # kept even when broken, so that articles naming it do not add "unknown topic" to the real problem
+        topics[tid] = Topic(tid, title or tid, description, line)
     return topics
 
 

@@ -101,18 +101,27 @@ class Reader:
         """True when `where` was written (even as an empty value)."""
         return tuple(where) in self.doc.values
 
-    def wrong(self, where: tuple, kind: str, example: str = "", found: Any = ..., code: str = "field-type") -> None:
+    def wrong(self, where: tuple, kind: str, example: str = "", code: str = "field-type") -> None:
         """Record that the value at `where` is not of `kind`."""
         words, default_example = KINDS[kind]
-        name = ".".join(str(step) for step in where) or "the file"
-        value = self.raw(*where) if found is ... else found
+        key = next((step for step in reversed(where) if isinstance(step, str)), "value")
         line, col = self.doc.at(*where)
-        self.out.append(error(code, self.path, line, col, f"{name} must be {words}, not {described(value)}",
-                              f"write `{where[-1] if where else name}: {example or default_example}`"))
+        fix = f"write `{key}: {example or default_example}`"
+        if kind == "text":
+            fix += " (quote text that contains ': ')"
+        self.out.append(error(code, self.path, line, col, f"{field_name(where)} must be {words}, not {self.shown(where)}",
+                              fix))
+
+    def shown(self, where: tuple) -> str:
+        """The value at `where` for a message: a scalar as written (quoted, cut short), else what it is."""
+        written = self.doc.written(*where)
+        if written is not None and written.strip():
+            return f"'{written[:40]}'" + ("..." if len(written) > 40 else "")
+        return described(self.raw(*where))
 
     def missing(self, where: tuple, example: str = "...", line: int | None = None) -> None:
         """Record that a required field is absent."""
-        name = ".".join(str(step) for step in where)
+        name = field_name(where)
         at_line, col = (line, 1) if line else self.doc.at(*where[:-1])
         self.out.append(error(self.missing_code, self.path, at_line, col, f"required field '{name}' is missing",
                               f"add a line `{where[-1]}: {example}`"))
@@ -121,7 +130,7 @@ class Reader:
         """Text as written; a number or true/false is taken as the text written, a list or mapping is a finding."""
         value = self.raw(*where)
         if isinstance(value, (list, dict)):
-            self.wrong(where, "text", example or "some text (quote it if it contains ': ')")
+            self.wrong(where, "text", example or "some text")
             return default
         written = self.doc.written(*where)
         if value is None or written is None or not str(value).strip():
@@ -147,7 +156,7 @@ class Reader:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0 \
                 or value > 1e6:
-            self.wrong(where, "number", f"{default:g}")
+            self.wrong(where, "number", str(int(default)) if default == int(default) else f"{default}")
             return default
         return value
 
@@ -158,7 +167,7 @@ class Reader:
             if required:
                 self.missing(where, date.today().isoformat())
             return None
-        if isinstance(value, (list, dict, bool)):
+        if isinstance(value, (list, dict)):
             self.wrong(where, "date", code="bad-date")
             return None
         text = str(self.doc.written(*where) or value).strip()
@@ -168,7 +177,7 @@ class Reader:
             return date.fromisoformat(text[:10])
         except ValueError:
             line, col = self.doc.at(*where)
-            name = ".".join(str(step) for step in where)
+            name = field_name(where)
             self.out.append(error("bad-date", self.path, line, col, f"{name} '{text[:40]}' is not a real date",
                                   "write it as YYYY-MM-DD, e.g. 2025-03-14"))
             return None
@@ -187,8 +196,12 @@ class Reader:
         found = []
         for index, item in items:
             spot = where if index is None else (*where, index)
-            if isinstance(item, (list, dict, bool)) or item is None:
-                self.wrong(spot, "names", f"{example}` or `[one, another]", found=item)
+            if isinstance(item, (list, dict)) or item is None:
+                line, col = self.doc.at(*spot)
+                self.out.append(error("field-type", self.path, line, col,
+                                      f"{field_name(where)} must be a name or a list of names, but item {index + 1} "
+                                      f"is {described(item)}",
+                                      f"write `{where[-1]}: {example}` or `{where[-1]}: [one, another]`"))
                 continue
             found.append(str(self.doc.written(*spot) or item).strip())
         return tuple(found)
@@ -201,8 +214,8 @@ class Reader:
         text = self.doc.written(*where) if not isinstance(value, (list, dict)) else None
         if text is None or not is_language_tag(text.strip()):
             line, col = self.doc.at(*where)
-            name = ".".join(str(step) for step in where)
-            shown = f"'{text[:40]}'" if text is not None else described(value)
+            name = field_name(where)
+            shown = self.shown(where)
             fix = text.strip().replace("_", "-") if text and "_" in text and is_language_tag(text.strip().replace("_", "-")) else "en-GB"
             self.out.append(error("bad-language", self.path, line, col,
                                   f"{name} must be a language tag such as en-GB, not {shown}",
@@ -229,6 +242,17 @@ class Reader:
             self.wrong(where, "list", example)
             return []
         return value
+
+
+def field_name(where: Iterable[Any]) -> str:
+    """A path into the data as a writer reads it: `crisis.resources item 2 phone` (items counted from 1)."""
+    name = ""
+    for step in where:
+        if isinstance(step, int):
+            name += f" item {step + 1}"
+        else:
+            name += (" " if name.endswith(tuple("0123456789")) else "." if name else "") + str(step)
+    return name or "the file"
 
 
 def is_language_tag(text: str) -> bool:

@@ -38,6 +38,7 @@ FIELDS = (
     Field("checks", "mapping", "check name -> why it does not apply to this article"),
 )
 KNOWN_FIELDS = tuple(f.name for f in FIELDS)
+_EXAMPLE = {f.name: f.example or "..." for f in FIELDS}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _END_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -106,7 +107,7 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
     summary = v.text("summary")
     if required and not summary and not isinstance(data.get("summary"), (list, dict)):
         missing_at_top("summary", "...")
-    authors = v.names("author")
+    authors = v.names("author", example=_EXAMPLE["author"])
     if required and not authors and not isinstance(data.get("author"), (list, dict)):
         missing_at_top("author", "an-id-from-data-authors-yaml")
     published = v.date("date")
@@ -150,7 +151,7 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
 
     meta = FrontMatter(
         title=title, summary=summary, authors=authors, date=published, updated=updated,
-        reviewed_by=reviewed_by, reviewed_on=reviewed_on, topics=v.names("topics"),
+        reviewed_by=reviewed_by, reviewed_on=reviewed_on, topics=v.names("topics", example="calm"),
         previous=_slug_ref(v, "previous"), next=_slug_ref(v, "next"), content_note=v.text("content_note"),
         slug=slug, draft=v.flag("draft", default=False), image=image, image_alt=image_alt,
         template=v.text("template"),

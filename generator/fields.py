@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 import langcodes
 
@@ -199,7 +200,7 @@ class Reader:
             if isinstance(item, (list, dict)) or item is None:
                 line, col = self.doc.at(*spot)
                 self.out.append(error("field-type", self.path, line, col,
-                                      f"{field_name(where)} must be a name or a list of names, but item {index + 1} "
+                                      f"{field_name(where)} must be a name or a list of names, but item {(index or 0) + 1} "
                                       f"is {described(item)}",
                                       f"write `{where[-1]}: {example}` or `{where[-1]}: [one, another]`"))
                 continue

@@ -67,8 +67,12 @@ def too_large(path: str, kind: str, size: int, settings: ParseSettings, digest: 
     limit = settings.max_article_bytes
     return _failed(path, kind, digest or f"size:{size}", [error(
         "article-too-large", path, 1, 1,
-        f"the file is {size / 1_000_000:.1f} MB, over the limit of {limit / 1_000_000:g} MB for one {kind}",
+        f"the file is {_size(size)}, over the limit of {_size(limit)} for one {kind}",
         "split it into several articles, or raise `limits: {max_article_bytes: ...}` in site.yaml")])
+
+
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
 
 
 def _in_file(link, body_first_line: int):

@@ -156,7 +156,7 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Di
 class _Frame:
     """A list or mapping being built: its value, its path, and (for a mapping) the key waiting for a value."""
 
-    __slots__ = ("value", "path", "key", "key_mark", "key_lines", "merged", "anchor")
+    __slots__ = ("anchor", "key", "key_lines", "key_mark", "merged", "path", "value")
 
     def __init__(self, value: Any, path: Path, anchor: str | None):
         self.value, self.path, self.anchor = value, path, anchor

@@ -188,7 +188,7 @@ def test_hostile_site_yaml_from_the_command_line_prints_no_traceback(tmp_path):
     site = make_site(tmp_path / "s")
     (site / "site.yaml").write_text(SITE_YAML + laughs(9) + "? [a]\n: b\n")
     proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("site.yaml:"), proc.stderr
@@ -250,7 +250,7 @@ def test_duplicate_keys_are_a_warning_naming_both_lines(tmp_path, capsys):
     assert code == 0, err
     assert "site.yaml:25:1: warning: 'title' is written twice, on line 1 and line 25" in err
     assert "data/authors.yaml:10:1: warning: 'alex-example' is written twice, on line 1 and line 10" in err
-    doc, findings = load_document("a: {x: 1, y: 2, x: 3}\n", "f.yaml")
+    _doc, findings = load_document("a: {x: 1, y: 2, x: 3}\n", "f.yaml")
     assert [(f.line, f.col, f.code) for f in findings] == [(1, 17, "duplicate-key")]
     assert "'a.x' is written twice" in findings[0].message
 
@@ -290,7 +290,7 @@ def test_unreadable_bibliography_leads_and_its_follow_ons_are_left_out(tmp_path,
     assert lines[0].startswith("data/references.yaml:"), err
     assert not any("unknown-citation" in line for line in lines), err
     check = subprocess.run([sys.executable, "-m", "generator", "check", "--site", str(site)],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, check=False)
     assert check.returncode == 1
     assert check.stdout.splitlines()[0] == "data/references.yaml", check.stdout   # the human report leads with it
 
@@ -344,10 +344,11 @@ def test_an_article_over_the_limit_is_refused_at_line_one_before_any_work(tmp_pa
                      site_yaml=SITE_YAML + f"limits:\n  max_article_bytes: {len(big.encode()) - 1}\n")
     code, err = build(site, capsys)
     assert code == 1
-    assert errors_in(err) == [
-        f"articles/big.md:1:1: error: the file is 0.0 MB, over the limit of {(len(big) - 1) / 1e6:g} MB for one "
+    size = len(big.encode())
+    assert errors_in(err) == [(
+        f"articles/big.md:1:1: error: the file is {size:,} bytes, over the limit of {size - 1:,} bytes for one "
         "article - split it into several articles, or raise `limits: {max_article_bytes: ...}` in site.yaml "
-        "[article-too-large]"], err
+        "[article-too-large]")], err
 
 
 def test_an_article_at_the_limit_is_built(tmp_path, capsys):
@@ -389,3 +390,22 @@ def test_readme_documents_every_setting_and_front_matter_key():
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, f"site.yaml `{setting.name}` not in README"
     assert "max_article_bytes" in readme
+
+
+def test_the_preview_overlay_and_terminal_lead_with_the_root_cause(tmp_path):
+    import io
+
+    from generator.serve.preview import Preview
+
+    site = make_site(tmp_path / "s", authors_yaml=AUTHORS_YAML + "broken: [\n")
+    log = io.StringIO()
+    preview = Preview(site, site / "output", port=0, stream=log)
+    try:
+        result = preview.start()
+        assert not result.ok
+        errors = preview.hub.state["errors"]
+        assert [e["path"] for e in errors] == ["data/authors.yaml"], errors
+        assert errors[0]["code"] == "yaml-syntax" and "2 findings that follow from it are not shown" in errors[0]["hint"]
+        assert log.getvalue().splitlines()[0].startswith("data/authors.yaml:11:1: error: YAML syntax error")
+    finally:
+        preview.stop()

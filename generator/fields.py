@@ -41,6 +41,7 @@ class Field:
     kind: str
     doc: str
     example: str = ""
+    required_for: tuple[str, ...] = ()   # kinds of file that must set it, e.g. ("article",)
 
     @property
     def words(self) -> str:
@@ -93,6 +94,31 @@ class Reader:
     def __init__(self, doc: YamlDoc, path: str, missing_code: str = "missing-field"):
         self.doc, self.path, self.missing_code = doc, path, missing_code
         self.out: list[Diagnostic] = []
+
+    def field(self, spec: Field, file_kind: str = "", missing_line: int | None = None) -> Any:
+        """Read the top-level field `spec` by its declared kind; a required field left empty is a finding."""
+        name, example = spec.name, spec.example or "..."
+        if spec.kind == "text":
+            value: Any = self.text(name, example=example)
+        elif spec.kind == "names":
+            value = self.names(name, example=example)
+        elif spec.kind == "date":
+            value = self.date(name)
+        elif spec.kind == "flag":
+            value = self.flag(name, default=False)
+        elif spec.kind == "list":
+            value = self.items(name, example=example)
+        elif spec.kind == "mapping":
+            value = self.mapping(name)
+        elif spec.kind == "language":
+            value = self.language(name)
+        else:
+            value = self.raw(name)
+        written = self.raw(name)
+        empty = written is None or written == [] or (isinstance(written, str) and not written.strip())
+        if file_kind in spec.required_for and empty:
+            self.missing((name,), date.today().isoformat() if spec.kind == "date" else example, line=missing_line)
+        return value
 
     def raw(self, *where: Any) -> Any:
         """The value at `where`, unchecked (None when absent)."""

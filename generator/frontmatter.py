@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from generator.diagnostics import Diagnostic, error
 from generator.fields import Field, Reader, described, unknown_keys
@@ -17,14 +16,15 @@ from generator.yamlload import load_document
 # Every front matter key, declared once: name, kind (generator.fields.KINDS), what it is for. The README's
 # table lists the same keys (a test holds them together).
 FIELDS = (
-    Field("title", "text", "the headline", "How to be kind to yourself"),
-    Field("summary", "text", "one or two sentences for lists, feeds and search", "Small steps that help."),
-    Field("author", "names", "who wrote it: ids from data/authors.yaml", "an-id-from-data-authors-yaml"),
-    Field("date", "date", "first publication"),
+    Field("title", "text", "the headline", required_for=("article", "page")),
+    Field("summary", "text", "one or two sentences for lists, feeds and search", required_for=("article",)),
+    Field("author", "names", "who wrote it: ids from data/authors.yaml", "an-id-from-data-authors-yaml",
+          required_for=("article",)),
+    Field("date", "date", "first publication", required_for=("article",)),
     Field("updated", "date", "the last substantive change"),
     Field("reviewed_by", "text", "who reviewed it: an id from data/authors.yaml"),
     Field("reviewed_on", "date", "when it was reviewed"),
-    Field("topics", "names", "ids from site.yaml `topics:`", "[empathy, therapy]"),
+    Field("topics", "names", "ids from site.yaml `topics:`", "calm"),
     Field("previous", "text", "the slug of the article before this one"),
     Field("next", "text", "the slug of the article after this one"),
     Field("content_note", "text", "a note shown before the body (e.g. mentions of self-harm)"),
@@ -33,12 +33,11 @@ FIELDS = (
     Field("image", "text", "a picture for the article and its social card"),
     Field("image_alt", "text", "what the picture shows (\"\" when purely decorative)"),
     Field("template", "text", "a template in templates/ other than the default"),
-    Field("references", "list", "CSL entries cited in the body"),
+    Field("references", "list", "CSL entries cited in the body", "` then `- id: ..."),
     Field("extra", "mapping", "anything templates need"),
     Field("checks", "mapping", "check name -> why it does not apply to this article"),
 )
 KNOWN_FIELDS = tuple(f.name for f in FIELDS)
-_EXAMPLE = {f.name: f.example or "..." for f in FIELDS}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _END_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -90,32 +89,15 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
                                        f"front matter must be `key: value` lines, not {described(data)}",
                                        "write e.g. `title: My article` on its own line between the `---` lines")]
     v = Reader(doc, path)
-    required = kind == "article"
     v.out += unknown_keys(doc, (), KNOWN_FIELDS, path, "unknown-field", "front matter key",
                           "put custom data under `extra:` (e.g. `extra: {mood: calm}`)")
+    got = {f.name: v.field(f, kind, missing_line=part.front_first_line) for f in FIELDS}
 
     def line(key: str) -> int:
         return doc.line(key) if key in data else part.front_first_line
 
-    def missing_at_top(key: str, example: str) -> None:
-        if key not in data or data[key] in (None, "", []):
-            v.missing((key,), example, line=part.front_first_line)
-
-    title = v.text("title")
-    if not title and not isinstance(data.get("title"), (list, dict)):
-        missing_at_top("title", "...")
-    summary = v.text("summary")
-    if required and not summary and not isinstance(data.get("summary"), (list, dict)):
-        missing_at_top("summary", "...")
-    authors = v.names("author", example=_EXAMPLE["author"])
-    if required and not authors and not isinstance(data.get("author"), (list, dict)):
-        missing_at_top("author", "an-id-from-data-authors-yaml")
-    published = v.date("date")
-    if required and published is None and data.get("date") in (None, ""):
-        missing_at_top("date", date.today().isoformat())
-    updated = v.date("updated")
-    reviewed_on = v.date("reviewed_on")
-    reviewed_by = v.text("reviewed_by")
+    published, updated = got["date"], got["updated"]
+    reviewed_by, reviewed_on = got["reviewed_by"], got["reviewed_on"]
     if reviewed_on and not reviewed_by:
         v.out.append(error("review-without-reviewer", path, line("reviewed_on"), 1,
                            "reviewed_on is set but reviewed_by is not",
@@ -128,18 +110,17 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
         v.out.append(error("updated-before-date", path, line("updated"), 1,
                            f"updated ({updated}) is before date ({published})",
                            "updated is the last substantive change; it cannot come before first publication"))
-    slug = v.text("slug")
+    slug = got["slug"]
     if slug and not SLUG.match(slug):
         v.out.append(error("bad-slug", path, line("slug"), 1,
                            f"slug '{slug[:80]}' must be lowercase letters, digits and hyphens",
                            f"for example `slug: {slugify(slug)[:80] or 'my-article'}`"))
-    image = v.text("image")
-    image_alt = v.text("image_alt")
+    image = got["image"]
     if image and "image_alt" not in data:
         v.out.append(error("missing-image-alt", path, line("image"), 1,
                            "image is set but image_alt is not",
                            "describe the picture in `image_alt: ...` (or `image_alt: \"\"` if it is purely decorative)"))
-    refs = v.items("references", example="` then `- id: ...")
+    refs = got["references"]
     for index, ref in enumerate(refs):
         if not isinstance(ref, dict):
             at_line, col = doc.at("references", index)
@@ -147,24 +128,22 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
                                f"a reference must be a mapping of CSL fields, not {described(ref)}",
                                "write `- id: key` followed by `type:`, `title:`, `author:` ..."))
     kept = [index for index, ref in enumerate(refs) if isinstance(ref, dict)]
-    checks = v.mapping("checks")
 
     meta = FrontMatter(
-        title=title, summary=summary, authors=authors, date=published, updated=updated,
-        reviewed_by=reviewed_by, reviewed_on=reviewed_on, topics=v.names("topics", example="calm"),
-        previous=_slug_ref(v, "previous"), next=_slug_ref(v, "next"), content_note=v.text("content_note"),
-        slug=slug, draft=v.flag("draft", default=False), image=image, image_alt=image_alt,
-        template=v.text("template"),
+        title=got["title"], summary=got["summary"], authors=got["author"], date=published, updated=updated,
+        reviewed_by=reviewed_by, reviewed_on=reviewed_on, topics=got["topics"],
+        previous=_slug_ref(v, "previous", got["previous"]), next=_slug_ref(v, "next", got["next"]),
+        content_note=got["content_note"], slug=slug, draft=got["draft"], image=image, image_alt=got["image_alt"],
+        template=got["template"],
         references=tuple(refs[i] for i in kept), reference_lines=tuple(doc.line("references", i) for i in kept),
-        checks={str(k): ("" if r is None else str(r)) for k, r in checks.items()},
-        extra=v.mapping("extra"),
+        checks={str(k): ("" if r is None else str(r)) for k, r in got["checks"].items()},
+        extra=got["extra"],
         lines={str(key[0]): key_line for key, (key_line, _col) in doc.keys.items() if len(key) == 1},
     )
     return meta, findings + v.out
 
 
-def _slug_ref(v: Reader, key: str) -> str:
-    value = v.text(key)
+def _slug_ref(v: Reader, key: str, value: str) -> str:
     if value and not SLUG.match(value):
         at_line, col = v.doc.at(key)
         v.out.append(error("bad-slug", v.path, at_line, col, f"{key} '{value[:80]}' is not a slug",

@@ -165,6 +165,7 @@ def _crisis(read: Reader) -> Crisis:
         read.out.extend(unknown_keys(read.doc, ("crisis", "resources", index), RESOURCE_FIELDS, SITE_FILE,
                                      "unknown-setting", "setting in a crisis resource",
                                      f"a crisis resource takes {', '.join(RESOURCE_FIELDS)}"))
+        errors_before = len(read.out)
         texts = {key: read.text("crisis", "resources", index, key) for key in RESOURCE_FIELDS[:-1]}
         verified = read.raw("crisis", "resources", index, "verified_on")
         if isinstance(verified, (list, dict)):
@@ -173,6 +174,8 @@ def _crisis(read: Reader) -> Crisis:
         else:
             verified_text = read.text("crisis", "resources", index, "verified_on")
         verified_date = _iso_date(verified_text)
+        if len(read.out) > errors_before:  # reported here; the editorial checks see only well-typed resources
+            continue
         resources.append(CrisisResource(
             **texts, verified_on=verified_date, line=line,
             # what the editorial check reads: the typed values (an unreadable date as written, for its message)

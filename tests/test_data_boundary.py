@@ -409,3 +409,23 @@ def test_the_preview_overlay_and_terminal_lead_with_the_root_cause(tmp_path):
         assert log.getvalue().splitlines()[0].startswith("data/authors.yaml:11:1: error: YAML syntax error")
     finally:
         preview.stop()
+
+
+@pytest.mark.parametrize("change,expected", [
+    (("name: Test Helpline (fictional)", "name: [a, b]"), ["site.yaml:21:13: error"]),
+    (("verified_on: 2026-10-01", "verified_on: [2026-10-01]"), ["site.yaml:24:20: error"]),
+    (("verified_on: 2026-10-01", "verified_on: 2026-13-01"), ["site.yaml:20:1: warning"]),
+])
+def test_a_crisis_resource_is_typed_once_and_reported_once(tmp_path, capsys, change, expected):
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML.replace(*change))
+    main(["check", "--site", str(site), "--format", "lines"])
+    printed = capsys.readouterr()
+    found = [line for line in (printed.out + printed.err).splitlines() if line.startswith("site.yaml:")]
+    assert [line.split(": ", 2)[0] + ": " + line.split(": ", 2)[1] for line in found] == expected, found
+
+
+def test_crisis_numbers_keep_the_digits_as_written(tmp_path, capsys):
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML.replace('phone: "555 0100"', "phone: 05550100"))
+    code, err = build(site, capsys)
+    assert code == 0, err
+    assert "05550100" in (site / "output" / "index.html").read_text("utf-8")   # not 5550100, not octal

@@ -32,6 +32,13 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (f"tag:yaml.org,2002:{name}"
                                             for name in ("str", "int", "float", "bool", "null", "merge"))
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
+# The plain scalar constructors of PyYAML's SafeConstructor, called directly: its construct_object would keep
+# every node it ever built in a cache that only construct_document clears.
+_BUILD = {
+    _INT: SafeConstructor.construct_yaml_int,
+    _FLOAT: SafeConstructor.construct_yaml_float,
+    _BOOL: SafeConstructor.construct_yaml_bool,
+}
 
 
 class _Resolver(Resolver):
@@ -203,6 +210,9 @@ class _Builder:
                 self._place(stack, sizes, frame.value, None, size, built=True)
                 continue
             if kind is yaml.AliasEvent:
+                if any(frame.anchor == event.anchor for frame in stack):
+                    raise _Bad(event.start_mark, f"alias *{event.anchor} is used inside its own anchor (a loop)",
+                               f"a value cannot contain itself: remove `*{event.anchor}` from inside `&{event.anchor}`")
                 if event.anchor not in self.anchors:
                     raise _Bad(event.start_mark, f"alias *{event.anchor} refers to no anchor",
                                f"define `&{event.anchor}` before using `*{event.anchor}`")
@@ -264,8 +274,12 @@ class _Builder:
             return _MERGE_KEY
         if tag not in _SCALAR_TAGS:
             raise self._bad_tag(event)
+        if tag == _STR:
+            return event.value
+        if tag == _NULL:
+            return None
         try:
-            value = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+            value = _BUILD[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
         except (ValueError, yaml.YAMLError):
             raise _Bad(event.start_mark, f"'{event.value[:40]}' is not a number YAML can read",
                        "write a shorter number, or quote it to keep it as text") from None
@@ -275,6 +289,8 @@ class _Builder:
         """A scalar in key position: keys are the text as written."""
         key = _MERGE_KEY if event.tag is None and event.implicit[0] and event.value == "<<" else event.value
         frame.key, frame.key_mark = key, event.start_mark
+        if event.anchor and key is not _MERGE_KEY:
+            self.anchors[event.anchor] = (key, 1)
 
     def _place(self, stack: list[_Frame], sizes: list[int], value: Any, mark: Any, size: int,
                opening: bool = False, built: bool = False) -> Path | None:

@@ -429,3 +429,26 @@ def test_crisis_numbers_keep_the_digits_as_written(tmp_path, capsys):
     code, err = build(site, capsys)
     assert code == 0, err
     assert "05550100" in (site / "output" / "index.html").read_text("utf-8")   # not 5550100, not octal
+
+
+@pytest.mark.parametrize("text,words", [
+    ("a: &a [1, *a]\n", "alias *a is used inside its own anchor"),
+    ("b: *missing\n", "alias *missing refers to no anchor"),
+    ("a: &a [1]\nb: {<<: [*a]}\n", "`<<` is followed by a list or mapping written in place"),
+    ("s: &s text\nm: {<<: *s}\n", "`<<` must be followed by a mapping"),
+    ("x: !!set {a, b}\n", "the YAML tag !!set is not accepted"),
+    ("x: !!timestamp 2025-01-01\n", "the YAML tag !!timestamp is not accepted"),
+])
+def test_yaml_constructs_haven_does_not_build_are_findings(text, words):
+    doc, findings = load_document(text, "f.yaml", first_line=3)
+    assert doc is None
+    assert len(findings) == 1 and words in findings[0].message
+    assert findings[0].line >= 3 and findings[0].severity == "error"
+
+
+def test_the_loader_keeps_nothing_between_files():
+    from generator import yamlload
+
+    for n in range(3):
+        load_document(f"n: {n}\nf: 1.5\nb: true\n", "f.yaml")
+    assert not getattr(yamlload._CONSTRUCTOR, "constructed_objects", {})

@@ -17,7 +17,7 @@ from typing import Any
 import langcodes
 
 from generator.diagnostics import Diagnostic, did_you_mean, error, warning
-from generator.yamlload import YamlDoc
+from generator.yamlload import YamlDoc, field_name
 
 # What each kind of field must hold, in a writer's words, and an example of it.
 KINDS: dict[str, tuple[str, str]] = {
@@ -269,17 +269,6 @@ class Reader:
             self.wrong(where, "list", example)
             return []
         return value
-
-
-def field_name(where: Iterable[Any]) -> str:
-    """A path into the data as a writer reads it: `crisis.resources item 2 phone` (items counted from 1)."""
-    name = ""
-    for step in where:
-        if isinstance(step, int):
-            name += f" item {step + 1}"
-        else:
-            name += (" " if name.endswith(tuple("0123456789")) else "." if name else "") + str(step)
-    return name or "the file"
 
 
 def is_language_tag(text: str) -> bool:

@@ -89,6 +89,17 @@ class YamlDoc:
         return self.texts.get(tuple(path))
 
 
+def field_name(where: Any) -> str:
+    """A path into the data as a writer reads it: `crisis.resources item 2 phone` (items counted from 1)."""
+    name = ""
+    for step in where:
+        if isinstance(step, int):
+            name += f" item {step + 1}"
+        else:
+            name += (" " if name.endswith(tuple("0123456789")) else "." if name else "") + str(step)
+    return name or "the file"
+
+
 class _Bad(Exception):
     """A YAML construct Haven does not accept, with the position to report."""
 
@@ -156,8 +167,8 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Di
     line = first_line + (mark.line if mark else 0)
     col = (mark.column + 1) if mark else 1
     return error("yaml-syntax", path, line, col, f"YAML syntax error: {what}",
-                      "check indentation, colons and quotes; text containing ': ' or starting "
-                      "with a special character needs quotes")
+                 "check indentation, colons and quotes; text containing ': ' or starting "
+                 "with a special character needs quotes")
 
 
 class _Frame:
@@ -169,7 +180,7 @@ class _Frame:
         self.value, self.path, self.anchor = value, path, anchor
         self.key: Any = _NO_KEY
         self.key_mark: Any = None
-        self.key_lines: dict[str, int] = {}
+        self.key_lines: dict[str, tuple[int, int]] = {}
         self.merged: set[str] = set()
 
 
@@ -270,8 +281,8 @@ class _Builder:
         tag = event.tag
         if tag in (None, "!"):
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag == _MERGE:
-            return _MERGE_KEY
+        if tag == _MERGE:  # `<<` as a value is just text; as a key, _take_key sees it first
+            return event.value
         if tag not in _SCALAR_TAGS:
             raise self._bad_tag(event)
         if tag == _STR:
@@ -320,16 +331,17 @@ class _Builder:
             self._merge(parent, value, mark)
             return None
         path = parent.path + (key,)
-        line = self.pos(key_mark)[0]
+        line, col = self.pos(key_mark)
         if key in parent.key_lines and key not in parent.merged:
-            first = parent.key_lines[key]
-            where = ".".join(str(p) for p in path)
+            first, first_col = parent.key_lines[key]
+            where = field_name(path)
+            twice = (f"on line {first} and line {line}; line {line} is used" if first != line else
+                     f"on line {line} (columns {first_col} and {col}); the second is used")
             self.findings.append(warning(
-                "duplicate-key", self.path, line, self.pos(key_mark)[1],
-                f"'{where}' is written twice, on line {first} and line {line}; line {line} is used",
-                f"delete one of them (the value on line {first} is ignored)"))
+                "duplicate-key", self.path, line, col, f"'{where}' is written twice, {twice}",
+                f"delete one of them (the value at line {first}, column {first_col} is ignored)"))
         parent.merged.discard(key)
-        parent.key_lines[key] = line
+        parent.key_lines[key] = (line, col)
         parent.value[key] = value
         self.doc.keys[path] = self.pos(key_mark)
         self.doc.values[path] = self.pos(mark)

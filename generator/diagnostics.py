@@ -6,8 +6,9 @@ Checks never print or raise for anything a file can contain: they return
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -38,11 +39,11 @@ class Diagnostic:
             text += f" - {self.hint}"
         return f"{text} [{self.code}]"
 
-    def as_warning(self) -> "Diagnostic":
+    def as_warning(self) -> Diagnostic:
         """The same finding with warning severity."""
         return replace(self, severity="warning")
 
-    def as_error(self) -> "Diagnostic":
+    def as_error(self) -> Diagnostic:
         """The same finding with error severity."""
         return replace(self, severity="error")
 

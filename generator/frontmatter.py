@@ -59,8 +59,7 @@ def split(text: str, path: str) -> tuple[Split | None, list[Diagnostic]]:
         return None, [error("empty-file", path, 1, 1, "the file is empty",
                             "add front matter (title, summary, author, date) and some text, or delete the file; "
                             "`haven new \"Title\"` writes a ready article")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0].rstrip("\r")
     if first.strip() != "---":
         return None, [error("missing-front-matter", path, 1, 1, "the file does not start with front matter",

@@ -14,16 +14,18 @@ from generator.model import Crisis, CrisisResource, SiteConfig, Topic
 from generator.yamlload import decode_utf8, load_document
 
 SITE_FILE = "site.yaml"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 DEFAULT_MAX_ARTICLE_BYTES = 2_000_000   # about 300,000 words: far beyond any article, parsed in ~1 s
 
 # Every setting, declared once: name, kind (generator.fields.KINDS), what it is for.
 SETTINGS = (
-    Field("title", "text", "the hub's name, shown on every page", "My hub"),
+    Field("title", "text", "the hub's name, shown on every page", "My hub", required_for=("site",)),
     Field("tagline", "text", "a short line under the title"),
     Field("description", "text", "one or two sentences for search engines and feeds"),
-    Field("base_url", "text", "where the site will live", "https://example.org/"),
-    Field("language", "language", "the language of the hub (a BCP 47 tag such as en-GB)", "en-GB"),
-    Field("medical", "flag", "whether articles give health information (adds medical schema and review dates)"),
+    Field("base_url", "text", "where the site will live", "https://example.org/", default=DEFAULT_BASE_URL),
+    Field("language", "language", "the language of the hub (a BCP 47 tag such as en-GB)", "en-GB", default="en"),
+    Field("medical", "flag", "whether articles give health information (adds medical schema and review dates)",
+          default=True),
     Field("publisher", "mapping", "who publishes the hub: name, url"),
     Field("transparency", "mapping", "owner, funding, advertising (shown on the About page)"),
     Field("review", "mapping", "interval_months: how often articles must be reviewed"),
@@ -31,7 +33,7 @@ SETTINGS = (
     Field("limits", "mapping", "max_article_bytes: the largest article Haven reads"),
     Field("topics", "mapping", "topic id -> title and description"),
     Field("crisis", "mapping", "heading, intro, emergency, resources: the crisis help on every page"),
-    Field("extra", "any", "anything templates need; Haven does not look inside"),
+    Field("extra", "mapping", "anything templates need; Haven does not look inside"),
 )
 KNOWN_KEYS = {f.name for f in SETTINGS}
 NESTED = {
@@ -82,22 +84,20 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         out += unknown_keys(doc, (parent,), known, SITE_FILE, "unknown-setting", f"setting in {parent}",
                             f"{parent} takes {', '.join(known)}")
 
-    title = read.text("title", required=True, example="My hub")
-    base_url = read.text("base_url", default="http://127.0.0.1:8000/")
+    got = {spec.name: read.field(spec, "site", missing_line=1) for spec in SETTINGS}
+    title, base_url = got["title"], got["base_url"]
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         line, col = doc.at("base_url")
         out.append(error("bad-base-url", SITE_FILE, line, col,
                          f"base_url '{base_url[:80]}' is not an http(s) address",
                          "write it like https://example.org/ or https://example.org/hub/"))
-        parts = urlsplit("http://127.0.0.1:8000/")
+        parts = urlsplit(DEFAULT_BASE_URL)
     base_path = parts.path or "/"
     if not base_path.endswith("/"):
         base_path += "/"
     base_url = f"{parts.scheme}://{parts.netloc}{base_path}"
 
-    for key in ("publisher", "transparency", "review", "readability", "limits"):
-        read.mapping(key)
     interval = read.number("review", "interval_months", default=24)
     target = read.number("readability", "target_grade", default=8)
     max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES)
@@ -105,20 +105,20 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
-        tagline=read.text("tagline"),
-        description=read.text("description"),
+        tagline=got["tagline"],
+        description=got["description"],
         base_url=base_url,
         base_path=base_path,
-        language=read.language("language", default="en"),
-        medical=read.flag("medical", default=True),
+        language=got["language"],
+        medical=got["medical"],
         publisher_name=read.text("publisher", "name") or title,
         publisher_url=read.text("publisher", "url") or base_url,
         transparency={key: value for key, value in transparency.items() if value},
         review_interval_months=int(interval),
         readability_target=float(target),
-        topics=_topics(read),
+        topics=_topics(read, got["topics"]),
         crisis=_crisis(read),
-        extra=read.mapping("extra"),
+        extra=got["extra"],
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         lines={str(key[0]): line for key, (line, _col) in doc.keys.items() if len(key) == 1},
         max_article_bytes=int(max_bytes),
@@ -126,9 +126,9 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     return config, out + read.out
 
 
-def _topics(read: Reader) -> dict[str, Topic]:
+def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
-    for tid, spec in read.mapping("topics").items():
+    for tid, spec in declared.items():
         line, col = read.doc.key_at("topics", tid)
         if not _TOPIC_ID.match(tid):
             read.out.append(error("bad-topic-id", SITE_FILE, line, col,
@@ -153,7 +153,6 @@ def _topics(read: Reader) -> dict[str, Topic]:
 
 
 def _crisis(read: Reader) -> Crisis:
-    read.mapping("crisis")
     resources = []
     for index, item in enumerate(read.items("crisis", "resources", example="` then `- name: ...")):
         line, col = read.doc.at("crisis", "resources", index)

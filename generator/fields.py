@@ -42,6 +42,7 @@ class Field:
     doc: str
     example: str = ""
     required_for: tuple[str, ...] = ()   # kinds of file that must set it, e.g. ("article",)
+    default: Any = None                  # the value when it is not set (None: the kind's empty value)
 
     @property
     def words(self) -> str:
@@ -99,19 +100,19 @@ class Reader:
         """Read the top-level field `spec` by its declared kind; a required field left empty is a finding."""
         name, example = spec.name, spec.example or "..."
         if spec.kind == "text":
-            value: Any = self.text(name, example=example)
+            value: Any = self.text(name, example=example, default=spec.default or "")
         elif spec.kind == "names":
             value = self.names(name, example=example)
         elif spec.kind == "date":
             value = self.date(name)
         elif spec.kind == "flag":
-            value = self.flag(name, default=False)
+            value = self.flag(name, default=bool(spec.default))
         elif spec.kind == "list":
             value = self.items(name, example=example)
         elif spec.kind == "mapping":
             value = self.mapping(name)
         elif spec.kind == "language":
-            value = self.language(name)
+            value = self.language(name, default=spec.default or "en")
         else:
             value = self.raw(name)
         written = self.raw(name)

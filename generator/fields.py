@@ -151,7 +151,7 @@ class Reader:
         """Record that a required field is absent."""
         name = field_name(where)
         at_line, col = (line, 1) if line else self.doc.at(*where[:-1])
-        self.out.append(error(self.missing_code, self.path, at_line, col, f"required field '{name}' is missing",
+        self.out.append(error(self.missing_code, self.path, at_line, col, f"required {'setting' if self.missing_code == 'missing-setting' else 'field'} '{name}' is missing",
                               f"add a line `{where[-1]}: {example}`"))
 
     def text(self, *where: Any, required: bool = False, default: str = "", example: str = "") -> str:

@@ -1,0 +1,232 @@
+"""Text pieces of a reference: HTML and plain text together, rich titles, title case, sort forms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import abc
+from functools import lru_cache
+from typing import Any, Iterable
+
+
+class _Span:
+    """The same run of text as HTML and as plain text. Never changed once made.
+
+    A plain class with slots rather than a frozen dataclass: a reference is built from a few dozen
+    spans, and a frozen dataclass takes twice as long to make.
+    """
+
+    __slots__ = ("html", "text")
+
+    def __init__(self, html: str, text: str) -> None:
+        self.html = html
+        self.text = text
+
+    def __add__(self, other: "_Span") -> "_Span":
+        return _Span(self.html + other.html, self.text + other.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Span) and (self.html, self.text) == (other.html, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.html, self.text))
+
+    def __repr__(self) -> str:
+        return f"_Span(html={self.html!r}, text={self.text!r})"
+
+
+_EMPTY = _Span("", "")
+
+
+def _esc(value: str) -> str:
+    """HTML-escape text exactly as markupsafe's `escape` does, without making a Markup object."""
+    # Most names and titles hold none of the five characters: a substring test is all they cost.
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if "'" in value:
+        value = value.replace("'", "&#39;")
+    if '"' in value:
+        value = value.replace('"', "&#34;")
+    return value
+
+
+def _plain(value: str) -> _Span:
+    return _Span(_esc(value), value)
+
+
+def _join(spans: Iterable[_Span], sep: str) -> _Span:
+    spans = [s for s in spans if s]
+    return _Span(_esc(sep).join(s.html for s in spans), sep.join(s.text for s in spans))
+
+
+# Rich text in titles: Zotero's CSL-JSON uses <i>…</i> (and <b>, <sup>, <sub>,
+# <span class="nocase">); pandoc's CSL-YAML is Markdown, so *…* and _…_ mark
+# italics too. Everything else is escaped.
+_RICH_RE = re.compile(
+    r"<i>(?P<i>.*?)</i>|<em>(?P<em>.*?)</em>|\*(?P<star>[^*\s][^*]*?)\*"
+    r"|(?<!\w)_(?P<under>[^_\s][^_]*?)_(?!\w)|<sup>(?P<sup>.*?)</sup>|<sub>(?P<sub>.*?)</sub>"
+    r"|<b>(?P<b>.*?)</b>|<span class=\"nocase\">(?P<nocase>.*?)</span>",
+    re.DOTALL,
+)
+_RICH_HINT_RE = re.compile(r"[<*_]")
+_TAG_OR_TEXT_RE = re.compile(r"<[^<>]*>|[^<]+|<")
+
+
+_OPEN_SINGLE_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))'")
+_OPEN_DOUBLE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(\[—–-]))"')
+
+
+def _smart_quotes(value: str) -> str:
+    """Typographic quotes in titles, as pandoc's smart extension gives them: Physicians' -> Physicians’."""
+    if "'" not in value and '"' not in value:
+        return value
+    value = _OPEN_SINGLE_RE.sub("‘", value)
+    value = value.replace("'", "’")
+    value = _OPEN_DOUBLE_RE.sub("“", value)
+    return value.replace('"', "”")
+
+
+@lru_cache(maxsize=4096)  # journal and book titles recur across works; spans are never changed
+def _rich(value: str, italic: bool = False) -> _Span:
+    """Title text with inline markup; inside an italic title, marked words are set roman (APA 6.22)."""
+    if "<" in value:  # leave the quotes inside markup tags (class="nocase") alone
+        value = _TAG_OR_TEXT_RE.sub(lambda m: m[0] if m[0][0] == "<" else _smart_quotes(m[0]), value)
+    else:
+        value = _smart_quotes(value)
+    if not _RICH_HINT_RE.search(value):
+        span = _plain(value)
+        return _Span(f"<i>{span.html}</i>", span.text) if italic and value else span
+    runs: list[tuple[str, bool, str]] = []  # (text, italic, wrapper tag)
+    position = 0
+    for match in _RICH_RE.finditer(value):
+        if match.start() > position:
+            runs.append((value[position : match.start()], italic, ""))
+        group = match.lastgroup or ""
+        inner = match.group(group)
+        if group in ("i", "em", "star", "under"):
+            runs.append((inner, not italic, ""))
+        elif group in ("sup", "sub"):
+            runs.append((inner, italic, group))
+        else:
+            runs.append((inner, italic, ""))
+        position = match.end()
+    if position < len(value):
+        runs.append((value[position:], italic, ""))
+    html_parts: list[str] = []
+    text_parts: list[str] = []
+    for text, run_italic, wrapper in runs:
+        piece = _esc(text)
+        if wrapper:
+            piece = f"<{wrapper}>{piece}</{wrapper}>"
+        if run_italic and text:
+            piece = f"<i>{piece}</i>"
+        html_parts.append(piece)
+        text_parts.append(text)
+    return _Span("".join(html_parts).replace("</i><i>", ""), "".join(text_parts))
+
+
+def _text(value: Any) -> str:
+    """A CSL field as a string, whatever YAML or JSON made of it."""
+    if value.__class__ is str:  # by far the most common case, and the cheapest test
+        return value.strip()
+    if value.__class__ is int:  # volumes, issues, numbers (bool is a subclass, not this class)
+        return str(value)
+    if value is None or value is False:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(t for t in (_text(v) for v in value) if t)
+    if isinstance(value, abc.Mapping):
+        return _text(value.get("literal") or value.get("raw") or "")
+    return str(value).strip()
+
+
+_SPECIAL_FOLDS = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss",
+     "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ħ": "h", "Ħ": "H"}
+)
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
+
+
+# ASCII letters and digits kept, every other ASCII character deleted: translation of ASCII text runs in C.
+_ASCII_NOT_ALNUM_DELETED = {code: None for code in range(128) if not chr(code).isalnum()}
+
+
+# Names and titles recur across the works of a hub; both functions are pure.
+@lru_cache(maxsize=8192)
+def _fold(value: str) -> str:
+    """A sort form: letters only, no case, no diacritics (Żuławski files under Z, Müller as Muller)."""
+    if value.isascii():
+        return value.lower().translate(_ASCII_NOT_ALNUM_DELETED)
+    decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL_FOLDS))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Letter by letter (APA 9.44): spaces, hyphens and apostrophes do not count.
+    return _NOT_ALNUM_RE.sub("", bare.casefold())
+
+
+_LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def _significant(value: str) -> str:
+    """Drop a leading article: group authors and titles file by their first significant word (9.46, 9.48)."""
+    return _LEADING_ARTICLE_RE.sub("", value.strip())
+
+
+_TERMINAL_PUNCTUATION = (".", "?", "!")
+
+
+def _ends_sentence(span: _Span) -> bool:
+    return span.text.rstrip().endswith(_TERMINAL_PUNCTUATION)
+
+
+_PERIOD = _Span(".", ".")
+
+
+def _element(span: _Span) -> _Span:
+    """An APA reference element ends with a period, unless it already ends with . ? or !."""
+    return span if _ends_sentence(span) else span + _PERIOD
+
+
+_MINOR_WORDS = frozenset(
+    "a an the and as but for if nor or so yet at by in of off on per to up via".split()
+)
+_TITLE_WORD_RE = re.compile(r"[^\s\-–—/]+")
+
+
+def _title_case(value: str) -> str:
+    """APA title case (6.17) for titles cited in the text: capitalize all but minor words.
+
+    Minor words (short articles, conjunctions, prepositions) stay lowercase
+    unless they open the title or follow a colon, dash, or end punctuation.
+    Words already holding capitals (acronyms, names) are left alone.
+    """
+    out: list[str] = []
+    position = 0
+    opens_phrase = True
+    for match in _TITLE_WORD_RE.finditer(value):
+        between = value[position : match.start()]
+        if re.search(r"[—–]|\s-\s", between):
+            opens_phrase = True
+        out.append(between)
+        word = match.group(0)
+        letters = word.strip("“‘\"'(.,:;!?”’)")
+        is_minor = letters.lower() in _MINOR_WORDS and not opens_phrase
+        first = next((i for i, c in enumerate(word) if c.isalpha()), None)
+        has_capitals = any(c.isupper() for c in word)  # iPhone, eHealth: leave as written
+        if first is not None and not has_capitals and not is_minor:
+            word = word[:first] + word[first].upper() + word[first + 1 :]
+        out.append(word)
+        opens_phrase = word.endswith((":", "?", "!", "."))
+        position = match.end()
+    out.append(value[position:])
+    return "".join(out)

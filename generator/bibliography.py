@@ -1,7 +1,8 @@
-"""Loading the hub's shared bibliography: `data/references.yaml` or `data/references.json`.
+"""Loading the hub's shared bibliography: `data/references.yaml`, `.json` or `.bib`.
 
 CSL-YAML is accepted the way pandoc reads it (a list, or a mapping with a
-`references:` list); CSL-JSON the way Zotero exports it (an array). Every
+`references:` list); CSL-JSON the way Zotero exports it (an array); BibTeX as
+pandoc converts it to CSL (`generator.bibtex`). Every
 entry keeps its file and 1-based line so findings can point at it. Problems
 become findings, never tracebacks.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from generator.bibtex import read_bibtex
 from generator.checks.citations import check_bibliography
 from generator.diagnostics import Diagnostic, error
 
@@ -21,7 +23,7 @@ __all__ = ["load_bibliography", "BIBLIOGRAPHY_FILES"]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BIBLIOGRAPHY_FILES = ("data/references.yaml", "data/references.yml", "data/references.json")
+BIBLIOGRAPHY_FILES = ("data/references.yaml", "data/references.yml", "data/references.json", "data/references.bib")
 
 Bibliography = dict[str, tuple[dict, str, int]]
 
@@ -49,6 +51,8 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
             continue
         if relative.endswith(".json"):
             entries, problems = _read_json(text, relative)
+        elif relative.endswith(".bib"):
+            entries, problems = read_bibtex(text, relative)
         else:
             entries, problems = _read_yaml(text, relative)
         findings += problems

@@ -733,7 +733,7 @@ def test_dataset_magazine_newspaper_blog_and_fallback():
                       "publisher": "Q University"}).html == (
         "Doe, U. (2020). <i>Some manuscript</i> [Unpublished manuscript]. Q University.")
     assert reference({"id": "x", "type": "no-such-type", "author": [person("Doe", "V")], "title": "Odd",
-                      "container-title": "Holder"}).html == "Doe, V. (n.d.). Odd. <i>Holder</i>."
+                      "container-title": "Holder"}).html == "Doe, V. (n.d.). Odd. In <i>Holder</i>."  # as pandoc renders it
 
 
 def test_article_number_and_question_title():

@@ -8,7 +8,8 @@ from typing import Mapping, Sequence
 
 from generator.citations.locators import format_locator
 from generator.citations.records import CiteItem, Cluster, RenderedEntry
-from generator.citations.text import _Span, _esc, _fold, _plain
+from generator.citations.sorting import _fold
+from generator.citations.text import _Span, _esc, _plain
 from generator.citations.works import _Work
 
 
@@ -166,7 +167,7 @@ def _disambiguate(keyed_works: Sequence[tuple[str, _Work]]) -> list[_Form]:
 
 def _entry(form: _Form, cited_by: tuple[int, ...]) -> RenderedEntry:
     work = form.work
-    date_text = f"({form.reference_year}{work.date.detail()})."
+    date_text = f"({form.reference_year}{work.date_detail})."
     before, after = work.before_date, work.after_date
     return RenderedEntry(
         form.key,

@@ -7,7 +7,8 @@ from collections import abc
 from functools import lru_cache
 from typing import Any, NamedTuple, Sequence
 
-from generator.citations.text import _Span, _fold, _join, _plain, _significant, _text
+from generator.citations.sorting import _fold, _significant
+from generator.citations.text import _Span, _join, _plain, _text
 
 
 class _Name(NamedTuple):
@@ -67,7 +68,7 @@ _UPPER_INITIALS_RE = re.compile(r"^[A-Z]{2,3}$")
 @lru_cache(maxsize=8192)
 def _initials(given: str) -> str:
     """ "Carl R." -> "C. R.", "Jean-Paul" -> "J.-P.", "A. C." -> "A. C." (APA 9.8)."""
-    words = given.replace(".", ". ").split()
+    words = given.replace(".", ". ").replace(". -", ".-").split()  # "E.-M." stays one hyphenated word
     out: list[str] = []
     for word in words:
         if 2 <= len(word) <= 3 and _UPPER_INITIALS_RE.match(word):  # "JP" written without periods
@@ -158,6 +159,9 @@ def _reference_names(names: Sequence[_Name]) -> _Span:
     """Authors in the reference list (9.8): "&" before the last; 21+ -> first 19, "…", last."""
     # Plain text throughout (every name is non-empty), so the HTML is the escaped text.
     texts = [name.inverted() for name in names]
+    if len(texts) > 1 and names[-1].is_group and names[-1].family == "others":
+        # BibTeX's "and others", which pandoc passes on as a name "others": pandoc prints "et al."
+        return _plain(", ".join(texts[:-1]) + ", et al.")
     if len(texts) == 1:
         text = texts[0]
     elif len(texts) >= 21:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import abc
 from functools import lru_cache
 from typing import Any, Iterable
@@ -151,50 +150,50 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-_SPECIAL_FOLDS = str.maketrans(
-    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss",
-     "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ħ": "h", "Ħ": "H"}
-)
-_NOT_ALNUM_RE = re.compile(r"[\W_]+")
-
-
-# ASCII letters and digits kept, every other ASCII character deleted: translation of ASCII text runs in C.
-_ASCII_NOT_ALNUM_DELETED = {code: None for code in range(128) if not chr(code).isalnum()}
-
-
-# Names and titles recur across the works of a hub; both functions are pure.
-@lru_cache(maxsize=8192)
-def _fold(value: str) -> str:
-    """A sort form: letters only, no case, no diacritics (Żuławski files under Z, Müller as Muller)."""
-    if value.isascii():
-        return value.lower().translate(_ASCII_NOT_ALNUM_DELETED)
-    decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL_FOLDS))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Letter by letter (APA 9.44): spaces, hyphens and apostrophes do not count.
-    return _NOT_ALNUM_RE.sub("", bare.casefold())
-
-
-_LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-
-
-def _significant(value: str) -> str:
-    """Drop a leading article: group authors and titles file by their first significant word (9.46, 9.48)."""
-    return _LEADING_ARTICLE_RE.sub("", value.strip())
-
-
-_TERMINAL_PUNCTUATION = (".", "?", "!")
+# An element ending in one of these takes no period of its own: ". ? !" end a sentence (APA 9.23), and
+# after a colon pandoc's APA style adds none either ("uninterpretable: Journal", never "uninterpretable:.").
+_TERMINAL_PUNCTUATION = (".", "?", "!", ":")
+_CLOSING_QUOTES = ("”", "’")  # typographic only: a straight quote in a field is the writer's text
 
 
 def _ends_sentence(span: _Span) -> bool:
-    return span.text.rstrip().endswith(_TERMINAL_PUNCTUATION)
+    """True when the text already ends an element, looking through closing quotes (`“explosion.”`)."""
+    text = span.text.rstrip()
+    if text.endswith(_CLOSING_QUOTES):
+        text = text.rstrip("”’")
+    return text.endswith(_TERMINAL_PUNCTUATION)
 
 
 _PERIOD = _Span(".", ".")
 
 
 def _element(span: _Span) -> _Span:
-    """An APA reference element ends with a period, unless it already ends with . ? or !."""
-    return span if _ends_sentence(span) else span + _PERIOD
+    """An APA reference element ends with a period, unless it already ends with . ? ! or a colon.
+
+    A period after a closing quotation mark goes inside it, as American English and pandoc's en-US
+    style have it (APA 6.11): `“quoted end.”`, never `“quoted end”.` or `“information explosion.”.`.
+    """
+    if _ends_sentence(span):
+        return span
+    if span.text.endswith(("”", "’")):
+        return _punctuate_inside_quote(span, ".")
+    return span + _PERIOD
+
+
+def _punctuate_inside_quote(span: _Span, mark: str) -> _Span:
+    """`“word”` + "," -> `“word,”` in both the HTML and the text (the quote is the last character of both)."""
+    html, text = span.html, span.text
+    quote = text[-1]
+    if html.endswith(quote):
+        return _Span(html[:-1] + _esc(mark) + quote, text[:-1] + mark + quote)
+    return span + _plain(mark)  # the quote sits inside markup (`<i>…”</i>`): leave the text as written
+
+
+def _then_comma(span: _Span) -> _Span:
+    """The span followed by a comma, inside a closing quotation mark when it ends with one (APA 6.11)."""
+    if span.text.endswith(("”", "’")):
+        return _punctuate_inside_quote(span, ",")
+    return span + _plain(",")
 
 
 _MINOR_WORDS = frozenset(

@@ -1,78 +1,28 @@
-"""One reference-list entry from one CSL item: everything that does not depend on the other works."""
+"""One reference-list entry from one CSL item: everything that does not depend on the other works.
+
+The entry is assembled here (9.4: author, date, title, source); each family of types places its own
+fields (`periodicals`, `edited`, `whole`, `media`), and what no family placed is reported by
+`unplaced_fields` rather than dropped without a word.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Mapping, NamedTuple
 
 from generator.citations.dates import _NO_DATE, _Date, _long_date, _parse_date
-from generator.citations.locators import _PLURAL_RE
-from generator.citations.names import _Name, _editor_names, _parse_names, _reference_names
-from generator.citations.text import (
-    _EMPTY, _Span, _element, _esc, _fold, _join, _plain, _rich, _significant, _text, _title_case,
+from generator.citations.edited import edited_source
+from generator.citations.fields import (
+    EDITED_PART_TYPES, FULL_DATE_TYPES, PART_TYPES, PERIODICAL_TYPES, PLACEABLE_FIELDS, STANDALONE_TYPES,
+    VIDEO_TYPES, Item, link, normalize_doi, pages as format_pages,
 )
+from generator.citations.media import media_source
+from generator.citations.names import _Name, _parse_names, _reference_names
+from generator.citations.periodicals import periodical_source
+from generator.citations.sorting import _fold, work_sort_key
+from generator.citations.text import _EMPTY, _Span, _element, _join, _plain, _rich, _text, _title_case
+from generator.citations.whole import title_element, whole_source
 
-
-# Periodical parts and parts of edited works: plain titles in the reference list
-# and in quotation marks when the title stands in for an author in the text (8.14).
-_PART_TYPES = frozenset(
-    "article article-journal article-magazine article-newspaper chapter entry entry-dictionary "
-    "entry-encyclopedia paper-conference post-weblog review review-book".split()
-)
-# Works dated to the day in the reference list (9.14): everything else shows the year only.
-_FULL_DATE_TYPES = frozenset(
-    "article-magazine article-newspaper broadcast event interview motion_picture performance "
-    "personal_communication post post-weblog song speech webpage".split()
-)
-_VIDEO_TYPES = frozenset("motion_picture broadcast speech song performance interview".split())
-_DOI_PREFIX_RE = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_SAFE_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
-_HYPHEN_RANGE_RE = re.compile(r"(?<=\w)\s*(?:--?|—|–)\s*(?=\w)")
-_ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
-
-
-def _pages(value: str) -> str:
-    """Page ranges take an en dash (6.6): "e76-e84" -> "e76–e84"."""
-    first, _, last = value.partition("-")
-    if (
-        first[-1:].isalnum() and last[:1].isalnum()
-        and "-" not in last and "—" not in value and "–" not in value
-    ):
-        return f"{first}–{last}"  # the usual "123-145": one hyphen between letters or digits, no regex scan
-    return _HYPHEN_RANGE_RE.sub("–", value)
-
-
-def _page_label(value: str) -> str:
-    return ("pp. " if _PLURAL_RE.search(value) else "p. ") + value
-
-
-def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIXES.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def _edition(value: str) -> str:
-    """ "2" -> "2nd ed.", "Rev." -> "Rev. ed.", "3rd ed." kept (9.28)."""
-    if not value:
-        return ""
-    if value.isdigit():
-        return f"{_ordinal(int(value))} ed."
-    if re.search(r"\bed\.?$", value, re.IGNORECASE) or "edition" in value.lower():
-        return value
-    return f"{value} ed."
-
-
-def _link(url: str) -> _Span:
-    """URLs and DOIs are live links (9.35); anything but http(s) stays text and never reaches href."""
-    if _SAFE_URL_RE.match(url):
-        escaped = _esc(url)
-        return _Span(f'<a href="{escaped}">{escaped}</a>', url)
-    return _plain(url)
-
-
-def normalize_doi(value: str) -> str:
-    """The bare DOI: "https://doi.org/10.1/x" and "doi:10.1/x" -> "10.1/x"."""
-    return _DOI_PREFIX_RE.sub("", value.strip())
+__all__ = ["normalize_doi", "unplaced_fields"]
 
 
 class _Work(NamedTuple):
@@ -82,6 +32,7 @@ class _Work(NamedTuple):
 
     names: tuple[_Name, ...]  # authors, or editors standing in for them
     date: _Date
+    date_detail: str  # ", March 4" after the year for the types dated to the day (9.14), else ""
     year_in_text: str  # "2013", "n.d.", "1900/1953"
     title_in_text: _Span  # for works with no author: the (short) title as cited in the text; else empty
     title_quoted: bool  # parts are quoted in the text, whole works italic (8.14)
@@ -90,6 +41,7 @@ class _Work(NamedTuple):
     after_date: _Span  # the elements after the date, each closed with a period, then the DOI or URL and
     # "(Original work published …)" with no final period (9.35); each element after a space
     sort_key: tuple
+    placed: frozenset[str]  # the CSL fields the entry shows (or leaves out on purpose)
 
     @property
     def identity(self) -> tuple:
@@ -97,204 +49,92 @@ class _Work(NamedTuple):
         return tuple((n.is_group, _fold(n.family), _fold(n.initials)) for n in self.names)
 
 
-_PERIODICAL_TYPES = frozenset(
-    "article article-journal article-magazine article-newspaper periodical review review-book".split()
-)
-_EDITED_PART_TYPES = frozenset("chapter entry entry-dictionary entry-encyclopedia paper-conference".split())
-_STANDALONE_TYPES = frozenset(
-    "book classic collection report thesis webpage dataset software post pamphlet manuscript "
-    "standard musical_score map graphic patent".split()
-)
-
-
-def _build_work(data: Mapping) -> _Work:
-    kind = _text(data.get("type")) or "document"
-    authors = _parse_names(data.get("author"))
-    editors = _parse_names(data.get("editor"))
-    names, names_are_editors = (authors, False) if authors else (editors, bool(editors))
-    issued = _parse_date(data.get("issued"), _text(data.get("status")))
-    original = _parse_date(data.get("original-date")) if data.get("original-date") else _NO_DATE
-    title = _text(data.get("title"))
-    container = _text(data.get("container-title"))
-    publisher = _text(data.get("publisher"))
-    genre = _text(data.get("genre"))
-    number = _text(data.get("number"))
-    volume = _text(data.get("volume"))
-    pages = _pages(_text(data.get("page")))
-    edition = _edition(_text(data.get("edition")))
-    author_groups = {_fold(n.family) for n in authors if n.is_group}
-
-    def is_author(value: str) -> bool:
-        # The publisher (or a web page's site name) is left out when it is the author (9.25).
-        return _fold(value) in author_groups
-
-    is_part = kind in _PART_TYPES or (
-        bool(container) and kind not in _STANDALONE_TYPES and kind not in _VIDEO_TYPES
+def _is_part(item: Item) -> bool:
+    kind = item.kind
+    return kind in PART_TYPES or kind == "unknown-part" or (
+        bool(item.peek("container-title")) and kind not in STANDALONE_TYPES and kind not in VIDEO_TYPES
     )
-    in_edited_work = kind in _EDITED_PART_TYPES and bool(container)
 
-    # -- title element: title (edition, report number, series, version) [description] (9.19-9.21)
-    title_span = _rich(title, italic=not is_part) if title else _plain("[Untitled]")
-    notes: list[str] = []
-    description = ""
-    if edition and not in_edited_work and kind not in _PERIODICAL_TYPES:
-        notes.append(edition)
-    if volume and kind in ("book", "classic", "collection"):
-        notes.append(f"Vol. {volume}")
-    if kind == "report":
-        if number:
-            if genre and re.search(r"\b(?:No\.?|Number)$", genre):
-                notes.append(f"{genre} {number}")  # "HHS Publication No. SMA 14-4884"
-            else:
-                notes.append(f"{genre or 'Report'} No. {number}")
-        elif genre:
-            description = genre
-        series = _text(data.get("collection-title"))
-        if series:
-            notes.append(f"{series} {_text(data.get('collection-number'))}".strip())
-    elif kind in ("dataset", "software"):
-        version = _text(data.get("version"))
-        if version:
-            notes.insert(0, f"Version {version}")
-        # APA 10.9 writes "[Data set]"; pandoc's CSL prints "[Dataset]".
-        description = genre or ("Data set" if kind == "dataset" else "Computer software")
-    elif kind == "thesis":
-        description = ", ".join(p for p in (genre or "Thesis", publisher) if p)
-    elif kind == "motion_picture":
-        description = genre or "Film"  # APA 10.12; pandoc's CSL prints "[Video recording]"
-    elif genre and kind not in _PART_TYPES and kind != "book":
-        description = genre
-    title_element = title_span
-    if notes:
-        title_element += _plain(f" ({'; '.join(notes)})")
-    if description:
-        title_element += _plain(f" [{description}]")
 
-    # -- source elements (9.23-9.33)
-    source: list[_Span] = []
-    if kind in _PERIODICAL_TYPES:
-        if container:
-            journal = _rich(container, italic=True)
-            # "Journal, 21(2), 95–103": plain text after the italic name, so one escape for its HTML
-            issue = _text(data.get("issue"))
-            italic_volume = ""
-            details = ""
-            if volume:
-                italic_volume = f", <i>{_esc(volume)}</i>"
-                if issue:
-                    details = f"({issue})"
-            elif issue:
-                details = f", ({issue})"
-            if pages:
-                details += ", " + pages
-            elif number and kind == "article-journal":
-                details += f", Article {number}"
-            source.append(
-                _Span(
-                    journal.html + italic_volume + _esc(details),
-                    journal.text + (f", {volume}" if volume else "") + details,
-                )
-            )
-    elif in_edited_work:
-        book = _plain("In ")
-        if editors and authors:
-            book += _editor_names(editors) + _plain(" (Ed.), " if len(editors) == 1 else " (Eds.), ")
-        book += _rich(container, italic=True)
-        details = [d for d in (edition, f"Vol. {volume}" if volume else "") if d]
-        if pages:
-            details.append(_page_label(pages))
-        if details:
-            book += _plain(f" ({', '.join(details)})")
-        source.append(book)
-        if publisher and not is_author(publisher):
-            source.append(_plain(publisher))
-    elif kind in ("webpage", "post"):
-        if container and not is_author(container):
-            source.append(_plain(container))
-    elif kind == "post-weblog":
-        if container:
-            source.append(_rich(container, italic=True))
-    elif kind == "thesis":
-        archive = _text(data.get("archive"))
-        if archive:
-            source.append(_plain(archive))
-    elif kind in _VIDEO_TYPES:
-        event = _text(data.get("event-title")) or _text(data.get("event"))
-        place = _text(data.get("event-place")) or _text(data.get("publisher-place"))
-        if publisher or container:
-            source.append(_plain(publisher or container))  # "TED Conferences", "YouTube"
-        elif event or place:
-            source.append(_plain(", ".join(p for p in (event, place) if p)))  # 10.5
-    else:
-        if container and is_part:
-            source.append(_rich(container, italic=True) + (_plain(", " + pages) if pages else _EMPTY))
-        if publisher and not is_author(publisher):
-            source.append(_plain(publisher))
+def _source(item: Item, is_part: bool, authors: tuple[_Name, ...], editors: tuple[_Name, ...],
+            pages: str) -> list[_Span]:
+    """The source elements after the title (9.23-9.33), by family of types."""
+    kind = item.kind
+    if kind in PERIODICAL_TYPES:
+        return periodical_source(item, pages)
+    if (kind in EDITED_PART_TYPES or kind == "unknown-part") and item.peek("container-title"):
+        return edited_source(item, authors, editors, pages)
+    from_media = media_source(item)
+    return from_media if from_media is not None else whole_source(item, is_part, pages)
 
-    # -- DOI or URL (DOI wins, 9.34), retrieval date for pages that change (9.16)
+
+def _closing(item: Item, original: _Date) -> _Span:
+    """DOI or URL (DOI wins, 9.34), a retrieval date for pages that change (9.16), then 9.41's note."""
     closing = _EMPTY
-    doi = normalize_doi(_text(data.get("DOI") or data.get("doi")))
-    url = _text(data.get("URL") or data.get("url"))
+    doi = normalize_doi(item.take("DOI") or item.take("doi"))
+    url = item.peek("URL") or item.peek("url")
     if doi:
-        closing = _link("https://doi.org/" + doi)
+        closing = link("https://doi.org/" + doi)
     elif url:
-        accessed = _parse_date(data.get("accessed")) if data.get("accessed") else _NO_DATE
-        if kind in ("webpage", "post") and accessed.year is not None:
-            closing = _plain(f"Retrieved {_long_date(accessed)}, from ") + _link(url)
+        accessed = _parse_date(item.raw("accessed")) if item.raw("accessed") else _NO_DATE
+        if item.kind in ("webpage", "post") and accessed.year is not None:
+            closing = _plain(f"Retrieved {_long_date(accessed)}, from ") + link(url)
         else:
-            closing = _link(url)
+            closing = link(url)
     if original.year is not None:
         note = _plain(f"(Original work published {original.year_text})")  # 9.41
         closing = closing + _plain(" ") + note if closing else note
+    return closing
 
-    # -- assemble: author. (date). title. source. DOI  -- or, with no author (9.12),
-    #    title. (date). source. DOI
+
+def _title_in_text(item: Item, title: str, is_part: bool) -> _Span:
+    """Works without an author are cited by their (short) title in title case (8.14)."""
+    short_title = item.peek("title-short") or item.peek("shortTitle") or title
+    return _rich(_title_case(short_title), italic=not is_part) if short_title else _plain("[Untitled]")
+
+
+def _build_work(data: Mapping) -> _Work:
+    item = Item(data)
+    authors = _parse_names(data.get("author"))
+    editors = _parse_names(data.get("editor"))
+    names, names_are_editors = (authors, False) if authors else (editors, bool(editors))
+    if names_are_editors:
+        item.consume("editor")
+    item.author_groups = {_fold(n.family) for n in authors if n.is_group}
+    issued = _parse_date(data.get("issued"), _text(data.get("status")))
+    original = _parse_date(data.get("original-date")) if data.get("original-date") else _NO_DATE
+    title = item.take("title")
+    pages = format_pages(item.peek("page"))
+    is_part = _is_part(item)
+    title_span = title_element(item, title, is_part, authors, editors, pages)
+    source = _source(item, is_part, authors, editors, pages)
+    closing = _closing(item, original)
+    year_in_text = issued.year_text
+    if original.year is not None and issued.year is not None:
+        year_in_text = f"{original.year_text}/{issued.year_text}"  # 8.15
+    # -- author. (date). title. source. DOI  -- or, with no author (9.12), title. (date). source. DOI
     if names:
         lead = _reference_names(names)
         if names_are_editors:
             lead += _plain(" (Ed.)" if len(names) == 1 else " (Eds.)")
-        body = _join([_element(title_element), *(_element(s) for s in source)], " ")
+        body = _join([_element(title_span), *(_element(s) for s in source)], " ")
     else:
-        lead = title_element
+        lead = title_span
         body = _join([_element(s) for s in source], " ")
-
-    year_in_text = issued.year_text
-    if original.year is not None and issued.year is not None:
-        year_in_text = f"{original.year_text}/{issued.year_text}"  # 8.15
-
-    # Only works without an author are cited by title (8.14); title case is the costliest step here.
-    title_in_text = _EMPTY
-    if not names:
-        short_title = _text(data.get("title-short")) or _text(data.get("shortTitle")) or title
-        title_in_text = (
-            _rich(_title_case(short_title), italic=not is_part) if short_title else _plain("[Untitled]")
-        )
-
-    title_key = _fold(_significant(title))
-    if names:
-        author_key = tuple(n.sort_key for n in names)
-    else:
-        author_key = ((title_key, "", title.casefold()),)
-    sort_key = (
-        author_key,
-        issued.sort_key,
-        title_key,  # same author, same year: by title (9.47)
-        title.casefold(),
-        issued.month or 0,
-        issued.day or 0,
-    )
     return _Work(
         names=names,
         date=issued,
+        date_detail=issued.detail() if item.kind in FULL_DATE_TYPES else "",
         year_in_text=year_in_text,
-        title_in_text=title_in_text,
+        title_in_text=_EMPTY if names else _title_in_text(item, title, is_part),
         title_quoted=is_part,
         before_date=_element(lead),
         after_date=_Span(
             "".join(" " + part.html for part in (body, closing) if part),
             "".join(" " + part.text for part in (body, closing) if part),
         ),
-        sort_key=sort_key,
+        sort_key=work_sort_key(names, issued, title),
+        placed=frozenset(item.placed),
     )
 
 
@@ -314,3 +154,16 @@ def _work(data: Mapping) -> _Work:
     built = _build_work(data)
     _WORK_CACHE[id(data)] = (data, built)
     return built
+
+
+def unplaced_fields(data: Mapping) -> tuple[str, ...]:
+    """The CSL fields of `data` that its entry does not show (a chapter's `number` on a web page...).
+
+    Fields APA leaves out on purpose (a periodical's publisher, a publisher that is the author) are
+    not listed: the checks report the others, so that no field vanishes without a word.
+    """
+    placed = _build_work(data).placed
+    missing = [f for f in PLACEABLE_FIELDS if f not in placed and f != "editor" and _text(data.get(f))]
+    if "editor" not in placed and _parse_names(data.get("editor")):
+        missing.append("editor")
+    return tuple(missing)

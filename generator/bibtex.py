@@ -1,0 +1,216 @@
+"""BibTeX bibliographies (`data/references.bib`) read into the CSL fields pandoc's own conversion gives.
+
+Parsed with bibtexparser 2 (maintained, pure Python, and it keeps the line of every entry, field and
+failed block, so each finding points at its line); LaTeX is decoded with pylatexenc, which
+bibtexparser itself depends on. The conversion follows `pandoc -f bibtex -t csljson`: entry types
+(`@misc` has the empty type), `and others`, braces protecting case, English titles set in sentence
+case, month macros, `--` in pages. `tests/test_realbib.py` checks it against pandoc on real files.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import bibtexparser
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.diagnostics import Diagnostic, error
+
+__all__ = ["read_bibtex"]
+
+_TYPES = {
+    "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
+    "incollection": "chapter", "inproceedings": "paper-conference", "conference": "paper-conference",
+    "manual": "book", "mastersthesis": "thesis", "phdthesis": "thesis", "misc": "", "online": "webpage",
+    "electronic": "webpage", "www": "webpage", "proceedings": "book", "techreport": "report",
+    "report": "report", "unpublished": "manuscript", "periodical": "article-journal", "thesis": "thesis",
+    "collection": "book",
+}
+_THESIS_GENRES = {"mastersthesis": "Master’s thesis", "phdthesis": "PhD thesis"}
+_MONTHS = {name: number for number, name in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_PLAIN_FIELDS = {
+    "volume": "volume", "edition": "edition", "chapter": "chapter-number", "doi": "DOI", "note": "note",
+    "issn": "ISSN", "isbn": "ISBN", "abstract": "abstract", "keywords": "keyword", "language": "language",
+    "address": "publisher-place", "location": "publisher-place", "journal": "container-title",
+    "journaltitle": "container-title", "url": "URL",
+}
+_URL_COMMAND_RE = re.compile(r"\\url\{([^{}]*)\}")
+_ITALIC_COMMAND_RE = re.compile(r"\\(?:emph|textit)\{([^{}]*)\}")
+_DECODER = LatexNodes2Text()
+
+
+def _decode(raw: str) -> str:
+    """LaTeX to Unicode text: accents, `\\&`, dashes, quotes; \\emph becomes <i> (Haven's rich text)."""
+    raw = _URL_COMMAND_RE.sub(lambda m: m.group(1).replace("%", "\\%"), raw)
+    raw = _ITALIC_COMMAND_RE.sub(r"<i>\1</i>", raw)
+    text = _DECODER.latex_to_text(raw) if ("\\" in raw or "{" in raw or "-" in raw or "`" in raw
+                                           or "'" in raw or "~" in raw or "$" in raw) else raw
+    return re.sub(r"\s+", " ", text.replace("'", "’")).strip()
+
+
+def _protect(raw: str) -> tuple[str, list[str]]:
+    """Replace each top-level `{...}` group (not an accent such as `{\\"o}`) with a placeholder."""
+    out: list[str] = []
+    groups: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                group = raw[start : index + 1]
+                if group.startswith("{\\"):
+                    out.append(group)
+                else:
+                    out.append(f"\ue000{len(groups)}\ue001")
+                    groups.append(group[1:-1])
+        elif depth == 0:
+            out.append(char)
+    if depth:  # an unbalanced brace: keep the text as written
+        return raw, []
+    return "".join(out), groups
+
+
+def _sentence_case(raw: str) -> str:
+    """pandoc's un-title-casing of English BibTeX titles: capitalized words lowered, protected words
+    kept, the first word and the word after a colon capitalized."""
+    masked, groups = _protect(raw)
+    words = re.split(r"(\s+)", masked)
+    starts_phrase = True
+    for index, word in enumerate(words):
+        if not word or word.isspace():
+            continue
+        if "\ue000" not in word:
+            letters = [c for c in word if c.isalpha()]
+            first = next((i for i, c in enumerate(word) if c.isalpha()), None)
+            if first is not None and starts_phrase and word[first].islower():
+                word = word[:first] + word[first].upper() + word[first + 1 :]
+            elif first is not None and not starts_phrase and letters[0].isupper() and not any(
+                c.isupper() for c in letters[1:]
+            ):
+                word = word[:first] + word[first].lower() + word[first + 1 :]
+            words[index] = word
+        starts_phrase = word.endswith(":")
+    text = "".join(words)
+    for number, group in enumerate(groups):
+        text = text.replace(f"\ue000{number}\ue001", group)
+    return _decode(text)
+
+
+def _names(raw: str) -> list[dict[str, str]]:
+    """BibTeX names ("Last, First and {Group Name} and others") as CSL names, as pandoc gives them."""
+    names: list[dict[str, str]] = []
+    for written in split_multiple_persons_names(raw):
+        written = written.strip()
+        if written == "others":
+            names.append({"literal": "others"})
+            continue
+        if written.startswith("{") and written.endswith("}") and _protect(written)[0].startswith("\ue000"):
+            names.append({"literal": _decode(written[1:-1])})
+            continue
+        parts = parse_single_name_into_parts(written, strict=False)
+        name = {"family": _decode(" ".join(parts.last)), "given": _decode(" ".join(parts.first))}
+        if parts.von:
+            name["dropping-particle"] = _decode(" ".join(parts.von))
+        if parts.jr:
+            name["suffix"] = _decode(" ".join(parts.jr))
+        names.append({k: v for k, v in name.items() if v})
+    return names
+
+
+def _issued(fields: dict[str, str]) -> dict[str, Any]:
+    year = fields.get("year", "").strip()
+    if not year.isdigit():
+        return {"date-parts": []} if year else {}
+    parts = [int(year)]
+    month = fields.get("month", "").strip().lower()
+    number = _MONTHS.get(month[:3]) if month[:3] in _MONTHS and month.isalpha() else (
+        int(month) if month.isdigit() and 1 <= int(month) <= 12 else None)
+    if number:
+        parts.append(number)
+    return {"date-parts": [parts]}
+
+
+def _accessed(value: str) -> dict[str, Any] | None:
+    match = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$", value.strip())
+    if not match:
+        return None
+    return {"date-parts": [[int(part) for part in match.groups() if part]]}
+
+
+def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any]:
+    """One BibTeX entry as the CSL item pandoc makes of it."""
+    kind = entry_type.lower()
+    item: dict[str, Any] = {"id": key, "type": _TYPES.get(kind, "")}
+    for bib, csl in (("author", "author"), ("editor", "editor")):
+        if fields.get(bib, "").strip():
+            item[csl] = _names(fields[bib])
+    if "title" in fields:
+        item["title"] = _sentence_case(fields["title"])
+        if kind == "periodical":
+            item["container-title"] = _decode(fields["title"])
+    for bib, csl in _PLAIN_FIELDS.items():
+        if fields.get(bib, "").strip() and csl not in item:
+            item[csl] = _decode(fields[bib])
+    if "booktitle" in fields:
+        item["container-title"] = _sentence_case(fields["booktitle"])
+    if "series" in fields:
+        item["collection-title"] = _sentence_case(fields["series"])
+    publishers = [_decode(fields[f]) for f in ("organization", "institution", "school", "publisher", "howpublished")
+                  if fields.get(f, "").strip()]
+    if publishers:
+        item["publisher"] = "; ".join(publishers)
+    if fields.get("number", "").strip():
+        item["issue" if item["type"] == "article-journal" else "number"] = _decode(fields["number"])
+    if fields.get("pages", "").strip():
+        item["page"] = re.sub(r"\s*-{1,3}\s*", "-", fields["pages"].strip())
+    genre = fields.get("type", "").strip()
+    if genre or kind in _THESIS_GENRES:
+        item["genre"] = _decode(genre) if genre else _THESIS_GENRES[kind]
+    issued = _issued(fields)
+    if issued:
+        item["issued"] = issued
+    accessed = _accessed(fields.get("urldate", ""))
+    if accessed:
+        item["accessed"] = accessed
+    short = fields.get("shorttitle", "").strip()
+    if short:
+        item["title-short"] = _sentence_case(short)
+    elif ": " in item.get("title", ""):
+        item["title-short"] = item["title"].split(": ", 1)[0]
+    return item
+
+
+def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
+    """The entries of a BibTeX file as (CSL item, 1-based line) pairs, and findings for blocks that fail."""
+    library = bibtexparser.parse_string(text)
+    findings: list[Diagnostic] = []
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            continue  # reported by the bibliography checks as a duplicate id, with both lines
+        if isinstance(block, DuplicateFieldKeyBlock):
+            findings.append(error("bibliography-syntax", path, line, 1,
+                                  "an entry sets the same field twice",
+                                  "keep one of the two lines for that field"))
+            continue
+        findings.append(error("bibliography-syntax", path, line, 1,
+                              f"BibTeX syntax error in the entry starting here: {_first_line(block.error)}",
+                              "check the braces and the commas between fields (`field = {value},`)"))
+    entries: list[tuple[Any, int]] = []
+    for entry in library.entries:
+        fields = {field.key.lower(): str(field.value) for field in entry.fields}
+        entries.append((_convert(entry.entry_type, entry.key, fields), entry.start_line + 1))
+    return entries, findings
+
+
+def _first_line(problem: Exception) -> str:
+    return (str(problem).strip().splitlines() or ["the block could not be read"])[0]

@@ -1,0 +1,105 @@
+"""Whole works: books, reports, theses, data sets, software, films, and the fallback for other types.
+
+The title element carries what identifies the work in parentheses and brackets after the title
+(edition, volume, report number, version: 9.19-9.21), then the publisher follows (9.29).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from generator.citations.edited import editors_note, volume_details
+from generator.citations.fields import (
+    BOOK_LIKE_TYPES, EDITED_PART_TYPES, PART_TYPES, PERIODICAL_TYPES, Item, edition,
+)
+from generator.citations.names import _Name
+from generator.citations.text import _Span, _plain, _rich
+
+_NUMBER_LABEL_RE = re.compile(r"\b(?:No\.?|Number)$")
+
+
+def _report_notes(item: Item, notes: list[str]) -> str:
+    """ "(Report No. 12; Series 4)" or "[Genre]" for reports (10.4); returns the description."""
+    number = item.take("number")
+    genre = item.take("genre")
+    description = ""
+    if number:
+        if genre and _NUMBER_LABEL_RE.search(genre):
+            notes.append(f"{genre} {number}")  # "HHS Publication No. SMA 14-4884"
+        else:
+            notes.append(f"{genre or 'Report'} No. {number}")
+    elif genre:
+        description = genre
+    series = item.take("collection-title")
+    if series:
+        notes.append(f"{series} {item.take('collection-number')}".strip())
+    return description
+
+
+def _description(item: Item, notes: list[str]) -> str:
+    """The bracketed description after the title (9.21), per type; version numbers go in `notes`."""
+    kind = item.kind
+    if kind == "report":
+        return _report_notes(item, notes)
+    if kind in ("dataset", "software"):
+        version = item.take("version")
+        if version:
+            notes.insert(0, f"Version {version}")
+        # APA 10.9 writes "[Data set]"; pandoc's CSL prints "[Dataset]".
+        return item.take("genre") or ("Data set" if kind == "dataset" else "Computer software")
+    if kind == "thesis":
+        return ", ".join(p for p in (item.take("genre") or "Thesis", item.take("publisher")) if p)
+    if kind == "motion_picture":
+        return item.take("genre") or "Film"  # APA 10.12; pandoc's CSL prints "[Video recording]"
+    if kind not in PART_TYPES and kind != "book" and item.peek("genre"):
+        return item.take("genre")
+    return ""
+
+
+def title_element(item: Item, title: str, is_part: bool, authors: Sequence[_Name],
+                  editors: Sequence[_Name], pages: str) -> _Span:
+    """Title (edition, volume, number) [description]: italic for whole works, plain for parts (9.19-9.21)."""
+    span = _rich(title, italic=not is_part) if title else _plain("[Untitled]")
+    kind = item.kind
+    in_edited_work = (kind in EDITED_PART_TYPES or kind == "unknown-part") and bool(item.peek("container-title"))
+    notes: list[str] = []
+    # A book, or a chapter that names no book (pandoc's form): editors, volume, number and pages here.
+    if kind in BOOK_LIKE_TYPES or (kind in EDITED_PART_TYPES and not in_edited_work):
+        if editors and authors:
+            item.consume("editor")
+            notes.append(editors_note(editors))
+        details = volume_details(item, True, pages if kind in EDITED_PART_TYPES else "")
+        if details:
+            notes.append(details)
+    elif not in_edited_work and kind not in PERIODICAL_TYPES:
+        shown = edition(item.take("edition"))
+        if shown:
+            notes.append(shown)
+    description = _description(item, notes)
+    if notes:
+        span += _plain(f" ({'; '.join(notes)})")
+    if description:
+        span += _plain(f" [{description}]")
+    return span
+
+
+def whole_source(item: Item, is_part: bool, pages: str) -> list[_Span]:
+    """What follows the title of a whole work: the archive of a thesis, else the container and publisher."""
+    if item.kind == "thesis":
+        archive = item.take("archive")
+        return [_plain(archive)] if archive else []
+    source: list[_Span] = []
+    container = item.peek("container-title")
+    if container and is_part:
+        item.take("container-title")
+        tail = _plain(", " + pages) if pages else None
+        if pages:
+            item.consume("page")
+        source.append(_rich(container, italic=True) + tail if tail else _rich(container, italic=True))
+    publisher = item.peek("publisher")
+    if publisher and not item.is_author(publisher):
+        source.append(_plain(item.take("publisher")))
+    elif publisher:
+        item.consume("publisher")
+    return source

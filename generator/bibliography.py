@@ -10,6 +10,7 @@ become findings, never tracebacks.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
             entries, problems = _read_yaml(text, relative)
         findings += problems
         findings += check_bibliography(relative, entries)
-        for entry, line in entries:
+        for entry, line, *_ in entries:
             if isinstance(entry, dict) and entry.get("id") not in (None, ""):
                 key = str(entry["id"]).strip()
                 if key in found and found[key][1] != relative:
@@ -107,8 +108,16 @@ def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
         return [], [error("bibliography-shape", path, list_node.start_mark.line + 1, 1,
                           "the references are not a list",
                           "start each entry with `- id: ...`")]
-    lines = [item.start_mark.line + 1 for item in list_node.value]
-    return list(zip(data, lines)), []
+    return [(entry, node.start_mark.line + 1, _yaml_positions(node))
+            for entry, node in zip(data, list_node.value)], []
+
+
+def _yaml_positions(node: yaml.Node) -> dict[str, tuple[int, int]]:
+    """Each field's value of one entry -> its 1-based line and column, for findings about the field."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: (value.start_mark.line + 1, value.start_mark.column + 1)
+            for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
 def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
@@ -127,17 +136,21 @@ def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
     else:
         return [], [error("bibliography-shape", path, 1, 1, "the bibliography is not a JSON array",
                           "export CSL JSON from your reference manager (an array of entries)")]
-    return list(zip(items, _json_item_lines(text, start))), []
+    return [(item, line, positions) for item, (line, positions) in zip(items, _json_item_places(text, start))], []
 
 
 def _key_offset(text: str, key: str) -> int:
     return text.index(json.dumps(key))
 
 
-def _json_item_lines(text: str, array_start: int) -> list[int]:
-    """1-based lines where each element of the JSON array opening at `array_start` begins."""
+_JSON_KEY_RE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*')
+
+
+def _json_item_places(text: str, array_start: int) -> list[tuple[int, dict[str, tuple[int, int]]]]:
+    """For each element of the JSON array opening at `array_start`: its 1-based line, and the line
+    and column of each of its top-level fields' values."""
     decoder = json.JSONDecoder()
-    lines: list[int] = []
+    places: list[tuple[int, dict[str, tuple[int, int]]]] = []
     position = array_start + 1
     length = len(text)
     while position < length:
@@ -145,6 +158,38 @@ def _json_item_lines(text: str, array_start: int) -> list[int]:
             position += 1
         if position >= length or text[position] == "]":
             break
-        lines.append(text.count("\n", 0, position) + 1)
-        _, position = decoder.raw_decode(text, position)
-    return lines
+        _, end = decoder.raw_decode(text, position)
+        places.append((text.count("\n", 0, position) + 1, _json_fields(text, position, end)))
+        position = end
+    return places
+
+
+def _json_fields(text: str, start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Top-level keys of the object text[start:end] -> where their values start (line, column)."""
+    found: dict[str, tuple[int, int]] = {}
+    depth = 0
+    position = start
+    while position < end:
+        char = text[position]
+        if char == '"':
+            match = _JSON_KEY_RE.match(text, position)
+            if match and depth == 1 and match.end() <= end:
+                value_at = match.end()
+                line_start = text.rfind("\n", 0, value_at) + 1
+                found.setdefault(json.loads(f'"{match.group(1)}"'),
+                                 (text.count("\n", 0, value_at) + 1, value_at - line_start + 1))
+                position = value_at
+                continue
+            position = _string_end(text, position)
+            continue
+        depth += 1 if char in "[{" else -1 if char in "]}" else 0
+        position += 1
+    return found
+
+
+def _string_end(text: str, start: int) -> int:
+    """The offset just past the JSON string opening at `start`."""
+    position = start + 1
+    while position < len(text) and text[position] != '"':
+        position += 2 if text[position] == "\\" else 1
+    return position + 1

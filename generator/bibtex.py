@@ -189,7 +189,13 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
     return item
 
 
-def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
+# BibTeX field -> the CSL field it becomes, so that findings about a CSL field point at its BibTeX line.
+_CSL_NAME = {**_PLAIN_FIELDS, "year": "issued", "month": "issued", "urldate": "accessed", "booktitle": "container-title",
+             "series": "collection-title", "pages": "page", "type": "genre", "shorttitle": "title-short",
+             "school": "publisher", "institution": "publisher", "organization": "publisher"}
+
+
+def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, ...]], list[Diagnostic]]:
     """The entries of a BibTeX file as (CSL item, 1-based line) pairs, and findings for blocks that fail."""
     library = bibtexparser.parse_string(text)
     findings: list[Diagnostic] = []
@@ -205,10 +211,12 @@ def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagn
         findings.append(error("bibliography-syntax", path, line, 1,
                               f"BibTeX syntax error in the entry starting here: {_first_line(block.error)}",
                               "check the braces and the commas between fields (`field = {value},`)"))
-    entries: list[tuple[Any, int]] = []
+    entries: list[tuple[Any, ...]] = []
     for entry in library.entries:
         fields = {field.key.lower(): str(field.value) for field in entry.fields}
-        entries.append((_convert(entry.entry_type, entry.key, fields), entry.start_line + 1))
+        positions = {_CSL_NAME.get(f.key.lower(), f.key.lower()): ((f.start_line or entry.start_line) + 1, 1)
+                     for f in entry.fields}
+        entries.append((_convert(entry.entry_type, entry.key, fields), entry.start_line + 1, positions))
     return entries, findings
 
 

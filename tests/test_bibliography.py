@@ -143,3 +143,72 @@ def test_uses_the_c_loader_when_available():
     import yaml
 
     assert bibliography._Loader is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# --------------------------------------------------------------------------- typed fields, BibTeX
+
+
+def test_a_title_written_as_a_mapping_is_an_error_at_its_line_and_column(tmp_path):
+    site(tmp_path, "references.yaml",
+          "- id: a\n  type: book\n  author: [Doe, J.]\n  title:\n    text: A mapping\n"
+          "- id: b\n  type: book\n  title: Fine\n  issued: garbage\n")
+    _, findings = load_bibliography(tmp_path)
+    assert [(d.severity, d.code, d.line, d.col) for d in findings] == [
+        ("error", "reference-field-type", 5, 5), ("error", "reference-field-type", 9, 11)]
+    assert findings[0].message == "the `title` of reference 'a' is a set of fields, not text"
+    assert findings[1].message == "the `issued` of reference 'b' is 'garbage', not a date Haven can read"
+
+
+def test_a_json_field_of_the_wrong_kind_points_at_its_value(tmp_path):
+    site(tmp_path, "references.json",
+          '[\n  {"id": "a", "type": "book", "title": "T"},\n'
+          '  {"id": "b", "type": "book",\n   "title": ["x"], "URL": "javascript:alert(1)"}\n]\n')
+    _, findings = load_bibliography(tmp_path)
+    assert [(d.code, d.line, d.col) for d in findings] == [
+        ("reference-field-type", 4, 13), ("unsafe-reference-url", 4, 27)]
+
+
+BIBTEX = r"""@string{apa = "American Psychological Association"}
+@article{milgram1963,
+  title = {Behavioral Study of Obedience},
+  author = {Milgram, Stanley and others},
+  journal = {The Journal of Abnormal and Social Psychology},
+  volume = {67}, number = {4}, pages = {371--78}, year = {1963}, month = oct
+}
+@misc{who2021, author = {{World Health Organization}}, title = {Mental Health Atlas 2020: the {WHO} Report},
+  year = {2021}, publisher = apa}
+@phdthesis{p1, author = {van den Berg, Jan and M{\"u}ller, Hans-J{\"o}rg}, title = {On Methods},
+  school = {Utrecht University}, year = {2019}}
+"""
+
+
+def test_bibtex_is_read_into_the_csl_fields_pandoc_gives(tmp_path):
+    site(tmp_path, "references.bib", BIBTEX)
+    found, findings = load_bibliography(tmp_path)
+    assert sorted(found) == ["milgram1963", "p1", "who2021"]
+    milgram, path, line = found["milgram1963"]
+    assert (path, line) == ("data/references.bib", 2)
+    assert milgram == {
+        "id": "milgram1963", "type": "article-journal", "title": "Behavioral study of obedience",
+        "author": [{"family": "Milgram", "given": "Stanley"}, {"literal": "others"}],
+        "container-title": "The Journal of Abnormal and Social Psychology", "volume": "67", "issue": "4",
+        "page": "371-78", "issued": {"date-parts": [[1963, 10]]}}
+    who = found["who2021"][0]
+    assert who["type"] == "" and who["author"] == [{"literal": "World Health Organization"}]
+    assert who["title"] == "Mental health atlas 2020: The WHO report"
+    assert who["publisher"] == "American Psychological Association"
+    thesis = found["p1"][0]
+    assert thesis["author"] == [{"family": "Berg", "given": "Jan", "dropping-particle": "van den"},
+                                {"family": "Müller", "given": "Hans-Jörg"}]
+    assert (thesis["type"], thesis["genre"], thesis["publisher"]) == ("thesis", "PhD thesis", "Utrecht University")
+    # @misc comes without a type: a warning naming the closest CSL type, never an error
+    assert [(d.severity, d.code, d.line) for d in findings] == [("warning", "unknown-reference-type", 8)]
+
+
+def test_bibtex_syntax_errors_point_at_the_entry(tmp_path):
+    site(tmp_path, "references.bib",
+          "@article{ok, title = {Fine}, author = {Doe, J.}, year = 2020}\n\n"
+          "@article{bad, title = {Unclosed, year = 2020\n\n@book{next, title = {T}, author = {A, B}}\n")
+    found, findings = load_bibliography(tmp_path)
+    assert "ok" in found
+    assert [(d.severity, d.code, d.line) for d in findings][:1] == [("error", "bibliography-syntax", 3)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.checks.citations import check_article_citations, check_bibliography, check_own_references
+from generator.checks.reference_fields import reference_url_problem
 from generator.citations import CiteItem, Cluster
 from generator.diagnostics import Diagnostic
 
@@ -103,15 +106,83 @@ def test_own_references_can_be_checked_apart_and_skipped_later():
 # --------------------------------------------------------------------------- bibliography lists
 
 
-def test_incomplete_reference_lists_what_is_missing():
+def test_what_pandoc_renders_haven_renders_with_warnings_only_an_id_is_required():
+    # No author or editor (the title moves to the author's place, APA 9.12), no title ([Untitled]),
+    # no type (BibTeX's @misc, converted by pandoc): warnings at most. Only an id is needed to cite.
     findings = check_bibliography("data/references.yaml", [({"id": "x", "type": "book"}, 4),
                                                            ({"title": "Only a title"}, 9)])
-    assert [(d.line, d.code, d.message) for d in findings] == [
-        (4, "incomplete-reference", "reference 'x' has no title, author or editor"),
-        (9, "incomplete-reference", "reference #2 has no id, type, author or editor"),
+    assert [(d.line, d.severity, d.code, d.message) for d in findings] == [
+        (4, "warning", "incomplete-reference", "reference 'x' has no title: it is listed as [Untitled]"),
+        (9, "error", "incomplete-reference", "reference #2 has no id"),
+        (9, "warning", "unknown-reference-type",
+         "reference #2 has no type: it is shown as pandoc shows an untyped work"),
     ]
-    assert all(d.severity == "error" for d in findings)
-    assert "`- literal: Organization Name`" in findings[0].hint
+
+
+def test_an_empty_type_names_the_closest_csl_types():
+    entry = {"id": "m", "type": "", "title": "T", "container-title": "J", "volume": "3", "author": ["Doe, J."]}
+    (finding,) = check_bibliography("data/references.bib", [(entry, 7)])
+    assert (finding.severity, finding.code, finding.line) == ("warning", "unknown-reference-type", 7)
+    assert finding.hint.startswith("write `type: article-journal` if that is what it is (other CSL types: ")
+
+
+def test_a_field_the_entry_cannot_show_is_a_warning_not_silence():
+    entry = {"id": "w", "type": "webpage", "title": "T", "author": ["Doe, J."], "volume": "3", "page": "5-9"}
+    (finding,) = check_bibliography("data/references.yaml", [(entry, 2)])
+    assert (finding.severity, finding.code) == ("warning", "unplaced-reference-field")
+    assert finding.message == ("reference 'w' has `volume`, `page`, which its APA entry (type 'webpage') "
+                               "has no place for")
+    # a chapter that names no book keeps its editors, volume and pages: nothing to report
+    chapter = {"id": "c", "type": "chapter", "title": "T", "author": ["Doe, J."], "editor": ["Ed, E."],
+               "volume": "2", "page": "1-9", "publisher": "P"}
+    assert check_bibliography("data/references.yaml", [(chapter, 2)]) == []
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("title", {"text": "A mapping"}, "is a set of fields, not text"),
+    ("title", ["a", "list"], "is a list, not one line of text"),
+    ("container-title", True, "is true or false, not text"),
+    ("issued", "garbage", "is 'garbage', not a date Haven can read"),
+    ("issued", {"date-parts": [[2020, 13]]}, "has `date-parts` that are not [[year, month, day]] numbers"),
+    ("issued", {"date-parts": "2020"}, "has `date-parts` that are not [[year, month, day]] numbers"),
+    ("issued", {"season": 1}, "is a set of fields without `date-parts`"),
+    ("issued", [2020], "is a list, not a date"),
+    ("accessed", "2020-02-31x", "is '2020-02-31x', not a date Haven can read"),
+    ("author", [{"family": ["a", "b"]}], "has a name whose `family` is not text"),
+    ("author", [42], "holds something that is neither a name nor `family:`/`given:` fields"),
+    ("volume", {"n": 1}, "is a set of fields, not text"),
+])
+def test_fields_of_the_wrong_kind_are_errors_in_the_writers_words(field, value, words):
+    entry = {"id": "t", "type": "book", "title": "T", "author": ["Doe, J."], field: value}
+    findings = check_bibliography("data/references.yaml", [(entry, 3, {field: (5, 10)})])
+    assert [(d.severity, d.code, d.line, d.col) for d in findings] == [("error", "reference-field-type", 5, 10)]
+    assert findings[0].message == f"the `{field}` of reference 't' {words}"
+    assert "Python" not in findings[0].message and "dict" not in findings[0].message
+
+
+@pytest.mark.parametrize("value", ["2020", "2020-03", "2020-03-14", "2020/2021", "in press", 2020,
+                                   {"date-parts": [[2020, 3, 14]]}, {"date-parts": [["2020"]]},
+                                   {"literal": "circa 1900"}, {"raw": "2019-05-01"}])
+def test_dates_in_every_form_pandoc_and_zotero_write_are_accepted(value):
+    entry = {"id": "t", "type": "book", "title": "T", "author": ["Doe, J."], "issued": value}
+    assert check_bibliography("data/references.yaml", [(entry, 3)]) == []
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "java\nscript:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "vbscript:x", "file:///etc/passwd"])
+def test_reference_urls_outside_the_policy_are_errors(url):
+    url = url.replace("\\n", "\n")
+    entry = {"id": "u", "type": "webpage", "title": "T", "author": ["Doe, J."], "URL": url}
+    findings = check_bibliography("data/references.yaml", [(entry, 3, {"URL": (8, 8)})])
+    assert [(d.severity, d.code, d.line, d.col) for d in findings] == [("error", "unsafe-reference-url", 8, 8)]
+
+
+@pytest.mark.parametrize("url", ["https://example.org/x", "http://example.org", "mailto:a@example.org",
+                                 "tel:+441234", "sms:+441234"])
+def test_reference_urls_the_policy_allows_pass(url):
+    entry = {"id": "u", "type": "webpage", "title": "T", "author": ["Doe, J."], "URL": url}
+    assert [d.severity for d in check_bibliography("data/references.yaml", [(entry, 3)])] in ([], ["warning"])
+    assert reference_url_problem(url) is None
 
 
 def test_editor_or_group_author_is_enough():
@@ -121,7 +192,7 @@ def test_editor_or_group_author_is_enough():
 
 
 def test_entry_that_is_not_a_mapping():
-    (finding,) = check_bibliography("data/references.yaml", [("just a string", 3)])
+    (finding,) = check_bibliography("data/references.yaml", [("just a string", 3)])  # a bare string
     assert (finding.code, finding.line, finding.message) == (
         "incomplete-reference", 3, "reference #1 is not a set of CSL fields")
 
@@ -152,7 +223,10 @@ def test_malformed_doi():
 
 
 def test_url_that_is_not_http():
+    # A javascript: URL is now an error (the URL policy); a relative one stays a warning.
     (finding,) = check_bibliography("refs.yaml", [({**ROGERS, "URL": "javascript:alert(1)"}, 2)])
+    assert (finding.severity, finding.code) == ("error", "unsafe-reference-url")
+    (finding,) = check_bibliography("refs.yaml", [({**ROGERS, "URL": "www.example.org/x"}, 2)])
     assert (finding.severity, finding.code) == ("warning", "malformed-url")
 
 

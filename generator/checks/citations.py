@@ -11,7 +11,8 @@ Entry points, all on plain data:
   unless told `check_entries=False` because the caller already has them).
 
 Codes: unknown-citation, uncited-reference, incomplete-reference,
-unknown-reference-type, malformed-doi, malformed-url, duplicate-reference,
+unknown-reference-type, unplaced-reference-field, reference-field-type,
+unsafe-reference-url, malformed-doi, malformed-url, duplicate-reference,
 conflicting-reference.
 """
 
@@ -21,7 +22,8 @@ import re
 from datetime import date, datetime
 from typing import Any, Mapping, Sequence
 
-from generator.citations import CSL_TYPES, Cluster
+from generator.checks.reference_fields import Positions, check_field_types
+from generator.citations import CSL_TYPES, Cluster, unplaced_fields
 from generator.diagnostics import Diagnostic, did_you_mean, error, warning
 
 __all__ = ["check_bibliography", "check_own_references", "check_article_citations"]
@@ -49,34 +51,64 @@ def _entry_name(entry: Mapping, index: int) -> str:
     return f"'{identifier}'" if identifier not in (None, "") else f"#{index + 1}"
 
 
-def _has_names(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return any(str(value.get(k) or "").strip() for k in ("family", "given", "literal"))
-    if isinstance(value, (list, tuple)):
-        return any(_has_names(v) for v in value)
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _check_entry(path: str, entry: Any, line: int, index: int) -> list[Diagnostic]:
+def _check_entry(path: str, entry: Any, line: int, index: int,
+                 positions: Positions | None = None) -> list[Diagnostic]:
     if not isinstance(entry, Mapping):
         return [error("incomplete-reference", path, line, 1,
                       f"reference #{index + 1} is not a set of CSL fields",
                       "write each reference as `- id: ...` followed by `type:`, `title:`, `author:` lines")]
-    out: list[Diagnostic] = []
     name = _entry_name(entry, index)
-    missing = [field for field in ("id", "type", "title") if not str(entry.get(field) or "").strip()]
-    if not (_has_names(entry.get("author")) or _has_names(entry.get("editor"))):
-        missing.append("author or editor")
-    if missing:
-        out.append(error("incomplete-reference", path, line, 1,
-                         f"reference {name} has no {', '.join(missing)}",
-                         "every reference needs `id`, `type`, `title`, and `author` or `editor` "
-                         "(a group author is written `- literal: Organization Name`)"))
+    out = check_field_types(path, entry, line, name, positions)
+    if out:
+        return out  # the fields below would only repeat what is wrong with these
+    if not str(entry.get("id") or "").strip():
+        out.append(error("incomplete-reference", path, line, 1, f"reference {name} has no id",
+                         "give it `id: key`, the key you cite it by ([@key])"))
+    if not str(entry.get("title") or "").strip():
+        out.append(warning("incomplete-reference", path, line, 1,
+                           f"reference {name} has no title: it is listed as [Untitled]",
+                           "add `title:` (APA 9.19)"))
+    out += _type_findings(path, entry, line, name)
+    out += _link_findings(path, entry, line, name)
+    unplaced = unplaced_fields(entry)
+    if unplaced:
+        fields = ", ".join(f"`{f}`" for f in unplaced)
+        out.append(warning("unplaced-reference-field", path, line, 1,
+                           f"reference {name} has {fields}, which its APA entry (type "
+                           f"'{entry.get('type') or 'none'}') has no place for",
+                           "check the `type:` (a chapter, a report, a book...), or remove the field"))
+    return out
+
+
+def _type_findings(path: str, entry: Mapping, line: int, name: str) -> list[Diagnostic]:
     kind = str(entry.get("type") or "").strip()
-    if kind and kind not in CSL_TYPES:
-        out.append(warning("unknown-reference-type", path, line, 1,
-                           f"reference {name} has the unknown CSL type '{kind}'",
-                           _type_hint(kind)))
+    if not kind:
+        return [warning("unknown-reference-type", path, line, 1,
+                        f"reference {name} has no type: it is shown as pandoc shows an untyped work",
+                        f"write `type: {_closest_type(entry)}` if that is what it is "
+                        f"(other CSL types: {_COMMON_TYPES})")]
+    if kind not in CSL_TYPES:
+        return [warning("unknown-reference-type", path, line, 1,
+                        f"reference {name} has the unknown CSL type '{kind}'", _type_hint(kind))]
+    return []
+
+
+def _closest_type(entry: Mapping) -> str:
+    """The CSL type an untyped entry's fields point to (BibTeX's @misc comes without one)."""
+    def has(field: str) -> bool:
+        return bool(str(entry.get(field) or "").strip())
+
+    if has("container-title"):
+        return "article-journal" if has("volume") or has("issue") else "chapter"
+    if "thesis" in str(entry.get("genre") or "").lower():
+        return "thesis"
+    if has("publisher"):
+        return "book"
+    return "webpage" if has("URL") else "document"
+
+
+def _link_findings(path: str, entry: Mapping, line: int, name: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     doi = entry.get("DOI", entry.get("doi"))
     if doi not in (None, ""):
         text = str(doi).strip()
@@ -105,16 +137,17 @@ def _type_hint(kind: str) -> str:
     return did_you_mean(kind, CSL_TYPES) or f"use a CSL type such as {_COMMON_TYPES}"
 
 
-def check_bibliography(path: str, entries: Sequence[tuple[Any, int]]) -> list[Diagnostic]:
-    """Check one list of CSL entries, given as (entry, 1-based line) pairs.
+def check_bibliography(path: str, entries: Sequence[tuple[Any, ...]]) -> list[Diagnostic]:
+    """Check one list of CSL entries, given as (entry, 1-based line) pairs, or (entry, line, positions)
+    where the loader knows the line and column of each field.
 
-    Reports incomplete entries, unknown types, malformed DOIs and URLs, and ids
-    used twice in the list.
+    Reports fields of the wrong kind (errors), entries without an id, unknown or missing types,
+    fields the entry has no place for, malformed DOIs and URLs, and ids used twice in the list.
     """
     out: list[Diagnostic] = []
     first_line: dict[str, int] = {}
-    for index, (entry, line) in enumerate(entries):
-        out += _check_entry(path, entry, line, index)
+    for index, (entry, line, *rest) in enumerate(entries):
+        out += _check_entry(path, entry, line, index, rest[0] if rest else None)
         if not isinstance(entry, Mapping) or entry.get("id") in (None, ""):
             continue
         identifier = str(entry["id"]).strip()

@@ -80,29 +80,43 @@ def _protect(raw: str) -> tuple[str, list[str]]:
 
 
 def _sentence_case(raw: str) -> str:
-    """pandoc's un-title-casing of English BibTeX titles: capitalized words lowered, protected words
-    kept, the first word and the word after a colon capitalized."""
+    """pandoc's un-title-casing of English BibTeX titles: words with one leading capital are lowered,
+    protected and mixed-case words kept; a word opening the title, or following ". ? ! :" with more
+    words after it, gets a capital ("Behavioral Study: the Case" -> "Behavioral study: The case")."""
     masked, groups = _protect(raw)
     words = re.split(r"(\s+)", masked)
-    starts_phrase = True
-    for index, word in enumerate(words):
-        if not word or word.isspace():
+    indexes = [i for i, word in enumerate(words) if word and not word.isspace()]
+    for position, index in enumerate(indexes):
+        word = words[index]
+        if "\ue000" in word:
             continue
-        if "\ue000" not in word:
-            letters = [c for c in word if c.isalpha()]
-            first = next((i for i, c in enumerate(word) if c.isalpha()), None)
-            if first is not None and starts_phrase and word[first].islower():
-                word = word[:first] + word[first].upper() + word[first + 1 :]
-            elif first is not None and not starts_phrase and letters[0].isupper() and not any(
-                c.isupper() for c in letters[1:]
-            ):
-                word = word[:first] + word[first].lower() + word[first + 1 :]
-            words[index] = word
-        starts_phrase = word.endswith(":")
+        previous = words[indexes[position - 1]] if position else ""
+        opens = position == 0 or (previous.endswith((":", ".", "?", "!")) and position < len(indexes) - 1)
+        parts = word.split("-")
+        parts = [_lowered(part) for part in parts]
+        if opens:
+            parts[0] = _capitalized(parts[0])
+        words[index] = "-".join(parts)
     text = "".join(words)
     for number, group in enumerate(groups):
         text = text.replace(f"\ue000{number}\ue001", group)
     return _decode(text)
+
+
+def _lowered(part: str) -> str:
+    """ "Psychology" -> "psychology"; "IRB", "McShane", "ii" are left alone."""
+    letters = [c for c in part if c.isalpha()]
+    if not letters or not letters[0].isupper() or any(c.isupper() for c in letters[1:]):
+        return part
+    first = next(i for i, c in enumerate(part) if c.isalpha())
+    return part[:first] + part[first].lower() + part[first + 1 :]
+
+
+def _capitalized(part: str) -> str:
+    first = next((i for i, c in enumerate(part) if c.isalpha()), None)
+    if first is None or "\\" in part[:first + 1]:
+        return part
+    return part[:first] + part[first].upper() + part[first + 1 :]
 
 
 def _names(raw: str) -> list[dict[str, str]]:

@@ -27,7 +27,9 @@ _TYPES = {
     "manual": "book", "mastersthesis": "thesis", "phdthesis": "thesis", "misc": "", "online": "webpage",
     "electronic": "webpage", "www": "webpage", "proceedings": "book", "techreport": "report",
     "report": "report", "unpublished": "manuscript", "periodical": "article-journal", "thesis": "thesis",
-    "collection": "book",
+    "collection": "book", "mvbook": "book", "reference": "book", "inreference": "entry-encyclopedia",
+    "movie": "motion_picture", "video": "motion_picture", "dataset": "dataset", "software": "software",
+    "patent": "patent", "standard": "standard", "mvcollection": "book", "suppbook": "chapter",
 }
 _THESIS_GENRES = {"mastersthesis": "Master’s thesis", "phdthesis": "PhD thesis"}
 _MONTHS = {name: number for number, name in enumerate(
@@ -141,7 +143,13 @@ def _names(raw: str) -> list[dict[str, str]]:
 
 
 def _issued(fields: dict[str, str]) -> dict[str, Any]:
+    """`year` and `month` (BibTeX), or biblatex's ISO `date` ("2013-12-10", "2001/2003")."""
     year = fields.get("year", "").strip()
+    if not year and fields.get("date", "").strip():
+        ranges = [_accessed(part) for part in fields["date"].split("/", 1)]
+        if all(ranges):
+            return {"date-parts": [r["date-parts"][0] for r in ranges if r]}
+        return {"date-parts": []}
     if not year.isdigit():
         return {"date-parts": []} if year else {}
     parts = [int(year)]
@@ -204,7 +212,7 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
 
 
 # BibTeX field -> the CSL field it becomes, so that findings about a CSL field point at its BibTeX line.
-_CSL_NAME = {**_PLAIN_FIELDS, "year": "issued", "month": "issued", "urldate": "accessed", "booktitle": "container-title",
+_CSL_NAME = {**_PLAIN_FIELDS, "year": "issued", "month": "issued", "date": "issued", "urldate": "accessed", "booktitle": "container-title",
              "series": "collection-title", "pages": "page", "type": "genre", "shorttitle": "title-short",
              "school": "publisher", "institution": "publisher", "organization": "publisher"}
 

@@ -212,3 +212,17 @@ def test_bibtex_syntax_errors_point_at_the_entry(tmp_path):
     found, findings = load_bibliography(tmp_path)
     assert "ok" in found
     assert [(d.severity, d.code, d.line) for d in findings][:1] == [("error", "bibliography-syntax", 3)]
+
+
+def test_biblatex_dates_and_types_as_zotero_and_pandoc_export_them(tmp_path):
+    site(tmp_path, "references.bib",
+         "@movie{rsa2013, author = {{RSA}}, title = {Bren{\\'e} {Brown} on Empathy}, date = {2013-12-10},\n"
+         "  publisher = {YouTube}, url = {https://www.youtube.com/watch?v=1Evwgu369Jw}}\n"
+         "@article{d, author = {Doe, Jane}, title = {T}, journaltitle = {J}, date = {2001/2003}}\n")
+    found, findings = load_bibliography(tmp_path)
+    assert findings == []
+    movie = found["rsa2013"][0]
+    assert (movie["type"], movie["title"], movie["issued"]) == (
+        "motion_picture", "Brené Brown on empathy", {"date-parts": [[2013, 12, 10]]})
+    assert found["d"][0]["issued"] == {"date-parts": [[2001], [2003]]}
+    assert found["d"][0]["container-title"] == "J"

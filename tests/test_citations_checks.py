@@ -121,9 +121,15 @@ def test_what_pandoc_renders_haven_renders_with_warnings_only_an_id_is_required(
 
 def test_an_empty_type_names_the_closest_csl_types():
     entry = {"id": "m", "type": "", "title": "T", "container-title": "J", "volume": "3", "author": ["Doe, J."]}
-    (finding,) = check_bibliography("data/references.bib", [(entry, 7)])
+    (finding,) = check_bibliography("data/references.yaml", [(entry, 7)])
     assert (finding.severity, finding.code, finding.line) == ("warning", "unknown-reference-type", 7)
     assert finding.hint.startswith("write `type: article-journal` if that is what it is (other CSL types: ")
+    # in a BibTeX file the hint is in BibTeX's words
+    (finding,) = check_bibliography("data/references.bib", [(dict(entry, **{"container-title": ""}), 7)])
+    assert finding.hint == ("give it an entry type such as @article, @book, @incollection or @online "
+                            "(BibTeX's @misc has no CSL type)")
+    (finding,) = check_bibliography("data/references.bib", [(entry, 7)])
+    assert finding.hint == "if it is a journal article, write it as @article{...} (BibTeX's @misc has no CSL type)"
 
 
 def test_a_field_the_entry_cannot_show_is_a_warning_not_silence():

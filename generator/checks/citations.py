@@ -83,14 +83,26 @@ def _check_entry(path: str, entry: Any, line: int, index: int,
 def _type_findings(path: str, entry: Mapping, line: int, name: str) -> list[Diagnostic]:
     kind = str(entry.get("type") or "").strip()
     if not kind:
+        closest = _closest_type(entry)
+        if path.endswith(".bib"):
+            words, bibtex = _BIBTEX_TYPES.get(closest, ("", ""))
+            hint = (f"if it is {words}, write it as @{bibtex}{{...}}" if bibtex else
+                    "give it an entry type such as @article, @book, @incollection or @online") + \
+                " (BibTeX's @misc has no CSL type)"
+        else:
+            hint = f"write `type: {closest}` if that is what it is (other CSL types: {_COMMON_TYPES})"
         return [warning("unknown-reference-type", path, line, 1,
-                        f"reference {name} has no type: it is shown as pandoc shows an untyped work",
-                        f"write `type: {_closest_type(entry)}` if that is what it is "
-                        f"(other CSL types: {_COMMON_TYPES})")]
+                        f"reference {name} has no type: it is shown as pandoc shows an untyped work", hint)]
     if kind not in CSL_TYPES:
         return [warning("unknown-reference-type", path, line, 1,
                         f"reference {name} has the unknown CSL type '{kind}'", _type_hint(kind))]
     return []
+
+
+# The BibTeX entry type pandoc reads as each CSL type, for hints about a .bib file.
+_BIBTEX_TYPES = {"article-journal": ("a journal article", "article"),
+                 "chapter": ("a chapter of an edited book", "incollection"), "thesis": ("a thesis", "phdthesis"),
+                 "book": ("a book", "book"), "webpage": ("a web page", "online")}
 
 
 def _closest_type(entry: Mapping) -> str:

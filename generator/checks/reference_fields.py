@@ -40,7 +40,7 @@ TEXT_FIELDS = frozenset(
 _ISO_DATE_RE = re.compile(r"^-?\d{1,4}(?:-(?:0?[1-9]|1[0-2])(?:-(?:0?[1-9]|[12]\d|3[01]))?)?$")
 _ALLOWED_SCHEMES = ("http", "https", "mailto", "tel", "sms")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_DATE_HINT = "write a date such as 2025-03-14, 2025-03 or 2025, or `date-parts: [[2025, 3, 14]]`"
+_DATE_HINT = "write a date such as 2025-03-14, 2025-03 or 2025 (or date-parts [[2025, 3, 14]])"
 
 
 def reference_url_problem(url: str) -> str | None:
@@ -139,12 +139,12 @@ def _text_problem(value: Any) -> str | None:
 
 _CHECKS: dict[str, tuple[Callable[[Any], str | None], str]] = {}
 for _field in NAME_FIELDS:
-    _CHECKS[_field] = (_names_problem, "write a list of names: `- family: Rogers` with `given: Carl R.`, "
-                                       "or `- literal: Organization Name`")
+    _CHECKS[_field] = (_names_problem, "write a list of names, each with a family and a given name "
+                                       "(Rogers, Carl R.), or a literal name for an organization")
 for _field in DATE_FIELDS:
     _CHECKS[_field] = (_date_problem, _DATE_HINT)
 for _field in NUMBER_FIELDS | TEXT_FIELDS:
-    _CHECKS[_field] = (_text_problem, "write the value as plain text on one line (quote it if it holds ': ')")
+    _CHECKS[_field] = (_text_problem, "write the value as plain text on one line")
 
 
 def check_field_types(path: str, entry: Mapping, line: int, name: str,

@@ -181,7 +181,8 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
             item["container-title"] = _decode(fields["title"])
     for bib, csl in _PLAIN_FIELDS.items():
         if fields.get(bib, "").strip() and csl not in item:
-            item[csl] = _decode(fields[bib])
+            # URLs and DOIs are verbatim in BibTeX (a "%2F" is no LaTeX comment), as pandoc reads them
+            item[csl] = fields[bib].strip() if csl in ("URL", "DOI") else _decode(fields[bib])
     if "booktitle" in fields:
         item["container-title"] = _sentence_case(fields["booktitle"])
     if "series" in fields:

@@ -226,3 +226,12 @@ def test_biblatex_dates_and_types_as_zotero_and_pandoc_export_them(tmp_path):
         "motion_picture", "Brené Brown on empathy", {"date-parts": [[2013, 12, 10]]})
     assert found["d"][0]["issued"] == {"date-parts": [[2001], [2003]]}
     assert found["d"][0]["container-title"] == "J"
+
+
+def test_bibtex_urls_and_dois_are_verbatim(tmp_path):
+    # "%2F" in a URL is no LaTeX comment (pandoc reads url and doi verbatim)
+    site(tmp_path, "references.bib", "@article{r, author = {Rouder, Jeffrey N.}, title = {T}, year = 2015,\n"
+         "  url = {https://doi.org/10.3758%2Fs13428-015-0630-z}, doi = {10.3758/s13428-015-0630-z}}\n")
+    entry = load_bibliography(tmp_path)[0]["r"][0]
+    assert entry["URL"] == "https://doi.org/10.3758%2Fs13428-015-0630-z"
+    assert entry["DOI"] == "10.3758/s13428-015-0630-z"

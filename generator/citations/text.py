@@ -202,6 +202,7 @@ _MINOR_WORDS = frozenset(
 _TITLE_WORD_RE = re.compile(r"[^\s\-–—/]+")
 
 
+@lru_cache(maxsize=4096)  # journal names recur across a bibliography
 def _title_case(value: str) -> str:
     """APA title case (6.17) for titles cited in the text: capitalize all but minor words.
 

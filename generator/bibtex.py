@@ -9,6 +9,7 @@ case, month macros, `--` in pages. `tests/test_realbib.py` checks it against pan
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -43,6 +44,10 @@ _PLAIN_FIELDS = {
 _URL_COMMAND_RE = re.compile(r"\\url\{([^{}]*)\}")
 _ITALIC_COMMAND_RE = re.compile(r"\\(?:emph|textit)\{([^{}]*)\}")
 _DECODER = LatexNodes2Text()
+# bibtexparser logs each block it cannot read; Haven reports those blocks itself, at their line.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
+_YEAR_WORDS = ("in press", "forthcoming", "n.d.", "nd")
 
 
 def _decode(raw: str) -> str:
@@ -219,29 +224,42 @@ _CSL_NAME = {**_PLAIN_FIELDS, "year": "issued", "month": "issued", "date": "issu
 
 
 def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, ...]], list[Diagnostic]]:
-    """The entries of a BibTeX file as (CSL item, 1-based line) pairs, and findings for blocks that fail."""
+    """The entries of a BibTeX file as (CSL item, 1-based line, field positions) and the findings:
+    blocks that cannot be read, keys used twice, years that are not years."""
     library = bibtexparser.parse_string(text)
-    findings: list[Diagnostic] = []
-    for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
-            continue  # reported by the bibliography checks as a duplicate id, with both lines
-        if isinstance(block, DuplicateFieldKeyBlock):
-            findings.append(error("bibliography-syntax", path, line, 1,
-                                  "an entry sets the same field twice",
-                                  "keep one of the two lines for that field"))
-            continue
-        findings.append(error("bibliography-syntax", path, line, 1,
-                              f"BibTeX syntax error in the entry starting here: {_first_line(block.error)}",
-                              "check the braces and the commas between fields (`field = {value},`)"))
+    findings = [_failed_block(block, path) for block in library.failed_blocks]
     entries: list[tuple[Any, ...]] = []
     for entry in library.entries:
+        line = entry.start_line + 1
         fields = {field.key.lower(): str(field.value) for field in entry.fields}
         positions = {_CSL_NAME.get(f.key.lower(), f.key.lower()): ((f.start_line or entry.start_line) + 1, 1)
                      for f in entry.fields}
-        entries.append((_convert(entry.entry_type, entry.key, fields), entry.start_line + 1, positions))
+        year = fields.get("year", "").strip()
+        if year and not year.isdigit() and year.lower() not in _YEAR_WORDS:
+            findings.append(error("reference-field-type", path, positions.get("issued", (line, 1))[0], 1,
+                                  f"the `year` of reference '{entry.key}' is '{year}', not a year",
+                                  "write the year in digits, e.g. year = {2021}, or year = {in press}"))
+        try:
+            entries.append((_convert(entry.entry_type, entry.key, fields), line, positions))
+        except RecursionError:
+            findings.append(error("bibliography-syntax", path, line, 1,
+                                  f"the entry '{entry.key}' nests braces or LaTeX commands too deeply to be read",
+                                  "write the field as plain text: a few braces to protect capitals are enough"))
     return entries, findings
 
 
-def _first_line(problem: Exception) -> str:
-    return (str(problem).strip().splitlines() or ["the block could not be read"])[0]
+def _failed_block(block: Any, path: str) -> Diagnostic:
+    line = (block.start_line or 0) + 1
+    if isinstance(block, DuplicateBlockKeyBlock):
+        first = (block.previous_block.start_line or 0) + 1
+        return error("duplicate-reference", path, line, 1,
+                     f"reference id '{block.key}' is already used at line {first}",
+                     "give each entry its own key, or remove the copy")
+    if isinstance(block, DuplicateFieldKeyBlock):
+        return error("bibliography-syntax", path, line, 1, "an entry sets the same field twice",
+                     "keep one of the two lines for that field")
+    reason = getattr(block.error, "abort_reason", "") or str(block.error)
+    first_line = (reason.strip().splitlines() or ["the block could not be read"])[0]
+    return error("bibliography-syntax", path, line, 1,
+                 f"BibTeX syntax error in the entry starting here: {first_line}",
+                 "check the braces and the commas between fields (`field = {value},`)")

@@ -235,3 +235,26 @@ def test_bibtex_urls_and_dois_are_verbatim(tmp_path):
     entry = load_bibliography(tmp_path)[0]["r"][0]
     assert entry["URL"] == "https://doi.org/10.3758%2Fs13428-015-0630-z"
     assert entry["DOI"] == "10.3758/s13428-015-0630-z"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("@article{a, title={One}, author={X, Y}, year=2000}\n\n@article{a, title={Two}, year=2001}\n",
+     [("error", "duplicate-reference", 3, "reference id 'a' is already used at line 1")]),
+    ("@article{n, title={" + "{" * 5000 + "x" + "}" * 5000 + "}, year=2000}\n",
+     [("error", "bibliography-syntax", 1, "the entry 'n' nests braces or LaTeX commands too deeply to be read")]),
+    ("@article{l, title={" + "\\textbf{" * 3000 + "y" + "}" * 3000 + "}, year=2000}\n",
+     [("error", "bibliography-syntax", 1, "the entry 'l' nests braces or LaTeX commands too deeply to be read")]),
+    ("\n@article{u, title={never closed, year=2000\n",
+     [("error", "bibliography-syntax", 2, "BibTeX syntax error in the entry starting here: Unexpectedly reached end of file.")]),
+    ("@article{m, title={T}, author={A, B},\n  year={20x0}}\n",
+     [("error", "reference-field-type", 2, "the `year` of reference 'm' is '20x0', not a year")]),
+    ("@misc{j, title={T}, author={A, B}, year=2000,\n url={javascript:alert(1)}}\n",
+     [("error", "unsafe-reference-url", 2,
+       "the `URL` of reference 'j': the address uses the 'javascript:' scheme, which Haven never publishes")]),
+    ("@string{a = b}\n@string{b = a}\n@comment{not {an} entry}\n@article{s, title=a, author={A, B}, year=2000}\n", []),
+])
+def test_hostile_bibtex_is_a_finding_at_its_line_never_a_traceback(tmp_path, capsys, text, expected):
+    site(tmp_path, "references.bib", text)
+    _, findings = load_bibliography(tmp_path)
+    assert [(d.severity, d.code, d.line, d.message) for d in findings] == expected
+    assert capsys.readouterr().err == ""  # bibtexparser's own log lines do not reach the terminal

@@ -162,7 +162,7 @@ def unplaced_fields(data: Mapping) -> tuple[str, ...]:
     Fields APA leaves out on purpose (a periodical's publisher, a publisher that is the author) are
     not listed: the checks report the others, so that no field vanishes without a word.
     """
-    placed = _build_work(data).placed
+    placed = _work(data).placed  # the checks and the pages share the loaded mappings: formatted once
     missing = [f for f in PLACEABLE_FIELDS if f not in placed and f != "editor" and _text(data.get(f))]
     if "editor" not in placed and _parse_names(data.get("editor")):
         missing.append("editor")

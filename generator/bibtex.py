@@ -32,6 +32,8 @@ _TYPES = {
     "movie": "motion_picture", "video": "motion_picture", "dataset": "dataset", "software": "software",
     "patent": "patent", "standard": "standard", "mvcollection": "book", "suppbook": "chapter",
 }
+_SERIES_NUMBER_KINDS = frozenset(
+    "book inbook incollection inproceedings conference proceedings collection mvbook mvcollection".split())
 _THESIS_GENRES = {"mastersthesis": "Master’s thesis", "phdthesis": "PhD thesis"}
 _MONTHS = {name: number for number, name in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -42,6 +44,7 @@ _PLAIN_FIELDS = {
     "journaltitle": "container-title", "url": "URL",
 }
 _URL_COMMAND_RE = re.compile(r"\\url\{([^{}]*)\}")
+_SINGLE_QUOTED_RE = re.compile(r"(?<!`)`(?!`)([^`']+)'(?!')")
 _ITALIC_COMMAND_RE = re.compile(r"\\(?:emph|textit)\{([^{}]*)\}")
 _DECODER = LatexNodes2Text()
 # bibtexparser logs each block it cannot read; Haven reports those blocks itself, at their line.
@@ -53,6 +56,7 @@ _YEAR_WORDS = ("in press", "forthcoming", "n.d.", "nd")
 def _decode(raw: str) -> str:
     """LaTeX to Unicode text: accents, `\\&`, dashes, quotes; \\emph becomes <i> (Haven's rich text)."""
     raw = _URL_COMMAND_RE.sub(lambda m: m.group(1).replace("%", "\\%"), raw)
+    raw = _SINGLE_QUOTED_RE.sub(r"“\1”", raw)  # `word' is quoted: pandoc gives it double quotes at the top level
     raw = _ITALIC_COMMAND_RE.sub(r"<i>\1</i>", raw)
     text = _DECODER.latex_to_text(raw) if ("\\" in raw or "{" in raw or "-" in raw or "`" in raw
                                            or "'" in raw or "~" in raw or "$" in raw) else raw
@@ -197,7 +201,10 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
     if publishers:
         item["publisher"] = "; ".join(publishers)
     if fields.get("number", "").strip():
-        item["issue" if item["type"] == "article-journal" else "number"] = _decode(fields["number"])
+        # BibTeX's number: an article's issue, a book's number in its series, or a report's number
+        target = "issue" if item["type"] == "article-journal" else (
+            "collection-number" if kind in _SERIES_NUMBER_KINDS else "number")
+        item[target] = _decode(fields["number"])
     if fields.get("pages", "").strip():
         item["page"] = re.sub(r"\s*-{1,3}\s*", "-", fields["pages"].strip())
     genre = fields.get("type", "").strip()

@@ -122,10 +122,16 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+_ORDINAL_WORDS = {word: number for number, word in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+
+
 def edition(value: str) -> str:
-    """ "2" -> "2nd ed.", "Rev." -> "Rev. ed.", "3rd ed." kept (9.28)."""
+    """ "2" or "Second" -> "2nd ed.", "Rev." -> "Rev. ed.", "3rd ed." kept (10.2)."""
     if not value:
         return ""
+    if value.lower() in _ORDINAL_WORDS:
+        value = str(_ORDINAL_WORDS[value.lower()])
     if value.isdigit():
         return f"{_ordinal(int(value))} ed."
     if re.search(r"\bed\.?$", value, re.IGNORECASE) or "edition" in value.lower():

@@ -91,7 +91,10 @@ def whole_source(item: Item, is_part: bool, pages: str) -> list[_Span]:
         return [_plain(archive)] if archive else []
     source: list[_Span] = []
     container = item.peek("container-title")
-    if container and is_part:
+    if container and item.kind == "manuscript":
+        # a preprint names its archive as the source, plainly (10.8: "PsyArXiv."), with no "In"
+        source.append(_plain(item.take("container-title")))
+    elif container and is_part:
         item.take("container-title")
         tail = _plain(", " + pages) if pages else None
         if pages:

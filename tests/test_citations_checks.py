@@ -166,6 +166,18 @@ def test_fields_of_the_wrong_kind_are_errors_in_the_writers_words(field, value, 
     assert "Python" not in findings[0].message and "dict" not in findings[0].message
 
 
+def test_crossref_extras_pandoc_ignores_are_ignored():
+    # Crossref's CSL-JSON (Manubot, Zotero's DOI lookup) puts affiliations and ORCIDs in the names and
+    # adds fields no style reads: pandoc renders such an item, so Haven does too.
+    entry = {"id": "goh2017", "type": "article-journal", "title": "Deep learning for computational chemistry",
+             "container-title": "Journal of Computational Chemistry", "volume": "38", "page": "1291-1307",
+             "author": [{"given": "Garrett B.", "family": "Goh", "affiliation": [{"name": "PNNL"}],
+                         "ORCID": "http://orcid.org/0000-0002-8858-0868", "authenticated-orcid": False}],
+             "issued": {"date-parts": [[2017, 3, 8]]}, "score": 1.0, "prefix": None, "subject": ["Chemistry"],
+             "link": [{"URL": "https://api.example/x"}]}
+    assert check_bibliography("data/references.json", [(entry, 1)]) == []
+
+
 @pytest.mark.parametrize("value", ["2020", "2020-03", "2020-03-14", "2020/2021", "in press", 2020,
                                    {"date-parts": [[2020, 3, 14]]}, {"date-parts": [["2020"]]},
                                    {"literal": "circa 1900"}, {"raw": "2019-05-01"}])

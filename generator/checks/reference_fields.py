@@ -37,6 +37,9 @@ TEXT_FIELDS = frozenset(
     "references scale authority jurisdiction division".split()
 )
 
+_NAME_PARTS = frozenset(
+    "family given literal suffix dropping-particle non-dropping-particle comma-suffix static-ordering "
+    "parse-names".split())
 _ISO_DATE_RE = re.compile(r"^-?\d{1,4}(?:-(?:0?[1-9]|1[0-2])(?:-(?:0?[1-9]|[12]\d|3[01]))?)?$")
 _ALLOWED_SCHEMES = ("http", "https", "mailto", "tel", "sms")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -123,7 +126,9 @@ def _names_problem(value: Any) -> str | None:
         if not isinstance(item, Mapping):
             return "holds something that is neither a name nor `family:`/`given:` fields"
         for part, text in item.items():
-            if not (_is_text(text) or text is None or (part in ("parse-names", "static-ordering")
+            if part not in _NAME_PARTS:
+                continue  # Crossref and Zotero add `affiliation`, `ORCID`...: ignored, as pandoc ignores them
+            if not (_is_text(text) or text is None or (part in ("parse-names", "static-ordering", "comma-suffix")
                                                        and isinstance(text, bool))):
                 return f"has a name whose `{part}` is not text"
     return None

@@ -818,6 +818,99 @@ def test_malformed_data_never_raises():
     ]
 
 
+# --------------------------------------------------------------------------- real bibliographies (issue 13)
+
+
+def test_month_and_day_follow_the_year_only_where_apa_dates_to_the_day():
+    # APA 9.14: journal articles, books, chapters and reports give the year alone; pandoc agrees.
+    dated = {"date-parts": [[2011, 3, 4]]}
+    assert reference(article("a", [person("Doe", "J.")], 2011, issued=dated)).text.startswith("Doe, J. (2011). ")
+    assert reference(book("b", [person("Doe", "J.")], None, "T", issued=dated)).text.startswith("Doe, J. (2011). ")
+    assert reference({"id": "r", "type": "report", "author": [person("Doe", "J.")], "title": "T",
+                      "issued": dated}).text.startswith("Doe, J. (2011). ")
+    # ...and magazines, newspapers, web pages, talks keep the day (9.14)
+    assert reference({"id": "w", "type": "webpage", "author": [person("Doe", "J.")], "title": "T",
+                      "issued": dated}).text.startswith("Doe, J. (2011, March 4). ")
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("1248-55", "1248–1255"), ("1248--1255", "1248–1255"), ("100-9", "100–109"), ("e76-e84", "e76–e84"),
+    ("S1-S5", "S1–S5"), ("F64--F65", "F64–F65"), ("25152459211007467", "25152459211007467"), ("95-103", "95–103"),
+    ("1161.2--1161", "1161.2–1161"),
+])
+def test_page_ranges_are_written_in_full(written, shown):
+    assert reference(article("a", [person("Doe", "J.")], 2011, page=written)).text.endswith(f", 1, {shown}.")
+
+
+def test_periodical_names_in_title_case():
+    entry = article("a", [person("Doe", "J.")], 2011, **{"container-title": "Journal of experimental psychology: general"})
+    assert "Journal of Experimental Psychology: General, 1" in reference(entry).text
+    entry = article("b", [person("Doe", "J.")], 2011, **{"container-title": "PLOS ONE"})
+    assert "PLOS ONE, 1" in reference(entry).text  # capitals as written stay
+
+
+def test_empty_and_unknown_types_render_as_pandoc_renders_them():
+    misc = {"id": "m", "type": "", "author": [person("Doe", "Jane")], "title": "A misc thing",
+            "issued": {"date-parts": [[2011, 3]]}, "publisher": "Pub"}
+    assert reference(misc).text == "Doe, J. (2011). A misc thing. Pub."
+    odd = {"id": "o", "type": "foo-bar", "author": [person("Doe", "John")], "title": "An unknown thing",
+           "issued": {"date-parts": [[2012]]}, "container-title": "Some container", "page": "12-19"}
+    assert reference(odd).text == "Doe, J. (2012). An unknown thing. In Some container (pp. 12–19)."
+
+
+def test_a_work_with_no_author_or_editor_moves_its_title_to_the_author_position():
+    entry = {"id": "n", "type": "article-journal", "title": "No author here", "container-title": "J",
+             "volume": "3", "page": "5", "issued": {"date-parts": [[2016]]}}
+    assert reference(entry).text == "No author here. (2016). J, 3, 5."
+    assert one(cite("n"), [entry]) == "(“No Author Here,” 2016)"
+
+
+def test_punctuation_after_titles():
+    colon = article("c", [person("Koe", "A.")], 2015, title="Why summaries are uninterpretable:")
+    assert "uninterpretable: Journal of Tests" in reference(colon).text  # no "uninterpretable:."
+    quoted = article("q", [person("Loe", "A.")], 2016, title="The “information explosion.”")
+    assert "The “information explosion.” Journal of Tests" in reference(quoted).text  # no ".”."
+    report = {"id": "r", "type": "report", "author": [person("Moe", "A.")], "title": "A report on the “quoted end”",
+              "publisher": "Agency", "issued": {"date-parts": [[2017]]}}
+    assert reference(report).text == "Moe, A. (2017). A report on the “quoted end.” Agency."  # period inside
+    journal = article("j", [person("Toe", "A.")], 2019, **{"container-title": "The “Quoted”"})
+    assert "The “Quoted,” 1, 1–10." in reference(journal).text  # comma inside the closing quote
+
+
+def test_no_field_vanishes_chapters_without_a_book_books_with_numbers_and_volumes():
+    chapter = {"id": "c", "type": "chapter", "author": [person("Roe", "Ann")], "editor": [person("Ed", "Ed")],
+               "title": "A chapter", "issued": {"date-parts": [[2013]]}, "volume": "2", "page": "1248-55",
+               "publisher": "P"}
+    assert reference(chapter).text == "Roe, A. (2013). A chapter (E. Ed, Ed.; Vol. 2, pp. 1248–1255). P."
+    numbered = {"id": "b", "type": "book", "author": [person("Poe", "Edgar")], "title": "A book", "number": "7",
+                "volume": "3", "issued": {"date-parts": [[2014]]}, "publisher": "P"}
+    assert reference(numbered).text == "Poe, E. (2014). A book (No. 7; Vol. 3). P."
+    edited = {"id": "e", "type": "book", "editor": [person("Poe", "A.")], "title": "Edited vol", "volume": "2",
+              "edition": "3", "issued": {"date-parts": [[2019]]}, "publisher": "P"}
+    assert reference(edited).text == "Poe, A. (Ed.). (2019). Edited vol (3rd ed., Vol. 2). P."
+    in_book = {"id": "i", "type": "chapter", "author": [person("Qoe", "A.")], "editor": [person("Ed", "B.")],
+               "title": "A chapter in vol", "container-title": "Book", "volume": "2", "page": "100-9",
+               "publisher": "P", "issued": {"date-parts": [[2019]]}, "number": "5"}
+    assert reference(in_book).text == "Qoe, A. (2019). A chapter in vol. In B. Ed (Ed.), Book (No. 5; Vol. 2, pp. 100–109). P."
+
+
+def test_hyphenated_initials_stay_hyphenated_and_and_others_is_et_al():
+    entry = book("h", [person("Koe", "E.-M."), person("Poe", "Jean-Paul"), {"literal": "others"}], 2015, "T")
+    assert reference(entry).text.startswith("Koe, E.-M., Poe, J.-P., et al. (2015). ")
+
+
+def test_manuscripts_unpublished_or_preprints():
+    manuscript = {"id": "m", "type": "manuscript", "author": [person("Doe", "J.")], "title": "Deciding",
+                  "issued": {"date-parts": [[2020]]}}
+    assert reference(manuscript).text == "Doe, J. (2020). Deciding [Unpublished manuscript]."  # 10.8
+    preprint = dict(manuscript, **{"container-title": "PsyArXiv"})
+    assert reference(preprint).text == "Doe, J. (2020). Deciding. PsyArXiv."
+
+
+def test_editions_written_as_words_become_ordinals():
+    assert "(2nd ed.)" in reference(book("e", [person("Doe", "J.")], 2016, "T", edition="Second")).text
+
+
 # --------------------------------------------------------------------------- speed
 
 

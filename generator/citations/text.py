@@ -184,9 +184,11 @@ def _punctuate_inside_quote(span: _Span, mark: str) -> _Span:
     """`“word”` + "," -> `“word,”` in both the HTML and the text (the quote is the last character of both)."""
     html, text = span.html, span.text
     quote = text[-1]
-    if html.endswith(quote):
-        return _Span(html[:-1] + _esc(mark) + quote, text[:-1] + mark + quote)
-    return span + _plain(mark)  # the quote sits inside markup (`<i>…”</i>`): leave the text as written
+    at = html.rfind(quote)
+    if at >= 0 and not _TAG_OR_TEXT_RE.sub(lambda m: "" if m[0][0] == "<" and m[0] != "<" else m[0], html[at + 1 :]):
+        # only closing tags follow the quote (`<i>…”</i>`): the mark goes just before it
+        return _Span(html[:at] + _esc(mark) + html[at:], text[:-1] + mark + quote)
+    return span + _plain(mark)
 
 
 def _then_comma(span: _Span) -> _Span:

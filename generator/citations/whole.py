@@ -50,6 +50,8 @@ def _description(item: Item, notes: list[str]) -> str:
         return item.take("genre") or ("Data set" if kind == "dataset" else "Computer software")
     if kind == "thesis":
         return ", ".join(p for p in (item.take("genre") or "Thesis", item.take("publisher")) if p)
+    if kind == "manuscript" and not item.peek("genre") and not item.peek("container-title"):
+        return "Unpublished manuscript"  # APA 10.8, as pandoc's CSL prints it too
     if kind == "motion_picture":
         return item.take("genre") or "Film"  # APA 10.12; pandoc's CSL prints "[Video recording]"
     if kind not in PART_TYPES and kind != "book" and item.peek("genre"):

@@ -32,6 +32,7 @@ _TYPES = {
     "movie": "motion_picture", "video": "motion_picture", "dataset": "dataset", "software": "software",
     "patent": "patent", "standard": "standard", "mvcollection": "book", "suppbook": "chapter",
 }
+_SUBTITLE_RE = re.compile(r":+\s")
 _SERIES_NUMBER_KINDS = frozenset(
     "book inbook incollection inproceedings conference proceedings collection mvbook mvcollection".split())
 _THESIS_GENRES = {"mastersthesis": "Master’s thesis", "phdthesis": "PhD thesis"}
@@ -219,8 +220,8 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
     short = fields.get("shorttitle", "").strip()
     if short:
         item["title-short"] = _sentence_case(short)
-    elif ": " in item.get("title", ""):
-        item["title-short"] = item["title"].split(": ", 1)[0]
+    elif _SUBTITLE_RE.search(item.get("title", "")):
+        item["title-short"] = _SUBTITLE_RE.split(item["title"], 1)[0]  # the main title, as pandoc splits it
     return item
 
 

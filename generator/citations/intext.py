@@ -65,10 +65,14 @@ class _Form:
         names = self.work.names
         if not names:
             return self.work.title_in_text
+        # BibTeX's "and others" (a name "others", as pandoc converts it) stands for more authors: et al.
+        more = len(names) > 1 and names[-1].is_group and names[-1].family == "others"
+        if more:
+            names = names[:-1]
         # Plain text throughout (names are never empty), so the HTML is the escaped text.
         shown = [name.in_text(self.initials and index == 0) for index, name in enumerate(names[: self.names_shown])]
         conjunction = " and " if narrative else " & "
-        if self.names_shown < len(names):
+        if self.names_shown < len(names) or more:
             if len(shown) == 1:
                 text = shown[0] + " et al."
             else:

@@ -161,7 +161,7 @@ def _reference_names(names: Sequence[_Name]) -> _Span:
     texts = [name.inverted() for name in names]
     if len(texts) > 1 and names[-1].is_group and names[-1].family == "others":
         # BibTeX's "and others", which pandoc passes on as a name "others": pandoc prints "et al."
-        return _plain(", ".join(texts[:-1]) + ", et al.")
+        return _plain(texts[0] + " et al." if len(texts) == 2 else ", ".join(texts[:-1]) + ", et al.")
     if len(texts) == 1:
         text = texts[0]
     elif len(texts) >= 21:

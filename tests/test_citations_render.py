@@ -899,6 +899,14 @@ def test_hyphenated_initials_stay_hyphenated_and_and_others_is_et_al():
     assert reference(entry).text.startswith("Koe, E.-M., Poe, J.-P., et al. (2015). ")
 
 
+def test_and_others_is_cited_as_et_al():
+    # BibTeX's "and others" comes through pandoc as a name "others"
+    tukey = book("tukey", [person("Tukey", "John W"), {"literal": "others"}], 1977, "Exploratory data analysis")
+    assert reference(tukey).text.startswith("Tukey, J. W. et al. (1977). ")
+    assert one(cite("tukey"), [tukey]) == "(Tukey et al., 1977)"
+    assert one(cite("tukey", narrative=True), [tukey]) == "Tukey et al. (1977)"
+
+
 def test_manuscripts_unpublished_or_preprints():
     manuscript = {"id": "m", "type": "manuscript", "author": [person("Doe", "J.")], "title": "Deciding",
                   "issued": {"date-parts": [[2020]]}}

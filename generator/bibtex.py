@@ -143,7 +143,8 @@ def _names(raw: str) -> list[dict[str, str]]:
             names.append({"literal": _decode(written[1:-1])})
             continue
         parts = parse_single_name_into_parts(written, strict=False)
-        name = {"family": _decode(" ".join(parts.last)), "given": _decode(" ".join(parts.first))}
+        given = re.sub(r"\.(?=[^\W\d_])", ". ", _decode(" ".join(parts.first)))  # "E.R." -> "E. R.", as pandoc
+        name = {"family": _decode(" ".join(parts.last)), "given": given}
         if parts.von:
             name["dropping-particle"] = _decode(" ".join(parts.von))
         if parts.jr:

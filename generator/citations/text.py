@@ -134,6 +134,8 @@ def _rich(value: str, italic: bool = False) -> _Span:
 def _text(value: Any) -> str:
     """A CSL field as a string, whatever YAML or JSON made of it."""
     if value.__class__ is str:  # by far the most common case, and the cheapest test
+        if "\n" in value or "\t" in value or "  " in value:  # Crossref titles hold line breaks: one space
+            return " ".join(value.split())
         return value.strip()
     if value.__class__ is int:  # volumes, issues, numbers (bool is a subclass, not this class)
         return str(value)

@@ -18,7 +18,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # values and pure functions: no I/O, imported by everyone
     "model": ("__init__", "model", "outputs", "diagnostics", "citations"),
     # read one kind of input file into typed records, checking it at the boundary
-    "loaders": ("yamlload", "fields", "config", "frontmatter", "authors", "bibliography", "checks.citations", "sources",
+    "loaders": ("yamlload", "fields", "config", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",
+                "checks.reference_fields", "sources",
                 "templates", "theme"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "feeds", "sitemap", "structured", "headers",

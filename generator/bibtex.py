@@ -45,6 +45,7 @@ _PLAIN_FIELDS = {
     "journaltitle": "container-title", "url": "URL",
 }
 _URL_COMMAND_RE = re.compile(r"\\url\{([^{}]*)\}")
+_TYPOGRAPHIC_SINGLE_RE = re.compile(r"‘([^‘’]*)’")
 _SINGLE_QUOTED_RE = re.compile(r"(?<!`)`(?!`)([^`']+)'(?!')")
 _ITALIC_COMMAND_RE = re.compile(r"\\(?:emph|textit)\{([^{}]*)\}")
 _DECODER = LatexNodes2Text()
@@ -61,6 +62,7 @@ def _decode(raw: str) -> str:
     raw = _ITALIC_COMMAND_RE.sub(r"<i>\1</i>", raw)
     text = _DECODER.latex_to_text(raw) if ("\\" in raw or "{" in raw or "-" in raw or "`" in raw
                                            or "'" in raw or "~" in raw or "$" in raw) else raw
+    text = _TYPOGRAPHIC_SINGLE_RE.sub(r"“\1”", text)  # ‘quoted’ at the top level: double, as pandoc sets it
     return re.sub(r"\s+", " ", text.replace("'", "’")).strip()
 
 
@@ -173,7 +175,8 @@ def _issued(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _accessed(value: str) -> dict[str, Any] | None:
-    match = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$", value.strip())
+    # "2018-08-08", and what Zotero writes as "2018-08-08TZ" or with a time: pandoc reads the date part
+    match = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?![\d-])", value.strip())
     if not match:
         return None
     return {"date-parts": [[int(part) for part in match.groups() if part]]}

@@ -76,6 +76,8 @@ def _check_entry(path: str, entry: Any, line: int, index: int,
         out.append(warning("unplaced-reference-field", path, line, 1,
                            f"reference {name} has {fields}, which its APA entry (type "
                            f"'{entry.get('type') or 'none'}') has no place for",
+                           "check the entry type (@article, @incollection, @book...), or remove the field"
+                           if path.endswith(".bib") else
                            "check the `type:` (a chapter, a report, a book...), or remove the field"))
     return out
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -1052,7 +1051,7 @@ def test_rendering_never_raises_on_odd_data(entries, narrative_flags):
 def test_private_escape_matches_markupsafe():
     from markupsafe import escape
 
-    from generator.citations import _esc
+    from generator.citations.text import _esc
 
     for text in ["", "plain", "a & b", "<i>x</i>", "\"quoted\" and 'single'", "&amp; already", "Müller’s <&>\"'"]:
         assert _esc(text) == str(escape(text))

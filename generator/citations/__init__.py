@@ -23,7 +23,7 @@ from typing import Iterable, Mapping, Sequence
 from generator.citations.intext import _disambiguate, _entry, _render_cluster
 from generator.citations.locators import LOCATOR_LABELS, format_locator, parse_locator
 from generator.citations.records import CSL_TYPES, CiteItem, Cluster, RenderedCitations, RenderedEntry
-from generator.citations.text import _esc, _text  # noqa: F401  (_esc: the tests compare against it)
+from generator.citations.text import _text
 from generator.citations.works import _work, normalize_doi, unplaced_fields
 
 __all__ = [

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic, error
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author
+from generator.urlpolicy import checked
 from generator.yamlload import decode_utf8, load_document
 
 AUTHORS_FILE = "data/authors.yaml"
@@ -78,8 +79,10 @@ def _links(read: Reader, aid: str) -> tuple[tuple[str, str], ...]:
         if isinstance(link, dict):
             url = read.text(aid, "links", index, "url")
             title = read.text(aid, "links", index, "title")
-            if url:
-                links.append((title or url, url))
+            if url:   # the URL policy (generator.urlpolicy): a refused address is reported and left out
+                if checked(url, AUTHORS_FILE, *read.doc.at(aid, "links", index, "url"),
+                           f"the link of author '{aid}'", read.out):
+                    links.append((title or url, url))
                 continue
         read.out.append(error("bad-author-link", AUTHORS_FILE, line, col, f"a link of author '{aid}' has no url",
                               "write links as `- {title: Website, url: https://...}`"))

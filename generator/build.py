@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, cause_first, has_errors
@@ -121,7 +122,8 @@ def build(options: BuildOptions) -> BuildResult:
     result.diagnostics += findings
     templates = Templates(site_dir, config)
     result.diagnostics += templates.load()
-    settings = ParseSettings(config.base_path, config.readability_target, config.max_article_bytes)
+    settings = ParseSettings(config.base_path, config.readability_target, config.max_article_bytes,
+                             urlsplit(config.base_url).hostname or "", config.allow_hosts)
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
         cache.load()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from generator.diagnostics import Diagnostic, error
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Crisis, CrisisResource, SiteConfig, Topic
+from generator.urlpolicy import checked, read_allow_hosts, urls_in_extra
 from generator.yamlload import decode_utf8, load_document
 
 SITE_FILE = "site.yaml"
@@ -30,7 +31,9 @@ SETTINGS = (
     Field("transparency", "mapping", "owner, funding, advertising (shown on the About page)"),
     Field("review", "mapping", "interval_months: how often articles must be reviewed"),
     Field("readability", "mapping", "target_grade: the reading level articles aim at"),
-    Field("limits", "mapping", "max_article_bytes: the largest article Haven reads"),
+    Field("limits", "mapping", "max_article_bytes: the largest article Haven reads; render_seconds: the longest "
+          "a template may take for one page"),
+    Field("privacy", "mapping", "allow_hosts: other sites pages may load images and fonts from"),
     Field("topics", "mapping", "topic id -> title and description"),
     Field("crisis", "mapping", "heading, intro, emergency, resources: the crisis help on every page"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
@@ -41,7 +44,8 @@ NESTED = {
     "transparency": ("owner", "funding", "advertising"),
     "review": ("interval_months",),
     "readability": ("target_grade",),
-    "limits": ("max_article_bytes",),
+    "limits": ("max_article_bytes", "render_seconds"),
+    "privacy": ("allow_hosts",),
     "crisis": ("heading", "intro", "emergency", "resources"),
 }
 RESOURCE_FIELDS = ("name", "region", "phone", "text", "url", "verified_on")
@@ -102,6 +106,12 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     target = read.number("readability", "target_grade", default=8)
     max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES)
     transparency = {key: read.text("transparency", key) for key in NESTED["transparency"]}
+    render_seconds = read.number("limits", "render_seconds", default=60)
+    allow_hosts = read_allow_hosts(read.raw("privacy", "allow_hosts"), SITE_FILE, doc.at("privacy", "allow_hosts"), out)
+    # The URL policy where each address is read (generator.urlpolicy): a refused one never reaches a page.
+    publisher_url = checked(read.text("publisher", "url"), SITE_FILE, *doc.at("publisher", "url"), "publisher.url", out)
+    for name, url, where in urls_in_extra(got["extra"]):
+        checked(url, SITE_FILE, *doc.at("extra", *where), name, out)
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
@@ -112,7 +122,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         language=got["language"],
         medical=got["medical"],
         publisher_name=read.text("publisher", "name") or title,
-        publisher_url=read.text("publisher", "url") or base_url,
+        publisher_url=publisher_url or base_url,
         transparency={key: value for key, value in transparency.items() if value},
         review_interval_months=int(interval),
         readability_target=float(target),
@@ -122,6 +132,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         lines={str(key[0]): line for key, (line, _col) in doc.keys.items() if len(key) == 1},
         max_article_bytes=int(max_bytes),
+        allow_hosts=allow_hosts,
+        render_seconds=float(render_seconds),
     )
     return config, out + read.out
 
@@ -175,6 +187,9 @@ def _crisis(read: Reader) -> Crisis:
         verified_date = _iso_date(verified_text)
         if len(read.out) > errors_before:  # reported here; the editorial checks see only well-typed resources
             continue
+        # the URL policy: a refused address is reported and left out (the rest of the service still shows)
+        texts["url"] = checked(texts["url"], SITE_FILE, *read.doc.at("crisis", "resources", index, "url"),
+                               "crisis resource url", read.out)
         resources.append(CrisisResource(
             **texts, verified_on=verified_date, line=line,
             # what the editorial check reads: the typed values (an unreadable date as written, for its message)

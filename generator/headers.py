@@ -1,12 +1,16 @@
 """The `_headers` file `haven build --headers` writes for static hosts that read it
 (Netlify, Cloudflare Pages): a strict Content-Security-Policy and the other security headers.
 
-The policy allows only this site's own files: no inline scripts or styles, no other hosts.
+The policy allows only this site's own files: no inline scripts or styles, no other hosts, except the
+hosts site.yaml lists under `privacy: {allow_hosts: [...]}`, which may serve images and fonts (the only
+files from other hosts the checks let through: images in articles, `image:`, url() in static CSS).
 Pagefind's search compiles WebAssembly, which needs 'wasm-unsafe-eval' (that allows WebAssembly
 compilation only, not JavaScript eval) and runs in a same-origin web worker.
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 CSP_DIRECTIVES: tuple[tuple[str, str], ...] = (
     ("default-src", "'none'"),
@@ -29,15 +33,21 @@ PERMISSIONS = ("accelerometer", "autoplay", "camera", "display-capture", "encryp
                "xr-spatial-tracking", "browsing-topics")
 
 
-def content_security_policy() -> str:
-    """The policy as one header value."""
-    return "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES)
+# Directives that list privacy.allow_hosts: what the checks let a page load from an allowed host.
+ALLOWED_HOST_DIRECTIVES = ("img-src", "font-src")
 
 
-def security_headers() -> list[tuple[str, str]]:
+def content_security_policy(allow_hosts: Sequence[str] = ()) -> str:
+    """The policy as one header value; `allow_hosts` (plain host names) may serve images and fonts over https."""
+    extra = "".join(f" https://{host}" for host in allow_hosts)
+    return "; ".join(f"{name} {value}{extra if name in ALLOWED_HOST_DIRECTIVES else ''}"
+                     for name, value in CSP_DIRECTIVES)
+
+
+def security_headers(allow_hosts: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(name, value) of every header sent with every file of the hub."""
     return [
-        ("Content-Security-Policy", content_security_policy()),
+        ("Content-Security-Policy", content_security_policy(allow_hosts)),
         # Leaving a mental-health article should not tell the next site which one was being read.
         ("Referrer-Policy", "no-referrer"),
         ("Permissions-Policy", ", ".join(f"{feature}=()" for feature in PERMISSIONS)),
@@ -47,12 +57,12 @@ def security_headers() -> list[tuple[str, str]]:
     ]
 
 
-def render_headers() -> bytes:
+def render_headers(allow_hosts: Sequence[str] = ()) -> bytes:
     """The _headers file (Netlify / Cloudflare Pages syntax): one rule for every path."""
     lines = ["# Written by `haven build --headers`. Netlify and Cloudflare Pages read this file;",
              "# for other hosts see docs/deploy.md.",
              "/*"]
-    lines += [f"  {name}: {value}" for name, value in security_headers()]
+    lines += [f"  {name}: {value}" for name, value in security_headers(allow_hosts)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

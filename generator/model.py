@@ -66,6 +66,8 @@ class SiteConfig:
     digest: str                  # fingerprint of the whole settings file
     lines: Mapping[str, int]     # line of each top-level key in site.yaml
     max_article_bytes: int = 2_000_000   # limits.max_article_bytes: larger articles are refused unread
+    allow_hosts: tuple[str, ...] = ()    # privacy.allow_hosts: hosts pages may load images and fonts from
+    render_seconds: float = 60.0         # limits.render_seconds: longest a template may take for one page
 
 
 @dataclass(frozen=True)

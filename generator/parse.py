@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.checks import per_file
+from generator.checks.urls import body_findings
 from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
 from generator.markup.convert import convert
 from generator.model import ParsedSource
 from generator.yamlload import decode_utf8
+from generator.urlpolicy import AllowedHosts
 from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
 
 def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
@@ -47,6 +49,8 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
     file_findings, grade = per_file.findings(path, meta, part.body, part.body_first_line, converted,
                                              settings.readability_target)
     findings.extend(file_findings)
+    findings += body_findings(path, converted.html_notes, part.body_first_line,
+                              AllowedHosts(settings.own_host, settings.allow_hosts))
     return ParsedSource(
         path=path, kind=kind, digest=digest, meta=meta, body_first_line=part.body_first_line,
         html=converted.html, headings=converted.headings, anchors=converted.anchors,

@@ -34,10 +34,13 @@ class ParseSettings:
     base_path: str
     readability_target: float
     max_article_bytes: int = 2_000_000   # site.yaml limits.max_article_bytes
+    own_host: str = ""                   # the hub's host (from base_url): pages may load files from it
+    allow_hosts: tuple[str, ...] = ()    # other hosts site.yaml allows files from (privacy.allow_hosts)
 
     def key(self) -> str:
         """Fingerprint of these settings."""
-        return f"{self.base_path}|{self.readability_target:g}|{self.max_article_bytes}"
+        return (f"{self.base_path}|{self.readability_target:g}|{self.max_article_bytes}|{self.own_host}|"
+                f"{','.join(self.allow_hosts)}")
 
 
 def is_source_name(name: str) -> bool:

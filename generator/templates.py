@@ -1,4 +1,9 @@
-"""The Jinja environment: autoescape, StrictUndefined, and what each template reads."""
+"""The Jinja environment: autoescape, StrictUndefined, and what each template reads.
+
+Templates are contributors' files, so they render in Jinja's sandbox (no reaching Python internals
+such as `''.__class__`), within a time limit per page (`limits.render_seconds` in site.yaml), and
+every failure becomes a finding naming the template line and the page being rendered.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from typing import Any, Mapping
 
 import jinja2
 from jinja2 import meta as jinja_meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic, error
 from generator.model import SiteConfig
 from generator.theme import is_theme_file, template_folders
@@ -49,7 +56,8 @@ class Templates:
         self.folder = site_dir / TEMPLATE_DIR
         # the hub's own templates first; whatever it does not override comes from the default theme
         self.folders = template_folders(site_dir)
-        self.env = jinja2.Environment(
+        self.render_seconds = config.render_seconds
+        self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -138,24 +146,81 @@ class Templates:
         return self._digests[name]
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
-        """Render a template; a failure becomes TemplateFailure naming the template line."""
+        """Render a template; a failure or a render past the time limit becomes TemplateFailure naming the
+        template line and the page."""
         try:
-            return self.env.get_template(name).render(context)
-        except jinja2.TemplateError as exc:
-            raise TemplateFailure(self._finding(name, exc)) from None
+            with Deadline(self.render_seconds):
+                return self.env.get_template(name).render(context)
+        except TimeLimitExceeded:
+            failure = self._finding(name, context, f"it ran for more than {self.render_seconds:g} seconds",
+                                    "look for a loop over a very long list, or loops inside loops; if the page "
+                                    "really needs longer, raise `limits: {render_seconds: ...}` in site.yaml")
+        except RecursionError:
+            failure = self._finding(name, context, "a macro or include calls itself without end",
+                                    "make sure every macro that calls itself stops (an {% if %} around the call)")
+        except SecurityError as exc:
+            failure = self._finding(name, context, f"templates may not do this: {_one_line(exc)}",
+                                    "use the page's fields (page_title, article, meta, config ...) only; names "
+                                    "starting with _ and Python internals are not available")
+        except Exception as exc:   # a template is a contributor's file: any failure is theirs to fix
+            failure = self._finding(name, context, _one_line(exc),
+                                    "a variable may be misspelt or missing for this page; custom data lives under "
+                                    "`extra` (e.g. page.meta.extra.mood)")
+        raise TemplateFailure(failure)
 
-    def _finding(self, name: str, exc: Exception) -> Diagnostic:
+    def _finding(self, name: str, context: Mapping[str, Any], why: str, fix: str) -> Diagnostic:
+        """The finding for the exception being handled: the innermost template line it passed through."""
         line, file = 0, self._shown.get(name, f"{TEMPLATE_DIR}/{name}")
         folders = [str(f) for f in self.folders]
         tb = sys.exc_info()[2]
-        while tb is not None:  # Jinja rewrites frames so they carry template file and line
-            filename = tb.tb_frame.f_code.co_filename
-            for folder in folders:
-                if filename.startswith(folder + "/"):
-                    template = Path(filename).relative_to(folder).as_posix()
-                    file, line = self._shown.get(template, filename), tb.tb_lineno
+        while tb is not None:
+            frame = tb.tb_frame
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None and template.name:   # compiled template code (a timeout is not rewritten)
+                file = self._shown.get(template.name, f"{TEMPLATE_DIR}/{template.name}")
+                line = template.get_corresponding_lineno(tb.tb_lineno)
+            else:   # Jinja rewrites the frames of other failures so they carry template file and line
+                filename = frame.f_code.co_filename
+                for folder in folders:
+                    if filename.startswith(folder + "/"):
+                        shown = Path(filename).relative_to(folder).as_posix()
+                        file, line = self._shown.get(shown, filename), tb.tb_lineno
             tb = tb.tb_next
-        message = re.sub(r"\s+", " ", str(exc))
-        return error("template-error", file, line, 1, f"template failed: {message}",
-                     "a variable may be misspelt or missing for this page; custom data lives under "
-                     "`extra` (e.g. page.meta.extra.mood)")
+        return error("template-error", file, line, 1,
+                     f"template failed while rendering {_page_of(context)}: {why}", fix)
+
+
+def _page_of(context: Mapping[str, Any]) -> str:
+    """What was being rendered, as the writer knows it: the article's file, else the page's address."""
+    article = context.get("article")
+    source = getattr(article, "source", None)
+    if source is not None and getattr(source, "path", ""):
+        return str(source.path)
+    return f"the page {context.get('page_url') or '(unknown)'}"
+
+
+def _one_line(exc: BaseException) -> str:
+    return re.sub(r"\s+", " ", str(exc)).strip() or type(exc).__name__
+
+
+# A string or list a template builds may not grow past this many items (`'x' * 10**10` would take the
+# machine's memory before any time limit could stop it).
+MAX_BUILT_SIZE = 10_000_000
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no internals, no changing the site's data), and no giant values from `*` or `**`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Refuse a repetition or power whose result would be enormous."""
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and \
+                        len(seq) * times > MAX_BUILT_SIZE:
+                    raise SecurityError("a value repeated this many times would be too large")
+        if operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(right) > 1000 \
+                and abs(left) > 1:
+            raise SecurityError("a power this large would take too long")
+        return super().call_binop(context, operator, left, right)

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.checks import citations as citation_checks
 from generator.checks import editorial, per_file
 from generator.checks import site as site_checks
+from generator.checks import urls as url_checks
 from generator.config import SITE_FILE
 from generator.diagnostics import Diagnostic
 from generator.model import Site
@@ -25,6 +26,11 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += site_checks.check_neighbours(site)
     out += site_checks.check_links(site, urls)
     out += site_checks.check_templates(site, templates)
+    allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
+    out += url_checks.image_findings(site, urls, allowed)
+    out += url_checks.reference_url_findings(site.bibliography, site)
+    out += url_checks.static_css_findings(site_dir, site.static_files, allowed)
+    out += url_checks.template_findings(templates.sources, allowed)
     for article in site.articles + site.pages:
         meta, source = article.meta, article.source
         out += citation_checks.check_article_citations(

@@ -18,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from generator.diagnostics import LineIndex
 from generator.markup.citations import CitationExtension
+from generator.markup.htmlscan import HtmlNote, scan
 from generator.model import Heading, LinkRef
 
 # Private-use characters mark citation placeholders; writers' copies are removed first.
@@ -46,7 +47,7 @@ TAG_ATTRIBUTES = {
     "col": {"span"},
     "colgroup": {"span"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}   # generator.urlpolicy.ALLOWED_SCHEMES
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -69,6 +70,7 @@ class Converted:
     clusters: tuple[Any, ...]
     text: str
     word_count: int
+    html_notes: tuple[HtmlNote, ...] = ()   # what the sanitizer removes and addresses to check
 
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -248,6 +250,7 @@ def convert(body: str, base_path: str = "/") -> Converted:
     raw_html = md.convert(source)
     clusters = tuple(getattr(md, "citation_clusters", ()))
     headings = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+    notes = scan(raw_html, source, ALLOWED_TAGS)
     clean = sanitize(raw_html)
     # a scrolling code block must be reachable by keyboard (WCAG 2.1.1)
     clean = clean.replace("<pre>", '<pre tabindex="0">')
@@ -289,6 +292,7 @@ def convert(body: str, base_path: str = "/") -> Converted:
         clusters=clusters,
         text=text,
         word_count=len(_WORD.findall(text)),
+        html_notes=notes,
     )
 
 

@@ -1,0 +1,160 @@
+"""The URL policy and the privacy promise, applied to bodies, `image:`, references, static CSS and
+templates. Data files and site.yaml apply it where they are read (generator.urlpolicy.checked).
+
+Pure apart from reading static/ CSS: they return findings; the build decides severity in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import unquote, urlsplit
+
+from generator.diagnostics import Diagnostic, error, warning
+from generator.markup.htmlscan import HtmlNote, css_urls, scan
+from generator.model import Site
+from generator.urlpolicy import AllowedHosts, check_url, examine, reference_findings, remote_finding
+
+_EMBEDS = frozenset({"iframe", "frame", "frameset", "embed", "object", "applet", "portal"})
+_MEDIA = frozenset({"video", "audio", "source", "track", "picture"})
+_SCRIPTS = frozenset({"script", "noscript", "template"})
+_STYLES = frozenset({"style", "link"})
+_FORMS = frozenset({"form", "input", "button", "select", "textarea", "option", "optgroup", "label", "fieldset",
+                    "legend", "datalist", "output"})
+_PAGE_PARTS = frozenset({"html", "head", "body", "meta", "base", "title"})
+_DRAWINGS = frozenset({"svg", "math", "canvas"})
+
+
+def allowed_hosts(site_or_base_url: str, listed: Iterable[str]) -> AllowedHosts:
+    """The hosts a page may load from: the hub's own (from base_url) and those listed in site.yaml."""
+    return AllowedHosts(examine(site_or_base_url).host, tuple(listed))
+
+
+def body_findings(path: str, notes: Iterable[HtmlNote], first_line: int, allowed: AllowedHosts) -> list[Diagnostic]:
+    """Findings for what a body's HTML holds: refused addresses, remote files, and what the sanitizer removes."""
+    out: list[Diagnostic] = []
+    for note in notes:
+        line, col = note.line + first_line - 1, note.col
+        what = f"<{note.tag}> {note.attr}" if note.tag not in ("a", "img") else (
+            "the link" if note.tag == "a" else "the image")
+        if note.kind in ("url", "fetch"):
+            finding = check_url(note.value, path, line, col, what)
+            if finding is None and note.kind == "fetch":
+                finding = remote_finding(note.value, what, path, line, col, allowed)
+            if finding is not None:
+                out.append(finding)
+        elif note.kind == "element":
+            out.append(warning("stripped-html", path, line, col, *_removed(note.tag)))
+        elif note.kind == "handler":
+            out.append(warning("stripped-html", path, line, col,
+                               f"the {note.attr} attribute on <{note.tag}> is removed: scripts never run in articles",
+                               "delete it; a link or a <details> block does most of what readers need"))
+        elif note.kind == "style":
+            out.append(warning("stripped-html", path, line, col,
+                               f"the style attribute on <{note.tag}> is removed: the theme's CSS styles every page",
+                               "give the element a class ({: .name} after a paragraph) and put the rule in "
+                               "static/css/haven.css"))
+    return out
+
+
+def _removed(tag: str) -> tuple[str, str]:
+    """(message, fix) for an element the sanitizer removes."""
+    if tag in _EMBEDS:
+        return (f"<{tag}> is removed: embedded content would load another site inside the page, and tell it "
+                "who reads it", "link to it instead, e.g. [Watch the video (YouTube)](https://...)")
+    if tag in _MEDIA:
+        return (f"<{tag}> is removed: articles show text and images",
+                "link to the recording, or show a still image: ![description](/static/images/name.png)")
+    if tag in _SCRIPTS:
+        return (f"<{tag}> is removed with everything in it: scripts never run in articles",
+                "delete it; the hub's own scripts live in static/ and are loaded by the templates")
+    if tag in _STYLES:
+        return (f"<{tag}> is removed: styles in an article do not apply",
+                "put the rules in static/css/haven.css and use a class ({: .name} after a paragraph)")
+    if tag in _FORMS:
+        return (f"<{tag}> is removed: an article cannot collect what readers type",
+                "link to the form's own page instead")
+    if tag in _PAGE_PARTS:
+        return (f"<{tag}> is removed: the page's head and frame come from the templates",
+                "delete it; set the title and summary in the front matter")
+    if tag in _DRAWINGS:
+        return (f"<{tag}> is removed: drawings in the text are not allowed",
+                f"save it as a file in static/ and show it as an image: ![description](/static/name.{tag})")
+    return (f"<{tag}> is removed: it is not one of the elements articles may use (its text is kept)",
+            "write it in Markdown, or use an allowed element such as <p>, <em>, <abbr>, <details>")
+
+
+def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> list[Diagnostic]:
+    """`image:` in front matter: an allowed address, not from another host, and a file the hub publishes."""
+    out: list[Diagnostic] = []
+    for article in site.articles + site.pages:
+        image, path = article.meta.image, article.source.path
+        if not image:
+            continue
+        line = article.meta.lines.get("image", 1)
+        finding = check_url(image, path, line, 1, "image") or remote_finding(image, "image", path, line, 1, allowed)
+        if finding is not None:
+            out.append(finding)
+            continue
+        found = examine(image)
+        if found.remote:   # the hub's own host or an allowed one: nothing here to look for
+            continue
+        target = unquote(urlsplit(image.strip()).path)
+        if found.scheme or not target.startswith("/"):
+            out.append(error("bad-image", path, line, 1, f"image '{image}' is not a picture this hub publishes",
+                             "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
+        elif target not in public_urls:
+            out.append(error("missing-image", path, line, 1, f"image '{image}': there is no such file in static/",
+                             f"add the picture as static{target.removeprefix('/static')} or correct the address"
+                             if target.startswith("/static/") else
+                             "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
+    return out
+
+
+def reference_url_findings(bibliography: Mapping[str, tuple], site: Site) -> list[Diagnostic]:
+    """The URL policy for every reference: the shared bibliography and each article's own entries."""
+    out: list[Diagnostic] = []
+    for value in bibliography.values():
+        entry, path, line = value[0], value[1], value[2]
+        if isinstance(entry, Mapping):
+            out += reference_findings(entry, path, line)
+    for article in site.articles + site.pages:
+        meta = article.meta
+        lines = list(meta.reference_lines) or [meta.lines.get("references", 1)] * len(meta.references)
+        for entry, line in zip(meta.references, lines):
+            if isinstance(entry, Mapping):
+                out += reference_findings(entry, article.source.path, line)
+    return out
+
+
+def static_css_findings(site_dir: Path, static_files: Iterable[str], allowed: AllowedHosts) -> list[Diagnostic]:
+    """`@import` and `url()` in static/ CSS that would load a file from another host."""
+    out: list[Diagnostic] = []
+    for rel in static_files:
+        if not rel.lower().endswith(".css"):
+            continue
+        path = f"static/{rel}"
+        text = (site_dir / path).read_bytes().decode("utf-8", errors="replace")
+        for offset, url, is_import in css_urls(text):
+            line = text.count("\n", 0, offset) + 1
+            col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            what = "the stylesheet imported" if is_import else "the file in url()"
+            if url.lower().startswith("data:"):
+                continue   # read from the stylesheet itself, nothing is fetched (img-src allows no data:, though)
+            finding = check_url(url, path, line, col, what) or remote_finding(url, what, path, line, col, allowed)
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
+def template_findings(sources: Mapping[str, str], allowed: AllowedHosts) -> list[Diagnostic]:
+    """Addresses written into templates (not computed) that a reader's browser would fetch from another host,
+    or that the URL policy refuses."""
+    out: list[Diagnostic] = []
+    everything = frozenset(_EMBEDS | _MEDIA | _SCRIPTS | _STYLES | _FORMS | _PAGE_PARTS | _DRAWINGS | {"a", "img"})
+    for name, text in sources.items():
+        if not name.endswith((".html", ".htm", ".xml", ".svg")):
+            continue
+        notes = [n for n in scan(text, text, everything) if n.kind in ("url", "fetch") and "{" not in n.value]
+        out += body_findings(f"templates/{name}", notes, 1, allowed)
+    return out

@@ -1,0 +1,152 @@
+"""What a body's HTML asks of the reader's browser, read before the sanitizer removes anything.
+
+The sanitizer (nh3) drops what it does not allow without a word; this scan reports each of those
+things at the line the writer typed it, so the writer learns why their video or form vanished, and
+finds every address (including obfuscated `javascript:` ones) for the URL policy.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from generator.urlpolicy import examine
+
+# Attributes that hold one address; a browser follows or fetches each of them.
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "poster", "action", "formaction", "cite", "data", "background", "longdesc", "usemap",
+    "manifest", "codebase", "ping", "xlink:href", "lowsrc", "dynsrc", "icon", "profile", "itemid",
+})
+# (tag, attribute) pairs a browser fetches without the reader doing anything.
+_FETCHED = {
+    "img": {"src", "srcset", "lowsrc", "dynsrc", "longdesc"}, "image": {"href", "xlink:href"},
+    "source": {"src", "srcset"}, "audio": {"src"}, "video": {"src", "poster"}, "track": {"src"},
+    "iframe": {"src"}, "frame": {"src"}, "embed": {"src"}, "object": {"data", "codebase"},
+    "input": {"src"}, "script": {"src"}, "body": {"background"}, "table": {"background"},
+    "td": {"background"}, "th": {"background"}, "use": {"href", "xlink:href"}, "applet": {"codebase"},
+}
+_FETCHING_RELS = frozenset({"stylesheet", "preload", "prefetch", "icon", "apple-touch-icon", "modulepreload",
+                            "manifest", "prerender", "dns-prefetch", "preconnect", "mask-icon"})
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class HtmlNote:
+    """One thing in a body's HTML the checks report: where, which element, and what about it.
+
+    kind: "url" (an address to check against the policy), "fetch" (an address the browser loads by
+    itself), "element" (an element the sanitizer removes), "handler" (an on... attribute),
+    "style" (a style attribute).
+    """
+
+    line: int
+    col: int
+    tag: str
+    attr: str
+    value: str
+    kind: str
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]], str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs, self.get_starttag_text() or ""))
+
+    handle_startendtag = handle_starttag
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The addresses in a srcset value ("a.png 1x, https://x/b.png 2x")."""
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def css_urls(text: str) -> list[tuple[int, str, bool]]:
+    """(offset, address, is @import) for every url(...) and @import "..." in CSS text."""
+    out = []
+    for m in _CSS_URL.finditer(text):
+        if m.group(2) is not None:
+            out.append((m.start(), m.group(2).strip(), False))
+        else:
+            out.append((m.start(), m.group(4).strip(), True))
+    return out
+
+
+def scan(raw_html: str, source: str, allowed_tags: frozenset[str] | set[str]) -> tuple[HtmlNote, ...]:
+    """Notes about `raw_html` (the converter's output before sanitizing), placed in `source` (the body)."""
+    if "<" not in raw_html:
+        return ()
+    collector = _Collector()
+    collector.feed(raw_html)
+    collector.close()
+    notes: list[HtmlNote] = []
+    cursor = placed = 0
+    for tag, attrs, raw_tag in collector.tags:
+        pending: list[tuple[str, str, str]] = []   # (attr, value, kind)
+        if tag not in allowed_tags:
+            pending.append(("", "", "element"))
+        values = {name: value or "" for name, value in attrs}
+        rel = set(values.get("rel", "").lower().split())
+        for name, value in values.items():
+            if name.startswith("on"):
+                pending.append((name, value, "handler"))
+            elif name == "style":
+                if not (tag in ("th", "td") and value.replace(" ", "").lower().startswith("text-align:")):
+                    pending.append((name, value, "style"))
+                pending += [(name, url, "fetch") for _, url, _ in css_urls(value)]
+            elif name in ("srcset", "imagesrcset"):
+                kind = "fetch" if tag in ("img", "source", "link") else "url"
+                pending += [(name, url, kind) for url in srcset_urls(value)]
+            elif name in URL_ATTRIBUTES:
+                fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
+                pending.append((name, value, "fetch" if fetched else "url"))
+        pending = [p for p in pending if p[2] not in ("url", "fetch") or _worth_noting(p[1], p[2])]
+        if not pending:
+            continue
+        if placed < _PRECISE_PLACES:
+            line, col, cursor = _place(source, raw_tag, tag, pending, cursor)
+            placed += 1
+        else:   # a body with this many findings: keep them all, place them at the last known spot
+            line, col = source.count("\n", 0, cursor) + 1, 1
+        notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in pending]
+    return tuple(notes)
+
+
+def _worth_noting(url: str, kind: str) -> bool:
+    """Only addresses the policy refuses, or that a browser would fetch from a host, become notes."""
+    found = examine(url)
+    return bool(found.problem) or (kind == "fetch" and found.remote)
+
+
+# Placing a note searches the body; past this many per body, notes keep the last place found.
+_PRECISE_PLACES = 500
+
+
+def _place(source: str, raw_tag: str, tag: str, pending: list[tuple[str, str, str]],
+           cursor: int) -> tuple[int, int, int]:
+    """Where in the body the writer typed this element: its raw tag (raw HTML is kept verbatim by
+    Markdown), else an address in it as written (Markdown links and images), else the last place found."""
+    needles = [raw_tag]
+    for attr, value, _ in pending:
+        written = re.search(re.escape(attr) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", raw_tag) if attr else None
+        if written:
+            raw_value = next(g for g in written.groups() if g is not None)
+            needles += [raw_value, html.unescape(raw_value)]
+        if value:
+            needles.append(value)
+    for start in (cursor, 0):
+        for needle in needles:
+            at = source.find(needle, start) if needle else -1
+            if at >= 0:
+                if needle is not raw_tag:   # a Markdown link or image: point at its "[" or "![" as the writer sees it
+                    bang = source.rfind("![" if tag == "img" else "[", 0, at)
+                    if bang >= 0 and "\n" not in source[bang:at]:
+                        at = bang
+                line = source.count("\n", 0, at) + 1
+                col = at - (source.rfind("\n", 0, at) + 1) + 1
+                return line, col, at + 1
+    return source.count("\n", 0, cursor) + 1, 1, cursor

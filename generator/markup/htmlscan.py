@@ -29,7 +29,8 @@ _FETCHED = {
 }
 _FETCHING_RELS = frozenset({"stylesheet", "preload", "prefetch", "icon", "apple-touch-icon", "modulepreload",
                             "manifest", "prerender", "dns-prefetch", "preconnect", "mask-icon"})
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE | re.DOTALL)
+_CSS_URL = re.compile(r"""@import\s+url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3|url\(\s*(['"]?)(.*?)\5\s*\)""",
+                      re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,10 @@ def css_urls(text: str) -> list[tuple[int, str, bool]]:
     """(offset, address, is @import) for every url(...) and @import "..." in CSS text."""
     out = []
     for m in _CSS_URL.finditer(text):
-        if m.group(2) is not None:
-            out.append((m.start(), m.group(2).strip(), False))
+        if m.group(6) is not None:
+            out.append((m.start(), m.group(6).strip(), False))
         else:
-            out.append((m.start(), m.group(4).strip(), True))
+            out.append((m.start(), (m.group(2) if m.group(2) is not None else m.group(4)).strip(), True))
     return out
 
 

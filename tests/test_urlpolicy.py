@@ -1,0 +1,235 @@
+"""One URL policy for every address in every file, and the privacy promise enforced: each hostile case
+names file:line, exits 1 (or warns), prints no traceback and leaves the previous output byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.cli import main
+from generator.headers import content_security_policy, parse_headers_file
+from generator.markup.convert import convert
+from generator.urlpolicy import examine
+from tests.sitekit import AUTHORS_YAML, SITE_YAML, article, make_site, snapshot
+
+# Body lines start at 8 in sitekit.article() (front matter lines 1-7).
+
+
+def body(text: str) -> dict[str, str]:
+    return {"a.md": article(body=text)}
+
+
+def build(site, capsys, *args):
+    code = main(["build", "--site", str(site), *args])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url,scheme,host,refused", [
+    ("https://example.org/a", "https", "example.org", False),
+    ("HTTPS://Example.ORG:8443/a", "https", "example.org", False),
+    ("//cdn.example/x.png", "", "cdn.example", False),
+    ("\\\\evil.example\\x.png", "", "evil.example", False),
+    ("https:tracker.example/p.gif", "https", "tracker.example", False),
+    ("https://hub.example@tracker.example/p.gif", "https", "tracker.example", False),
+    ("/articles/x/", "", "", False),
+    ("#refs", "", "", False),
+    ("mailto:a@example.org", "mailto", "", False),
+    ("tel:+44116123", "tel", "", False),
+    ("sms:85258", "sms", "", False),
+    ("javascript:alert(1)", "javascript", "", True),
+    ("JaVaScRiPt:alert(1)", "javascript", "", True),
+    ("java\tscript:alert(1)", "javascript", "", True),
+    ("java\nscript:alert(1)", "javascript", "", True),
+    ("&#106;avascript:alert(1)", "javascript", "", True),
+    ("javascript&colon;alert(1)", "javascript", "", True),
+    (" \x01\x1fjavascript:alert(1)", "javascript", "", True),
+    ("data:text/html,<b>x</b>", "data", "", True),
+    ("vbscript:msgbox", "vbscript", "", True),
+    ("file:///etc/passwd", "file", "", True),
+    ("https://", "https", "", True),
+])
+def test_examine_reads_addresses_as_a_browser_does(url, scheme, host, refused):
+    found = examine(url)
+    assert (found.scheme, found.host, bool(found.problem)) == (scheme, host, refused)
+
+
+# (name, files for make_site, changes to site.yaml / authors, "path:line:col" or "path:line", words)
+HOSTILE = [
+    ("markdown javascript link", body("Read [this](javascript:alert(1)) now."), {},
+     "articles/a.md:8:6", ["'javascript:' addresses are not allowed", "unsafe-url"]),
+    ("raw html entity and tab obfuscation", body('See <a href="JaVa&#x09;ScRiPt:alert(1)">this</a>.'), {},
+     "articles/a.md:8:5", ["'javascript:' addresses are not allowed"]),
+    ("leading newline and space", body('x <a href=" &#x0A;javascript:alert(1)">y</a>'), {},
+     "articles/a.md:8:3", ["'javascript:'"]),
+    ("data image", body("![a dot](data:image/png;base64,AAAA)"), {}, "articles/a.md:8:1", ["'data:'"]),
+    ("vbscript image src", body('<img src="vbscript:x" alt="x">'), {}, "articles/a.md:8:1", ["'vbscript:'"]),
+    ("file link", body("[passwords](file:///etc/passwd)"), {}, "articles/a.md:8:1", ["'file:'"]),
+    ("blockquote cite", body('<blockquote cite="javascript:alert(1)">q</blockquote>'), {},
+     "articles/a.md:8:1", ["'javascript:'"]),
+    ("remote markdown image", body("Intro.\n\n![pixel](https://tracker.example/p.gif)"), {},
+     "articles/a.md:10:1", ["tracker.example", "download the file into static/", "remote-resource"]),
+    ("protocol-relative image", body('<img src="//cdn.example/a.png" alt="a">'), {},
+     "articles/a.md:8:1", ["cdn.example"]),
+    ("backslash host image", body('<img src="\\\\evil.example\\x.png" alt="x">'), {},
+     "articles/a.md:8:1", ["evil.example"]),
+    ("userinfo pretends to be the hub", body("![x](https://test.example.org@tracker.example/p.gif)"), {},
+     "articles/a.md:8:1", ["tracker.example"]),
+    ("scheme without slashes", body('<img src="https:tracker.example/p.gif" alt="x">'), {},
+     "articles/a.md:8:1", ["tracker.example"]),
+    ("srcset entry", body('<img src="/static/favicon.svg" srcset="/static/favicon.svg 1x, https://cdn.example/b.png 2x" alt="x">'),
+     {}, "articles/a.md:8:1", ["cdn.example"]),
+    ("picture source", body('<picture><source srcset="https://cdn.example/a.webp"><img src="/static/favicon.svg" alt="a"></picture>'),
+     {}, "articles/a.md:8:10", ["cdn.example"]),
+    ("video poster", body('Text.\n\n<video poster="https://media.example/p.jpg"></video>'), {},
+     "articles/a.md:10:1", ["media.example"]),
+    ("audio source", body('<audio src="https://media.example/a.mp3"></audio>'), {}, "articles/a.md:8:1", ["media.example"]),
+    ("track", body('<video><track src="https://media.example/t.vtt"></video>'), {}, "articles/a.md:8:8", ["media.example"]),
+    ("iframe video", body('<iframe src="https://www.youtube.com/embed/x"></iframe>'), {},
+     "articles/a.md:8:1", ["www.youtube.com"]),
+    ("embed and object", body('<object data="https://evil.example/x.swf"></object>'), {}, "articles/a.md:8:1", ["evil.example"]),
+    ("stylesheet link in body", body('<link rel="stylesheet" href="https://fonts.example/css">'), {},
+     "articles/a.md:8:1", ["fonts.example"]),
+    ("style attribute background", body('<p style="background:url(https://tracker.example/bg.png)">x</p>'), {},
+     "articles/a.md:8:1", ["tracker.example"]),
+    ("remote image: in front matter", {"a.md": article(extra="image: https://tracker.example/hero.jpg\nimage_alt: A hero")},
+     {}, "articles/a.md:7:1", ["tracker.example", "remote-resource"]),
+    ("javascript image:", {"a.md": article(extra="image: javascript:alert(1)\nimage_alt: x")}, {},
+     "articles/a.md:7:1", ["'javascript:'"]),
+    ("missing local image:", {"a.md": article(extra="image: /static/images/nope.png\nimage_alt: x")}, {},
+     "articles/a.md:7:1", ["no such file in static/", "missing-image"]),
+    ("relative image:", {"a.md": article(extra="image: images/hero.png\nimage_alt: x")}, {},
+     "articles/a.md:7:1", ["not a picture this hub publishes", "/static/images/"]),
+    ("author link", None, {"authors": AUTHORS_YAML.replace("links: []", 'links: [{title: Home, url: "javascript:alert(1)"}]')},
+     "data/authors.yaml:5:31", ["'javascript:'", "author 'alex-example'"]),
+    ("author link in upper case with spaces", None,
+     {"authors": AUTHORS_YAML.replace("links: []", "links:\n    - title: Home\n      url: '  JAVASCRIPT:alert(1)'")},
+     "data/authors.yaml:7:13", ["'javascript:'"]),
+    ("publisher url", None, {"site": SITE_YAML.replace("url: https://test.example.org/about/", "url: 'javascript:alert(1)'")},
+     "site.yaml:6:", ["publisher.url", "'javascript:'"]),
+    ("crisis resource url", None, {"site": SITE_YAML.replace("url: https://helpline.example.org/", "url: 'data:text/html,x'")},
+     "site.yaml:23:13", ["crisis resource url", "'data:'"]),
+    ("transparency policy url", None,
+     {"site": SITE_YAML.replace("advertising: No advertising}", "advertising: No advertising, policy_url: 'vbscript:x'}")},
+     "site.yaml:7:", ["transparency.policy_url", "'vbscript:'"]),
+    ("extra url a template may use", None, {"site": SITE_YAML + "extra:\n  donate:\n    url: 'javascript:alert(1)'\n"},
+     "site.yaml:27:11", ["extra.donate.url", "'javascript:'"]),
+    ("reference URL in front matter", {"a.md": article(extra="references:\n  - id: x\n    title: T\n    URL: 'javascript:alert(1)'")},
+     {}, "articles/a.md:8:", ["reference's URL", "'javascript:'"]),
+    ("reference DOI", {"a.md": article(extra="references:\n  - id: x\n    title: T\n    DOI: 'javascript:alert(1)'")},
+     {}, "articles/a.md:8:", ["is not a DOI"]),
+    ("shared bibliography URL", None,
+     {"refs": "references:\n  - id: x\n    type: webpage\n    title: T\n    URL: 'data:text/html,x'\n"},
+     "data/references.yaml:2:", ["'data:'"]),
+    ("css import", None, {"css": "body { color: red; }\n@import url('https://fonts.example/a.css');\n"},
+     "static/css/extra.css:2:1", ["fonts.example"]),
+    ("css url", None, {"css": "p {\n  background: url(//tracker.example/p.png);\n}\n"},
+     "static/css/extra.css:2:15", ["tracker.example"]),
+    ("template script from a cdn", None, {"template": '<script src="https://cdn.example/lib.js"></script>'},
+     "templates/404.html:2:1", ["cdn.example"]),
+    ("allowed host is not a host", None, {"site": SITE_YAML + "privacy: {allow_hosts: ['https://cdn.example/x']}\n"},
+     "site.yaml:25:1", ["is not a host name", "bad-allowed-host"]),
+]
+
+
+def _apply(site, changes: dict[str, str]) -> None:
+    if "authors" in changes:
+        (site / "data" / "authors.yaml").write_text(changes["authors"])
+    if "site" in changes:
+        (site / "site.yaml").write_text(changes["site"])
+    if "refs" in changes:
+        (site / "data" / "references.yaml").write_text(changes["refs"])
+    if "css" in changes:
+        (site / "static" / "css" / "extra.css").write_text(changes["css"])
+    if "template" in changes:
+        (site / "templates" / "404.html").write_text("{# hostile #}\n" + changes["template"] + "\n")
+
+
+@pytest.mark.parametrize("name,files,changes,where,words", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_address_is_an_error_at_its_line(tmp_path, capsys, name, files, changes, where, words):
+    site = make_site(tmp_path / "s")
+    assert build(site, capsys)[0] == 0
+    before = snapshot(site / "output")
+    for fname, text in (files or {}).items():
+        (site / "articles" / fname).write_text(text)
+    _apply(site, changes)
+    code, err = build(site, capsys)
+    assert code == 1, err
+    assert "Traceback" not in err
+    hits = [line for line in err.splitlines() if line.startswith(where) and ": error: " in line]
+    assert hits, f"no error at {where}:\n{err}"
+    for word in words:
+        assert any(word in hit for hit in hits), (word, hits)
+    assert " - " in hits[0], "the error says how to fix it"
+    assert snapshot(site / "output") == before, "a failed build leaves the output as it was"
+
+
+def test_author_page_never_links_a_refused_address(tmp_path, capsys):
+    from generator.authors import load_authors
+
+    site = make_site(tmp_path / "s", authors_yaml=AUTHORS_YAML.replace(
+        "links: []", 'links: [{title: Bad, url: "javascript:alert(1)"}, {title: Good, url: "https://example.org/"}]'))
+    authors, findings, _ = load_authors(site)
+    assert [f.code for f in findings] == ["unsafe-url"]
+    assert authors["alex-example"].links == (("Good", "https://example.org/"),)
+
+
+@pytest.mark.parametrize("markup,tag,words", [
+    ('<iframe src="/about/"></iframe>', "iframe", ["embedded content", "link to it instead"]),
+    ("<script>alert(1)</script>", "script", ["scripts never run"]),
+    ("<style>p { color: red }</style>", "style", ["static/css/haven.css"]),
+    ('<form action="/x"><input name="q"></form>', "form", ["cannot collect what readers type"]),
+    ('<p onclick="alert(1)">x</p>', "onclick", ["scripts never run"]),
+    ('<svg><circle r="4"/></svg>', "svg", ["save it as a file in static/"]),
+    ('<marquee>x</marquee>', "marquee", ["not one of the elements articles may use"]),
+])
+def test_what_the_sanitizer_removes_is_a_warning_that_says_why(tmp_path, capsys, markup, tag, words):
+    site = make_site(tmp_path / "s", body("Intro.\n\n" + markup))
+    code, err = build(site, capsys)
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("articles/a.md:10:") and "stripped-html" in line]
+    assert warnings and tag in warnings[0], err
+    for word in words:
+        assert any(word in w for w in warnings), (word, warnings)
+    page = (site / "output" / "articles" / "a" / "index.html").read_text()
+    for leftover in ("<iframe", "alert(1)", "color: red", "<form", "<input", "<circle", "<marquee"):
+        assert leftover not in page
+
+
+def test_links_to_other_sites_and_own_host_files_are_allowed(tmp_path, capsys):
+    site = make_site(tmp_path / "s", {"a.md": article(
+        extra="image: /static/favicon.svg\nimage_alt: The Haven mark",
+        body="See [the NHS](https://www.nhs.uk/), [mail](mailto:a@example.org), [call](tel:+44116123), "
+             "[text](sms:85258).\n\n![The mark](https://test.example.org/static/favicon.svg)\n")})
+    code, err = build(site, capsys)
+    assert code == 0 and ": error: " not in err, err
+    page = (site / "output" / "articles" / "a" / "index.html").read_text()
+    assert 'href="https://www.nhs.uk/"' in page and 'href="sms:85258"' in page
+    assert 'src="/static/favicon.svg"' in page
+
+
+def test_allowed_hosts_pass_and_the_csp_names_exactly_them(tmp_path, capsys):
+    site = make_site(tmp_path / "s", {"a.md": article(
+        extra="image: https://media.example.org/hero.jpg\nimage_alt: A lake",
+        body="![A lake](https://media.example.org/lake.jpg)\n\n![A pixel](https://tracker.example/p.gif)\n")},
+        site_yaml=SITE_YAML + "privacy:\n  allow_hosts: [media.example.org, Fonts.Example.NET]\n")
+    code, err = build(site, capsys, "--headers")
+    assert code == 1
+    assert "media.example.org" not in err and "articles/a.md:12:1: error:" in err and "tracker.example" in err
+    (site / "articles" / "a.md").write_text(article(
+        extra="image: https://media.example.org/hero.jpg\nimage_alt: A lake", body="![A lake](https://media.example.org/lake.jpg)\n"))
+    code, err = build(site, capsys, "--headers")
+    assert code == 0, err
+    rules = dict(parse_headers_file((site / "output" / "_headers").read_text()))
+    policy = dict(part.strip().split(" ", 1) for part in dict(rules["/*"])["Content-Security-Policy"].split(";"))
+    assert policy["img-src"] == "'self' https://media.example.org https://fonts.example.net"
+    assert policy["font-src"] == "'self' https://media.example.org https://fonts.example.net"
+    others = {k: v for k, v in policy.items() if k not in ("img-src", "font-src")}
+    assert not any("example" in v for v in others.values()), others
+    assert content_security_policy() == content_security_policy(())   # no hosts: the strict default
+
+
+def test_every_removed_thing_is_reported_even_in_a_long_body():
+    # past the precise-placement budget the notes keep coming (placed at the last known line)
+    text = "\n\n".join(f'<img src="https://t{i}.example/p.gif" alt="x">' for i in range(600))
+    notes = convert(text).html_notes
+    assert len([n for n in notes if n.kind == "fetch"]) == 600
+    assert notes[0].line == 1 and notes[499].line == 999

@@ -1,0 +1,123 @@
+"""Templates are contributors' files: they render in Jinja's sandbox, within a time limit, and every
+failure names the template line and the page being rendered, with no traceback and the previous
+output untouched."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from generator import write
+from generator.build import BuildOptions, build
+from generator.cli import main
+from tests.sitekit import SITE_YAML, make_site, snapshot
+
+# Each template is written to templates/404.html as line 2 (line 1 is a comment).
+HOSTILE_TEMPLATES = [
+    ("python internals", "{{ ''.__class__.__mro__[1].__subclasses__() }}", ["templates may not do this", "__class__"]),
+    ("function globals", "{{ url.__globals__['__builtins__'] }}", ["templates may not do this"]),
+    ("format string escape", "{{ '{0.__class__}'.format(config) }}", ["templates may not do this"]),
+    ("changing the site's data", "{{ config.extra.update({'a': 1}) }}", ["templates may not do this"]),
+    ("undefined name", "{{ nothing_here.at_all }}", ["'nothing_here' is undefined"]),
+    ("recursive macro", "{% macro again(n) %}{{ again(n) }}{% endmacro %}{{ again(1) }}",
+     ["a macro or include calls itself without end"]),
+    ("type error", "{{ 1 + page_title }}", ["template failed"]),
+    ("failing filter", "{{ 'not a date' | long_date }}", ["template failed"]),
+    ("huge repetition", "{{ 'x' * 10000000000 }}", ["too large"]),
+    ("huge range", "{% for i in range(10 ** 9) %}{% endfor %}", ["template failed"]),
+    ("huge power", "{{ 7 ** 99999999 }}", ["too long"]),
+]
+
+
+def _hub(tmp_path, seconds: float = 60):
+    return make_site(tmp_path / "s", site_yaml=SITE_YAML + f"limits: {{render_seconds: {seconds}}}\n")
+
+
+@pytest.mark.parametrize("name,template,words", HOSTILE_TEMPLATES, ids=[t[0] for t in HOSTILE_TEMPLATES])
+def test_hostile_template_is_an_error_at_its_line(tmp_path, capsys, name, template, words):
+    site = _hub(tmp_path)
+    assert main(["build", "--site", str(site)]) == 0
+    capsys.readouterr()
+    before = snapshot(site / "output")
+    (site / "templates" / "404.html").write_text("{# a contributor's template #}\n" + template + "\n")
+    code = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err and len(err.splitlines()) < 5, err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    assert hit.startswith("templates/404.html:2:1: error: template failed while rendering the page /404.html"), hit
+    assert "[template-error]" in hit and " - " in hit
+    for word in words:
+        assert word in hit, (word, hit)
+    assert snapshot(site / "output") == before
+
+
+def test_failure_in_an_included_template_names_that_file_and_the_article(tmp_path, capsys):
+    site = _hub(tmp_path)
+    (site / "templates" / "partials" / "boom.html").write_text("fine\nfine\n{{ meta.no_such_field.x }}\n")
+    article = site / "templates" / "article.html"
+    article.write_text(article.read_text().replace("{% block main %}", "{% block main %}{% include 'partials/boom.html' %}", 1))
+    code = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    hits = [line for line in err.splitlines() if line.startswith("templates/partials/boom.html:3:1: error:")]
+    assert hits and "while rendering articles/" in hits[0], err
+
+
+def test_a_template_that_never_ends_is_stopped(tmp_path, capsys):
+    site = _hub(tmp_path, seconds=2)
+    assert main(["build", "--site", str(site)]) == 0
+    capsys.readouterr()
+    before = snapshot(site / "output")
+    (site / "templates" / "404.html").write_text(
+        "{# for ever #}\n{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% for c in n %}"
+        "{% endfor %}{% endfor %}{% endfor %}\n")
+    code = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    assert hit.startswith("templates/404.html:2:1: error: template failed while rendering the page /404.html: "
+                          "it ran for more than 2 seconds"), hit
+    assert "limits: {render_seconds" in hit
+    assert snapshot(site / "output") == before
+
+
+def test_the_limit_stops_a_render_in_a_thread_as_the_preview_server_renders(tmp_path):
+    site = _hub(tmp_path, seconds=1)
+    (site / "templates" / "404.html").write_text(
+        "{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}\n")
+    results = []
+    worker = threading.Thread(target=lambda: results.append(build(BuildOptions(site, site / "output"))))
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive() and results
+    [finding] = [d for d in results[0].diagnostics if d.severity == "error"]
+    assert (finding.path, finding.line, finding.code) == ("templates/404.html", 1, "template-error")
+    assert "ran for more than 1 seconds" in finding.message
+    assert not (site / "output").exists()
+
+
+def test_the_limit_stops_a_render_in_forked_workers(tmp_path, monkeypatch):
+    if threading.active_count() > 1:
+        pytest.skip("rendering forks only from a single-threaded process")
+    monkeypatch.setattr(write, "PARALLEL_RENDER_THRESHOLD", 1)   # fork even for a small hub
+    site = _hub(tmp_path, seconds=1)
+    (site / "templates" / "topic.html").write_text(
+        "{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}\n")
+    result = build(BuildOptions(site, site / "output"))
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    assert errors and errors[0].path == "templates/topic.html" and "ran for more than 1 seconds" in errors[0].message
+    assert "while rendering the page /topics/" in errors[0].message
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("value,words", [
+    ("0", "must be a positive number"), ("[1, 2]", "must be a positive number"), ("'soon'", "must be a positive number"),
+])
+def test_a_bad_time_limit_is_an_error_in_site_yaml(tmp_path, capsys, value, words):
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML + f"limits: {{render_seconds: {value}}}\n")
+    code = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert any(line.startswith("site.yaml:25:1: error:") and words in line for line in err.splitlines()), err

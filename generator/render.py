@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.deadline import helper_threads
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
 from generator.templates import Templates
 
@@ -56,7 +57,7 @@ _FORKED: tuple[list[Output], Templates] | None = None   # what forked workers re
 def _render_files(outputs: list[Output], templates: Templates) -> Iterator[Rendered]:
     workers = min(os.cpu_count() or 1, 8)
     # fork only a single-threaded process (the preview server has threads: it renders in-process)
-    if len(outputs) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 \
+    if len(outputs) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 + helper_threads() \
             or "fork" not in multiprocessing.get_all_start_methods():
         for output in outputs:
             yield Rendered(output, {output.path: render_file(output, templates)})

@@ -4,6 +4,7 @@ output untouched."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from generator import write
 from generator.build import BuildOptions, build
 from generator.cli import main
+from generator.deadline import helper_threads
 from tests.sitekit import SITE_YAML, make_site, snapshot
 
 # Each template is written to templates/404.html as line 2 (line 1 is a comment).
@@ -98,14 +100,31 @@ def test_the_limit_stops_a_render_in_a_thread_as_the_preview_server_renders(tmp_
     assert not (site / "output").exists()
 
 
+class _Marked:
+    folder = None
+    render = None
+
+
+def _marked_render(chunk):
+    """Leaves the worker's process id behind, to show rendering happened in a forked worker."""
+    (_Marked.folder / str(os.getpid())).touch()
+    return _Marked.render(chunk)
+
+
 def test_the_limit_stops_a_render_in_forked_workers(tmp_path, monkeypatch):
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 + helper_threads():
         pytest.skip("rendering forks only from a single-threaded process")
     monkeypatch.setattr(write, "PARALLEL_RENDER_THRESHOLD", 1)   # fork even for a small hub
+    forked = tmp_path / "forked"
+    forked.mkdir()
+    monkeypatch.setattr(_Marked, "folder", forked)
+    monkeypatch.setattr(_Marked, "render", write._render_forked)
+    monkeypatch.setattr(write, "_render_forked", _marked_render)
     site = _hub(tmp_path, seconds=1)
     (site / "templates" / "topic.html").write_text(
         "{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}\n")
     result = build(BuildOptions(site, site / "output"))
+    assert any(int(p.name) != os.getpid() for p in forked.iterdir()), "rendered in forked workers"
     errors = [d for d in result.diagnostics if d.severity == "error"]
     assert errors and errors[0].path == "templates/topic.html" and "ran for more than 1 seconds" in errors[0].message
     assert "while rendering the page /topics/" in errors[0].message

@@ -121,6 +121,11 @@ class Templates:
         self._shown = {name: shown for name, (_, shown) in chosen.items()}
         return [(name, path, shown) for name, (path, shown) in sorted(chosen.items())]
 
+    def hub_sources(self) -> dict[str, str]:
+        """The hub's own templates (not the default theme's): path shown in findings -> text."""
+        return {self._shown[name]: text for name, text in self.sources.items()
+                if self._shown.get(name, "").startswith(TEMPLATE_DIR + "/")}
+
     def has(self, name: str) -> bool:
         """True when the hub's templates/ or the default theme holds `name`."""
         return name in self.sources

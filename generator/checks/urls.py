@@ -128,12 +128,13 @@ def reference_url_findings(bibliography: Mapping[str, tuple], site: Site) -> lis
 
 
 def static_css_findings(site_dir: Path, static_files: Iterable[str], allowed: AllowedHosts) -> list[Diagnostic]:
-    """`@import` and `url()` in static/ CSS that would load a file from another host."""
+    """`@import` and `url()` in the hub's static/ CSS that would load a file from another host (the default
+    theme's own files are Haven's, not the hub's)."""
     out: list[Diagnostic] = []
     for rel in static_files:
-        if not rel.lower().endswith(".css"):
-            continue
         path = f"static/{rel}"
+        if not rel.lower().endswith(".css") or not (site_dir / path).is_file():
+            continue
         text = (site_dir / path).read_bytes().decode("utf-8", errors="replace")
         for offset, url, is_import in css_urls(text):
             line = text.count("\n", 0, offset) + 1
@@ -148,13 +149,13 @@ def static_css_findings(site_dir: Path, static_files: Iterable[str], allowed: Al
 
 
 def template_findings(sources: Mapping[str, str], allowed: AllowedHosts) -> list[Diagnostic]:
-    """Addresses written into templates (not computed) that a reader's browser would fetch from another host,
-    or that the URL policy refuses."""
+    """Addresses written into the hub's templates (path shown -> text; not computed ones) that a reader's
+    browser would fetch from another host, or that the URL policy refuses."""
     out: list[Diagnostic] = []
     everything = frozenset(_EMBEDS | _MEDIA | _SCRIPTS | _STYLES | _FORMS | _PAGE_PARTS | _DRAWINGS | {"a", "img"})
-    for name, text in sources.items():
-        if not name.endswith((".html", ".htm", ".xml", ".svg")):
+    for shown, text in sources.items():
+        if not shown.endswith((".html", ".htm", ".xml", ".svg")):
             continue
         notes = [n for n in scan(text, text, everything) if n.kind in ("url", "fetch") and "{" not in n.value]
-        out += body_findings(f"templates/{name}", notes, 1, allowed)
+        out += body_findings(shown, notes, 1, allowed)
     return out

@@ -16,8 +16,8 @@ from generator.frontmatter import SLUG, parse_front_matter, slugify, split
 from generator.markup.convert import convert
 from generator.model import ParsedSource
 from generator.yamlload import decode_utf8
-from generator.urlpolicy import AllowedHosts
 from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
+from generator.urlpolicy import AllowedHosts
 
 def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
     """Read and parse one file; problems become findings in the result, never exceptions."""
@@ -50,7 +50,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
                                              settings.readability_target)
     findings.extend(file_findings)
     findings += body_findings(path, converted.html_notes, part.body_first_line,
-                              AllowedHosts(settings.own_host, settings.allow_hosts))
+                              AllowedHosts(settings.own_host, settings.allow_hosts), [i[0] for i in converted.images])
     return ParsedSource(
         path=path, kind=kind, digest=digest, meta=meta, body_first_line=part.body_first_line,
         html=converted.html, headings=converted.headings, anchors=converted.anchors,

@@ -90,6 +90,10 @@ HOSTILE = [
      "articles/a.md:8:1", ["fonts.example"]),
     ("style attribute background", body('<p style="background:url(https://tracker.example/bg.png)">x</p>'), {},
      "articles/a.md:8:1", ["tracker.example"]),
+    ("greater-than inside a quoted alt", body('<img alt="a>b" src="https://tracker.example/p.gif">'), {},
+     "articles/a.md:8:1", ["tracker.example"]),
+    ("commented-out tags are not reported, real ones are", body('<!-- <iframe src="/x"></iframe> -->\n\n![x](//t.example/p.gif)'), {},
+     "articles/a.md:10:1", ["t.example"]),
     ("remote image: in front matter", {"a.md": article(extra="image: https://tracker.example/hero.jpg\nimage_alt: A hero")},
      {}, "articles/a.md:7:1", ["tracker.example", "remote-resource"]),
     ("javascript image:", {"a.md": article(extra="image: javascript:alert(1)\nimage_alt: x")}, {},
@@ -112,6 +116,8 @@ HOSTILE = [
      "site.yaml:7:", ["transparency.policy_url", "'vbscript:'"]),
     ("extra url a template may use", None, {"site": SITE_YAML + "extra:\n  donate:\n    url: 'javascript:alert(1)'\n"},
      "site.yaml:27:11", ["extra.donate.url", "'javascript:'"]),
+    ("front matter extra url", {"a.md": article(extra="extra:\n  video_url: 'javascript:alert(1)'")}, {},
+     "articles/a.md:7:1", ["extra.video_url", "'javascript:'"]),
     ("reference URL in front matter", {"a.md": article(extra="references:\n  - id: x\n    title: T\n    URL: 'javascript:alert(1)'")},
      {}, "articles/a.md:8:", ["reference's URL", "'javascript:'"]),
     ("reference DOI", {"a.md": article(extra="references:\n  - id: x\n    title: T\n    DOI: 'javascript:alert(1)'")},
@@ -233,3 +239,13 @@ def test_every_removed_thing_is_reported_even_in_a_long_body():
     notes = convert(text).html_notes
     assert len([n for n in notes if n.kind == "fetch"]) == 600
     assert notes[0].line == 1 and notes[499].line == 999
+
+
+def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_differently():
+    from generator.checks.urls import allowed_hosts, body_findings
+    from generator.model import LinkRef
+
+    shipped = [LinkRef("https://tracker.example/p.gif", 3, 5, "image")]
+    [finding] = body_findings("articles/a.md", (), 8, allowed_hosts("https://hub.example/", ()), shipped)
+    assert (finding.line, finding.col, finding.code) == (10, 5, "remote-resource")
+    assert "tracker.example" in finding.message

@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from generator.diagnostics import Diagnostic, error, warning
 from generator.markup.htmlscan import HtmlNote, css_urls, scan
-from generator.model import Site
-from generator.urlpolicy import AllowedHosts, check_url, examine, reference_findings, remote_finding
+from generator.model import LinkRef, Site
+from generator.urlpolicy import AllowedHosts, check_url, examine, reference_findings, remote_finding, urls_in_extra
 
 _EMBEDS = frozenset({"iframe", "frame", "frameset", "embed", "object", "applet", "portal"})
 _MEDIA = frozenset({"video", "audio", "source", "track", "picture"})
@@ -30,8 +30,13 @@ def allowed_hosts(site_or_base_url: str, listed: Iterable[str]) -> AllowedHosts:
     return AllowedHosts(examine(site_or_base_url).host, tuple(listed))
 
 
-def body_findings(path: str, notes: Iterable[HtmlNote], first_line: int, allowed: AllowedHosts) -> list[Diagnostic]:
-    """Findings for what a body's HTML holds: refused addresses, remote files, and what the sanitizer removes."""
+def body_findings(path: str, notes: Iterable[HtmlNote], first_line: int, allowed: AllowedHosts,
+                  shipped_images: Iterable[LinkRef] = ()) -> list[Diagnostic]:
+    """Findings for what a body's HTML holds: refused addresses, remote files, and what the sanitizer removes.
+
+    `shipped_images` are the images left in the sanitized HTML (what readers get): any from another host
+    that the notes missed (markup read differently by the scan and the sanitizer) is reported too.
+    """
     out: list[Diagnostic] = []
     for note in notes:
         line, col = note.line + first_line - 1, note.col
@@ -54,6 +59,11 @@ def body_findings(path: str, notes: Iterable[HtmlNote], first_line: int, allowed
                                f"the style attribute on <{note.tag}> is removed: the theme's CSS styles every page",
                                "give the element a class ({: .name} after a paragraph) and put the rule in "
                                "static/css/haven.css"))
+    reported = {d.message for d in out if d.code == "remote-resource"}
+    for image in shipped_images:
+        finding = remote_finding(image.url, "the image", path, image.line + first_line - 1, image.col, allowed)
+        if finding is not None and finding.message not in reported:
+            out.append(finding)
     return out
 
 
@@ -85,10 +95,15 @@ def _removed(tag: str) -> tuple[str, str]:
 
 
 def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> list[Diagnostic]:
-    """`image:` in front matter: an allowed address, not from another host, and a file the hub publishes."""
+    """`image:` in front matter: an allowed address, not from another host, and a file the hub publishes;
+    and addresses under the front matter's `extra`."""
     out: list[Diagnostic] = []
     for article in site.articles + site.pages:
         image, path = article.meta.image, article.source.path
+        for key, url in urls_in_extra(article.meta.extra):   # a template may put these in an attribute
+            finding = check_url(url, path, article.meta.lines.get("extra", 1), 1, key)
+            if finding is not None:
+                out.append(finding)
         if not image:
             continue
         line = article.meta.lines.get("image", 1)

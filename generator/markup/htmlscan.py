@@ -50,6 +50,43 @@ class HtmlNote:
     kind: str
 
 
+# The start tags Markdown writes by the thousand, with nothing to report: allowed elements whose
+# attributes are plain and whose addresses are local (or links to https pages). Only other tags are
+# parsed properly (html.parser per tag costs more than converting the Markdown).
+_PLAIN_ATTR = (r'(?:id|class|title|alt|lang|dir|role|scope|colspan|rowspan|start|reversed|value|datetime|'
+               r'loading|decoding|width|height|rel|aria-[\w-]+)="[^"<>&\\]*"')
+_PLAIN_HREF = r'href="(?:https?://[\w.-]+(?:[/?#][^"\s<>&\\]*)?|(?:/(?![/\\])|#|mailto:|tel:|sms:)[^"\s<>&\\]*)"'
+_PLAIN_SRC = r'src="/(?![/\\])[^"\s<>&\\]*"'
+_ANY_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_RAW_TEXT = re.compile(r"(<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b"
+                       r"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>).*?(?:</\2\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+
+
+def _plain_tag_pattern(allowed_tags: frozenset[str] | set[str]) -> re.Pattern[str]:
+    names = "|".join(sorted(allowed_tags, key=len, reverse=True))
+    return re.compile(rf"<(?:{names})(?:\s+(?:{_PLAIN_ATTR}|{_PLAIN_HREF}|{_PLAIN_SRC}))*\s*/?>")
+
+
+_PLAIN_TAGS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _tags_worth_parsing(raw_html: str, allowed_tags: frozenset[str] | set[str]):
+    """(tag, attributes, tag as written) for every start tag that is not plainly harmless."""
+    key = frozenset(allowed_tags)
+    plain = _PLAIN_TAGS.get(key) or _PLAIN_TAGS.setdefault(key, _plain_tag_pattern(key))
+    text = _RAW_TEXT.sub(lambda m: m.group(1), _COMMENT.sub("", raw_html))   # what the browser reads as text
+    collector = _Collector()
+    for m in _ANY_TAG.finditer(text):
+        if plain.fullmatch(m.group(0)):
+            continue
+        collector.reset()
+        collector.tags.clear()
+        collector.feed(m.group(0))
+        collector.close()
+        yield from collector.tags
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -81,12 +118,9 @@ def scan(raw_html: str, source: str, allowed_tags: frozenset[str] | set[str]) ->
     """Notes about `raw_html` (the converter's output before sanitizing), placed in `source` (the body)."""
     if "<" not in raw_html:
         return ()
-    collector = _Collector()
-    collector.feed(raw_html)
-    collector.close()
     notes: list[HtmlNote] = []
     cursor = placed = 0
-    for tag, attrs, raw_tag in collector.tags:
+    for tag, attrs, raw_tag in _tags_worth_parsing(raw_html, allowed_tags):
         pending: list[tuple[str, str, str]] = []   # (attr, value, kind)
         if tag not in allowed_tags:
             pending.append(("", "", "element"))

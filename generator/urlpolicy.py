@@ -159,6 +159,12 @@ def reference_findings(entry: Mapping[str, Any], path: str, line: int) -> list[D
     return out
 
 
+# Keys under `extra` whose text is an address a template may put in an attribute; the second kind a
+# template would most likely load (an <img src>), so it is held to the privacy rule too.
+ADDRESS_KEYS = ("url", "href", "link")
+FETCHED_KEYS = ("src", "image", "logo", "icon")
+
+
 def urls_in_extra(value: Any, prefix: str = "extra",
                   where: tuple = ()) -> Iterable[tuple[str, str, tuple]]:
     """(dotted key, text, path below `extra`) for every text under `extra` whose key says it is an address

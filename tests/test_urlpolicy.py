@@ -129,6 +129,21 @@ HOSTILE = [
      "static/css/extra.css:2:1", ["fonts.example"]),
     ("css url", None, {"css": "p {\n  background: url(//tracker.example/p.png);\n}\n"},
      "static/css/extra.css:2:15", ["tracker.example"]),
+    ("css url hidden by an escape", None, {"css": "/* url(https://in-a-comment.example/x) */\np { background: \\75 rl(https://esc.example/p.png); }\n"},
+     "static/css/extra.css:2:17", ["esc.example"]),
+    ("css image-set string", None, {"css": "p {\n  background-image: image-set(\"https://set.example/a.png\" 1x);\n}\n"},
+     "static/css/extra.css:2:21", ["set.example"]),
+    ("static html page with a tracker", None,
+     {"static": ("embed.html", "<!doctype html>\n<p>hi</p>\n<img src='https://tracker.example/p.gif'>\n")},
+     "static/embed.html:3:1", ["tracker.example"]),
+    ("static svg pulling a remote image", None,
+     {"static": ("logo.svg", '<svg xmlns="http://www.w3.org/2000/svg">\n  <image href="https://cdn.example/l.png"/>\n</svg>\n')},
+     "static/logo.svg:2:3", ["cdn.example"]),
+    ("site.yaml extra logo from another host", None, {"site": SITE_YAML + "extra:\n  logo: https://cdn.example/logo.png\n"},
+     "site.yaml:25:1", ["extra.logo", "cdn.example"]),
+    ("upper-case unquoted img", body("<IMG SRC=https://tracker.example/p.gif ALT=x>"), {}, "articles/a.md:8:1", ["tracker.example"]),
+    ("reference-style image", body("Text ![pixel][px] here.\n\n[px]: https://tracker.example/p.gif"), {},
+     "articles/a.md:10:", ["tracker.example"]),
     ("template script from a cdn", None, {"template": '<script src="https://cdn.example/lib.js"></script>'},
      "templates/404.html:2:1", ["cdn.example"]),
     ("allowed host is not a host", None, {"site": SITE_YAML + "privacy: {allow_hosts: ['https://cdn.example/x']}\n"},
@@ -145,6 +160,9 @@ def _apply(site, changes: dict[str, str]) -> None:
         (site / "data" / "references.yaml").write_text(changes["refs"])
     if "css" in changes:
         (site / "static" / "css" / "extra.css").write_text(changes["css"])
+    if "static" in changes:
+        name, text = changes["static"]
+        (site / "static" / name).write_text(text)
     if "template" in changes:
         (site / "templates" / "404.html").write_text("{# hostile #}\n" + changes["template"] + "\n")
 

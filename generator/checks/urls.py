@@ -12,8 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 from generator.diagnostics import Diagnostic, error, warning
 from generator.markup.htmlscan import HtmlNote, css_urls, scan
-from generator.model import LinkRef, Site
-from generator.urlpolicy import AllowedHosts, check_url, examine, reference_findings, remote_finding, urls_in_extra
+from generator.model import LinkRef, Site, SiteConfig
+from generator.urlpolicy import (FETCHED_KEYS, AllowedHosts, check_url, examine, reference_findings, remote_finding,
+                                 urls_in_extra)
 
 _EMBEDS = frozenset({"iframe", "frame", "frameset", "embed", "object", "applet", "portal"})
 _MEDIA = frozenset({"video", "audio", "source", "track", "picture"})
@@ -100,7 +101,7 @@ def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> 
     out: list[Diagnostic] = []
     for article in site.articles + site.pages:
         image, path = article.meta.image, article.source.path
-        for key, url in urls_in_extra(article.meta.extra):   # a template may put these in an attribute
+        for key, url, _ in urls_in_extra(article.meta.extra):   # a template may put these in an attribute
             finding = check_url(url, path, article.meta.lines.get("extra", 1), 1, key)
             if finding is not None:
                 out.append(finding)
@@ -126,6 +127,19 @@ def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> 
     return out
 
 
+def extra_findings(config: SiteConfig, allowed: AllowedHosts) -> list[Diagnostic]:
+    """Pictures named under site.yaml `extra` (…src, …image, …logo, …icon) may not come from another host
+    (their addresses were put through the URL policy when site.yaml was read)."""
+    out: list[Diagnostic] = []
+    line = config.lines.get("extra", 1)
+    for key, url, _ in urls_in_extra(config.extra):
+        if key.lower().endswith(FETCHED_KEYS):
+            finding = remote_finding(url, key, "site.yaml", line, 1, allowed)
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
 def reference_url_findings(bibliography: Mapping[str, tuple], site: Site) -> list[Diagnostic]:
     """The URL policy for every reference: the shared bibliography and each article's own entries."""
     out: list[Diagnostic] = []
@@ -142,15 +156,20 @@ def reference_url_findings(bibliography: Mapping[str, tuple], site: Site) -> lis
     return out
 
 
-def static_css_findings(site_dir: Path, static_files: Iterable[str], allowed: AllowedHosts) -> list[Diagnostic]:
-    """`@import` and `url()` in the hub's static/ CSS that would load a file from another host (the default
-    theme's own files are Haven's, not the hub's)."""
+def static_findings(site_dir: Path, static_files: Iterable[str], allowed: AllowedHosts) -> list[Diagnostic]:
+    """Files in the hub's static/ that would make a reader's browser load from another host: `@import`,
+    `url()` and `image-set()` in CSS; src, href and the like in HTML and SVG files (the default theme's
+    own files are Haven's, not the hub's)."""
     out: list[Diagnostic] = []
     for rel in static_files:
         path = f"static/{rel}"
-        if not rel.lower().endswith(".css") or not (site_dir / path).is_file():
+        markup = rel.lower().endswith((".html", ".htm", ".svg", ".xml", ".xhtml"))
+        if not (rel.lower().endswith(".css") or markup) or not (site_dir / path).is_file():
             continue
         text = (site_dir / path).read_bytes().decode("utf-8", errors="replace")
+        if markup:
+            out += template_findings({path: text}, allowed)
+            continue
         for offset, url, is_import in css_urls(text):
             line = text.count("\n", 0, offset) + 1
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -169,7 +188,7 @@ def template_findings(sources: Mapping[str, str], allowed: AllowedHosts) -> list
     out: list[Diagnostic] = []
     everything = frozenset(_EMBEDS | _MEDIA | _SCRIPTS | _STYLES | _FORMS | _PAGE_PARTS | _DRAWINGS | {"a", "img"})
     for shown, text in sources.items():
-        if not shown.endswith((".html", ".htm", ".xml", ".svg")):
+        if not shown.lower().endswith((".html", ".htm", ".xml", ".svg", ".xhtml")):
             continue
         notes = [n for n in scan(text, text, everything) if n.kind in ("url", "fetch") and "{" not in n.value]
         out += body_findings(shown, notes, 1, allowed)

@@ -163,6 +163,10 @@ class Templates:
         except RecursionError:
             failure = self._finding(name, context, "a macro or include calls itself without end",
                                     "make sure every macro that calls itself stops (an {% if %} around the call)")
+        except jinja2.TemplateNotFound as exc:
+            failure = self._finding(name, context, f"there is no template '{_one_line(exc)[:120]}'",
+                                    "name a file of templates/ or of the default theme, e.g. 'partials/head-meta.html'; "
+                                    "a template cannot reach files outside them")
         except SecurityError as exc:
             failure = self._finding(name, context, f"templates may not do this: {_one_line(exc)}",
                                     "use the page's fields (page_title, article, meta, config ...) only; names "
@@ -213,13 +217,51 @@ def _one_line(exc: BaseException) -> str:
 MAX_BUILT_SIZE = 10_000_000
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox (no internals, no changing the site's data), and no giant values from `*` or `**`."""
+# A width in a format ('%99999999s', '{:>99999999}') or a filter (center, indent) past this is refused.
+MAX_WIDTH = 10_000
+_DIGITS = len(str(MAX_WIDTH))   # a width with this many digits or more may be too large
+_BIG_WIDTH = re.compile(rf"%[^a-zA-Z%]*(?:\d{{{_DIGITS},}}|\*)|\{{[^{{}}]*?:[^{{}}]*?\d{{{_DIGITS},}}")
 
-    intercepted_binops = frozenset({"*", "**"})
+
+def _refuse_wide(fmt: Any) -> None:
+    if isinstance(fmt, str) and _BIG_WIDTH.search(fmt):
+        raise SecurityError("a width this large (or a width taken from the data) would make a giant value")
+
+
+def _limited_width(original: Any, position: int) -> Any:
+    """A filter whose width argument (after the value) may not exceed MAX_WIDTH."""
+    def limited(value: Any, *args: Any, **kwargs: Any) -> Any:
+        width = args[position] if len(args) > position else kwargs.get("width")
+        if isinstance(width, int) and width > MAX_WIDTH:
+            raise SecurityError(f"a width over {MAX_WIDTH} would make a giant value")
+        if original.__name__ == "do_format":
+            _refuse_wide(value)
+        return original(value, *args, **kwargs)
+    return limited
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no internals, no changing the site's data), and no giant values from `*`, `**`,
+    `%` or formatting widths."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        for name in ("center", "indent", "format"):
+            self.filters[name] = _limited_width(self.filters[name], 0)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """`'{:>99999999}'.format(x)` is refused before it runs."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _refuse_wide(getattr(value, "__self__", None))
+        return wrapped
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        """Refuse a repetition or power whose result would be enormous."""
+        """Refuse a repetition, power or format whose result would be enormous."""
+        if operator == "%":
+            _refuse_wide(left)
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and \

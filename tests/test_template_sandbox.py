@@ -29,6 +29,15 @@ HOSTILE_TEMPLATES = [
     ("huge repetition", "{{ 'x' * 10000000000 }}", ["too large"]),
     ("huge range", "{% for i in range(10 ** 9) %}{% endfor %}", ["template failed"]),
     ("huge power", "{{ 7 ** 99999999 }}", ["too long"]),
+    ("huge format width", "{{ '%99999999s' % 'x' }}", ["width this large"]),
+    ("huge str.format width", "{{ '{:>99999999}'.format('x') }}", ["width this large"]),
+    ("huge center", "{{ 'x' | center(999999999) }}", ["width over"]),
+    ("include outside templates", "{% include '../../../../etc/passwd' %}", ["there is no template", "cannot reach files"]),
+    ("include by absolute path", "{% include '/etc/passwd' %}", ["there is no template"]),
+    ("template includes itself", "{% include '404.html' %}", ["calls itself without end"]),
+    ("template extends itself", "{% extends '404.html' %}", ["calls itself without end"]),
+    ("loop internals", "{% for x in [1] %}{{ loop.__class__ }}{% endfor %}", ["templates may not do this"]),
+    ("attr filter", "{{ config | attr('__class__') }}", ["templates may not do this"]),
 ]
 
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from generator import write
+from generator import render
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.deadline import helper_threads
@@ -123,12 +123,12 @@ def _marked_render(chunk):
 def test_the_limit_stops_a_render_in_forked_workers(tmp_path, monkeypatch):
     if threading.active_count() > 1 + helper_threads():
         pytest.skip("rendering forks only from a single-threaded process")
-    monkeypatch.setattr(write, "PARALLEL_RENDER_THRESHOLD", 1)   # fork even for a small hub
+    monkeypatch.setattr(render, "PARALLEL_RENDER_THRESHOLD", 1)   # fork even for a small hub
     forked = tmp_path / "forked"
     forked.mkdir()
     monkeypatch.setattr(_Marked, "folder", forked)
-    monkeypatch.setattr(_Marked, "render", write._render_forked)
-    monkeypatch.setattr(write, "_render_forked", _marked_render)
+    monkeypatch.setattr(_Marked, "render", render._render_forked)
+    monkeypatch.setattr(render, "_render_forked", _marked_render)
     site = _hub(tmp_path, seconds=1)
     (site / "templates" / "topic.html").write_text(
         "{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}\n")

@@ -149,3 +149,31 @@ def test_a_bad_time_limit_is_an_error_in_site_yaml(tmp_path, capsys, value, word
     err = capsys.readouterr().err
     assert code == 1
     assert any(line.startswith("site.yaml:25:1: error:") and words in line for line in err.splitlines()), err
+
+
+@pytest.mark.parametrize("template,words", [
+    ("{% macro again(n) %}{{ again(n) }}{% endmacro %}{{ again(1) }}", "calls itself without end"),
+    ("{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}",
+     "ran for more than 1 seconds"),
+])
+def test_the_preview_reports_a_template_failure_as_the_template_s_not_haven_s(tmp_path, template, words):
+    from tests.test_serve import Running, hub
+
+    site = hub(tmp_path / "hub")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "limits: {render_seconds: 1}\n")
+    run = Running(site)
+    try:
+        assert run.result.ok, run.log.getvalue()
+        good = run.page("/404.html")
+        builds = run.builds
+        (site / "templates" / "404.html").write_text("{# a contributor's template #}\n" + template + "\n")
+        run.wait_builds(builds + 1, timeout=60)
+        run.wait_idle()
+        event = run.stream.next_event(10, ("failed",))
+        [found] = event[1]["errors"]
+        assert (found["path"], found["line"]) == ("templates/404.html", 2)
+        assert words in found["message"] and "the page /404.html" in found["message"]
+        assert "bug in Haven" not in run.log.getvalue() and "Traceback" not in run.log.getvalue()
+        assert run.page("/404.html") == good   # the last good page is still served
+    finally:
+        run.stop()

@@ -95,6 +95,11 @@ def remote_finding(url: str, what: str, path: str, line: int, col: int, allowed:
                    in_html: bool = False) -> Diagnostic | None:
     """A `remote-resource` error when a reader's browser would fetch `url` from a host the hub does not allow."""
     found = examine(url, in_html)
+    if found.remote and found.scheme == "http" and found.host in allowed.listed:
+        return error("remote-resource", path, line, col,
+                     f"{what} '{_shown(url)}' would be loaded from {found.host} over plain http, which browsers "
+                     "block on an https page (and the Content-Security-Policy allows https only)",
+                     f"write it as https://{_shown(url).split('://', 1)[-1]}")
     if not found.remote or allowed.allows(found.host):
         return None
     return error("remote-resource", path, line, col,

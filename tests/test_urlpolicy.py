@@ -146,6 +146,9 @@ HOSTILE = [
      "articles/a.md:10:", ["tracker.example"]),
     ("template script from a cdn", None, {"template": '<script src="https://cdn.example/lib.js"></script>'},
      "templates/404.html:2:1", ["cdn.example"]),
+    ("allowed host over plain http", {"a.md": article(body="![A lake](http://media.example.org/lake.jpg)")},
+     {"site": SITE_YAML + "privacy: {allow_hosts: [media.example.org]}\n"},
+     "articles/a.md:8:1", ["over plain http", "https://media.example.org/lake.jpg"]),
     ("allowed host is not a host", None, {"site": SITE_YAML + "privacy: {allow_hosts: ['https://cdn.example/x']}\n"},
      "site.yaml:25:1", ["is not a host name", "bad-allowed-host"]),
 ]

@@ -41,6 +41,7 @@ class _Watchdog:
         self.order = itertools.count()
 
     def add(self, deadline: "Deadline") -> None:
+        """Watch `deadline` (starting this process's watchdog thread on first use)."""
         with self.lock:
             if self.pid != os.getpid():   # first use in this process (or in a forked child)
                 self.pid, self.queue = os.getpid(), []

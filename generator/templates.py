@@ -231,6 +231,7 @@ def _refuse_wide(fmt: Any) -> None:
 def _limited_width(original: Any, position: int) -> Any:
     """A filter whose width argument (after the value) may not exceed MAX_WIDTH."""
     def limited(value: Any, *args: Any, **kwargs: Any) -> Any:
+        """The filter, after its width was found reasonable."""
         width = args[position] if len(args) > position else kwargs.get("width")
         if isinstance(width, int) and width > MAX_WIDTH:
             raise SecurityError(f"a width over {MAX_WIDTH} would make a giant value")

@@ -93,6 +93,7 @@ class _Collector(HTMLParser):
         self.tags: list[tuple[str, list[tuple[str, str | None]], str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Keep the tag, its attributes and its text as written."""
         self.tags.append((tag, attrs, self.get_starttag_text() or ""))
 
     handle_startendtag = handle_starttag

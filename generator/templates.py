@@ -157,6 +157,8 @@ class Templates:
             with Deadline(self.render_seconds):
                 return self.env.get_template(name).render(context)
         except TimeLimitExceeded:
+            # stopped at an arbitrary point: a long-lived process starts from a fresh environment next time
+            _PREVIOUS.pop(self._key, None)
             failure = self._finding(name, context, f"it ran for more than {self.render_seconds:g} seconds",
                                     "look for a loop over a very long list, or loops inside loops; if the page "
                                     "really needs longer, raise `limits: {render_seconds: ...}` in site.yaml")

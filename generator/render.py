@@ -14,9 +14,10 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.checks.urls import page_findings
 from generator.deadline import helper_threads
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
-from generator.templates import Templates
+from generator.templates import TemplateFailure, Templates
 
 # Below this many outputs, forking workers costs more than it saves.
 PARALLEL_RENDER_THRESHOLD = 400
@@ -34,7 +35,12 @@ def render_outputs(outputs: list[Output], templates: Templates) -> Iterator[Rend
 def render_file(output: Output, templates: Templates) -> bytes:
     """The bytes of one output that is a single file."""
     if isinstance(output, Page):
-        return templates.render(output.template, output.context()).encode("utf-8")
+        html = templates.render(output.template, output.context())
+        problems = page_findings(html, "/" + output.path, templates.allowed,
+                                 lambda tag, attr, text: templates.where_written(output.template, tag, attr, text))
+        if problems:   # what a template computed, checked as the reader would get it (generator.urlpolicy)
+            raise TemplateFailure(problems[0])
+        return html.encode("utf-8")
     if isinstance(output, Generated):
         return output.produce()
     if isinstance(output, Copy):

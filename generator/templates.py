@@ -22,6 +22,7 @@ from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic, error
 from generator.model import SiteConfig
 from generator.theme import is_theme_file, template_folders
+from generator.urlpolicy import AllowedHosts, examine
 from generator.yamlload import decode_utf8
 
 TEMPLATE_DIR = "templates"
@@ -57,6 +58,7 @@ class Templates:
         # the hub's own templates first; whatever it does not override comes from the default theme
         self.folders = template_folders(site_dir)
         self.render_seconds = config.render_seconds
+        self.allowed = AllowedHosts(examine(config.base_url).host, tuple(config.allow_hosts))
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             autoescape=True,
@@ -121,6 +123,10 @@ class Templates:
         self._shown = {name: shown for name, (_, shown) in chosen.items()}
         return [(name, path, shown) for name, (path, shown) in sorted(chosen.items())]
 
+    def shown(self, name: str) -> str:
+        """The path findings show for template `name` (templates/... for the hub's own)."""
+        return self._shown.get(name, f"{TEMPLATE_DIR}/{name}")
+
     def hub_sources(self) -> dict[str, str]:
         """The hub's own templates (not the default theme's): path shown in findings -> text."""
         return {self._shown[name]: text for name, text in self.sources.items()
@@ -133,22 +139,42 @@ class Templates:
     def digest(self, name: str) -> str:
         """Fingerprint of a template and every template it extends, includes or imports."""
         if name not in self._digests:
-            seen: set[str] = set()
-            stack = [name]
             hasher = hashlib.blake2b(digest_size=12)
-            while stack:
-                current = stack.pop()
-                if current in seen or current not in self.sources:
-                    continue
-                seen.add(current)
+            for current in self._chain(name):
                 hasher.update(current.encode() + b"\0" + self.sources[current].encode("utf-8"))
-                tree = self._trees.get(current)
-                refs = list(jinja_meta.find_referenced_templates(tree)) if tree is not None else []
-                if None in refs:  # a dynamic include: it may read any template
-                    stack.extend(self.sources)
-                stack.extend(sorted(r for r in refs if r))
             self._digests[name] = hasher.hexdigest()
         return self._digests[name]
+
+    def _chain(self, name: str) -> list[str]:
+        """`name` and every template it extends, includes or imports, in a stable order."""
+        seen: list[str] = []
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.sources:
+                continue
+            seen.append(current)
+            tree = self._trees.get(current)
+            refs = list(jinja_meta.find_referenced_templates(tree)) if tree is not None else []
+            if None in refs:  # a dynamic include: it may read any template
+                stack.extend(self.sources)
+            stack.extend(sorted(r for r in refs if r))
+        return seen
+
+    def where_written(self, name: str, tag: str, attribute: str, rendered: str = "") -> tuple[str, int]:
+        """(path shown, line) of the one line in `name` or the templates it uses that writes `<tag ...
+        attribute="{{ ... }}"` (and, when several do, whose literal text matches `rendered`, the page's
+        text from that tag on); the page's template (line 0) when no single line does."""
+        found = [(current, number, text[text.lower().index(f"<{tag}"):]) for current in self._chain(name)
+                 for number, text in enumerate(self.sources[current].splitlines(), 1)
+                 if f"<{tag}" in text.lower() and f"{attribute}=" in text.lower() and "{{" in text]
+        if len(found) > 1 and rendered:   # the lines whose literal text matches; of those, the most literal text
+            found = [f for f in found if re.match(_skeleton(f[2]), rendered, re.DOTALL)]
+            most = max((_literal_length(f[2]) for f in found), default=0)
+            found = [f for f in found if _literal_length(f[2]) == most]
+        if len(found) == 1:
+            return self.shown(found[0][0]), found[0][1]
+        return self.shown(name), 0
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render a template; a failure or a render past the time limit becomes TemplateFailure naming the
@@ -199,6 +225,18 @@ class Templates:
             tb = tb.tb_next
         return error("template-error", file, line, 1,
                      f"template failed while rendering {_page_of(context)}: {why}", fix)
+
+
+def _skeleton(template_text: str) -> str:
+    """A pattern for what a line of template text renders to: its literal parts, anything for each {{ }} or {% %}."""
+    parts = re.split(r"\{\{.*?\}\}|\{%.*?%\}", template_text.split("{#")[0])
+    if "{{" in parts[-1] or "{%" in parts[-1]:   # a tag left open on this line: match up to it
+        parts[-1] = re.split(r"\{\{|\{%", parts[-1])[0]
+    return ".*?".join(re.escape(part) for part in parts)
+
+
+def _literal_length(template_text: str) -> int:
+    return len(re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", template_text.split("{#")[0]))
 
 
 def _page_of(context: Mapping[str, Any]) -> str:

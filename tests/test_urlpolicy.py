@@ -270,3 +270,25 @@ def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_
     [finding] = body_findings("articles/a.md", (), 8, allowed_hosts("https://hub.example/", ()), shipped)
     assert (finding.line, finding.col, finding.code) == (10, 5, "remote-resource")
     assert "tracker.example" in finding.message
+
+
+@pytest.mark.parametrize("extra,markup,words", [
+    ("banner: https://cdn.example/banner.png", '<img src="{{ config.extra.banner }}" alt="">', ["cdn.example"]),
+    ("donate: 'javascript:alert(1)'", '<a href="{{ config.extra.donate }}">Donate</a>', ["'javascript:'"]),
+    ("font: https://fonts.example/a.css", '<link rel="stylesheet" href="{{ config.extra.font }}">', ["fonts.example"]),
+])
+def test_addresses_a_template_computes_are_checked_on_the_rendered_page(tmp_path, capsys, extra, markup, words):
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML + f"extra:\n  {extra}\n")
+    assert build(site, capsys)[0] == 0   # nothing uses the value yet
+    before = snapshot(site / "output")
+    base = site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</footer>", markup + "</footer>", 1))
+    code, err = build(site, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    line = 1 + next(n for n, text in enumerate(base.read_text().splitlines()) if markup in text)
+    assert hit.startswith(f"templates/base.html:{line}:1: error: ") and "on the page /" in hit, hit
+    for word in words:
+        assert word in hit, (word, hit)
+    assert "comes from this template or the data it shows" in hit
+    assert snapshot(site / "output") == before

@@ -6,12 +6,14 @@ Pure apart from reading static/ CSS: they return findings; the build decides sev
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from generator.diagnostics import Diagnostic, error, warning
-from generator.markup.htmlscan import HtmlNote, css_urls, scan
+from generator.markup.htmlscan import HtmlNote, css_urls, page_addresses, scan
+from generator.markup.htmlscan import readable_text as _RAW_PAGE_TEXT
 from generator.model import LinkRef, Site, SiteConfig
 from generator.urlpolicy import (FETCHED_KEYS, AllowedHosts, check_url, examine, reference_findings, remote_finding,
                                  urls_in_extra)
@@ -93,6 +95,27 @@ def _removed(tag: str) -> tuple[str, str]:
                 f"save it as a file in static/ and show it as an image: ![description](/static/name.{tag})")
     return (f"<{tag}> is removed: it is not one of the elements articles may use (its text is kept)",
             "write it in Markdown, or use an allowed element such as <p>, <em>, <abbr>, <details>")
+
+
+def page_findings(page_html: str, page: str, allowed: AllowedHosts,
+                  where_written: Callable[[str, str, str], tuple[str, int]]) -> list[Diagnostic]:
+    """What a rendered page would make the reader's browser do that no check saw as written: a refused
+    address, or a file from another host, that a template computed (from site.yaml `extra`, say).
+    `where_written(tag, attribute, page text from the tag on)` names the template line that writes it."""
+    out: list[Diagnostic] = []
+    notes = page_addresses(page_html)
+    lines = _RAW_PAGE_TEXT(page_html).splitlines() if notes else []
+    for note in notes:
+        what = f"<{note.tag}> {note.attr} on the page {page}"
+        rendered = "\n".join(lines[note.line - 1:note.line + 2])[note.col - 1:]
+        template, line = where_written(note.tag, note.attr, rendered)
+        finding = check_url(note.value, template, line, 1, what)
+        if finding is None and note.kind == "fetch":
+            finding = remote_finding(note.value, what, template, line, 1, allowed)
+        if finding is not None:
+            out.append(replace(finding, hint=finding.hint + "; the address comes from this template or the data "
+                                                            "it shows (site.yaml `extra`, front matter `extra`)"))
+    return out
 
 
 def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> list[Diagnostic]:

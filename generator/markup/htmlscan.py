@@ -55,6 +55,8 @@ class HtmlNote:
 # parsed properly (html.parser per tag costs more than converting the Markdown).
 _PLAIN_ATTR = (r'(?:id|class|title|alt|lang|dir|role|scope|colspan|rowspan|start|reversed|value|datetime|'
                r'loading|decoding|width|height|rel|aria-[\w-]+)="[^"<>&\\]*"')
+_LOCAL_HREF = r'href="(?:/(?![/\\])|#|mailto:|tel:|sms:)[^"\s<>&\\]*"'
+# a link (<a> only: on <link> an https href is a file the browser fetches) to a page elsewhere, or a local one
 _PLAIN_HREF = r'href="(?:https?://[\w.-]+(?:[/?#][^"\s<>&\\]*)?|(?:/(?![/\\])|#|mailto:|tel:|sms:)[^"\s<>&\\]*)"'
 _PLAIN_SRC = r'src="/(?![/\\])[^"\s<>&\\]*"'
 _ANY_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
@@ -63,9 +65,49 @@ _RAW_TEXT = re.compile(r"(<(script|style|textarea|title|xmp|iframe|noembed|nofra
                        r"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>).*?(?:</\2\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 
 
+# Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
+_ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
+                  r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid)")
+_PLAIN_PAGE_TAG = re.compile(
+    r"<[a-zA-Z][\w:-]*(?:\s+(?:(?!" + _ADDRESS_ATTRS + r"(?![\w:-]))[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+    r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
+
+
+def readable_text(html_text: str) -> str:
+    """The HTML without comments and without the contents of script, style and other raw-text elements."""
+    return _RAW_TEXT.sub(lambda m: m.group(1), _COMMENT.sub("", html_text))
+
+
+def page_addresses(page_html: str) -> list[HtmlNote]:
+    """Refused addresses and files from other hosts in a rendered page (line and column in the page, whose
+    comments and script contents are left out).
+
+    The templates and the data they show can produce addresses no check saw as written (a template
+    computing `src` from site.yaml `extra`, say); this reads what the reader would actually get.
+    """
+    text = readable_text(page_html)
+    notes: list[HtmlNote] = []
+    collector = _Collector()
+    for m in _ANY_TAG.finditer(text):
+        if _PLAIN_PAGE_TAG.fullmatch(m.group(0)):
+            continue
+        collector.reset()
+        collector.tags.clear()
+        collector.feed(m.group(0))
+        collector.close()
+        for tag, attrs, _ in collector.tags:
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            notes += [HtmlNote(line, col, tag, attr, value, kind)
+                      for attr, value, kind in _attribute_notes(tag, attrs)
+                      if kind in ("url", "fetch") and _worth_noting(value, kind)]
+    return notes
+
+
 def _plain_tag_pattern(allowed_tags: frozenset[str] | set[str]) -> re.Pattern[str]:
-    names = "|".join(sorted(allowed_tags, key=len, reverse=True))
-    return re.compile(rf"<(?:{names})(?:\s+(?:{_PLAIN_ATTR}|{_PLAIN_HREF}|{_PLAIN_SRC}))*\s*/?>")
+    names = "|".join(sorted(allowed_tags - {"a"}, key=len, reverse=True))
+    links = rf"<a(?:\s+(?:{_PLAIN_ATTR}|{_PLAIN_HREF}))*\s*/?>" if "a" in allowed_tags else "(?!)"
+    return re.compile(rf"{links}|<(?:{names})(?:\s+(?:{_PLAIN_ATTR}|{_LOCAL_HREF}|{_PLAIN_SRC}))*\s*/?>")
 
 
 _PLAIN_TAGS: dict[frozenset[str], re.Pattern[str]] = {}
@@ -155,24 +197,9 @@ def scan(raw_html: str, source: str, allowed_tags: frozenset[str] | set[str]) ->
     notes: list[HtmlNote] = []
     cursor = placed = 0
     for tag, attrs, raw_tag in _tags_worth_parsing(raw_html, allowed_tags):
-        pending: list[tuple[str, str, str]] = []   # (attr, value, kind)
+        pending = _attribute_notes(tag, attrs)
         if tag not in allowed_tags:
-            pending.append(("", "", "element"))
-        values = {name: value or "" for name, value in attrs}
-        rel = set(values.get("rel", "").lower().split())
-        for name, value in values.items():
-            if name.startswith("on"):
-                pending.append((name, value, "handler"))
-            elif name == "style":
-                if not (tag in ("th", "td") and value.replace(" ", "").lower().startswith("text-align:")):
-                    pending.append((name, value, "style"))
-                pending += [(name, url, "fetch") for _, url, _ in css_urls(value)]
-            elif name in ("srcset", "imagesrcset"):
-                kind = "fetch" if tag in ("img", "source", "link") else "url"
-                pending += [(name, url, kind) for url in srcset_urls(value)]
-            elif name in URL_ATTRIBUTES:
-                fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
-                pending.append((name, value, "fetch" if fetched else "url"))
+            pending.insert(0, ("", "", "element"))
         pending = [p for p in pending if p[2] not in ("url", "fetch") or _worth_noting(p[1], p[2])]
         if not pending:
             continue
@@ -183,6 +210,27 @@ def scan(raw_html: str, source: str, allowed_tags: frozenset[str] | set[str]) ->
             line, col = source.count("\n", 0, cursor) + 1, 1
         notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in pending]
     return tuple(notes)
+
+
+def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str, str]]:
+    """(attribute, value, kind) for each attribute of a start tag worth a note (see HtmlNote.kind)."""
+    pending: list[tuple[str, str, str]] = []
+    values = {name: value or "" for name, value in attrs}
+    rel = set(values.get("rel", "").lower().split())
+    for name, value in values.items():
+        if name.startswith("on"):
+            pending.append((name, value, "handler"))
+        elif name == "style":
+            if not (tag in ("th", "td") and value.replace(" ", "").lower().startswith("text-align:")):
+                pending.append((name, value, "style"))
+            pending += [(name, url, "fetch") for _, url, _ in css_urls(value)]
+        elif name in ("srcset", "imagesrcset"):
+            kind = "fetch" if tag in ("img", "source", "link") else "url"
+            pending += [(name, url, kind) for url in srcset_urls(value)]
+        elif name in URL_ATTRIBUTES:
+            fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
+            pending.append((name, value, "fetch" if fetched else "url"))
+    return pending
 
 
 def _worth_noting(url: str, kind: str) -> bool:

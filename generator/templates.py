@@ -180,8 +180,9 @@ class Templates:
         """Render a template; a failure or a render past the time limit becomes TemplateFailure naming the
         template line and the page."""
         try:
+            template = self.env.get_template(name)   # compiling (once per process) is not the page's time
             with Deadline(self.render_seconds):
-                return self.env.get_template(name).render(context)
+                return template.render(context)
         except TimeLimitExceeded:
             # stopped at an arbitrary point: a long-lived process starts from a fresh environment next time
             _PREVIOUS.pop(self._key, None)

@@ -187,20 +187,6 @@ def urls_in_extra(value: Any, prefix: str = "extra",
             yield from urls_in_extra(item, f"{prefix}[{index + 1}]", (*where, index))
 
 
-def position_of(text: str, needle: str, from_line: int = 1) -> tuple[int, int]:
-    """(line, col) of `needle` in `text` at or after `from_line`; (from_line, 1) when it is not there."""
-    start = 0
-    for _ in range(max(from_line, 1) - 1):
-        nl = text.find("\n", start)
-        if nl < 0:
-            break
-        start = nl + 1
-    at = text.find(needle, start) if needle else -1
-    if at < 0:
-        return from_line, 1
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-
-
 def _shown(url: str, limit: int = 80) -> str:
     """The address as a writer can read it in a terminal: control characters made visible, long ones cut."""
     visible = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in url)

@@ -148,7 +148,8 @@ def test_a_bad_time_limit_is_an_error_in_site_yaml(tmp_path, capsys, value, word
     code = main(["build", "--site", str(site)])
     err = capsys.readouterr().err
     assert code == 1
-    assert any(line.startswith("site.yaml:25:1: error:") and words in line for line in err.splitlines()), err
+    assert any(line.startswith("site.yaml:25:26: error:") and "limits.render_seconds" in line and words in line
+               for line in err.splitlines()), err
 
 
 @pytest.mark.parametrize("template,words", [

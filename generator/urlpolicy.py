@@ -144,26 +144,6 @@ def read_allow_hosts(hosts: Any, path: str, where: tuple[int, int], out: list[Di
     return tuple(good)
 
 
-def reference_findings(entry: Mapping[str, Any], path: str, line: int) -> list[Diagnostic]:
-    """URL-policy errors for one reference (its `URL` and `DOI`); `cite` calls this for every entry."""
-    out: list[Diagnostic] = []
-    for key in ("URL", "url"):
-        value = entry.get(key)
-        if isinstance(value, str) and value.strip():
-            finding = check_url(value, path, line, 1, f"the reference's {key}")
-            if finding:
-                out.append(finding)
-    for key in ("DOI", "doi"):
-        value = entry.get(key)
-        if isinstance(value, str) and value.strip():
-            found = examine(value)
-            if found.problem or (found.scheme and found.scheme not in ("http", "https", "doi")):
-                out.append(error("unsafe-url", path, line, 1,
-                                 f"the reference's {key} '{_shown(value)}' is not a DOI",
-                                 "write the DOI itself, e.g. 10.1037/a0021199 (or https://doi.org/10.1037/a0021199)"))
-    return out
-
-
 # Keys under `extra` whose text is an address a template may put in an attribute; the second kind a
 # template would most likely load (an <img src>), so it is held to the privacy rule too.
 ADDRESS_KEYS = ("url", "href", "link")

@@ -28,7 +28,6 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += site_checks.check_templates(site, templates)
     allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
     out += url_checks.image_findings(site, urls, allowed)
-    out += url_checks.reference_url_findings(site.bibliography, site)
     out += url_checks.static_findings(site_dir, site.static_files, allowed)
     out += url_checks.extra_findings(config, allowed)
     out += url_checks.template_findings(templates.hub_sources(), allowed)

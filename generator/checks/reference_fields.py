@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
 from generator.diagnostics import Diagnostic, error
+from generator.urlpolicy import examine
 
 __all__ = ["check_field_types", "reference_url_problem", "Positions"]
 
@@ -41,22 +42,21 @@ _NAME_PARTS = frozenset(
     "family given literal suffix dropping-particle non-dropping-particle comma-suffix static-ordering "
     "parse-names".split())
 _ISO_DATE_RE = re.compile(r"^-?\d{1,4}(?:-(?:0?[1-9]|1[0-2])(?:-(?:0?[1-9]|[12]\d|3[01]))?)?$")
-_ALLOWED_SCHEMES = ("http", "https", "mailto", "tel", "sms")
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _DATE_HINT = "write a date such as 2025-03-14, 2025-03 or 2025 (or date-parts [[2025, 3, 14]])"
 
 
 def reference_url_problem(url: str) -> str | None:
     """Why a reference URL may not be published, or None: the URL policy of issue 11.
 
-    Allowed: relative addresses and the http(s), mailto, tel and sms schemes. The integrator routes
-    this to `generator.urlpolicy` once that module is on main; until then the rule lives here.
+    Allowed: relative addresses and the http(s), mailto, tel and sms schemes, read as a browser reads
+    them (generator.urlpolicy, the one policy for every address in every file).
     """
-    text = "".join(url.split()).lower()  # "java\nscript:" is still javascript:
-    match = _SCHEME_RE.match(text)
-    if match is None or match.group(1) in _ALLOWED_SCHEMES:
+    found = examine(url)
+    if not found.problem:
         return None
-    return f"the address uses the '{match.group(1)}:' scheme, which Haven never publishes"
+    if found.scheme:
+        return f"the address uses the '{found.scheme}:' scheme, which Haven never publishes"
+    return f"the address cannot be published: {found.problem}"
 
 
 def _is_text(value: Any) -> bool:

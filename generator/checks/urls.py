@@ -1,7 +1,8 @@
-"""The URL policy and the privacy promise, applied to bodies, `image:`, references, static CSS and
-templates. Data files and site.yaml apply it where they are read (generator.urlpolicy.checked).
+"""The URL policy and the privacy promise, applied to bodies, `image:`, static files, rendered pages and
+templates. Data files and site.yaml apply it where they are read (generator.urlpolicy.checked), and
+references in checks/reference_fields.py (through generator.urlpolicy.examine).
 
-Pure apart from reading static/ CSS: they return findings; the build decides severity in one place.
+Pure apart from reading the hub's static/ files: they return findings; the build decides severity in one place.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from generator.diagnostics import Diagnostic, error, warning
 from generator.markup.htmlscan import HtmlNote, css_urls, page_addresses, scan
 from generator.markup.htmlscan import readable_text as _RAW_PAGE_TEXT
 from generator.model import LinkRef, Site, SiteConfig
-from generator.urlpolicy import (FETCHED_KEYS, AllowedHosts, check_url, examine, reference_findings, remote_finding,
+from generator.urlpolicy import (FETCHED_KEYS, AllowedHosts, check_url, examine, remote_finding,
                                  urls_in_extra)
 
 _EMBEDS = frozenset({"iframe", "frame", "frameset", "embed", "object", "applet", "portal"})
@@ -160,22 +161,6 @@ def extra_findings(config: SiteConfig, allowed: AllowedHosts) -> list[Diagnostic
             finding = remote_finding(url, key, "site.yaml", line, 1, allowed)
             if finding is not None:
                 out.append(finding)
-    return out
-
-
-def reference_url_findings(bibliography: Mapping[str, tuple], site: Site) -> list[Diagnostic]:
-    """The URL policy for every reference: the shared bibliography and each article's own entries."""
-    out: list[Diagnostic] = []
-    for value in bibliography.values():
-        entry, path, line = value[0], value[1], value[2]
-        if isinstance(entry, Mapping):
-            out += reference_findings(entry, path, line)
-    for article in site.articles + site.pages:
-        meta = article.meta
-        lines = list(meta.reference_lines) or [meta.lines.get("references", 1)] * len(meta.references)
-        for entry, line in zip(meta.references, lines):
-            if isinstance(entry, Mapping):
-                out += reference_findings(entry, article.source.path, line)
     return out
 
 

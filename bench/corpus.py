@@ -549,6 +549,7 @@ def site_yaml() -> str:
         'title: "Haven benchmark hub"',
         f"base_url: {BASE_URL}",
         "language: en",
+        f"contact: {BASE_URL}feedback/",
         "transparency:",
         '  owner: "A fictional editorial team; this hub exists only to benchmark Haven."',
         '  funding: "No funding: the hub is fictional."',
@@ -571,6 +572,8 @@ def site_yaml() -> str:
     for region, number in (("Example Region A", "555-0100"), ("Example Region B", "555-0101")):
         lines += [
             f"    - region: {yaml_string(region)}",
+            "      regions: [ZZ]",   # ISO 3166 user-assigned code: no real country
+            "      languages: [en]",
             f"      name: {yaml_string(f'Placeholder helpline ({region})')}",
             f'      phone: "{number}"',
             f"      url: {BASE_URL}help/",

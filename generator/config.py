@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.diagnostics import Diagnostic, error
-from generator.fields import Field, Reader, described, unknown_keys
-from generator.model import Crisis, CrisisResource, SiteConfig, Topic
+from generator.fields import Field, Reader, unknown_keys
+from generator.model import SiteConfig, Topic
 from generator.urlpolicy import checked, read_allow_hosts, urls_in_extra
 from generator.yamlload import decode_utf8, load_document
 
@@ -35,7 +35,9 @@ SETTINGS = (
           "a template may take for one page"),
     Field("privacy", "mapping", "allow_hosts: other sites pages may load images and fonts from"),
     Field("topics", "mapping", "topic id -> title and description"),
-    Field("crisis", "mapping", "heading, intro, emergency, resources: the crisis help on every page"),
+    Field("crisis", "mapping", "heading, intro, emergency, emergency_numbers, resources, risk_terms: crisis help"),
+    Field("contact", "text", "where readers report a mistake: an e-mail address or a form on the hub's host",
+          "corrections@example.org"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
 )
 KNOWN_KEYS = {f.name for f in SETTINGS}
@@ -46,9 +48,8 @@ NESTED = {
     "readability": ("target_grade",),
     "limits": ("max_article_bytes", "render_seconds"),
     "privacy": ("allow_hosts",),
-    "crisis": ("heading", "intro", "emergency", "resources"),
+    "crisis": CRISIS_KEYS,
 }
-RESOURCE_FIELDS = ("name", "region", "phone", "text", "url", "verified_on")
 _TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -127,13 +128,14 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         review_interval_months=int(interval),
         readability_target=float(target),
         topics=_topics(read, got["topics"]),
-        crisis=_crisis(read),
+        crisis=parse_crisis(read, got["language"]),
         extra=got["extra"],
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         lines={str(key[0]): line for key, (line, _col) in doc.keys.items() if len(key) == 1},
         max_article_bytes=int(max_bytes),
         allow_hosts=allow_hosts,
         render_seconds=float(render_seconds),
+        contact=parse_contact(read, got["contact"], base_url),
     )
     return config, out + read.out
 
@@ -162,50 +164,3 @@ def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
         # kept even when broken, so that articles naming it do not add "unknown topic" to the real problem
         topics[tid] = Topic(tid, title or tid, description, line)
     return topics
-
-
-def _crisis(read: Reader) -> Crisis:
-    resources = []
-    for index, item in enumerate(read.items("crisis", "resources", example="` then `- name: ...")):
-        line, col = read.doc.at("crisis", "resources", index)
-        if not isinstance(item, dict):
-            read.out.append(error("bad-crisis-resource", SITE_FILE, line, col,
-                                  f"a crisis resource must be `name: value` lines, not {described(item)}",
-                                  "write `- name: ...` with phone, text or url lines under it"))
-            continue
-        read.out.extend(unknown_keys(read.doc, ("crisis", "resources", index), RESOURCE_FIELDS, SITE_FILE,
-                                     "unknown-setting", "setting in a crisis resource",
-                                     f"a crisis resource takes {', '.join(RESOURCE_FIELDS)}"))
-        errors_before = len(read.out)
-        texts = {key: read.text("crisis", "resources", index, key) for key in RESOURCE_FIELDS[:-1]}
-        verified = read.raw("crisis", "resources", index, "verified_on")
-        if isinstance(verified, (list, dict)):
-            read.wrong(("crisis", "resources", index, "verified_on"), "date", code="bad-date")
-            verified_text = ""
-        else:
-            verified_text = read.text("crisis", "resources", index, "verified_on")
-        verified_date = _iso_date(verified_text)
-        if len(read.out) > errors_before:  # reported here; the editorial checks see only well-typed resources
-            continue
-        # the URL policy: a refused address is reported and left out (the rest of the service still shows)
-        texts["url"] = checked(texts["url"], SITE_FILE, *read.doc.at("crisis", "resources", index, "url"),
-                               "crisis resource url", read.out)
-        resources.append(CrisisResource(
-            **texts, verified_on=verified_date, line=line,
-            # what the editorial check reads: the typed values (an unreadable date as written, for its message)
-            raw={**texts, "verified_on": verified_date or verified_text or None},
-        ))
-    return Crisis(
-        heading=read.text("crisis", "heading") or "Need help now?",
-        intro=read.text("crisis", "intro"),
-        emergency=read.text("crisis", "emergency") or
-        "If you are in immediate danger, call your local emergency number.",
-        resources=tuple(resources),
-    )
-
-
-def _iso_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
-    except ValueError:
-        return None

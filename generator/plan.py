@@ -14,6 +14,9 @@ from pathlib import Path
 
 from generator import __version__, feeds, search_index, sitemap, structured
 from generator import headers as host_headers
+from generator.backlinks import address_break_points, backlink_labels, citation_sections
+from generator.checks.editorial import review_due_date
+from generator.crisisconfig import HELP_URL
 from generator.model import Article, Site
 from generator.outputs import (
     Copy,
@@ -59,7 +62,8 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     def base(url: str, title: str, description: str = "") -> dict:
         return {"config": config, "topics": site.topics, "crisis": config.crisis, "page_url": url,
                 "page_title": title, "description": description or config.description,
-                "crisis_top": False, "nav_current": url, "head": {}}
+                "crisis_top": False, "nav_current": url, "head": {},
+                "page_language": config.language, "help_url": HELP_URL}
 
     def listing(articles: list[Article]) -> tuple[tuple[str, str], ...]:
         return (("cards", fingerprint([cards[a.slug] for a in articles])),)
@@ -109,6 +113,8 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
           ("titles", fingerprint({a.slug: a.meta.title for a in site.articles}))),
          lambda: {**base("/sources/", "Sources"), "sources": site.sources, "by_slug": site.by_slug})
     page("search/index.html", "search.html", (), lambda: base("/search/", "Search"))
+    page("help/index.html", "help.html", (), lambda: base(HELP_URL, config.crisis.heading,
+                                                          "Crisis lines and emergency numbers you can call or text now."))
     page("404.html", "404.html", (), lambda: base("/404.html", "Page not found"))
 
     # static files
@@ -162,6 +168,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
     reviewer = site.authors.get(meta.reviewed_by) if meta.reviewed_by else None
     topics = [site.topics[t] for t in meta.topics if t in site.topics]
+    config = site.config
     previous, following = site.neighbours.get(article.slug, (None, None))
     related = site.related.get(article.slug, [])
     who = (meta.authors, meta.reviewed_by)
@@ -187,7 +194,15 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "article_topics": topics, "previous": previous, "next": following, "related": related,
             "show_toc": len(article.source.headings) >= TOC_MIN_HEADINGS,
             "crisis_top": article.source.on_sensitive_topics, "breadcrumbs": crumbs,
+            "review_due": meta.date and review_due_date(meta.date, meta.reviewed_on, config.review_interval_months),
+            "backlinks": _backlinks(article),
+            "reference_html": {ref.key: address_break_points(ref.html) for ref in article.references},
             "head": article_head(site, article),
         }
 
     return Page(f"{article.url.strip('/')}/index.html", inputs, template, context)
+
+
+def _backlinks(article: Article) -> dict[str, list[tuple[int, str]]]:
+    sections = citation_sections(article.body_html)
+    return {ref.key: backlink_labels(ref.cited_by, sections) for ref in article.references}

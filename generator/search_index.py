@@ -35,6 +35,8 @@ FOLDER = "pagefind"
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 _HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>', re.DOTALL)
+# Elements marked data-pagefind-ignore (the footnotes' "Notes" heading) stay out of records and excerpts.
+_IGNORED = re.compile(r'<(h[1-6]|p|span|div)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>', re.DOTALL)
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|tr|dd|dt|figcaption)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -61,7 +63,7 @@ def records(site: Site) -> list[Record]:
 
 def body_text(article: Article) -> str:
     """The article body as plain text, as a reader sees it (citations formatted, no '#' anchors)."""
-    html = _HEADING_ANCHOR.sub("", article.body_html)
+    html = _IGNORED.sub("", _HEADING_ANCHOR.sub("", article.body_html))
     html = _BLOCK_END.sub("\n", html)
     text = unescape(_TAG.sub("", html))
     return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())

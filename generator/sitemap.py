@@ -41,6 +41,7 @@ def entries(site: Site) -> list[tuple[str, str]]:
                                                  if aid in a.meta.authors or a.meta.reviewed_by == aid])))
     rows.append(("/sources/", newest([a for a in public if a.references])))
     rows.append(("/search/", ""))
+    rows.append(("/help/", ""))   # crisis help: findable from search engines too
     return [(absolute(site, url), lastmod) for url, lastmod in rows]
 
 

@@ -237,7 +237,7 @@ def test_every_page_has_the_shared_structure(theme_browser, base_url, pages):
                 disclaimer: ((document.querySelector('footer .disclaimer') || {}).textContent || '').includes('not a substitute for professional care'),
               };
             }""")
-            expect = {"lang": "en", "firstFocusable": "skip-link", "firstHref": "#main", "mains": 1, "mainId": "main",
+            expect = {"lang": "en-US", "firstFocusable": "skip-link", "firstHref": "#main", "mains": 1, "mainId": "main",
                       "nav": NAV_LABELS, "crisis": True, "crisisVisible": True, "emergency": True,
                       "crisisBeforeFooter": True, "disclaimer": True}
             for key, value in expect.items():
@@ -585,7 +585,8 @@ def test_every_article_feature_renders_accessibly(theme_browser, tmp_path):
             })""")
             assert facts["authors"] == ["Alex Example (fictional)", "Sam Sample (fictional)", "Sam Sample (fictional)"]
             assert "MA" in facts["credentials"]
-            assert facts["times"] == ["2026-01-10", "2026-03-01", "2026-03-02"]
+            # published, updated, reviewed on, and the next review: 24 months after the review
+            assert facts["times"] == ["2026-01-10", "2026-03-01", "2026-03-02", "2028-03-02"]
             assert facts["caption"] == "What people notice after a week" and facts["figcaption"]
             runs = page.evaluate(CONTRAST_JS)
             low = [r for r in runs if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]

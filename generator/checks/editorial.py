@@ -7,7 +7,7 @@ body functions take `body_first_line`, the file line of the body's first line.
 Codes:
     readability       (generator.checks.readability) grade above the target              warning
     review-due        the article's review interval has passed                            warning
-    safe-messaging    wording that suicide-reporting guidelines advise against            warning
+    safe-messaging    (generator.checks.safe_messaging) wording the guidelines advise against  warning
     unsourced-claim   "research shows" / a statistic with no citation in its paragraph    warning
     crisis-resource-incomplete   no name, or no phone / text / url                        error
     crisis-resource-unverified   no (valid) `verified_on` date                             warning
@@ -36,6 +36,7 @@ from generator.checks.readability import (
     lowered_same_length,
     scan_markdown,
 )
+from generator.checks.safe_messaging import check_safe_messaging, is_on_suicide_topics  # noqa: F401 (moved there)
 from generator.diagnostics import Diagnostic, did_you_mean, error, sort_key, warning
 
 SUPPRESSIBLE_CHECKS = ("readability", "review-due", "safe-messaging", "unsourced-claim")
@@ -53,118 +54,6 @@ def add_months(start: date, months: int) -> date:
 def _line_col(body_first_line: int, scanned_position: tuple[int, int]) -> tuple[int, int]:
     line, col = scanned_position
     return body_first_line + line, col
-
-
-# --- Safe messaging ------------------------------------------------------------------------------
-
-# Wording that the suicide-reporting guidelines (WHO "Preventing suicide: a resource for media
-# professionals", Samaritans' media guidelines, reportingonsuicide.org, Mindframe) advise against,
-# each with the wording they recommend. Patterns are lower case; a space matches any run of white space
-# (line breaks included) or emphasis markers, so a phrase split over two lines is still found.
-_SAFE_MESSAGING_RULES: tuple[tuple[str, str, str], ...] = (
-    # (pattern, what to say instead, why)
-    (r"commit(?:s|ted|ting)? suicide", '"died by suicide" or "took their own life" (or "die by suicide")',
-     '"commit" links suicide to crime and sin'),
-    (r"(?:un)?successful suicides?(?: attempts?)?|successful attempts? (?:at|to) (?:suicide|kill)",
-     '"died by suicide", or "suicide attempt" / "survived a suicide attempt"',
-     "calling a death a success, or survival a failure, presents suicide as a goal"),
-    (r"completed suicides?", '"died by suicide" or "suicide"', '"completed" presents suicide as an achievement'),
-    (r"failed (?:suicide )?attempts?(?: at suicide)?|failed suicides?|unsuccessful attempts? at suicide",
-     '"suicide attempt" or "survived a suicide attempt"', "surviving is not a failure"),
-    (r"suicide epidemics?|epidemics? of suicides?", '"rising suicide rates" or "an increase in suicides"',
-     "epidemic language sensationalises and can suggest suicide is spreading and inevitable"),
-    (r"suicide victims?|victims? of suicide", '"a person who died by suicide"',
-     '"victim" frames the person only by how they died'),
-    (r"suicide bids?", '"suicide attempt"', "headline wording that sensationalises"),
-    (r"self[-\s]?mutilat(?:e|es|ed|ing|ion)", '"self-harm" or "self-injury"', '"mutilation" is stigmatising'),
-)
-
-
-def _phrase_pattern(phrase: str) -> str:
-    return r"\b" + phrase.replace(" ", r"[\s*_]+") + r"\b"
-
-
-_SAFE_MESSAGING_RE = re.compile(
-    "|".join(f"(?P<rule{index}>{_phrase_pattern(rule[0])})" for index, rule in enumerate(_SAFE_MESSAGING_RULES))
-)
-_SAFE_MESSAGING_ANCHORS = ("suicid", "mutilat", "attempt")
-"""Every rule contains one of these, so only the text around them is searched: the full pattern costs a
-millisecond or two per article, the anchors a few microseconds, and most articles have none."""
-_ANCHOR_REACH = 80  # characters either side of an anchor that a phrase can span
-
-
-def _anchor_windows(lowered: str, anchors: Sequence[str], reach: int) -> list[tuple[int, int]]:
-    """Merged (start, end) windows of `reach` characters around every occurrence of any anchor."""
-    windows: list[tuple[int, int]] = []
-    for anchor in anchors:
-        found = lowered.find(anchor)
-        while found != -1:
-            windows.append((max(0, found - reach), min(len(lowered), found + len(anchor) + reach)))
-            found = lowered.find(anchor, found + 1)
-    windows.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in windows:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def check_safe_messaging(path: str, body: str, body_first_line: int) -> list[Diagnostic]:
-    """A `safe-messaging` warning, at the exact line and column, for each phrase that media guidelines on
-    suicide advise against ("committed suicide", "successful suicide", "failed attempt", "suicide
-    epidemic", ...), with the recommended wording as the hint.
-
-    Matching is case-insensitive, whole words, and across line breaks; code and reference sections are
-    ignored (cited titles cannot be reworded).
-    """
-    scanned = scan_markdown(body)
-    lowered = scanned.lowered
-    windows = _anchor_windows(lowered, _SAFE_MESSAGING_ANCHORS, _ANCHOR_REACH)
-    if not windows:
-        return []
-    excluded = [(b.start, b.end) for b in scanned.blocks if b.in_references]
-    findings: list[Diagnostic] = []
-    for window_start, window_end in windows:
-        for match in _SAFE_MESSAGING_RE.finditer(lowered, window_start, window_end):
-            if any(start <= match.start() < end for start, end in excluded):
-                continue
-            rule = _SAFE_MESSAGING_RULES[int(match.lastgroup[4:])]  # type: ignore[index]
-            line, col = _line_col(body_first_line, scanned.position(match.start()))
-            original = scanned.masked[match.start() : match.end()]
-            phrase = " ".join(original.replace("*", " ").replace("_", " ").split())
-            findings.append(
-                warning(
-                    "safe-messaging",
-                    path,
-                    line,
-                    col,
-                    f'"{phrase}": {rule[2]}',
-                    f"say {rule[1]} (safe-messaging guidelines for suicide)",
-                )
-            )
-    return findings
-
-
-_SENSITIVE_TOPIC_RE = re.compile(
-    r"\b(?:suicid|self[-\s]?harm|self[-\s]?injur|self[-\s]?poison|overdos"
-    r"|(?:take|took|taking|takes|end|ended|ending|ends)\s+(?:their|his|her|my|your|our)\s+own\s+(?:life|lives)\b)"
-)
-_SENSITIVE_TOPIC_ANCHORS = (
-    "suicid", "overdos", "own li", "self-harm", "self harm", "selfharm", "self-injur", "self injur",
-    "selfinjur", "self-poison", "self poison", "selfpoison",
-)
-
-
-def is_on_suicide_topics(body: str, topic_ids: Iterable[str]) -> bool:
-    """Whether an article deals with suicide, self-harm, self-injury or overdose: it mentions them in its
-    text ("suicide prevention" counts), or one of its topic ids names them. Such pages show crisis
-    resources at the top."""
-    if any(_SENSITIVE_TOPIC_RE.search(str(topic).lower().replace("_", "-")) for topic in topic_ids):
-        return True
-    lowered = " ".join(body.lower().split())  # "self-\nharm" across a line break is still self-harm
-    return any(anchor in lowered for anchor in _SENSITIVE_TOPIC_ANCHORS) and bool(_SENSITIVE_TOPIC_RE.search(lowered))
 
 
 # --- Sourced claims ------------------------------------------------------------------------------
@@ -429,16 +318,20 @@ def check_crisis_resources(
         if not _filled(entry.get("name")):
             findings.append(error("crisis-resource-incomplete", path, line, 1, "a crisis resource has no name",
                                   "add `name:`, e.g. `name: Samaritans`"))
-        if not any(_filled(entry.get(key)) for key in ("phone", "text", "url")):
+        if not any(_filled(entry.get(key)) for key in ("phone", "sms", "text", "url")):
             findings.append(error("crisis-resource-incomplete", path, line, 1,
-                                  f"{label} has no phone, text or url: nobody can reach it",
-                                  "add at least one of `phone:`, `text:` or `url:`"))
+                                  f"{label} has no phone, sms or url: nobody can reach it",
+                                  "add at least one of `phone:`, `sms:` or `url:`"))
         verified = _as_date(entry.get("verified_on"))
         if verified is None:
             given = entry.get("verified_on")
             problem = "has no `verified_on` date" if not _filled(given) else f"has an unreadable `verified_on` ({given!r})"
             findings.append(warning("crisis-resource-unverified", path, line, 1, f"{label} {problem}",
                                     "check the service still answers, then write `verified_on: YYYY-MM-DD`"))
+        elif verified > today:
+            findings.append(warning("crisis-resource-unverified", path, line, 1,
+                                    f"{label} says it was verified on {verified.isoformat()}, a day still to come",
+                                    "write the day someone last checked the service answers"))
         else:
             due = add_months(verified, CRISIS_RESOURCE_MAX_AGE_MONTHS)
             if today > due:
@@ -447,7 +340,7 @@ def check_crisis_resources(
                     f"{label} was last verified on {verified.isoformat()}, more than "
                     f"{CRISIS_RESOURCE_MAX_AGE_MONTHS} months ago (due {due.isoformat()})",
                     "check the number and hours are still right, then update `verified_on:`"))
-        for key in ("phone", "text", "url"):
+        for key in ("phone", "sms", "text", "url"):
             value = entry.get(key)
             if not _filled(value):
                 continue

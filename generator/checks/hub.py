@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks import citations as citation_checks
-from generator.checks import editorial, per_file
+from generator.checks import editorial, per_file, reader_help
 from generator.checks import site as site_checks
 from generator.checks import urls as url_checks
 from generator.config import SITE_FILE
+from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
 from generator.model import Site
 from generator.templates import Templates
@@ -41,6 +42,9 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
             out += editorial.check_review_due(source.path, line, meta.date, meta.reviewed_on,
                                               config.review_interval_months, today)
     out += editorial.check_crisis_resources(SITE_FILE, [(r.raw, r.line) for r in config.crisis.resources], today)
+    out += reader_help.check_crisis_languages(config, [config.language])  # i18n: every language of the hub
+    out += reader_help.check_contact(config)
+    out += reader_help.check_help_page_free([(p.source.path, p.url) for p in site.articles + site.pages], HELP_URL)
     out += editorial.check_transparency(SITE_FILE, config.lines.get("transparency", 1), config.transparency,
                                         any(p.slug == "about" for p in site.pages))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.checks import citations as citation_checks
-from generator.checks import editorial, readability
+from generator.checks import editorial, readability, safe_messaging
 from generator.diagnostics import Diagnostic, error
 from generator.model import FrontMatter
 
@@ -20,7 +20,7 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
                              "decorative, say so: ![](" + where.url + "){.decorative}"))
     readable, grade = readability.readability_report(path, body, body_first_line, target)
     out += readable
-    out += editorial.check_safe_messaging(path, body, body_first_line)
+    out += safe_messaging.check_safe_messaging(path, body, body_first_line, topic_ids=meta.topics)
     out += editorial.check_unsourced_claims(path, body, body_first_line)
     if meta.references:
         out += citation_checks.check_own_references(path, own_references(meta))

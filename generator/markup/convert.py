@@ -120,7 +120,8 @@ class _AccessibleMarkup(Treeprocessor):
         div.set("aria-labelledby", "footnotes-heading")
         for rule in div.findall("hr"):
             div.remove(rule)
-        heading = etree.Element("h2", {"id": "footnotes-heading"})
+        # data-pagefind-ignore: the heading is furniture, not text to show in a search excerpt
+        heading = etree.Element("h2", {"id": "footnotes-heading", "data-pagefind-ignore": ""})
         heading.text = "Notes"
         div.insert(0, heading)
         for back in div.iter("a"):

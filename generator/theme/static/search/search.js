@@ -6,8 +6,48 @@ const form = document.getElementById("search-form");
 const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+const help = document.getElementById("search-help");
 const MAX_RESULTS = 20;
 const DEBOUNCE_MS = 250;
+
+// Crisis-aware search: the hub's risk terms for this page's language (site.yaml crisis.risk_terms),
+// matched here, in the browser, as whole words, ignoring case and accents. A match shows the crisis
+// services above the results and says so in the status message. Nothing about the query leaves the page.
+function normalise(text) {
+  return ` ${text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim()} `;
+}
+// [language, normalised term] pairs, the page's language first.
+const riskTerms = (() => {
+  try {
+    const pairs = JSON.parse(form.dataset.riskTerms || "[]");
+    return (Array.isArray(pairs) ? pairs : []).flatMap(([language, terms]) =>
+      Array.isArray(terms) ? terms.map((term) => [language, normalise(String(term))]).filter(([, t]) => t.trim()) : []);
+  } catch (error) {
+    return [];
+  }
+})();
+const HELP_NOTE = (help && help.dataset.note) || "Help is available now: crisis lines are listed above the results.";
+
+// The language of the first risk term the query contains, or "".
+function riskLanguage(query) {
+  const words = normalise(query);
+  const found = riskTerms.find(([, term]) => words.includes(term));
+  return found ? found[0] : "";
+}
+
+// Show or hide the help panel; services answering in the query's language move to the top.
+function showHelp(query) {
+  const language = help ? riskLanguage(query) : "";
+  if (!help) return false;
+  help.hidden = !language;
+  if (language) {
+    const services = help.querySelector(".crisis-list");
+    const items = services ? [...services.children] : [];
+    const speaks = (item) => (item.dataset.languages || "").split(" ").includes(language);
+    if (services) services.replaceChildren(...items.filter(speaks), ...items.filter((item) => !speaks(item)));
+  }
+  return Boolean(language);
+}
 
 let pagefindPromise = null;
 let latest = 0;
@@ -71,29 +111,32 @@ function clear() {
   list.hidden = true;
 }
 
-function unavailable() {
+function unavailable(lead = "") {
   form.hidden = true;
   clear();
   const local = ["127.0.0.1", "localhost", "[::1]"].includes(window.location.hostname);
-  status.textContent = local
+  status.textContent = lead + (local
     ? "Search is not available in this preview: the preview server skips building the search index so "
       + "edits show quickly. Run haven build to try search. You can browse all topics or all sources below."
-    : "Search is not available right now. You can browse all topics or all sources below.";
+    : "Search is not available right now. You can browse all topics or all sources below.");
 }
 
 async function run(query) {
   const ticket = ++latest;
   const trimmed = query.trim();
+  const helping = showHelp(trimmed);
+  const lead = helping ? `${HELP_NOTE} ` : "";
   if (!trimmed) {
     clear();
     status.textContent = "";
     return;
   }
+  if (helping) status.textContent = HELP_NOTE; // at once: the index may be slow or missing
   let pagefind;
   try {
     pagefind = await loadPagefind();
   } catch (error) {
-    unavailable();
+    unavailable(lead);
     return;
   }
   const search = await pagefind.search(trimmed);
@@ -105,11 +148,11 @@ async function run(query) {
   list.hidden = data.length === 0;
   const total = search.results.length;
   if (total === 0) {
-    status.textContent = `No results for \u2018${trimmed}\u2019. Try another word, or browse all topics or all sources below.`;
+    status.textContent = `${lead}No results for \u2018${trimmed}\u2019. Try another word, or browse all topics or all sources below.`;
   } else if (total > shown.length) {
-    status.textContent = `${plural(total, "result")} for \u2018${trimmed}\u2019, showing the first ${shown.length}.`;
+    status.textContent = `${lead}${plural(total, "result")} for \u2018${trimmed}\u2019, showing the first ${shown.length}.`;
   } else {
-    status.textContent = `${plural(total, "result")} for \u2018${trimmed}\u2019.`;
+    status.textContent = `${lead}${plural(total, "result")} for \u2018${trimmed}\u2019.`;
   }
 }
 
@@ -147,5 +190,5 @@ if (initial) {
   input.value = initial;
   run(initial);
 } else {
-  loadPagefind().catch(unavailable);
+  loadPagefind().catch(() => unavailable());
 }

@@ -138,7 +138,7 @@ def test_the_old_crisis_shape_keeps_working_with_a_warning_saying_what_to_write(
 @pytest.mark.parametrize(("field", "message", "hint"), [
     ("url: javascript:alert(1)", "crisis resource url: 'javascript:alert(1)' cannot be published", ""),
     ("url: data:text/html,<b>x</b>", "cannot be published", ""),
-    ("url: ftp://files.example.org/", "url 'ftp://files.example.org/' is not a web address", "https://"),
+    ("url: mailto:help@example.org", "url 'mailto:help@example.org' is not a web address", "https://"),
     ("regions: [uk]", "'uk' is not a region code", "ISO 3166 has no 'UK': use GB"),
     ("regions: [gb]", "'gb' is not a region code", "in capitals: GB"),
     ("regions: United States", "'United States' is not a region code", "two capital letters"),

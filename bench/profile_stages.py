@@ -108,7 +108,7 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
     import markdown
 
     from generator import citations
-    from generator.checks import editorial, readability
+    from generator.checks import claims, readability, safe_messaging
     from generator.markup.citations import CitationExtension
 
     articles = load_articles(site, count)
@@ -186,8 +186,8 @@ def measure(site: Path, count: int, repeats: int) -> dict[str, float]:
     stages: dict[str, Callable[[dict[str, Any]], object]] = {
         "check_readability": lambda a: readability.check_readability(a["path"], a["body"], a["first_line"], 8.0),
         "article_grade": lambda a: readability.article_grade(a["body"]),
-        "check_safe_messaging": lambda a: editorial.check_safe_messaging(a["path"], a["body"], a["first_line"]),
-        "check_unsourced_claims": lambda a: editorial.check_unsourced_claims(a["path"], a["body"], a["first_line"]),
+        "check_safe_messaging": lambda a: safe_messaging.check_safe_messaging(a["path"], a["body"], a["first_line"]),
+        "check_unsourced_claims": lambda a: claims.check_unsourced_claims(a["path"], a["body"], a["first_line"]),
     }
     if readability_report is not None:
         stages["readability_report"] = lambda a: readability_report(a["path"], a["body"], a["first_line"], 8.0)

@@ -109,7 +109,7 @@ def build(options: BuildOptions) -> BuildResult:
     from generator.authors import load_authors
     from generator.bibliography import load_bibliography
     from generator.checks import hub as hub_checks
-    from generator.checks.editorial import apply_policy, check_suppressions
+    from generator.checks.policy import apply_policy
     from generator.plan import plan
     from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
@@ -149,9 +149,9 @@ def build(options: BuildOptions) -> BuildResult:
     result.diagnostics += hub_checks.run(site, planned_urls(outputs), templates, site_dir, today)
 
     # 7. policy: one place decides what is an error
-    suppressions = [s for a in site.articles + site.pages if a.meta.checks
-                    for s in check_suppressions(a.source.path, a.meta.checks, a.meta.lines.get("checks", 1))[0]]
-    result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions)
+    suppressions = [s for a in site.articles + site.pages for s in a.source.suppressions]  # read in parse
+    result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions,
+                                                         config.check_levels)
     if has_errors(result.diagnostics) or not options.write:
         return finish()
 

@@ -52,6 +52,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--html", type=Path, default=None, metavar="FILE",
                    help="also write the editor's dashboard (one row per article) to FILE")
+    p.add_argument("--list", action="store_true",
+                   help="print every check code with its default severity and meaning, then stop")
 
     p = sub.add_parser("new", help="write a new article, ready to edit")
     p.add_argument("title", help='the article title, e.g. "Coping with loneliness"')
@@ -73,6 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `haven` command."""
     args = make_parser().parse_args(argv)
     try:
+        if args.command == "check" and args.list:  # the table of check codes needs no hub
+            from generator.checks.policy import table_text
+
+            print(table_text())
+            return EXIT_OK
         if not (args.site / SITE_FILE).exists():  # every command: the same words, the same exit status
             missing = missing_config(args.site.resolve())
             print(f"haven: error: {missing.message} - {missing.hint}", file=sys.stderr)
@@ -139,10 +146,10 @@ def check_report(result: BuildResult, fmt: str, html: Path | None) -> int:
     else:
         print(reports.format_human(result.diagnostics, result.suppressed, color=sys.stdout.isatty()).rstrip("\n"))
     if html is not None and result.site is not None:
-        from generator.dashboard import health_rows
+        from generator.dashboard import health_rows, render_dashboard
 
         today = date.today()
-        page = reports.render_dashboard(health_rows(result.site, result.diagnostics, today), today,
+        page = render_dashboard(health_rows(result.site, result.diagnostics, today), today,
                                         result.site.config.title, target_grade=result.site.config.readability_target)
         html.write_text(page, "utf-8")
         print(f"haven: wrote the dashboard to {html}", file=sys.stderr)

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
+from generator.checks.policy import read_levels
 from generator.diagnostics import Diagnostic, error
 from generator.fields import Field, Reader, unknown_keys
 from generator.model import SiteConfig, Topic
@@ -39,6 +40,7 @@ SETTINGS = (
     Field("contact", "text", "where readers report a mistake: an e-mail address or a form on the hub's host",
           "corrections@example.org"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
+    Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
 )
 KNOWN_KEYS = {f.name for f in SETTINGS}
 NESTED = {
@@ -113,6 +115,10 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     publisher_url = checked(read.text("publisher", "url"), SITE_FILE, *doc.at("publisher", "url"), "publisher.url", out)
     for name, url, where in urls_in_extra(got["extra"]):
         checked(url, SITE_FILE, *doc.at("extra", *where), name, out)
+    levels = got["checks"]  # a mapping (the reader reported anything else)
+    check_levels, findings = read_levels(levels, doc.line("checks") if levels else 1,
+                                         {str(code): doc.key_at("checks", code)[0] for code in levels})
+    out += findings
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
@@ -136,6 +142,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         allow_hosts=allow_hosts,
         render_seconds=float(render_seconds),
         contact=parse_contact(read, got["contact"], base_url),
+        check_levels=check_levels,
     )
     return config, out + read.out
 

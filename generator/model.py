@@ -180,6 +180,7 @@ class SiteConfig:
     allow_hosts: tuple[str, ...] = ()    # privacy.allow_hosts: hosts pages may load images and fonts from
     render_seconds: float = 60.0         # limits.render_seconds: longest a template may take for one page
     contact: Contact = field(default_factory=Contact)   # where readers report a problem
+    check_levels: Mapping[str, str] = field(default_factory=dict)  # `checks:` {code: error|warning|off}
 
 
 @dataclass(frozen=True)
@@ -262,9 +263,10 @@ class ParsedSource:
     clusters: tuple[Any, ...] # citation clusters (generator.citations.Cluster)
     word_count: int
     findings: tuple[Any, ...] # per-file findings (Diagnostics)
-    on_sensitive_topics: bool = False
+    mentions_suicide: bool = False  # deals with suicide or self-harm: crisis help goes at the top
     grade: float | None = None  # Flesch-Kincaid grade of the prose
     references_digest: str = ""  # fingerprint of the front matter's own references
+    suppressions: tuple[Any, ...] = ()  # checks its front matter silences (generator.checks.policy.Suppression)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.checks import per_file
+from generator.checks.policy import finding
+from generator.checks.safe_messaging import mentions_suicide
 from generator.checks.urls import body_findings
 from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
@@ -42,11 +44,11 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         return _failed(path, kind, digest, findings)
     stem = default_slug(path)
     if not meta.slug and not SLUG.match(stem):
-        findings.append(error("bad-slug", path, 1, 1,
+        findings.append(finding("bad-slug", path, 1, 1,
                               f"file name '{stem}' is not a valid slug (lowercase letters, digits and hyphens)",
                               f"rename the file to '{slugify(stem) or 'my-article'}.md' or set `slug:` in the front matter"))
     converted = convert(part.body, settings.base_path)
-    file_findings, grade = per_file.findings(path, meta, part.body, part.body_first_line, converted,
+    file_findings, grade, suppressions = per_file.findings(path, meta, part.body, part.body_first_line, converted,
                                              settings.readability_target)
     findings.extend(file_findings)
     findings += body_findings(path, converted.html_notes, part.body_first_line,
@@ -57,7 +59,8 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         links=tuple(_in_file(link, part.body_first_line) for link in converted.links),
         clusters=converted.clusters, word_count=converted.word_count,
         findings=tuple(findings),
-        on_sensitive_topics=per_file.on_sensitive_topics(part.body, meta.topics),
+        mentions_suicide=mentions_suicide(part.body, meta.topics),
+        suppressions=suppressions,
         grade=grade,
         references_digest=content_digest(repr(meta.references).encode("utf-8")) if meta.references else "",
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator import __version__, feeds, search_index, sitemap, structured
 from generator import headers as host_headers
 from generator.backlinks import address_break_points, backlink_labels, citation_sections
-from generator.checks.editorial import review_due_date
+from generator.checks.review import review_due_date
 from generator.crisisconfig import HELP_URL
 from generator.model import Article, Site
 from generator.outputs import (
@@ -193,7 +193,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "article": article, "meta": meta, "authors": authors, "reviewer": reviewer,
             "article_topics": topics, "previous": previous, "next": following, "related": related,
             "show_toc": len(article.source.headings) >= TOC_MIN_HEADINGS,
-            "crisis_top": article.source.on_sensitive_topics, "breadcrumbs": crumbs,
+            "crisis_top": article.source.mentions_suicide, "breadcrumbs": crumbs,
             "review_due": meta.date and review_due_date(meta.date, meta.reviewed_on, config.review_interval_months),
             "backlinks": _backlinks(article),
             "reference_html": {ref.key: address_break_points(ref.html) for ref in article.references},

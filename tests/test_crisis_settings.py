@@ -290,7 +290,7 @@ def test_reference_back_links_name_the_section_they_return_to(built):
 def test_future_verification_dates_are_not_trusted():
     from datetime import date
 
-    from generator.checks.editorial import check_crisis_resources
+    from generator.checks.crisis import check_crisis_resources
 
     entry = {"name": "Line", "phone": "1", "verified_on": "2030-01-01"}
     [finding] = check_crisis_resources("site.yaml", [(entry, 12)], date(2026, 11, 30))

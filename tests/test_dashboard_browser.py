@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from generator.reports import ArticleHealth, render_dashboard
+from generator.dashboard import ArticleHealth, render_dashboard
 from tests.browser import format_violations, run_axe
 
 pytestmark = pytest.mark.browser

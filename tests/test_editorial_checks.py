@@ -7,20 +7,15 @@ from datetime import date
 
 import pytest
 
-from generator.checks.editorial import (
-    SUPPRESSIBLE_CHECKS,
-    Suppression,
-    add_months,
-    apply_policy,
-    check_crisis_resources,
-    check_review_due,
-    check_safe_messaging,
-    check_suppressions,
-    check_transparency,
-    check_unsourced_claims,
-    is_on_suicide_topics,
-    review_due_date,
-)
+from generator.checks.claims import check_unsourced_claims
+from generator.checks.crisis import check_crisis_resources
+from generator.checks.policy import SUPPRESSIBLE as SUPPRESSIBLE_CHECKS
+from generator.checks.policy import Suppression, apply_policy
+from generator.checks.policy import read_suppressions as check_suppressions
+from generator.checks.review import add_months, check_review_due, review_due_date
+from generator.checks.safe_messaging import check_safe_messaging
+from generator.checks.safe_messaging import mentions_suicide as is_on_suicide_topics
+from generator.checks.transparency import check_transparency
 from generator.diagnostics import error, warning
 
 PATH = "articles/a.md"
@@ -432,7 +427,7 @@ def test_claim_prefilter_never_hides_a_claim():
     import random
     import re
 
-    from generator.checks.editorial import _CLAIM_RE, _may_hold_claim
+    from generator.checks.claims import _CLAIM_RE, _may_hold_claim
 
     words = re.findall(r"[a-z]+", _CLAIM_RE.pattern) + ["40", "2.5", "1990", "%", "-", "x", "a", "the"]
     spaces = [" ", "  ", "\n", "\t", "", "-", " ("]

@@ -6,16 +6,15 @@ import json
 from datetime import date
 from html.parser import HTMLParser
 
-from generator.checks.editorial import Suppressed, Suppression, apply_policy
+from generator.checks.policy import Suppressed, Suppression, apply_policy
 from generator.diagnostics import error, warning
+from generator.dashboard import ArticleHealth, render_dashboard
 from generator.reports import (
-    ArticleHealth,
     escape_github_data,
     escape_github_property,
     format_github,
     format_human,
     format_json,
-    render_dashboard,
 )
 
 CLAIM = warning("unsourced-claim", "articles/b.md", 12, 3, 'claim without a source: "40%"', "cite it")

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks import citations as citation_checks
-from generator.checks import editorial, per_file, reader_help
+from generator.checks import crisis, per_file, reader_help, review, transparency
 from generator.checks import site as site_checks
 from generator.checks import urls as url_checks
 from generator.config import SITE_FILE
@@ -39,12 +39,12 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
             site.bibliography, check_entries=False)  # the entries were checked, and cached, per file
         if article.kind == "article" and meta.date and not meta.draft:
             line = meta.lines.get("reviewed_on" if meta.reviewed_on else "date", 1)
-            out += editorial.check_review_due(source.path, line, meta.date, meta.reviewed_on,
+            out += review.check_review_due(source.path, line, meta.date, meta.reviewed_on,
                                               config.review_interval_months, today)
-    out += editorial.check_crisis_resources(SITE_FILE, [(r.raw, r.line) for r in config.crisis.resources], today)
+    out += crisis.check_crisis_resources(SITE_FILE, [(r.raw, r.line) for r in config.crisis.resources], today)
     out += reader_help.check_crisis_languages(config, [config.language])  # i18n: every language of the hub
     out += reader_help.check_contact(config)
     out += reader_help.check_help_page_free([(p.source.path, p.url) for p in site.articles + site.pages], HELP_URL)
-    out += editorial.check_transparency(SITE_FILE, config.lines.get("transparency", 1), config.transparency,
+    out += transparency.check_transparency(SITE_FILE, config.lines.get("transparency", 1), config.transparency,
                                         any(p.slug == "about" for p in site.pages))
     return out

@@ -3,38 +3,37 @@
 from __future__ import annotations
 
 from generator.checks import citations as citation_checks
-from generator.checks import editorial, readability, safe_messaging
-from generator.diagnostics import Diagnostic, error
+from generator.checks import claims, readability, safe_messaging
+from generator.checks.policy import Suppression, finding, read_suppressions
+from generator.diagnostics import Diagnostic
 from generator.model import FrontMatter
 
 
 def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, converted,
-             target: float) -> tuple[list[Diagnostic], float | None]:
-    """All single-file findings for one parsed body, and its Flesch-Kincaid grade."""
+             target: float) -> tuple[list[Diagnostic], float | None, tuple[Suppression, ...]]:
+    """All single-file findings for one parsed body, its Flesch-Kincaid grade, and the checks its front
+    matter silences (read here, once: the policy applies them after the whole-hub checks)."""
     out: list[Diagnostic] = []
     for where, alt, decorative in converted.images:
         if not alt.strip() and not decorative:
-            out.append(error("missing-alt", path, where.line + body_first_line - 1, where.col,
+            out.append(finding("missing-alt", path, where.line + body_first_line - 1, where.col,
                              f"image '{where.url}' has no alt text",
                              "describe it: ![A calm lake at dawn](" + where.url + "); if it is purely "
                              "decorative, say so: ![](" + where.url + "){.decorative}"))
     readable, grade = readability.readability_report(path, body, body_first_line, target)
     out += readable
     out += safe_messaging.check_safe_messaging(path, body, body_first_line, topic_ids=meta.topics)
-    out += editorial.check_unsourced_claims(path, body, body_first_line)
+    out += claims.check_unsourced_claims(path, body, body_first_line)
     if meta.references:
         out += citation_checks.check_own_references(path, own_references(meta))
+    suppressions: list[Suppression] = []
     if meta.checks:
-        out += editorial.check_suppressions(path, meta.checks, meta.lines.get("checks", 1))[1]
-    return out, (round(grade, 1) if grade is not None else None)
+        suppressions, about_them = read_suppressions(path, meta.checks, meta.lines.get("checks", 1))
+        out += about_them
+    return out, (round(grade, 1) if grade is not None else None), tuple(suppressions)
 
 
 def own_references(meta: FrontMatter) -> list[tuple]:
     """The article's own CSL entries, each with its line in the file."""
     lines = list(meta.reference_lines) or [meta.lines.get("references", 1)] * len(meta.references)
     return list(zip(meta.references, lines))
-
-
-def on_sensitive_topics(body: str, topics: tuple[str, ...]) -> bool:
-    """Whether the article deals with suicide or self-harm (crisis help then goes at the top)."""
-    return editorial.is_on_suicide_topics(body, topics)

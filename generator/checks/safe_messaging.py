@@ -27,7 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.checks.readability import scan_markdown
-from generator.diagnostics import Diagnostic, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 
 WHO_IASP = 'WHO & IASP, "Preventing suicide: a resource for media professionals" (2023 update)'
 SAMARITANS = 'Samaritans, "Media guidelines for reporting suicide"'
@@ -192,7 +193,7 @@ def check_safe_messaging(path: str, body: str, body_first_line: int, language: s
                 continue
             if rule.on_suicide_topics_only:
                 if on_topic is None:
-                    on_topic = is_on_suicide_topics(body, topic_ids)
+                    on_topic = mentions_suicide(body, topic_ids)
                 if not on_topic:
                     continue
             seen.add(match.start())
@@ -200,26 +201,26 @@ def check_safe_messaging(path: str, body: str, body_first_line: int, language: s
             original = scanned.masked[match.start() : match.end()]
             phrase = " ".join(original.replace("*", " ").replace("_", " ").split())
             say = "say" if rule.language == "en" else "escribe"
-            findings.append(warning("safe-messaging", path, line, col, f'"{phrase}": {rule.why}',
+            findings.append(finding("safe-messaging", path, line, col, f'"{phrase}": {rule.why}',
                                     f"{say} {rule.instead} (from: {'; '.join(rule.guidelines)})"))
     return findings
 
 
-_SENSITIVE_TOPIC_RE = re.compile(
+_SUICIDE_TOPIC_RE = re.compile(
     r"\b(?:suicid|self[-\s]?harm|self[-\s]?injur|self[-\s]?poison|overdos|autolesi"
     r"|(?:take|took|taking|takes|end|ended|ending|ends)\s+(?:their|his|her|my|your|our)\s+own\s+(?:life|lives)\b)"
 )
-_SENSITIVE_TOPIC_ANCHORS = (
+_SUICIDE_TOPIC_ANCHORS = (
     "suicid", "overdos", "own li", "self-harm", "self harm", "selfharm", "self-injur", "self injur",
     "selfinjur", "self-poison", "self poison", "selfpoison", "autolesi",
 )
 
 
-def is_on_suicide_topics(body: str, topic_ids: Iterable[str]) -> bool:
+def mentions_suicide(body: str, topic_ids: Iterable[str]) -> bool:
     """Whether an article deals with suicide, self-harm, self-injury or overdose: it mentions them in its
     text ("suicide prevention" counts; "suicidio" and "autolesión" too), or one of its topic ids names
     them. Such pages show crisis resources at the top."""
-    if any(_SENSITIVE_TOPIC_RE.search(str(topic).lower().replace("_", "-")) for topic in topic_ids):
+    if any(_SUICIDE_TOPIC_RE.search(str(topic).lower().replace("_", "-")) for topic in topic_ids):
         return True
     lowered = " ".join(body.lower().split())  # "self-\nharm" across a line break is still self-harm
-    return any(anchor in lowered for anchor in _SENSITIVE_TOPIC_ANCHORS) and bool(_SENSITIVE_TOPIC_RE.search(lowered))
+    return any(anchor in lowered for anchor in _SUICIDE_TOPIC_ANCHORS) and bool(_SUICIDE_TOPIC_RE.search(lowered))

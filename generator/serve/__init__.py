@@ -8,15 +8,14 @@ folder and the live-reload events, `reload.js` reloads pages and shows errors in
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 import webbrowser
 from pathlib import Path
 from typing import Any
 
 from generator.serve.preview import Preview
 from generator.serve.server import PortInUse, is_loopback
+from generator.serve.shutdown import Shutdown
 
 __all__ = ["Preview", "serve"]
 
@@ -40,56 +39,24 @@ def serve(args: Any, out_dir: Path) -> int:
     print("haven: the search index is not built while previewing (the search page works after `haven build`)",
           file=err)
 
-    stop = threading.Event()
-    previous = _on_terminate(stop)
+    shutdown = Shutdown()
+    shutdown.install()
     try:
-        first = preview.start()
-        if first.usage_error:
-            print(f"haven: error: {first.usage_error}", file=err)
-            return EXIT_USAGE
-        print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/ and "
-              "site.yaml rebuild it; Ctrl-C stops", file=err)
-        if getattr(args, "open", False):
-            webbrowser.open(preview.url)
-        while not stop.wait(0.5):
-            pass
+        try:
+            first = preview.start()
+            if first.usage_error:
+                print(f"haven: error: {first.usage_error}", file=err)
+                return EXIT_USAGE
+            print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/ and "
+                  "site.yaml rebuild it; Ctrl-C stops", file=err)
+            if getattr(args, "open", False):
+                webbrowser.open(preview.url)
+            shutdown.wait()
+        except KeyboardInterrupt:
+            print(file=err)
         print("haven: stopping", file=err)
-    except KeyboardInterrupt:
-        print("\nhaven: stopping", file=err)
+        shutdown.stop_within(preview.stop)
     finally:
-        _second_interrupt_exits()
-        preview.stop()
-        _restore(previous)
+        shutdown.restore()
     print("haven: stopped", file=err)
     return EXIT_OK
-
-
-def _on_terminate(stop: threading.Event) -> Any:
-    """SIGTERM stops the preview as cleanly as Ctrl-C does (main thread only).
-
-    The handler raises, like Ctrl-C, rather than setting `stop`: a handler runs in the main thread, which
-    may be inside `stop.wait()` holding the event's lock, and setting the event from there can hang
-    (seen when started under `timeout`).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, signal.default_int_handler)
-
-
-def _second_interrupt_exits() -> None:
-    """While stopping, a second Ctrl-C means 'now'."""
-    if threading.current_thread() is threading.main_thread():
-        def now(*_: Any) -> None:
-            import os
-
-            print("\nhaven: stopped without waiting", file=sys.stderr)
-            os._exit(130)
-
-        signal.signal(signal.SIGINT, now)
-
-
-def _restore(previous: Any) -> None:
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)

@@ -25,7 +25,8 @@ from typing import Any, Callable, TextIO
 from generator.build import BuildOptions, BuildResult, build
 from generator.diagnostics import Diagnostic
 from generator.serve.loop import QUIET, BuildLoop
-from generator.serve.server import EventHub, PreviewServer
+from generator.serve.events import EventHub
+from generator.serve.server import PreviewServer
 from generator.serve.watcher import Watcher
 
 HOLD_RELOAD = 1.0  # longest a successful build's reload waits for the builds queued behind it

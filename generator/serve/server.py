@@ -23,81 +23,18 @@ import socket
 import socketserver
 import threading
 import urllib.parse
-from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
 from generator import __version__
+from generator.serve.content import FALLBACK_404, INTERNAL, SCRIPT_BYTES, SCRIPT_FILE, SCRIPT_URL, SCRIPT_VERSION, content_type, inject
+from generator.serve.events import EventHub
 
-INTERNAL = "/__haven/"
-SCRIPT_FILE = Path(__file__).with_name("reload.js")
-SCRIPT_BYTES = SCRIPT_FILE.read_bytes()
-# The script's URL names its content, so browsers may keep it for good: one request fewer per reload.
-SCRIPT_VERSION = hashlib.blake2b(SCRIPT_BYTES, digest_size=6).hexdigest()
-SCRIPT_URL = f"{INTERNAL}reload.js?v={SCRIPT_VERSION}"
 REQUEST_WAIT = 30.0    # longest a request waits for a build to finish
+NAME_MAX = 255         # bytes in one path segment (most file systems); longer ones get 414, not an OSError
+PATH_MAX = 4096        # bytes in a whole decoded path
 KEEPALIVE = 15.0       # seconds between SSE comments that keep idle connections open
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml; charset=utf-8",
-    ".xsl": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".pdf": "application/pdf",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".vtt": "text/vtt; charset=utf-8",
-}
-
-FALLBACK_404 = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Not found - Haven preview</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main id="main"><h1>Page not found</h1>
-<p>There is no page at this address in the preview. {why}</p>
-<p><a href="{home}">Go to the home page</a></p></main></body></html>
-"""
-
-
-def content_type(name: str) -> str:
-    """The Content-Type for a file name (our table first, then the platform's, then bytes)."""
-    suffix = os.path.splitext(name)[1].lower()
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(name)
-    return guessed or "application/octet-stream"
-
-
-def script_tag(build_id: str) -> bytes:
-    """The tag injected into every HTML response (external file: works under a strict CSP)."""
-    return f'<script src="{SCRIPT_URL}" data-haven-build="{build_id}" defer></script>'.encode()
-
-
-def inject(html: bytes, build_id: str) -> bytes:
-    """`html` with the reload script before its last `</body>` (or at the end)."""
-    tag = script_tag(build_id)
-    at = html.lower().rfind(b"</body>")
-    return html + tag if at < 0 else html[:at] + tag + html[at:]
 
 
 def is_loopback(host: str) -> bool:
@@ -108,66 +45,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-class EventHub:
-    """Live-reload subscribers, the state a new one is told, and counters of what was sent."""
-
-    def __init__(self, state: dict[str, Any]):
-        self._lock = threading.Lock()
-        self._clients: set[queue.Queue] = set()
-        self._closed = False
-        self.state = state
-        self.sent: Counter[str] = Counter()   # events published, by type (not per subscriber)
-        self.log: list[tuple[str, dict]] = []  # every event published, in order
-
-    @staticmethod
-    def encode(event: str, data: dict) -> bytes:
-        """One SSE message."""
-        return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
-
-    def publish(self, event: str, data: dict, state: dict[str, Any] | None = None) -> None:
-        """Set the new state (if any) and send `event` to every subscriber, atomically."""
-        message = self.encode(event, data)
-        with self._lock:
-            if state is not None:
-                self.state = state
-            self.sent[event] += 1
-            self.log.append((event, data))
-            for client in self._clients:
-                client.put(message)
-
-    def set_state(self, state: dict[str, Any]) -> None:
-        """Change the state new subscribers are told, sending nothing."""
-        with self._lock:
-            self.state = state
-
-    def subscribe(self) -> tuple[queue.Queue, dict[str, Any]] | None:
-        """A new subscriber's queue and the state to greet it with; None once closed."""
-        with self._lock:
-            if self._closed:
-                return None
-            client: queue.Queue = queue.Queue()
-            self._clients.add(client)
-            return client, self.state
-
-    def unsubscribe(self, client: queue.Queue) -> None:
-        """Forget a subscriber."""
-        with self._lock:
-            self._clients.discard(client)
-
-    @property
-    def subscribers(self) -> int:
-        """Number of connected live-reload streams."""
-        with self._lock:
-            return len(self._clients)
-
-    def close(self) -> None:
-        """End every stream (shutdown)."""
-        with self._lock:
-            self._closed = True
-            for client in self._clients:
-                client.put(None)
 
 
 class PortInUse(OSError):
@@ -287,10 +164,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802
-        self._respond(head=False)
+        self._answer(head=False)
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self._respond(head=True)
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        """Every request gets an HTTP answer: a failure inside the preview is a 500, never a closed socket."""
+        self._headers_sent = False
+        try:
+            self._respond(head)
+        except (ConnectionError, TimeoutError):
+            raise  # the browser went away: nobody to answer
+        except Exception as exc:  # noqa: BLE001 - answered, then reported once on the terminal
+            if not self._headers_sent:
+                self._plain(500, "The preview failed to answer this request; the terminal says why.", head=head)
+            self.close_connection = True
+            raise exc
 
     def _not_allowed(self) -> None:
         self._plain(405, "The preview only answers GET and HEAD.", extra={"Allow": "GET, HEAD"})
@@ -349,6 +239,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._plain(400, "Bad request.", head=head)
             return
         parts = [p for p in decoded.split("/") if p not in ("", ".")]
+        if len(decoded.encode()) > PATH_MAX or any(len(p.encode()) > NAME_MAX for p in parts):
+            self._plain(414, f"URI too long: the preview serves file names of up to {NAME_MAX} bytes.", head=head)
+            return
         if ".." in parts:
             self._plain(403, "Forbidden: the preview serves only the output folder.", head=head)
             return
@@ -374,17 +267,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if real != root and root not in real.parents:  # a symlink that leads outside
             self._not_found(head)
             return
-        if real.is_dir():
-            if not raw_path.endswith("/"):
-                self._redirect("/" + "/".join(urllib.parse.quote(p) for p in base + parts) + "/", query)
-                return
-            real = real / "index.html"
-        if not real.is_file():
-            self._not_found(head)
-            return
         try:
-            data = real.read_bytes()
-        except OSError:
+            if real.is_dir():
+                if not raw_path.endswith("/"):
+                    self._redirect("/" + "/".join(urllib.parse.quote(p) for p in base + parts) + "/", query)
+                    return
+                real = real / "index.html"
+            data = real.read_bytes() if real.is_file() else None
+        except OSError:  # unreadable, vanished mid-build, or a name the file system refuses: still an answer
+            data = None
+        if data is None:
             self._not_found(head)
             return
         self._send(200, data, content_type(real.name), head)
@@ -413,6 +305,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
               cache: str = "no-store") -> None:
         if ctype.startswith("text/html"):
             data = inject(data, str(self.server.hub.state.get("build", "")))
+        self._headers_sent = True
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -433,6 +326,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         client, state = subscription
         try:
+            self._headers_sent = True
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")

@@ -1,0 +1,157 @@
+"""Checks as data: the code table, `haven check --list`, and `site.yaml` `checks:` levels."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from generator.checks.policy import BY_CODE, CHECKS, apply_policy, finding, read_levels
+from generator.cli import main
+from tests.sitekit import REPO, SITE_YAML, article, make_site
+
+GENERATOR = REPO / "generator"
+EMITTERS = {"error", "warning", "finding", "Diagnostic"}
+
+
+def _emitting_functions(trees: dict[Path, ast.Module]) -> set[str]:
+    """Functions anywhere in generator/ whose first parameter is `code` (helpers such as `_unknown`)."""
+    names = set(EMITTERS)
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.args.args and node.args.args[0].arg == "code":
+                names.add(node.name)
+    return names
+
+
+def emitted_codes() -> dict[str, str]:
+    """Every finding code written literally in generator/: code -> first file:line that emits it.
+
+    Found by reading the source, not by running it, so a code added by any module (another branch's
+    too, once merged) shows up here whether or not a test reaches it."""
+    trees = {path: ast.parse(path.read_text("utf-8")) for path in GENERATOR.rglob("*.py")}
+    emitters = _emitting_functions(trees)
+    found: dict[str, str] = {}
+    for path, tree in sorted(trees.items()):
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name not in emitters:
+                continue
+            position = 4 if name == "Diagnostic" else 0  # Diagnostic(path, line, col, severity, code, ...)
+            argument = node.args[position] if len(node.args) > position else next(
+                (k.value for k in node.keywords if k.arg == "code"), None)
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                found.setdefault(argument.value, f"{path.relative_to(REPO)}:{node.lineno}")
+    return found
+
+
+def test_the_scan_finds_codes_emitted_every_way():
+    """The scan itself has teeth: it sees error(), warning(), finding(), Diagnostic() and helpers."""
+    codes = emitted_codes()
+    for code in ("missing-config", "unknown-setting", "safe-messaging", "unknown-author", "internal-error"):
+        assert code in codes, code
+
+
+def test_every_emitted_code_is_in_the_table():
+    missing = {code: where for code, where in emitted_codes().items() if code not in BY_CODE}
+    assert missing == {}, "add these codes to CHECKS in generator/checks/policy.py: " + ", ".join(
+        f"{code} ({where})" for code, where in sorted(missing.items()))
+
+
+def test_every_code_in_the_table_is_emitted_somewhere():
+    unused = set(BY_CODE) - set(emitted_codes())
+    assert unused == set(), f"codes in the table that nothing emits (remove them): {sorted(unused)}"
+
+
+def test_table_rows_are_complete():
+    assert len({c.code for c in CHECKS}) == len(CHECKS), "a code is listed twice"
+    for check in CHECKS:
+        assert check.description.strip() and "\n" not in check.description, check  # one line for --list
+        assert not (check.suppressible and check.severity == "error"), f"{check.code}: only warnings are silenced"
+
+
+def test_finding_takes_its_severity_from_the_table():
+    assert finding("review-due", "a.md", 1, 1, "m").severity == "warning"
+    assert finding("broken-link", "a.md", 1, 1, "m").severity == "error"
+
+
+def test_check_list_prints_the_table(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no site.yaml here: the list needs none
+    assert main(["check", "--list"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[1:] if line and line.split()[0] in BY_CODE}
+    assert rows == {c.code: c.severity for c in CHECKS}
+    assert "unsourced-claim" in out and "silence" in out
+
+
+# --- site.yaml levels ------------------------------------------------------------------------------------
+
+
+def hub(tmp_path: Path, checks: str, articles: dict[str, str] | None = None) -> Path:
+    return make_site(tmp_path / "hub", articles, site_yaml=SITE_YAML + checks)
+
+
+BROKEN = {"a.md": article(body="See [the other page](/articles/nowhere/).\n"), "b.md": article("B")}
+CLAIM = {"a.md": article(body="Studies show that 40% of people feel calmer after a walk.\n"), "b.md": article("B")}
+
+
+def test_lowering_an_error_lets_the_build_pass(tmp_path, capsys):
+    site = hub(tmp_path, "", BROKEN)
+    assert main(["build", "--site", str(site)]) == 1
+    site = hub(tmp_path / "2", "checks:\n  broken-link: warning\n", BROKEN)
+    assert main(["build", "--site", str(site)]) == 0
+    err = capsys.readouterr().err
+    assert "articles/a.md:8:5: warning: link to '/articles/nowhere/'" in err
+
+
+def test_raising_a_warning_fails_the_check(tmp_path, capsys):
+    site = hub(tmp_path, "checks: {unsourced-claim: error}\n", CLAIM)
+    assert main(["check", "--site", str(site), "--format", "lines"]) == 1
+    assert "articles/a.md:8:1: error: claim without a source" in capsys.readouterr().err
+
+
+def test_off_removes_the_findings(tmp_path, capsys):
+    site = hub(tmp_path, "checks:\n  unsourced-claim: off\n", CLAIM)
+    assert main(["check", "--site", str(site), "--format", "lines"]) == 0
+    assert "unsourced-claim" not in capsys.readouterr().err
+
+
+def test_strict_still_counts_a_lowered_check(tmp_path):
+    site = hub(tmp_path, "checks:\n  broken-link: warning\n", BROKEN)
+    assert main(["check", "--site", str(site), "--strict", "--format", "lines"]) == 1
+
+
+@pytest.mark.parametrize(("checks", "message"), [
+    ("checks:\n  readabilty: off\n", "site.yaml:26:1: error: 'readabilty' is not a check code - did you mean 'readability'?"),
+    ("checks:\n  readability: loud\n", "site.yaml:26:1: error: 'readability' is set to 'loud', which is not a level"),
+    ("checks:\n  readability: yes\n", "'readability' is set to yes/true, which is not a level"),
+    ("checks:\n  readability: 3\n", "'readability' is set to 3, which is not a level"),
+    ("checks:\n  yaml-syntax: off\n", "'yaml-syntax' cannot be switched off"),
+    ("checks:\n  template-syntax: warning\n", "'template-syntax' cannot be lowered"),
+    ("checks: [readability]\n", "site.yaml:25:1: error: `checks:` must map check codes to a level"),
+])
+def test_bad_levels_are_errors_at_their_line(tmp_path, capsys, checks, message):
+    site = hub(tmp_path, checks)
+    assert main(["check", "--site", str(site), "--format", "lines"]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err and "[unknown-check]" in err
+
+
+def test_read_levels_accepts_yaml_off_and_case():
+    levels, findings = read_levels({"readability": False, "review-due": "Error"}, 5, {})
+    assert levels == {"readability": "off", "review-due": "error"} and findings == []
+
+
+def test_policy_uses_the_table_over_the_call_site():
+    from generator.diagnostics import error
+
+    loud = error("review-due", "a.md", 3, 1, "review overdue")  # a call site that still says error()
+    kept, _ = apply_policy([loud], strict=False)
+    assert [d.severity for d in kept] == ["warning"]
+    kept, _ = apply_policy([loud], strict=False, levels={"review-due": "off"})
+    assert kept == []

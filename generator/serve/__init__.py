@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import webbrowser
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from generator.serve.preview import Preview
 from generator.serve.server import PortInUse, is_loopback
@@ -23,8 +23,23 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def serve(args: Any, out_dir: Path) -> int:
-    """Run the preview until Ctrl-C; the exit status (0 after a clean stop, 2 on usage errors)."""
+    """Run the preview until Ctrl-C or SIGTERM; the exit status (0 after a clean stop, 2 on usage errors).
+
+    Any number of SIGINT/SIGTERM, in any order and at any moment, end it within `STOP_DEADLINE` seconds
+    of the first (see `shutdown.py`)."""
     err = sys.stderr
+    shutdown = Shutdown()
+    shutdown.install()
+    try:
+        return _run(args, out_dir, shutdown, err)
+    except KeyboardInterrupt:  # a signal before the preview existed: nothing to stop
+        print("\nhaven: stopped", file=err)
+        return EXIT_OK
+    finally:
+        shutdown.restore()
+
+
+def _run(args: Any, out_dir: Path, shutdown: Shutdown, err: TextIO) -> int:
     try:
         preview = Preview(args.site, out_dir, host=args.host, port=args.port, drafts=args.drafts)
     except PortInUse as exc:
@@ -38,25 +53,19 @@ def serve(args: Any, out_dir: Path) -> int:
               "(drafts included); use this only on a network you trust", file=err)
     print("haven: the search index is not built while previewing (the search page works after `haven build`)",
           file=err)
-
-    shutdown = Shutdown()
-    shutdown.install()
     try:
-        try:
-            first = preview.start()
-            if first.usage_error:
-                print(f"haven: error: {first.usage_error}", file=err)
-                return EXIT_USAGE
-            print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/ and "
-                  "site.yaml rebuild it; Ctrl-C stops", file=err)
-            if getattr(args, "open", False):
-                webbrowser.open(preview.url)
-            shutdown.wait()
-        except KeyboardInterrupt:
-            print(file=err)
-        print("haven: stopping", file=err)
-        shutdown.stop_within(preview.stop)
-    finally:
-        shutdown.restore()
+        first = preview.start()
+        if first.usage_error:
+            print(f"haven: error: {first.usage_error}", file=err)
+            return EXIT_USAGE
+        print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/ and "
+              "site.yaml rebuild it; Ctrl-C stops", file=err)
+        if getattr(args, "open", False):
+            webbrowser.open(preview.url)
+        shutdown.wait()
+    except KeyboardInterrupt:
+        print(file=err)
+    print("haven: stopping", file=err)
+    shutdown.stop_within(preview.stop)
     print("haven: stopped", file=err)
     return EXIT_OK

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8000
 
-.PHONY: setup build check serve test test-fast browser-deps bench screenshots clean
+.PHONY: setup build check serve lint test test-serial test-fast browser-deps bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,11 +40,20 @@ browser-deps:
 	  fi; \
 	fi
 
-test: setup browser-deps
-	$(BIN)/python -m pytest -q
+# ruff and mypy, configured in pyproject.toml; `make test` (and so CI) runs this first.
+lint: setup
+	$(BIN)/ruff check generator
+	$(BIN)/mypy
+
+# In parallel: one worker per core (pytest-xdist); tests that share a built hub build it once per worker.
+test: lint browser-deps
+	$(BIN)/python -m pytest -q -n auto
+
+test-serial: setup browser-deps
+	$(BIN)/python -m pytest -q -p no:xdist
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not slow"
 
 bench: setup
 	$(BIN)/python -m bench.run

@@ -128,7 +128,8 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
     if source.clusters:
         own = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
         keys = sorted({item.key for cluster in source.clusters for item in cluster.items})
-        library = {k: own[k] if k in own else shared.get(k) for k in keys}
+        found = {k: own[k] if k in own else shared.get(k) for k in keys}
+        library = {k: entry for k, entry in found.items() if entry is not None}  # missing keys stay missing
         from_shared = []
         for k in keys:
             if k not in own and k in shared:

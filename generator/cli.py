@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.config import SITE_FILE, missing_config
@@ -19,7 +20,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors; keep its message short
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors; keep its message short
         self.print_usage(sys.stderr)
         print(f"haven: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)

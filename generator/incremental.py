@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-import zlib
 import tempfile
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,7 +110,7 @@ class ParseCache:
             if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("items"), dict):
                 return data["items"]
         except Exception:  # noqa: BLE001 - a cache is never trusted: any failure means "rebuild"
-            pass
+            return {}
         return {}
 
     def put(self, path: str, entry: CacheEntry) -> None:
@@ -236,7 +236,7 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
             continue
         todo.append((source, data))
 
-    for source, parsed in zip((s for s, _ in todo), _parse_many(todo, settings)):
+    for source, parsed in zip((s for s, _ in todo), _parse_many(todo, settings), strict=False):
         results[source.path] = parsed
         if cache is not None:
             cache.put(source.path, CacheEntry(source.mtime_ns, source.size, parsed))

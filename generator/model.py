@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 # ----------------------------------------------------------------------------- settings
@@ -224,10 +226,10 @@ class FrontMatter:
     title: str
     summary: str
     authors: tuple[str, ...]
-    date: date | None
-    updated: date | None = None
+    date: datetime.date | None  # the field shadows the type inside this class: hence datetime.date
+    updated: datetime.date | None = None
     reviewed_by: str = ""
-    reviewed_on: date | None = None
+    reviewed_on: datetime.date | None = None
     topics: tuple[str, ...] = ()
     previous: str = ""
     next: str = ""

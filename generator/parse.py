@@ -17,9 +17,10 @@ from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
 from generator.markup.convert import convert
 from generator.model import ParsedSource
-from generator.yamlload import decode_utf8
 from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
 from generator.urlpolicy import AllowedHosts
+from generator.yamlload import decode_utf8
+
 
 def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
     """Read and parse one file; problems become findings in the result, never exceptions."""
@@ -45,8 +46,9 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
     stem = default_slug(path)
     if not meta.slug and not SLUG.match(stem):
         findings.append(finding("bad-slug", path, 1, 1,
-                              f"file name '{stem}' is not a valid slug (lowercase letters, digits and hyphens)",
-                              f"rename the file to '{slugify(stem) or 'my-article'}.md' or set `slug:` in the front matter"))
+                                f"file name '{stem}' is not a valid slug (lowercase letters, digits and hyphens)",
+                                f"rename the file to '{slugify(stem) or 'my-article'}.md' "
+                                "or set `slug:` in the front matter"))
     converted = convert(part.body, settings.base_path)
     file_findings, grade, suppressions = per_file.findings(path, meta, part.body, part.body_first_line, converted,
                                              settings.readability_target)

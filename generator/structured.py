@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from generator.model import Article, Author, Reference, Site
 
@@ -133,10 +134,10 @@ def jsonld(site: Site, article: Article) -> dict[str, Any]:
     if authors:
         content["author"] = [person(site, a) for a in authors]
     content["publisher"] = publisher(site)
-    if published(article):
-        content["datePublished"] = published(article).isoformat()
-    if modified(article):
-        content["dateModified"] = modified(article).isoformat()
+    if first := published(article):
+        content["datePublished"] = first.isoformat()
+    if last := modified(article):
+        content["dateModified"] = last.isoformat()
     if meta.image:
         content["image"] = {"@type": "ImageObject", "url": absolute(site, meta.image), "caption": meta.image_alt}
     topics = [site.topics[t] for t in meta.topics if t in site.topics]
@@ -191,10 +192,10 @@ def social_meta(site: Site, article: Article) -> list[tuple[str, str, str]]:
     tags: list[tuple[str, str, str]] = []
     if article.kind == "article":
         tags.append(("property", "og:type", "article"))
-        if published(article):
-            tags.append(("property", "article:published_time", published(article).isoformat()))
-        if modified(article):
-            tags.append(("property", "article:modified_time", modified(article).isoformat()))
+        if first := published(article):
+            tags.append(("property", "article:published_time", first.isoformat()))
+        if last := modified(article):
+            tags.append(("property", "article:modified_time", last.isoformat()))
         topics = [site.topics[t] for t in meta.topics if t in site.topics]
         if topics:
             tags.append(("property", "article:section", topics[0].title))

@@ -8,8 +8,13 @@ from __future__ import annotations
 import bisect
 import re
 
-from generator.checks.readability import CITATION_BRACKET_RE, FOOTNOTE_REFERENCE_RE, NARRATIVE_CITATION_RE, lowered_same_length, scan_markdown
 from generator.checks.policy import finding
+from generator.checks.readability import (
+    CITATION_BRACKET_RE,
+    FOOTNOTE_REFERENCE_RE,
+    NARRATIVE_CITATION_RE,
+    scan_markdown,
+)
 from generator.diagnostics import Diagnostic
 
 # Patterns are lower case and run on lowered text (see `lowered_same_length`). Each starts with a

@@ -90,7 +90,8 @@ def check_crisis_resources(
         verified = _as_date(entry.get("verified_on"))
         if verified is None:
             given = entry.get("verified_on")
-            problem = "has no `verified_on` date" if not _filled(given) else f"has an unreadable `verified_on` ({given!r})"
+            problem = ("has no `verified_on` date" if not _filled(given)
+                       else f"has an unreadable `verified_on` ({given!r})")
             findings.append(finding("crisis-resource-unverified", path, line, 1, f"{label} {problem}",
                                     "check the service still answers, then write `verified_on: YYYY-MM-DD`"))
         elif verified > today:

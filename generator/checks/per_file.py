@@ -36,4 +36,4 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
 def own_references(meta: FrontMatter) -> list[tuple]:
     """The article's own CSL entries, each with its line in the file."""
     lines = list(meta.reference_lines) or [meta.lines.get("references", 1)] * len(meta.references)
-    return list(zip(meta.references, lines))
+    return list(zip(meta.references, lines, strict=False))

@@ -187,7 +187,7 @@ def read_levels(value: object, line: int, key_lines: Mapping[str, int],
                                     "the build cannot go on past it",
                                     f"fix what it reports instead, or remove `{code}:` from `checks:`"))
             continue
-        levels[code] = level  # type: ignore[assignment]  # one of LEVELS, checked above
+        levels[code] = level
     return levels, findings
 
 
@@ -246,17 +246,18 @@ def read_suppressions(
 # --- the policy --------------------------------------------------------------------------------------------
 
 
-def severity_of(code: str, levels: Mapping[str, Level], emitted: Severity) -> Level:
+def severity_of(code: str, levels: Mapping[str, str], emitted: Severity) -> Level:
     """The level a finding gets: the hub's choice, else the table's default, else what was emitted."""
-    if code in levels:
-        return levels[code]
+    for level in LEVELS:
+        if levels.get(code) == level:
+            return level
     check = BY_CODE.get(code)
     return check.severity if check else emitted
 
 
 def apply_policy(
     diagnostics: Iterable[Diagnostic], strict: bool, suppressions: Iterable[Suppression] = (),
-    levels: Mapping[str, Level] | None = None,
+    levels: Mapping[str, str] | None = None,
 ) -> tuple[list[Diagnostic], list[Suppressed]]:
     """The one place that decides what the writer sees and how severe it is.
 

@@ -26,8 +26,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.checks.readability import scan_markdown
 from generator.checks.policy import finding
+from generator.checks.readability import scan_markdown
 from generator.diagnostics import Diagnostic
 
 WHO_IASP = 'WHO & IASP, "Preventing suicide: a resource for media professionals" (2023 update)'

@@ -6,7 +6,7 @@ Pure: they read the Site and return findings.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from generator.diagnostics import Diagnostic, did_you_mean, error, warning
@@ -88,8 +88,10 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
             if parts.scheme or parts.netloc or link.url.startswith("//"):
                 continue
             if parts.path:
-                target = parts.path if parts.path.startswith("/") else posixpath.join(base + article.url.lstrip("/"), parts.path)
-                target = posixpath.normpath(unquote(target)) + ("/" if parts.path.endswith("/") or parts.path.endswith("/.") else "")
+                target = parts.path if parts.path.startswith("/") else posixpath.join(
+                    base + article.url.lstrip("/"), parts.path)
+                folder = parts.path.endswith(("/", "/."))
+                target = posixpath.normpath(unquote(target)) + ("/" if folder else "")
                 if not target.startswith(base):
                     out.append(_broken(article, link, f"points outside the site ({base})"))
                     continue
@@ -100,7 +102,8 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
                     if page + "/" in public_urls:
                         hint = f"add the trailing slash: {base.rstrip('/')}{page}/"
                     else:
-                        hint = did_you_mean(page, public_urls) or "check the address; article pages are /articles/<slug>/"
+                        hint = (did_you_mean(page, public_urls)
+                                or "check the address; article pages are /articles/<slug>/")
                     out.append(error("broken-link", article.source.path, link.line, link.col,
                                      f"link to '{link.url}', which is not a page of this hub", hint))
                     continue

@@ -15,7 +15,8 @@ _TRANSPARENCY_FIELDS = (
 )
 
 
-def check_transparency(path: str, line: int, transparency: Mapping[str, object] | None, about_exists: bool) -> list[Diagnostic]:
+def check_transparency(path: str, line: int, transparency: Mapping[str, object] | None,
+                       about_exists: bool) -> list[Diagnostic]:
     """`transparency` warnings, after HONcode's principles, when site settings do not declare
     `transparency.owner`, `.funding` or `.advertising`, or when the hub has no About page.
 

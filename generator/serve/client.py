@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -29,7 +30,7 @@ class EventStream:
         self._thread = threading.Thread(target=self._run, name="haven-event-stream", daemon=True)
         self._thread.start()
 
-    def __enter__(self) -> "EventStream":
+    def __enter__(self) -> EventStream:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -62,7 +63,7 @@ class EventStream:
                 self.closed = True
                 self._cond.notify_all()
 
-    def wait(self, predicate, timeout: float = 10.0) -> bool:  # noqa: ANN001
+    def wait(self, predicate, timeout: float = 10.0) -> bool:
         """Wait until predicate(events) is true; False on timeout."""
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -95,9 +96,7 @@ class EventStream:
 
     def close(self) -> None:
         """Disconnect and wait for the reader thread."""
-        try:
+        with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._sock.close()
         self._thread.join(5)

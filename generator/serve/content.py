@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import mimetypes
+import os
 from pathlib import Path
 
 INTERNAL = "/__haven/"

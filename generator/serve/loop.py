@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 R = TypeVar("R")
 
@@ -153,7 +154,7 @@ class BuildLoop(Generic[R]):
             if check is not None:
                 try:
                     check()
-                except Exception:  # a failing health check must not stop the loop
+                except Exception:  # noqa: BLE001 - a failing health check must not stop the loop
                     traceback.print_exc()
                 continue
             retired = self._run_build(paths)
@@ -162,13 +163,13 @@ class BuildLoop(Generic[R]):
         try:
             try:
                 result = self._builder()
-            except Exception as exc:  # a bug in the builder: report it, keep serving
+            except Exception as exc:  # noqa: BLE001 - a bug in the builder: report it, keep serving
                 result = self._on_crash(exc, traceback.format_exc())
             with self._cond:
                 more = self._first_change is not None
             try:
                 self._on_result(result, more)
-            except Exception:  # reporting failed (a bug): say so, keep the loop alive
+            except Exception:  # noqa: BLE001 - reporting failed (a bug): say so, keep the loop alive
                 traceback.print_exc()
             return result
         finally:

@@ -18,14 +18,15 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.diagnostics import Diagnostic
-from generator.serve.loop import QUIET, BuildLoop
 from generator.serve.events import EventHub
+from generator.serve.loop import QUIET, BuildLoop
 from generator.serve.server import PreviewServer
 from generator.serve.watcher import Watcher
 

@@ -12,23 +12,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
-import hashlib
 import ipaddress
 import json
-import mimetypes
-import os
 import queue
 import socket
 import socketserver
 import threading
 import urllib.parse
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from generator import __version__
-from generator.serve.content import FALLBACK_404, INTERNAL, SCRIPT_BYTES, SCRIPT_FILE, SCRIPT_URL, SCRIPT_VERSION, content_type, inject
+from generator.serve.content import (
+    FALLBACK_404,
+    INTERNAL,
+    SCRIPT_BYTES,
+    SCRIPT_VERSION,
+    content_type,
+    inject,
+)
 from generator.serve.events import EventHub
 
 REQUEST_WAIT = 30.0    # longest a request waits for a build to finish
@@ -86,12 +92,12 @@ class PreviewServer(ThreadingHTTPServer):
                     from None
             raise
 
-    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+    def process_request(self, request, client_address) -> None:
         with self._open_lock:
             self._open.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request) -> None:  # noqa: ANN001
+    def shutdown_request(self, request) -> None:
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
@@ -101,10 +107,8 @@ class PreviewServer(ThreadingHTTPServer):
         with self._open_lock:
             sockets = list(self._open)
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host's name up in DNS, which can stall; we need no name.
@@ -116,7 +120,7 @@ class PreviewServer(ThreadingHTTPServer):
         """The port actually bound (useful with port 0)."""
         return int(self.server_address[1])
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+    def handle_error(self, request, client_address) -> None:
         # A browser that goes away mid-response is normal; anything else is worth one line.
         import sys
 
@@ -160,13 +164,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # small responses go out at once (no 40 ms delayed-ACK stalls)
     timeout = 30                    # seconds a client may stall (or a kept-alive connection idle)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the terminal shows builds only
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._answer(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(head=True)
 
     def _answer(self, head: bool) -> None:
@@ -176,7 +180,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._respond(head)
         except (ConnectionError, TimeoutError):
             raise  # the browser went away: nobody to answer
-        except Exception as exc:  # noqa: BLE001 - answered, then reported once on the terminal
+        except Exception as exc:
             if not self._headers_sent:
                 self._plain(500, "The preview failed to answer this request; the terminal says why.", head=head)
             self.close_connection = True
@@ -185,7 +189,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _not_allowed(self) -> None:
         self._plain(405, "The preview only answers GET and HEAD.", extra={"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
     # -- routing ---------------------------------------------------------------------------------
     def _respond(self, head: bool) -> None:

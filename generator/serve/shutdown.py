@@ -20,7 +20,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 STOP_DEADLINE = 1.5   # seconds a clean stop may take before the process leaves without waiting
 POLL = 0.1            # how often the serving main thread looks at the flag

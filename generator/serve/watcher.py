@@ -9,13 +9,14 @@ temporary, lock and autosave files) are ignored, but the rename that ends an ato
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -75,13 +76,13 @@ def is_relevant(rel: str, is_directory: bool) -> bool:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: "Watcher"):
+    def __init__(self, watcher: Watcher):
         self.watcher = watcher
 
     def dispatch(self, event: FileSystemEvent) -> None:
         try:
             self.watcher._event(event)
-        except Exception as exc:  # never let the observer thread die of us
+        except Exception as exc:  # noqa: BLE001 - never let the observer thread die of us
             print(f"haven: watcher: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
@@ -152,10 +153,8 @@ class Watcher:
             self._log("haven: the file watcher stopped; watching again")
             self._observer = None
             self._watches.clear()
-        try:
+        with contextlib.suppress(Exception):  # it is already broken; we replace it
             observer.stop()
-        except Exception:  # noqa: S110 - it is already broken; we replace it
-            pass
         with self._lock:
             self._start()
         return True
@@ -186,11 +185,9 @@ class Watcher:
             self._log(f"haven: warning: cannot watch files natively ({exc.strerror or exc}); checking for changes "
                       "every half second instead. On Linux, raising fs.inotify.max_user_watches fixes this.")
             if self._observer is not None:
-                try:
+                with contextlib.suppress(Exception):  # it failed to start: stop what there is of it
                     self._observer.stop()
                     self._observer.join(5)
-                except Exception:  # noqa: S110
-                    pass
             self._polling = True
             self._watches.clear()
             self._observer = PollingObserver(timeout=0.5)
@@ -205,7 +202,7 @@ class Watcher:
         return (st.st_dev, st.st_ino) if os.path.isdir(path) else None
 
     def _folders_moved(self) -> bool:
-        for name in ("",) + WATCHED_FOLDERS:
+        for name in ("", *WATCHED_FOLDERS):
             path = os.path.join(self._root, name) if name else self._root
             current = self._identity(path)
             known = self._watches.get(name)
@@ -218,7 +215,7 @@ class Watcher:
         observer = self._observer
         assert observer is not None
         emitters = {e.watch: e for e in list(observer.emitters)}
-        for name in ("",) + WATCHED_FOLDERS:
+        for name in ("", *WATCHED_FOLDERS):
             path = os.path.join(self._root, name) if name else self._root
             current = self._identity(path)
             known = self._watches.get(name)
@@ -227,10 +224,8 @@ class Watcher:
                 emitter = emitters.get(watch)
                 if identity == current and emitter is not None and emitter.is_alive():
                     continue
-                try:
+                with contextlib.suppress(KeyError, RuntimeError):
                     observer.unschedule(watch)
-                except (KeyError, RuntimeError):
-                    pass
                 del self._watches[name]
             if current is None:
                 continue
@@ -271,6 +266,8 @@ class Watcher:
     def _track(self, kind: type, src: str | None, dest: str | None, is_directory: bool) -> None:
         """Keep `settling()` up to date: writes not closed yet, files gone and not back yet."""
         now = time.monotonic()
+        if src is None:
+            return
         with self._settle_lock:
             if kind is FileModifiedEvent:
                 self._writes[src] = now
@@ -281,7 +278,7 @@ class Watcher:
                 self._gone.pop(src, None)
             else:  # deleted or moved
                 self._writes.pop(src, None)
-                if src is not None and is_relevant(src, is_directory):
+                if is_relevant(src, is_directory):
                     self._gone[src] = now
                 if dest:
                     self._gone.pop(dest, None)

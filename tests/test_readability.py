@@ -42,24 +42,6 @@ def test_fk_grade_matches_hand_counted_values(text, words, sentences, syllables,
     assert fk_grade(text) == pytest.approx(grade, abs=0.01)
 
 
-def test_hand_counted_grades_are_the_published_numbers():
-    assert KNOWN[0][4] == pytest.approx(-1.06, abs=0.005)
-    assert KNOWN[1][4] == pytest.approx(26.08, abs=0.005)
-    assert KNOWN[2][4] == pytest.approx(4.64, abs=0.005)
-
-
-@pytest.mark.parametrize(("text", "grade"), [(k[0], k[4]) for k in KNOWN])
-def test_textstat_agrees_with_the_known_values(monkeypatch, text, grade):
-    textstat = pytest.importorskip("textstat")
-    import textstat.backend.counts._count_syllables as textstat_syllables
-
-    # textstat 0.7.13 downloads NLTK's CMU dictionary on first use; offline, make it use its own
-    # pyphen fallback, which is what it does for any word missing from that dictionary.
-    monkeypatch.setattr(textstat_syllables, "get_cmudict", lambda lang: None)
-    assert textstat.flesch_kincaid_grade(text) == pytest.approx(grade, abs=0.1)
-    assert fk_grade(text) == pytest.approx(textstat.flesch_kincaid_grade(text), abs=0.1)
-
-
 def test_empty_text_has_grade_zero():
     assert fk_grade("") == 0.0
     assert fk_grade("   \n\n  ") == 0.0

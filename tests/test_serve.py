@@ -22,7 +22,8 @@ import pytest
 from generator.build import BuildResult
 from generator.serve import Preview
 from generator.serve.client import EventStream
-from generator.serve.server import PortInUse, inject
+from generator.serve.content import inject
+from generator.serve.server import PortInUse
 from generator.serve.watcher import is_relevant, is_scratch_name
 from tests.sitekit import article, make_site
 
@@ -139,6 +140,17 @@ def shared(tmp_path_factory):
     run.stop()
 
 
+def wait_until(condition, timeout: float = 15) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` passes (False): waits for an event the test
+    cannot be told about directly, never for an amount of time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text, (old, path)
@@ -187,17 +199,18 @@ def test_a_save_makes_one_build_and_one_reload(running):
     assert "rebuilt in" in running.log.getvalue()
 
 
-def test_a_burst_of_twenty_saves_is_one_or_two_builds(running):
+def test_a_burst_of_twenty_saves_ends_with_the_last_one_served(running):
+    """How many builds a burst costs depends on when the watcher delivers the saves, so the count is
+    proven with a fake builder and events in test_serve_loop.py; here, what the writer sees."""
     builds = running.builds
     path = running.site / "articles" / "quiet-evenings.md"
     text = path.read_text()
     for i in range(20):
         path.write_text(text.replace("Dim the lights.", f"Dim the lights ({i})."))
-        time.sleep(0.005)
     running.wait_builds(builds + 1)
     running.settle()
-    assert builds + 1 <= running.builds <= builds + 2
-    assert 1 <= running.stream.kinds().count("reload") <= 2
+    assert running.stream.kinds().count("failed") == 0
+    assert running.stream.kinds().count("reload") >= 1
     assert "Dim the lights (19)." in running.page("/articles/quiet-evenings/")
 
 
@@ -457,22 +470,25 @@ def test_a_failure_while_more_changes_wait_is_not_shown(tmp_path):
 
     site = hub(tmp_path / "hub")
     options = BuildOptions(site, site / "output", search_index=False)
-    started = threading.Event()
-    plan = iter(["real", "fail-slowly", "real"])
+    started, next_change_seen = threading.Event(), threading.Event()
+    plan = iter(["real", "fail-while-changes-wait", "real"])
 
     def builder() -> BuildResult:
         step = next(plan, "real")
-        if step == "fail-slowly":
+        if step == "fail-while-changes-wait":
             started.set()
-            time.sleep(0.4)
-            return BuildResult(diagnostics=[error("yaml", "articles/x.md", 3, 1, "half a file")])
+            assert next_change_seen.wait(15)  # the failure ends only once the next save is flagged
+            return BuildResult(diagnostics=[error("yaml-syntax", "articles/x.md", 3, 1, "half a file")])
         return build(options)
 
     run = Running(site, builder=builder)
     try:
         edit(site / "articles" / "quiet-evenings.md", "Dim the lights.", "Dim the lights now.")
-        assert started.wait(5)
+        assert started.wait(15)
+        flags = run.preview.loop.flags
         edit(site / "articles" / "quiet-evenings.md", "Dim the lights now.", "Dim the lights, then rest.")
+        assert wait_until(lambda: run.preview.loop.flags > flags), "the watcher never saw the second save"
+        next_change_seen.set()
         run.wait_builds(3)
         run.settle()
         assert run.sent("failed") == 0
@@ -515,24 +531,29 @@ def test_requests_wait_while_a_build_runs(tmp_path):
 
     site = hub(tmp_path / "hub")
     options = BuildOptions(site, site / "output", search_index=False)
-    building = threading.Event()
+    hold_builds, building, release = threading.Event(), threading.Event(), threading.Event()
 
     def builder() -> BuildResult:
-        if building.is_set():
-            time.sleep(0.5)
+        if hold_builds.is_set():
+            building.set()
+            assert release.wait(15)
         return build(options)
 
     run = Running(site, builder=builder)
     try:
-        building.set()
+        hold_builds.set()
         edit(site / "articles" / "quiet-evenings.md", "Dim the lights.", "Dim the lights softly.")
-        time.sleep(0.1)  # the build is under way
-        assert run.preview.loop.busy()
-        started = time.monotonic()
-        page = run.page("/articles/quiet-evenings/")
-        assert time.monotonic() - started > 0.2
-        assert "Dim the lights softly." in page  # never the page from before the save
+        assert building.wait(15)  # the build is under way, and stays so until released
+        pages: list[str] = []
+        request = threading.Thread(target=lambda: pages.append(run.page("/articles/quiet-evenings/")))
+        request.start()
+        request.join(0.3)
+        assert request.is_alive(), "a request answered while the build it must wait for was still running"
+        release.set()
+        request.join(15)
+        assert "Dim the lights softly." in pages[0]  # never the page from before the save
     finally:
+        release.set()
         run.stop()
 
 
@@ -608,7 +629,7 @@ def test_content_types(shared, path, ctype):
 
 
 def test_script_is_served_cacheable_under_its_versioned_url(shared):
-    from generator.serve.server import SCRIPT_URL
+    from generator.serve.content import SCRIPT_URL
 
     status, resp, body = shared.get(SCRIPT_URL)
     assert status == 200 and resp.getheader("Content-Type") == "text/javascript; charset=utf-8"
@@ -634,7 +655,7 @@ def test_connections_are_kept_alive_and_closed_on_stop(tmp_path):
 
 
 def test_script_is_served_and_mentions_no_inline_html():
-    from generator.serve.server import SCRIPT_FILE
+    from generator.serve.content import SCRIPT_FILE
 
     source = SCRIPT_FILE.read_text()
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "eval(" not in source

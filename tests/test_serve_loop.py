@@ -1,0 +1,105 @@
+"""The preview's build loop with a fake builder: how many builds a burst of changes costs, counted with
+events, never with wall time (no watcher, no socket, no sleep)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from generator.serve.loop import BuildLoop
+
+
+class FakeBuilds:
+    """A builder that records each build and, when asked, blocks inside one until released."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.results: list[tuple[int, bool]] = []   # (build number, more_coming) as on_result saw them
+        self.hold_next = threading.Event()
+        self.inside = threading.Event()
+        self.release = threading.Event()
+
+    def build(self) -> int:
+        self.count += 1
+        if self.hold_next.is_set():
+            self.hold_next.clear()
+            self.inside.set()
+            assert self.release.wait(30)
+        return self.count
+
+    def on_result(self, result: int, more_coming: bool) -> None:
+        self.results.append((result, more_coming))
+
+    @staticmethod
+    def on_crash(exc: BaseException, text: str) -> int:
+        return -1
+
+
+@pytest.fixture
+def fake():
+    builds = FakeBuilds()
+    loop: BuildLoop[int] = BuildLoop(builds.build, builds.on_result, builds.on_crash)
+    yield builds, loop
+    builds.release.set()
+    loop.stop(10)
+
+
+def test_changes_flagged_before_the_loop_looks_are_one_build(fake):
+    builds, loop = fake
+    for i in range(20):
+        loop.flag(f"articles/a{i}.md")
+    loop.start()
+    assert loop.wait_idle(30)
+    assert builds.count == 1
+    assert loop.last_paths == frozenset(f"articles/a{i}.md" for i in range(20))
+
+
+def test_changes_during_a_build_are_exactly_one_more_build(fake):
+    builds, loop = fake
+    loop.start()
+    builds.hold_next.set()
+    loop.flag("articles/first.md")
+    assert builds.inside.wait(30)          # build 1 is running and cannot finish yet
+    for i in range(20):
+        loop.flag(f"articles/burst{i}.md")  # a burst of saves while it runs
+    builds.release.set()
+    assert loop.wait_idle(30)
+    assert builds.count == 2
+    assert builds.results == [(1, True), (2, False)]  # build 1 knew another was coming; build 2 did not
+    assert loop.last_paths == frozenset(f"articles/burst{i}.md" for i in range(20))
+
+
+def test_requests_wait_for_the_build_of_every_change_flagged_before_them(fake):
+    builds, loop = fake
+    loop.start()
+    builds.hold_next.set()
+    loop.flag("articles/a.md")
+    assert builds.inside.wait(30)
+    assert loop.busy()
+    assert loop.wait_idle(0) is False        # a request now would wait for the running build
+    builds.release.set()
+    assert loop.wait_idle(30) is True
+    assert not loop.busy() and builds.count == 1
+
+
+def test_a_builder_that_raises_is_a_result_and_the_loop_goes_on():
+    outcomes: list[int] = []
+    calls: list[int] = []
+
+    def builder() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return len(calls)
+
+    loop: BuildLoop[int] = BuildLoop(builder, lambda result, more: outcomes.append(result), lambda exc, text: -1)
+    loop.start()
+    try:
+        loop.flag("a.md")
+        assert loop.wait_idle(30)
+        loop.flag("a.md")
+        assert loop.wait_idle(30)
+    finally:
+        loop.stop(10)
+    assert outcomes == [-1, 2]

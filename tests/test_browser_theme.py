@@ -9,15 +9,13 @@ navigation and with link addresses; pages work without JavaScript.
 """
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser import axe_crawl, block_offsite, format_violations, launch_browser, require_browser, serve_folder
+from tests.browser import axe_crawl, block_offsite, format_violations, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -30,20 +28,9 @@ FOCUS_MIN = 3.0          # WCAG 1.4.11 for the focus indicator
 
 # ----------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(scope="module")   # module scope: the Playwright driver stops before other browser test files
-def theme_browser():
-    require_browser()
-    with launch_browser() as browser:
-        yield browser
-
-
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("theme") / "site"
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(REPO), "--out", str(out),
-                             "--no-cache"], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, f"sample hub failed to build:\n{result.stdout}\n{result.stderr}"
-    return out
+def sample_site(sample_hub) -> Path:
+    return sample_hub.out
 
 
 @pytest.fixture(scope="session")
@@ -196,8 +183,8 @@ def _rgb(css: str) -> tuple[float, float, float]:
 # ----------------------------------------------------------------------------- tests
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(theme_browser, base_url, pages, scheme):
-    context = theme_browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(browser, base_url, pages, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     blocked = block_offsite(context)
     try:
         results = axe_crawl(context, [base_url + u for u in pages], parallel=2)
@@ -209,9 +196,9 @@ def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(theme_bro
     assert blocked == [], f"requests left 127.0.0.1: {blocked}"
 
 
-def test_every_page_has_the_shared_structure(theme_browser, base_url, pages):
+def test_every_page_has_the_shared_structure(browser, base_url, pages):
     """lang, skip link first, header with the hub's name and main navigation, one main, crisis region, footer."""
-    context = theme_browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     problems = []
     try:
@@ -260,10 +247,10 @@ SCROLL_JS = """() => {
 }"""
 
 
-def test_no_horizontal_scrolling_at_320_css_px(theme_browser, base_url, pages):
+def test_no_horizontal_scrolling_at_320_css_px(browser, base_url, pages):
     """Every page at 320 CSS px (WCAG 1.4.10 reflow: 1280 px at 400% zoom), and a few pages at every
     common width in between, so no layout step overflows either."""
-    context = theme_browser.new_context(viewport={"width": 320, "height": 640})
+    context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     wide = []
     try:
@@ -286,9 +273,9 @@ def test_no_horizontal_scrolling_at_320_css_px(theme_browser, base_url, pages):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_text_contrast_measured_in_both_schemes(theme_browser, base_url, pages, scheme):
+def test_text_contrast_measured_in_both_schemes(browser, base_url, pages, scheme):
     """Body text (.prose) >= 7:1 and all other text >= 4.5:1, measured from computed styles."""
-    context = theme_browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     low, pairs = [], {}
     try:
@@ -313,9 +300,9 @@ def test_text_contrast_measured_in_both_schemes(theme_browser, base_url, pages, 
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_keyboard_walk_reaches_everything_with_visible_focus(theme_browser, base_url, pages, scheme):
+def test_keyboard_walk_reaches_everything_with_visible_focus(browser, base_url, pages, scheme):
     """Tab from the top: the skip link first (and it works), then every link and control, each with a focus ring."""
-    context = theme_browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
                                         reduced_motion="reduce")
     page = context.new_page()
     problems = []
@@ -357,8 +344,8 @@ def test_keyboard_walk_reaches_everything_with_visible_focus(theme_browser, base
     assert not problems, "\n".join(problems[:40])
 
 
-def test_content_note_is_plain_visible_text_before_the_body(theme_browser, base_url, pages):
-    context = theme_browser.new_context(viewport={"width": 1280, "height": 900})
+def test_content_note_is_plain_visible_text_before_the_body(browser, base_url, pages):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     checked = 0
     try:
@@ -392,9 +379,9 @@ def test_content_note_is_plain_visible_text_before_the_body(theme_browser, base_
     assert checked >= 1, "the sample hub should have at least one article with a content note"
 
 
-def test_article_text_line_length_is_comfortable(theme_browser, base_url, pages):
+def test_article_text_line_length_is_comfortable(browser, base_url, pages):
     """About 60-75 characters per line at desktop width (and never more than 80)."""
-    context = theme_browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     averages = []
     try:
@@ -409,8 +396,8 @@ def test_article_text_line_length_is_comfortable(theme_browser, base_url, pages)
     assert max(averages) <= 82, f"a paragraph runs {max(averages):.1f} characters per line"
 
 
-def test_print_stylesheet_shows_the_article_and_link_addresses(theme_browser, base_url, pages):
-    context = theme_browser.new_context(viewport={"width": 900, "height": 1200})
+def test_print_stylesheet_shows_the_article_and_link_addresses(browser, base_url, pages):
+    context = browser.new_context(viewport={"width": 900, "height": 1200})
     page = context.new_page()
     url = next(u for u in article_pages(pages) if u.endswith("/empathy-in-mental-health-care/"))
     try:
@@ -437,10 +424,10 @@ def test_print_stylesheet_shows_the_article_and_link_addresses(theme_browser, ba
     assert facts["bg"] == "rgb(255, 255, 255)" and facts["color"] == "rgb(0, 0, 0)", facts
 
 
-def test_reduced_motion_is_respected(theme_browser, base_url):
+def test_reduced_motion_is_respected(browser, base_url):
     results = {}
     for motion in ("reduce", "no-preference"):
-        context = theme_browser.new_context(reduced_motion=motion)
+        context = browser.new_context(reduced_motion=motion)
         page = context.new_page()
         page.goto(base_url + "/")
         results[motion] = page.evaluate("""() => ({
@@ -452,9 +439,9 @@ def test_reduced_motion_is_respected(theme_browser, base_url):
     assert results["no-preference"]["animated"] == 0, results
 
 
-def test_pages_are_usable_without_javascript(theme_browser, base_url, pages):
+def test_pages_are_usable_without_javascript(browser, base_url, pages):
     """No page needs a script to show its content or navigation (search says so itself)."""
-    context = theme_browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     empty = []
     try:
@@ -469,10 +456,10 @@ def test_pages_are_usable_without_javascript(theme_browser, base_url, pages):
     assert not empty, "\n".join(empty)
 
 
-def test_article_pages_carry_what_a_reader_needs(theme_browser, base_url, pages):
+def test_article_pages_carry_what_a_reader_needs(browser, base_url, pages):
     """Breadcrumb, title, summary, byline to author pages, dates in <time>, review status, reading time,
     topics, a labelled previous/next navigation naming the neighbours, related articles, references."""
-    context = theme_browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     problems = []
     seen = {"prev_next": 0, "related": 0, "toc": 0}
@@ -554,7 +541,7 @@ If tension stays, talk to a doctor. Keep `notes` if that helps.
 """
 
 
-def test_every_article_feature_renders_accessibly(theme_browser, tmp_path):
+def test_every_article_feature_renders_accessibly(browser, tmp_path):
     """A fixture article using what the sample hub does not: several authors with credentials, a clinical
     reviewer, an updated date, a table caption, a figure, a blockquote, code, an external link, a footnote."""
     from tests.sitekit import article, make_site
@@ -572,7 +559,7 @@ def test_every_article_feature_renders_accessibly(theme_browser, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     with serve_folder(site / "output") as base:
         for scheme in ("light", "dark"):
-            context = theme_browser.new_context(color_scheme=scheme)
+            context = browser.new_context(color_scheme=scheme)
             blocked = block_offsite(context)
             page = context.new_page()
             page.goto(base + "/articles/full/")
@@ -592,7 +579,7 @@ def test_every_article_feature_renders_accessibly(theme_browser, tmp_path):
             low = [r for r in runs if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]
             assert not low, low
             context.close()
-            context = theme_browser.new_context(color_scheme=scheme)
+            context = browser.new_context(color_scheme=scheme)
             block_offsite(context)
             results = axe_crawl(context, [base + "/articles/full/", base + "/authors/sam-sample/"], parallel=2)
             context.close()

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.headers import content_security_policy, parse_headers_file
-from tests.browser import block_offsite, launch_browser, require_browser
-from tests.publishkit import build_ok, copy_sample, html_pages, page_url
+from tests.browser import block_offsite
+from tests.publishkit import html_pages, page_url
 
 pytestmark = pytest.mark.browser
 
@@ -61,10 +61,8 @@ def serve_with_headers(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = copy_sample(tmp_path_factory.mktemp("csp") / "site")
-    build_ok(folder, headers=True)
-    return folder / "output"
+def site(sample_hub):
+    return sample_hub.out
 
 
 class Watched:

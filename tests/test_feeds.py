@@ -13,7 +13,7 @@ import feedparser
 import pytest
 
 from generator import feeds
-from tests.publishkit import build_ok, copy_sample, scan
+from tests.publishkit import build_ok, scan
 from tests.sitekit import article, make_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -21,10 +21,8 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    site = copy_sample(tmp_path_factory.mktemp("feeds") / "site")
-    result = build_ok(site, search_index=False)
-    return site, site / "output", result.site
+def sample(sample_hub):
+    return sample_hub.site, sample_hub.out, sample_hub.model
 
 
 def all_feeds(out: Path) -> list[Path]:

@@ -5,12 +5,11 @@ the topic and source indexes; it works under a sub-path; the preview (no index) 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from generator import search_index
-from tests.browser import (block_offsite, format_violations, launch_browser, require_browser, run_axe,
+from tests.browser import (block_offsite, format_violations, run_axe,
                            serve_folder)
 from tests.publishkit import build_ok, copy_sample
 
@@ -20,10 +19,8 @@ STATUS = "#search-status"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    site = copy_sample(tmp_path_factory.mktemp("search") / "site")
-    result = build_ok(site)
-    return site / "output", result.site
+def sample(sample_hub):
+    return sample_hub.out, sample_hub.model
 
 
 def unique_word(model) -> tuple[str, object]:

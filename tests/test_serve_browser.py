@@ -8,18 +8,11 @@ import time
 import pytest
 
 from generator.serve import Preview
-from tests.browser import AXE_TAGS, axe_source, block_offsite, format_violations, launch_browser, require_browser
+from tests.browser import AXE_TAGS, axe_source, block_offsite, format_violations
 from tests.test_serve import Running, _remove_built_hub, edit, hub  # noqa: F401 - the fixture cleans up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT = 20_000  # ms: a build on a busy machine can take a few seconds
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    with launch_browser() as b:
-        yield b
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.publishkit import build_ok, copy_sample, html_pages, page_url
+from tests.publishkit import build_ok, html_pages, page_url
 from tests.sitekit import article, make_site
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -32,10 +32,8 @@ def read_sitemap(out: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    site = copy_sample(tmp_path_factory.mktemp("sitemap") / "site")
-    result = build_ok(site, search_index=False)
-    return site / "output", result.site
+def sample(sample_hub):
+    return sample_hub.out, sample_hub.model
 
 
 def test_sitemap_follows_the_protocol(sample):

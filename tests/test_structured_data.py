@@ -15,7 +15,7 @@ import pytest
 
 from generator import structured
 from generator.model import Reference
-from tests.publishkit import build_ok, copy_sample, scan
+from tests.publishkit import build_ok, scan
 from tests.sitekit import AUTHORS_YAML, SITE_YAML, article, make_site
 
 SCHEMA = "https://schema.org/"
@@ -141,10 +141,8 @@ def test_the_vocabulary_is_schema_org_itself():
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    site = copy_sample(tmp_path_factory.mktemp("jsonld") / "site")
-    result = build_ok(site, search_index=False)
-    return site / "output", result.site
+def sample(sample_hub):
+    return sample_hub.out, sample_hub.model
 
 
 def test_every_article_page_has_one_valid_schema_org_document(sample):

@@ -28,8 +28,8 @@ CACHE_FORMAT = 2
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Fingerprint of Haven's own code and package files (the default theme included): a cache written by other code is never trusted
-    (a version number alone misses every change made between releases)."""
+    """Fingerprint of Haven's own code and package files (the default theme included): a cache written
+    by other code is never trusted (a version number alone misses every change made between releases)."""
     import hashlib
 
     package = Path(__file__).resolve().parent

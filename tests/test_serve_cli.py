@@ -127,10 +127,13 @@ def test_stops_when_run_under_timeout_in_the_background(site, tmp_path):
     script = (f"(timeout 4 {sys.executable} -m generator serve --site '{site}' --port {port} "
               f"> '{log}' 2>&1 &)")
     subprocess.run(["bash", "-c", script], cwd=REPO, check=True, timeout=20)
+    def text_so_far() -> str:  # the background shell creates the log when it gets to it
+        return log.read_text() if log.exists() else ""
+
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "haven: stopped" not in log.read_text():
+    while time.monotonic() < deadline and "haven: stopped" not in text_so_far():
         time.sleep(0.2)
-    text = log.read_text()
+    text = text_so_far()
     if "haven: stopped" not in text:  # do not leave it running
         subprocess.run(["pkill", "-INT", "-f", f"--port {port}"])
     assert "haven: stopped" in text, text

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from generator import citations
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.markup.citations import insert_citations
 from generator.model import (
     Article,
@@ -68,7 +69,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
         space = "article" if source.kind == "article" else "page"
         first = owner.get((space, slug))
         if first:
-            findings.append(error(
+            findings.append(finding(
                 "duplicate-slug", source.path, meta.lines.get("slug", 1), 1,
                 f"slug '{slug}' is already used by {first}",
                 "give one of the two files another name or a different `slug:`"))
@@ -79,7 +80,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
 
     for page in pages:  # a page may not shadow a built-in section
         if page.slug in RESERVED_PAGE_SLUGS:
-            findings.append(error("reserved-slug", page.source.path, page.meta.lines.get("slug", 1), 1,
+            findings.append(finding("reserved-slug", page.source.path, page.meta.lines.get("slug", 1), 1,
                                   f"the page slug '{page.slug}' is used by Haven for /{page.slug}/",
                                   "choose another file name or `slug:`"))
     pages = [p for p in pages if p.slug not in RESERVED_PAGE_SLUGS]

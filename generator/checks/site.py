@@ -9,7 +9,8 @@ import posixpath
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic, did_you_mean
 from generator.model import Article, Site
 
 # Ids the article template adds around the body; links may point at them.
@@ -38,7 +39,7 @@ def check_ids(site: Site) -> list[Diagnostic]:
 def _unknown(code: str, path: str, line: int, what: str, value: str, known: Iterable[str], where: str) -> Diagnostic:
     hint = did_you_mean(value, known)
     add = f"add '{value}' to {where}"
-    return error(code, path, line, 1, f"unknown {what} '{value}'", f"{hint} or {add}" if hint else add)
+    return finding(code, path, line, 1, f"unknown {what} '{value}'", f"{hint} or {add}" if hint else add)
 
 
 def check_neighbours(site: Site) -> list[Diagnostic]:
@@ -61,7 +62,7 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
                 out.append(_unknown("unknown-neighbour", path, meta.lines.get(key, 1), f"{key} article", target,
                                     site.by_slug, "articles/ (check the other article's slug)"))
             elif getattr(other.meta, back) != article.slug:
-                out.append(warning(
+                out.append(finding(
                     "one-way-neighbour", path, meta.lines.get(key, 1), 1,
                     f"{key} is '{target}', but that article's {back} is "
                     f"'{getattr(other.meta, back) or '(not set)'}'",
@@ -104,7 +105,7 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
                     else:
                         hint = (did_you_mean(page, public_urls)
                                 or "check the address; article pages are /articles/<slug>/")
-                    out.append(error("broken-link", article.source.path, link.line, link.col,
+                    out.append(finding("broken-link", article.source.path, link.line, link.col,
                                      f"link to '{link.url}', which is not a page of this hub", hint))
                     continue
             else:
@@ -113,7 +114,7 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
                 known = sorted(anchors[page] - TEMPLATE_IDS)
                 hint = did_you_mean(parts.fragment, known) or (
                     "headings get ids from their text, e.g. '## Why it matters' -> #why-it-matters")
-                out.append(error("broken-anchor", article.source.path, link.line, link.col,
+                out.append(finding("broken-anchor", article.source.path, link.line, link.col,
                                  f"link to '{link.url}': no section '#{parts.fragment}' on {page}", hint))
     return out
 
@@ -141,7 +142,7 @@ def _reference_ids(article: Article) -> set[str]:
 
 
 def _broken(article: Article, link, why: str) -> Diagnostic:
-    return error("broken-link", article.source.path, link.line, link.col, f"link to '{link.url}' {why}",
+    return finding("broken-link", article.source.path, link.line, link.col, f"link to '{link.url}' {why}",
                  "link to pages of this hub with addresses like /articles/<slug>/")
 
 
@@ -151,7 +152,7 @@ def check_templates(site: Site, templates) -> list[Diagnostic]:
     for article in site.articles + site.pages:
         name = article.meta.template
         if name and not templates.has(name):
-            out.append(error("unknown-template", article.source.path, article.meta.lines.get("template", 1), 1,
+            out.append(finding("unknown-template", article.source.path, article.meta.lines.get("template", 1), 1,
                              f"template '{name}' does not exist in templates/",
                              did_you_mean(name, templates.sources) or "leave `template:` out to use article.html"))
     return out

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from generator.build import BuildOptions, BuildResult, build
+from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 from generator.serve.events import EventHub
 from generator.serve.loop import QUIET, BuildLoop
@@ -120,11 +121,11 @@ class Preview:
 
     def _crashed(self, exc: BaseException, text: str) -> BuildResult:
         self.say("haven: internal error while building - this is a bug in Haven, not in your files:\n" + text)
-        finding = Diagnostic("", 0, 0, "error", "internal-error",
-                             f"Haven crashed while building ({type(exc).__name__}: {exc})",
-                             "this is a bug in Haven, not in your files; the terminal shows the details - "
-                             "please report them")
-        return BuildResult(diagnostics=[finding])
+        crash = finding("internal-error", "", 0, 0,
+                        f"Haven crashed while building ({type(exc).__name__}: {exc})",
+                        "this is a bug in Haven, not in your files; the terminal shows the details - "
+                        "please report them")
+        return BuildResult(diagnostics=[crash])
 
     def _health(self) -> None:
         if self.watcher.check():
@@ -142,7 +143,7 @@ class Preview:
         first, self._first = self._first, False
         findings = list(result.diagnostics)
         if result.usage_error:
-            findings.insert(0, Diagnostic("", 0, 0, "error", "usage", result.usage_error))
+            findings.insert(0, finding("usage", "", 0, 0, result.usage_error))
         errors = [d for d in findings if d.severity == "error"]
         warnings = [d for d in findings if d.severity != "error"]
         ms = result.seconds * 1000

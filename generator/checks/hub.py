@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.checks import citations as citation_checks
 from generator.checks import crisis, per_file, reader_help, review, transparency
-from generator.checks import site as site_checks
+from generator.checks import crossrefs
 from generator.checks import urls as url_checks
 from generator.config import SITE_FILE
 from generator.crisisconfig import HELP_URL
@@ -23,10 +23,10 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     """
     config = site.config
     out: list[Diagnostic] = []
-    out += site_checks.check_ids(site)
-    out += site_checks.check_neighbours(site)
-    out += site_checks.check_links(site, urls)
-    out += site_checks.check_templates(site, templates)
+    out += crossrefs.check_ids(site)
+    out += crossrefs.check_neighbours(site)
+    out += crossrefs.check_links(site, urls)
+    out += crossrefs.check_templates(site, templates)
     allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
     out += url_checks.image_findings(site, urls, allowed)
     out += url_checks.static_findings(site_dir, site.static_files, allowed)

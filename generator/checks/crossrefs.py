@@ -1,4 +1,5 @@
-"""Checks that need the whole hub: ids, neighbours, links and anchors.
+"""Cross-references between the hub's files: every author, reviewer, topic, neighbour, link target,
+anchor and template that a page names must exist. (`hub.py` runs these with the other whole-hub checks.)
 
 Pure: they read the Site and return findings.
 """

@@ -175,8 +175,7 @@ def read_levels(value: object, line: int, key_lines: Mapping[str, int],
             continue
         level = "off" if raw_level is False else str(raw_level).strip().lower() if isinstance(raw_level, str) else None
         if level not in LEVELS:
-            shown = "yes/true" if raw_level is True else repr(raw_level) if not isinstance(raw_level, str) \
-                else f"'{raw_level}'"
+            shown = _described(raw_level)
             findings.append(finding("unknown-check", path, where, 1,
                                     f"'{code}' is set to {shown}, which is not a level",
                                     f"write `{code}: error`, `{code}: warning` or `{code}: off`"))
@@ -189,6 +188,19 @@ def read_levels(value: object, line: int, key_lines: Mapping[str, int],
             continue
         levels[code] = level
     return levels, findings
+
+
+def _described(value: object) -> str:
+    """A YAML value as a writer would name it (never a Python type name)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is True:
+        return "yes/true"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, Mapping) else "a value"
 
 
 # --- per-article suppressions ----------------------------------------------------------------------------

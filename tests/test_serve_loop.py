@@ -4,6 +4,7 @@ events, never with wall time (no watcher, no socket, no sleep)."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -103,3 +104,28 @@ def test_a_builder_that_raises_is_a_result_and_the_loop_goes_on():
     finally:
         loop.stop(10)
     assert outcomes == [-1, 2]
+
+
+def test_a_stream_of_changes_that_never_goes_quiet_still_builds():
+    """Not starved: changes keep coming (the loop never sees `quiet` seconds without one), yet a build
+    happens, at the latest after `max_delay`. The stream stops only once that build has started, so
+    the build cannot have come from a quiet moment, however slow the machine."""
+    started = threading.Event()
+
+    def builder() -> int:
+        started.set()
+        return 1
+
+    loop: BuildLoop[int] = BuildLoop(builder, lambda result, more: None, lambda exc, text: -1,
+                                     quiet=3600.0, max_delay=0.05)
+    loop.start()
+    try:
+        give_up = time.monotonic() + 60  # a failure bound only: on any machine it builds long before
+        while not started.is_set() and time.monotonic() < give_up:
+            loop.flag("articles/x.md")
+            started.wait(0.001)  # yields to the loop thread
+        assert started.is_set(), "no build while changes kept coming"
+        assert loop.wait_idle(30)  # and whatever came after it is built too
+    finally:
+        loop.stop(10)
+    assert loop.builds >= 1 and not loop.busy()

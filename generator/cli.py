@@ -14,7 +14,6 @@ from typing import NoReturn
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.config import SITE_FILE, missing_config
-from generator.diagnostics import Diagnostic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 

@@ -135,7 +135,6 @@ def test_strict_still_counts_a_lowered_check(tmp_path):
     ("checks:\n  404: off\n", "'404' is not a check code"),
     ("checks:\n  yaml-syntax: off\n", "'yaml-syntax' cannot be switched off"),
     ("checks:\n  template-syntax: warning\n", "'template-syntax' cannot be lowered"),
-    ("checks: [readability]\n", "site.yaml:25:1: error: `checks:` must map check codes to a level"),
 ])
 def test_bad_levels_are_errors_at_their_line(tmp_path, capsys, checks, message):
     site = hub(tmp_path, checks)
@@ -143,6 +142,13 @@ def test_bad_levels_are_errors_at_their_line(tmp_path, capsys, checks, message):
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err and "[unknown-check]" in err
+
+
+def test_checks_that_is_not_a_mapping_is_an_error_at_its_line(tmp_path, capsys):
+    site = hub(tmp_path, "checks: [readability]\n")
+    assert main(["check", "--site", str(site), "--format", "lines"]) == 1
+    err = capsys.readouterr().err
+    assert "site.yaml:25:" in err and "checks must be indented `name: value` lines, not a list" in err
 
 
 def test_read_levels_accepts_yaml_off_and_case():

@@ -46,12 +46,18 @@ CHECKS: tuple[Check, ...] = (
     # reading files at all
     _e("not-utf8", "a file is not valid UTF-8 text", adjustable=False),
     _e("yaml-syntax", "a YAML file or front-matter block cannot be read", adjustable=False),
+    _e("yaml-unsupported", "YAML that Haven does not read (a tag, an alias loop, a merge it cannot follow)",
+       adjustable=False),
+    _w("duplicate-key", "a YAML mapping names one key twice (the second value is used)"),
+    _e("article-too-large", "an article is over the size limit (`limits: {max_article_bytes: ...}`)",
+       adjustable=False),
     _e("empty-file", "an article or page file is empty", adjustable=False),
     _e("missing-front-matter", "a file does not start with a `---` front-matter block", adjustable=False),
     _e("unclosed-front-matter", "the front-matter block has no closing `---`", adjustable=False),
     _e("front-matter-not-mapping", "front matter is not a list of `key: value` lines", adjustable=False),
     # site.yaml
     _e("missing-config", "the hub has no site.yaml", adjustable=False),
+    _e("config-unreadable", "site.yaml exists but cannot be read", adjustable=False),
     _e("config-not-mapping", "site.yaml is not a list of `key: value` settings", adjustable=False),
     _e("missing-setting", "a required setting (the title) is missing from site.yaml"),
     _e("setting-type", "a setting in site.yaml has the wrong kind of value"),
@@ -61,6 +67,7 @@ CHECKS: tuple[Check, ...] = (
     _e("bad-topic", "a topic has no title"),
     _e("bad-crisis-resource", "a crisis resource is not a mapping of fields"),
     _e("bad-date", "a date is not written as YYYY-MM-DD"),
+    _e("bad-language", "a language is not a BCP 47 tag such as en-GB"),
     _e("unknown-check", "site.yaml `checks:` names a check that does not exist, or an unknown level"),
     # front matter
     _e("missing-field", "a required front-matter field is missing"),
@@ -74,6 +81,7 @@ CHECKS: tuple[Check, ...] = (
     _e("reviewer-without-date", "`reviewed_by:` is set without `reviewed_on:`"),
     _e("missing-image-alt", "the front-matter image has no alt text"),
     # authors
+    _e("authors-unreadable", "data/authors.yaml exists but cannot be read", adjustable=False),
     _e("authors-not-mapping", "data/authors.yaml is not a mapping of author ids"),
     _e("bad-author", "an author entry in data/authors.yaml is malformed"),
     _e("bad-author-link", "an author's link is malformed"),
@@ -83,6 +91,7 @@ CHECKS: tuple[Check, ...] = (
     _e("unknown-topic", "front matter names a topic missing from site.yaml"),
     _e("unknown-neighbour", "`previous:` or `next:` names an article that does not exist"),
     _w("one-way-neighbour", "`previous:`/`next:` pairs do not point back to each other"),
+    _w("self-neighbour", "`previous:` or `next:` names the article itself"),
     # links, images and templates
     _e("broken-link", "a link points at a page of the hub that does not exist"),
     _e("broken-anchor", "a link points at a section that does not exist on its page"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author
 from generator.urlpolicy import checked
@@ -30,8 +31,8 @@ def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], s
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return {}, [error("authors-unreadable", AUTHORS_FILE, 0, 0, f"cannot read the authors file: {exc.strerror}",
-                          "make data/authors.yaml a readable file")], ""
+        return {}, [finding("authors-unreadable", AUTHORS_FILE, 0, 0, f"cannot read the authors file: {exc.strerror}",
+                            "make data/authors.yaml a readable file")], ""
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text, findings = decode_utf8(raw, AUTHORS_FILE)
     if text is None:
@@ -40,10 +41,10 @@ def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], s
     if doc is None or doc.data is None:
         return {}, findings, digest
     if not isinstance(doc.data, dict):
-        return {}, findings + [error("authors-not-mapping", AUTHORS_FILE, 1, 1,
-                                     f"authors.yaml must map author ids to details, not {described(doc.data)}",
-                                     "write `editorial-team:` then indented `name: ...`, `credentials: ...`, "
-                                     "`bio: ...`")], digest
+        return {}, findings + [finding("authors-not-mapping", AUTHORS_FILE, 1, 1,
+                                       f"authors.yaml must map author ids to details, not {described(doc.data)}",
+                                       "write `editorial-team:` then indented `name: ...`, `credentials: ...`, "
+                                       "`bio: ...`")], digest
     read = Reader(doc, AUTHORS_FILE)
     authors: dict[str, Author] = {}
     known = [f.name for f in AUTHOR_FIELDS]
@@ -54,17 +55,17 @@ def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], s
                                      f"an author takes {', '.join(known)}")
             name = read.text(aid, "name")
             if not name and not isinstance(spec.get("name"), (list, dict)):  # (a list was reported as one)
-                read.out.append(error("bad-author", AUTHORS_FILE, line, col, f"author '{aid}' needs a name",
-                                      f"write `{aid}:` then an indented line `name: Full Name`"))
+                read.out.append(finding("bad-author", AUTHORS_FILE, line, col, f"author '{aid}' needs a name",
+                                        f"write `{aid}:` then an indented line `name: Full Name`"))
             # a broken entry still counts as an author (its error fails the build), so that articles naming
             # it do not add "unknown author" findings to the one real problem
             name = name or aid
             credentials, bio = read.text(aid, "credentials"), read.text(aid, "bio")
             links = _links(read, aid)
         elif isinstance(spec, (list, type(None))):
-            read.out.append(error("bad-author", AUTHORS_FILE, line, col,
-                                  f"author '{aid}' needs a name, not {described(spec)}",
-                                  f"write `{aid}:` then an indented line `name: Full Name`"))
+            read.out.append(finding("bad-author", AUTHORS_FILE, line, col,
+                                    f"author '{aid}' needs a name, not {described(spec)}",
+                                    f"write `{aid}:` then an indented line `name: Full Name`"))
             continue
         else:  # `alex: Alex Example`, a name alone
             name, credentials, bio, links = read.text(aid), "", "", ()
@@ -84,6 +85,6 @@ def _links(read: Reader, aid: str) -> tuple[tuple[str, str], ...]:
                            f"the link of author '{aid}'", read.out):
                     links.append((title or url, url))
                 continue
-        read.out.append(error("bad-author-link", AUTHORS_FILE, line, col, f"a link of author '{aid}' has no url",
-                              "write links as `- {title: Website, url: https://...}`"))
+        read.out.append(finding("bad-author-link", AUTHORS_FILE, line, col, f"a link of author '{aid}' has no url",
+                                "write links as `- {title: Website, url: https://...}`"))
     return tuple(links)

@@ -18,7 +18,8 @@ import yaml
 
 from generator.bibtex import read_bibtex
 from generator.checks.citations import check_bibliography
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 
 __all__ = ["load_bibliography", "BIBLIOGRAPHY_FILES"]
 
@@ -46,9 +47,9 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
         try:
             text = file.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as problem:
-            findings.append(error("bibliography-unreadable", relative, 0, 0,
-                                  f"cannot read the bibliography: {problem}",
-                                  "save the file as UTF-8 text"))
+            findings.append(finding("bibliography-unreadable", relative, 0, 0,
+                                    f"cannot read the bibliography: {problem}",
+                                    "save the file as UTF-8 text"))
             continue
         if relative.endswith(".json"):
             entries, problems = _read_json(text, relative)
@@ -63,7 +64,7 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
                 key = str(entry["id"]).strip()
                 if key in found and found[key][1] != relative:
                     first = found[key]
-                    findings.append(error(
+                    findings.append(finding(
                         "duplicate-reference", relative, line, 1,
                         f"reference id '{key}' is already used at {first[1]}:{first[2]}",
                         "keep one shared bibliography file, or give each entry its own id"))
@@ -86,11 +87,11 @@ def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
         mark = (problem.context_mark if runaway else None) or problem.problem_mark or problem.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = "; ".join(p for p in (problem.context, problem.problem) if p) or "invalid YAML"
-        return [], [error("bibliography-syntax", path, line, col, f"YAML syntax error: {what}",
-                          "check the indentation and quoting on this line (quote titles containing ': ')")]
+        return [], [finding("bibliography-syntax", path, line, col, f"YAML syntax error: {what}",
+                            "check the indentation and quoting on this line (quote titles containing ': ')")]
     except yaml.YAMLError as problem:
-        return [], [error("bibliography-syntax", path, 0, 0, f"YAML syntax error: {problem}",
-                          "check the file's indentation and quoting")]
+        return [], [finding("bibliography-syntax", path, 0, 0, f"YAML syntax error: {problem}",
+                            "check the file's indentation and quoting")]
     if root is None:
         return [], []
     list_node = root
@@ -99,15 +100,15 @@ def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
                           if isinstance(key, yaml.ScalarNode) and key.value == "references"), None)
         data = data.get("references") if isinstance(data, dict) else None
         if list_node is None:
-            return [], [error("bibliography-shape", path, root.start_mark.line + 1, 1,
-                              "the bibliography has no `references:` list",
-                              "write a YAML list of CSL entries, or put them under `references:`")]
+            return [], [finding("bibliography-shape", path, root.start_mark.line + 1, 1,
+                                "the bibliography has no `references:` list",
+                                "write a YAML list of CSL entries, or put them under `references:`")]
     if data is None and isinstance(list_node, yaml.ScalarNode) and list_node.value == "":
         return [], []
     if not isinstance(list_node, yaml.SequenceNode) or not isinstance(data, list):
-        return [], [error("bibliography-shape", path, list_node.start_mark.line + 1, 1,
-                          "the references are not a list",
-                          "start each entry with `- id: ...`")]
+        return [], [finding("bibliography-shape", path, list_node.start_mark.line + 1, 1,
+                            "the references are not a list",
+                            "start each entry with `- id: ...`")]
     return [(entry, node.start_mark.line + 1, _yaml_positions(node))
             for entry, node in zip(data, list_node.value)], []
 
@@ -124,9 +125,9 @@ def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
     try:
         data = json.loads(text)
     except json.JSONDecodeError as problem:
-        return [], [error("bibliography-syntax", path, problem.lineno, problem.colno,
-                          f"JSON syntax error: {problem.msg}",
-                          "check for a missing comma or quote just before this point")]
+        return [], [finding("bibliography-syntax", path, problem.lineno, problem.colno,
+                            f"JSON syntax error: {problem.msg}",
+                            "check for a missing comma or quote just before this point")]
     if isinstance(data, dict) and isinstance(data.get("references"), list):
         items = data["references"]
         start = text.index("[", _key_offset(text, "references"))
@@ -134,8 +135,8 @@ def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
         items = data
         start = text.index("[")
     else:
-        return [], [error("bibliography-shape", path, 1, 1, "the bibliography is not a JSON array",
-                          "export CSL JSON from your reference manager (an array of entries)")]
+        return [], [finding("bibliography-shape", path, 1, 1, "the bibliography is not a JSON array",
+                            "export CSL JSON from your reference manager (an array of entries)")]
     return [(item, line, positions) for item, (line, positions) in zip(items, _json_item_places(text, start))], []
 
 

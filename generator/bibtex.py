@@ -18,7 +18,8 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 
 __all__ = ["read_bibtex"]
 
@@ -248,15 +249,15 @@ def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, ...]], list[Diagn
                      for f in entry.fields}
         year = fields.get("year", "").strip()
         if year and not year.isdigit() and year.lower() not in _YEAR_WORDS:
-            findings.append(error("reference-field-type", path, positions.get("issued", (line, 1))[0], 1,
-                                  f"the `year` of reference '{entry.key}' is '{year}', not a year",
-                                  "write the year in digits, e.g. year = {2021}, or year = {in press}"))
+            findings.append(finding("reference-field-type", path, positions.get("issued", (line, 1))[0], 1,
+                                    f"the `year` of reference '{entry.key}' is '{year}', not a year",
+                                    "write the year in digits, e.g. year = {2021}, or year = {in press}"))
         try:
             entries.append((_convert(entry.entry_type, entry.key, fields), line, positions))
         except RecursionError:
-            findings.append(error("bibliography-syntax", path, line, 1,
-                                  f"the entry '{entry.key}' nests braces or LaTeX commands too deeply to be read",
-                                  "write the field as plain text: a few braces to protect capitals are enough"))
+            findings.append(finding("bibliography-syntax", path, line, 1,
+                                    f"the entry '{entry.key}' nests braces or LaTeX commands too deeply to be read",
+                                    "write the field as plain text: a few braces to protect capitals are enough"))
     return entries, findings
 
 
@@ -264,14 +265,14 @@ def _failed_block(block: Any, path: str) -> Diagnostic:
     line = (block.start_line or 0) + 1
     if isinstance(block, DuplicateBlockKeyBlock):
         first = (block.previous_block.start_line or 0) + 1
-        return error("duplicate-reference", path, line, 1,
-                     f"reference id '{block.key}' is already used at line {first}",
-                     "give each entry its own key, or remove the copy")
+        return finding("duplicate-reference", path, line, 1,
+                       f"reference id '{block.key}' is already used at line {first}",
+                       "give each entry its own key, or remove the copy")
     if isinstance(block, DuplicateFieldKeyBlock):
-        return error("bibliography-syntax", path, line, 1, "an entry sets the same field twice",
-                     "keep one of the two lines for that field")
+        return finding("bibliography-syntax", path, line, 1, "an entry sets the same field twice",
+                       "keep one of the two lines for that field")
     reason = getattr(block.error, "abort_reason", "") or str(block.error)
     first_line = (reason.strip().splitlines() or ["the block could not be read"])[0]
-    return error("bibliography-syntax", path, line, 1,
-                 f"BibTeX syntax error in the entry starting here: {first_line}",
-                 "check the braces and the commas between fields (`field = {value},`)")
+    return finding("bibliography-syntax", path, line, 1,
+                   f"BibTeX syntax error in the entry starting here: {first_line}",
+                   "check the braces and the commas between fields (`field = {value},`)")

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.checks.policy import finding, read_levels
 from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
-from generator.checks.policy import read_levels
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, unknown_keys
 from generator.model import SiteConfig, Topic
 from generator.urlpolicy import checked, read_allow_hosts, urls_in_extra
@@ -57,8 +57,8 @@ _TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def missing_config(site_dir: Path) -> Diagnostic:
     """The one finding every command gives when the hub has no site.yaml."""
-    return error("missing-config", SITE_FILE, 0, 0, f"no {SITE_FILE} in {site_dir}",
-                 "run haven in the hub's folder or pass --site DIR")
+    return finding("missing-config", SITE_FILE, 0, 0, f"no {SITE_FILE} in {site_dir}",
+                   "run haven in the hub's folder or pass --site DIR")
 
 
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -69,8 +69,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     except FileNotFoundError:
         return None, [missing_config(site_dir)]
     except OSError as exc:
-        return None, [error("config-unreadable", SITE_FILE, 0, 0, f"cannot read {SITE_FILE}: {exc.strerror}",
-                            "make it a readable file")]
+        return None, [finding("config-unreadable", SITE_FILE, 0, 0, f"cannot read {SITE_FILE}: {exc.strerror}",
+                              "make it a readable file")]
     text, findings = decode_utf8(raw, SITE_FILE)
     if text is None:
         return None, findings
@@ -80,9 +80,9 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if doc.data is None:
         doc.data = {}
     if not isinstance(doc.data, dict):
-        return None, findings + [error("config-not-mapping", SITE_FILE, 1, 1,
-                                       "site.yaml must be a mapping of settings",
-                                       "write settings as `key: value` lines, e.g. `title: My hub`")]
+        return None, findings + [finding("config-not-mapping", SITE_FILE, 1, 1,
+                                         "site.yaml must be a mapping of settings",
+                                         "write settings as `key: value` lines, e.g. `title: My hub`")]
     read = Reader(doc, SITE_FILE, missing_code="missing-setting")
     out = findings
     out += unknown_keys(doc, (), KNOWN_KEYS, SITE_FILE, "unknown-setting", "setting",
@@ -96,9 +96,9 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         line, col = doc.at("base_url")
-        out.append(error("bad-base-url", SITE_FILE, line, col,
-                         f"base_url '{base_url[:80]}' is not an http(s) address",
-                         "write it like https://example.org/ or https://example.org/hub/"))
+        out.append(finding("bad-base-url", SITE_FILE, line, col,
+                           f"base_url '{base_url[:80]}' is not an http(s) address",
+                           "write it like https://example.org/ or https://example.org/hub/"))
         parts = urlsplit(DEFAULT_BASE_URL)
     base_path = parts.path or "/"
     if not base_path.endswith("/"):
@@ -152,9 +152,9 @@ def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
     for tid, spec in declared.items():
         line, col = read.doc.key_at("topics", tid)
         if not _TOPIC_ID.match(tid):
-            read.out.append(error("bad-topic-id", SITE_FILE, line, col,
-                                  f"topic id '{tid[:40]}' is not lowercase letters, digits and hyphens",
-                                  "rename it, e.g. 'self-compassion'"))
+            read.out.append(finding("bad-topic-id", SITE_FILE, line, col,
+                                    f"topic id '{tid[:40]}' is not lowercase letters, digits and hyphens",
+                                    "rename it, e.g. 'self-compassion'"))
         if isinstance(spec, dict):
             read.out.extend(unknown_keys(read.doc, ("topics", tid), ("title", "description"), SITE_FILE,
                                          "unknown-setting", f"setting in topic '{tid}'", "a topic takes title, description"))
@@ -166,8 +166,8 @@ def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
             title, description = read.text("topics", tid), ""
         written_wrong = isinstance(spec, dict) and isinstance(spec.get("title"), (list, dict))
         if not title and not written_wrong:  # (a title of the wrong kind was reported as such)
-            read.out.append(error("bad-topic", SITE_FILE, line, col, f"topic '{tid}' needs a title",
-                                  f"write `{tid}: {{title: ..., description: ...}}`"))
+            read.out.append(finding("bad-topic", SITE_FILE, line, col, f"topic '{tid}' needs a title",
+                                    f"write `{tid}: {{title: ..., description: ...}}`"))
         # kept even when broken, so that articles naming it do not add "unknown topic" to the real problem
         topics[tid] = Topic(tid, title or tid, description, line)
     return topics

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.diagnostics import error, warning
+from generator.checks.policy import finding
 from generator.fields import Reader, described, is_language_tag, unknown_keys
 from generator.model import Contact, Crisis, CrisisResource, EmergencyNumber
 from generator.urlpolicy import checked
@@ -91,14 +91,14 @@ def parse_contact(read: Reader, value: str, base_url: str) -> Contact:
     if parts.scheme in ("http", "https") and parts.netloc:
         hub = urlsplit(base_url).netloc.lower()
         if parts.netloc.lower() != hub:
-            read.out.append(error("contact-invalid", SITE_FILE, line, col,
-                                  f"the contact form {value[:80]} is on {parts.netloc[:60]}, not on this hub ({hub})",
-                                  "readers' reports must not go to another site: use a form on the hub's own host, "
-                                  "or an e-mail address"))
+            read.out.append(finding("contact-invalid", SITE_FILE, line, col,
+                                    f"the contact form {value[:80]} is on {parts.netloc[:60]}, not on this hub ({hub})",
+                                    "readers' reports must not go to another site: use a form on the hub's own host, "
+                                    "or an e-mail address"))
             return Contact(line=line)
         return Contact(form=value.split("#", 1)[0], line=line)
-    read.out.append(error("contact-invalid", SITE_FILE, line, col,
-                          f"contact '{value[:80]}' is neither an e-mail address nor a web address", hint))
+    read.out.append(finding("contact-invalid", SITE_FILE, line, col,
+                            f"contact '{value[:80]}' is neither an e-mail address nor a web address", hint))
     return Contact(line=line)
 
 
@@ -117,10 +117,10 @@ def _texts(read: Reader, where: tuple) -> dict[str, str]:
     for language in value:
         if not is_language_tag(str(language)):
             line, col = read.doc.key_at(*where, language)
-            read.out.append(error("bad-language", SITE_FILE, line, col,
-                                  f"'{str(language)[:40]}' in {where[-1]} is not a language tag",
-                                  f"write one text, or one per language: `{where[-1]}: {{en: \"in English\", "
-                                  "es: \"en español\"}` (quote texts that contain commas)"))
+            read.out.append(finding("bad-language", SITE_FILE, line, col,
+                                    f"'{str(language)[:40]}' in {where[-1]} is not a language tag",
+                                    f"write one text, or one per language: `{where[-1]}: {{en: \"in English\", "
+                                    "es: \"en español\"}` (quote texts that contain commas)"))
             continue
         text = read.text(*where, language)
         if text:
@@ -147,9 +147,9 @@ def _codes(read: Reader, where: tuple, label: str, default: tuple[str, ...] = ()
         if not valid:
             at_line, at_col = read.doc.at(*spot)
             shown = f"'{code[:40]}'" if code else described(item)
-            read.out.append(error("crisis-resource-invalid", SITE_FILE, at_line, at_col,
-                                  f"{label}: {shown} is not a {field[:-1]} code",
-                                  _region_fix(code) if field == "regions" else _language_fix(code)))
+            read.out.append(finding("crisis-resource-invalid", SITE_FILE, at_line, at_col,
+                                    f"{label}: {shown} is not a {field[:-1]} code",
+                                    _region_fix(code) if field == "regions" else _language_fix(code)))
             continue
         codes.append(code)
     return tuple(codes)
@@ -174,10 +174,10 @@ def _number(read: Reader, where: tuple, label: str) -> str:
     number = read.text(*where)   # as written: `phone: 024` stays 024
     if number and not _NUMBER_RE.match(number):
         line, col = read.doc.at(*where)
-        read.out.append(error("crisis-resource-invalid", SITE_FILE, line, col,
-                              f"{label}: {where[-1]} '{number[:40]}' is not a number to dial",
-                              f"write it as dialled, in digits (letters such as 1-800-273-TALK cannot be tapped): "
-                              f"`{where[-1]}: \"988\"`"))
+        read.out.append(finding("crisis-resource-invalid", SITE_FILE, line, col,
+                                f"{label}: {where[-1]} '{number[:40]}' is not a number to dial",
+                                f"write it as dialled, in digits (letters such as 1-800-273-TALK cannot be tapped): "
+                                f"`{where[-1]}: \"988\"`"))
         return ""
     return number
 
@@ -189,14 +189,14 @@ def _old_text(read: Reader, where: tuple, label: str, sms: str, keyword: str) ->
     line, col = read.doc.key_at(*where, "text")
     match = _OLD_TEXT_RE.search(old)
     if not match:
-        read.out.append(error("crisis-resource-invalid", SITE_FILE, line, col,
-                              f"{label}: `text: {old[:60]}` names no number to text, so readers cannot tap it",
-                              "write `sms: \"NUMBER\"` (the number to text) and, if the service asks for a word, "
-                              "`keyword: WORD`"))
+        read.out.append(finding("crisis-resource-invalid", SITE_FILE, line, col,
+                                f"{label}: `text: {old[:60]}` names no number to text, so readers cannot tap it",
+                                "write `sms: \"NUMBER\"` (the number to text) and, if the service asks for a word, "
+                                "`keyword: WORD`"))
         return sms, keyword
     number, word = match.group("number").replace(" ", ""), (match.group("word") or "").upper()
     lines = f'`sms: "{number}"`' + (f" and `keyword: {word}`" if word else "")
-    read.out.append(warning("crisis-resource-old-shape", SITE_FILE, line, col,
+    read.out.append(finding("crisis-resource-old-shape", SITE_FILE, line, col,
                             f"{label}: `text: {old[:60]}` is read as {lines}, so readers can tap it",
                             f"write {lines} instead of `text:`"))
     return sms or number, keyword or word
@@ -205,9 +205,9 @@ def _old_text(read: Reader, where: tuple, label: str, sms: str, keyword: str) ->
 def _resource(read: Reader, where: tuple, item: Any, default_language: str) -> CrisisResource | None:
     line, col = read.doc.at(*where)
     if not isinstance(item, dict):
-        read.out.append(error("bad-crisis-resource", SITE_FILE, line, col,
-                              f"a crisis resource must be `name: value` lines, not {described(item)}",
-                              "write `- name: ...` with `regions:`, `languages:` and `phone:`, `sms:` or `url:` under it"))
+        read.out.append(finding("bad-crisis-resource", SITE_FILE, line, col,
+                                f"a crisis resource must be `name: value` lines, not {described(item)}",
+                                "write `- name: ...` with `regions:`, `languages:` and `phone:`, `sms:` or `url:` under it"))
         return None
     before = len(read.out)
     read.out.extend(unknown_keys(read.doc, where, RESOURCE_KEYS + ("text",), SITE_FILE, "unknown-setting",
@@ -226,8 +226,8 @@ def _resource(read: Reader, where: tuple, item: Any, default_language: str) -> C
     phone = _number(read, (*where, "phone"), label)
     if keyword and not sms:
         key_line, key_col = read.doc.key_at(*where, "keyword")
-        read.out.append(error("crisis-resource-invalid", SITE_FILE, key_line, key_col,
-                              f"{label} has a `keyword:` but no `sms:` number", "add the number to text, e.g. `sms: \"85258\"`"))
+        read.out.append(finding("crisis-resource-invalid", SITE_FILE, key_line, key_col,
+                                f"{label} has a `keyword:` but no `sms:` number", "add the number to text, e.g. `sms: \"85258\"`"))
     notes = _texts(read, (*where, "note"))
     verified = read.raw(*where, "verified_on")
     if isinstance(verified, (list, dict)):
@@ -244,9 +244,9 @@ def _resource(read: Reader, where: tuple, item: Any, default_language: str) -> C
         url_line, url_col = read.doc.at(*where, "url")
         url = checked(url, SITE_FILE, url_line, url_col, "crisis resource url", read.out)
         if url and urlsplit(url).scheme not in ("http", "https"):
-            read.out.append(error("crisis-resource-invalid", SITE_FILE, url_line, url_col,
-                                  f"{label}: url '{url[:60]}' is not a web address",
-                                  "write the service's web address, e.g. https://www.samaritans.org/"))
+            read.out.append(finding("crisis-resource-invalid", SITE_FILE, url_line, url_col,
+                                    f"{label}: url '{url[:60]}' is not a web address",
+                                    "write the service's web address, e.g. https://www.samaritans.org/"))
             url = ""
     return CrisisResource(
         name=name, region=_pick(region_labels, "en"), region_labels=region_labels, regions=regions,
@@ -265,8 +265,8 @@ def _emergency_numbers(read: Reader) -> tuple[EmergencyNumber, ...]:
         where = ("crisis", "emergency_numbers", index)
         line, col = read.doc.at(*where)
         if not isinstance(item, dict) or not read.text(*where, "number"):
-            read.out.append(error("crisis-resource-invalid", SITE_FILE, line, col, "an emergency number needs `number:`",
-                                  "write `- {number: \"112\", regions: [ES], label: Spain}`"))
+            read.out.append(finding("crisis-resource-invalid", SITE_FILE, line, col, "an emergency number needs `number:`",
+                                    "write `- {number: \"112\", regions: [ES], label: Spain}`"))
             continue
         read.out.extend(unknown_keys(read.doc, where, ("number", "regions", "label"), SITE_FILE, "unknown-setting",
                                      "setting in an emergency number", "an emergency number takes number, regions, label"))
@@ -286,9 +286,9 @@ def _risk_terms(read: Reader) -> dict[str, tuple[str, ...]]:
         line, col = read.doc.key_at(*where)
         if not is_language_tag(str(language)) or not isinstance(words, list) \
                 or not all(isinstance(w, (str, int, float)) and not isinstance(w, bool) for w in words):
-            read.out.append(error("setting-type", SITE_FILE, line, col,
-                                  f"crisis.risk_terms.{str(language)[:20]} must be a list of words or phrases in a language",
-                                  "write `en: [suicide, kill myself]` ([] turns the list off for that language)"))
+            read.out.append(finding("setting-type", SITE_FILE, line, col,
+                                    f"crisis.risk_terms.{str(language)[:20]} must be a list of words or phrases in a language",
+                                    "write `en: [suicide, kill myself]` ([] turns the list off for that language)"))
             continue
         terms[str(language)] = tuple(" ".join(str(w).lower().split()) for w in words if str(w).strip())
     return terms

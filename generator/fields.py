@@ -16,7 +16,8 @@ from typing import Any
 
 import langcodes
 
-from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic, did_you_mean, error
 from generator.yamlload import YamlDoc, field_name
 
 # What each kind of field must hold, in a writer's words, and an example of it.
@@ -74,7 +75,7 @@ def unknown_keys(doc: YamlDoc, base: tuple, known: Iterable[str], path: str, cod
     for key in found if isinstance(found, dict) else ():
         if key not in known:
             line, col = doc.key_at(*base, key)
-            out.append(warning(code, path, line, col, f"unknown {what} '{key}'", did_you_mean(str(key), known) or fallback))
+            out.append(finding(code, path, line, col, f"unknown {what} '{key}'", did_you_mean(str(key), known) or fallback))
     return out
 
 
@@ -137,8 +138,8 @@ class Reader:
         fix = f"write `{key}: {example or default_example}`"
         if kind == "text":
             fix += " (quote text that contains ': ')"
-        self.out.append(error(code, self.path, line, col, f"{field_name(where)} must be {words}, not {self.shown(where)}",
-                              fix))
+        self.out.append(finding(code, self.path, line, col, f"{field_name(where)} must be {words}, not {self.shown(where)}",
+                                fix))
 
     def shown(self, where: tuple) -> str:
         """The value at `where` for a message: a scalar as written (quoted, cut short), else what it is."""
@@ -206,8 +207,8 @@ class Reader:
         except ValueError:
             line, col = self.doc.at(*where)
             name = field_name(where)
-            self.out.append(error("bad-date", self.path, line, col, f"{name} '{text[:40]}' is not a real date",
-                                  "write it as YYYY-MM-DD, e.g. 2025-03-14"))
+            self.out.append(finding("bad-date", self.path, line, col, f"{name} '{text[:40]}' is not a real date",
+                                    "write it as YYYY-MM-DD, e.g. 2025-03-14"))
             return None
 
     def names(self, *where: Any, required: bool = False, example: str = "...") -> tuple[str, ...]:
@@ -226,10 +227,10 @@ class Reader:
             spot = where if index is None else (*where, index)
             if isinstance(item, (list, dict)) or item is None:
                 line, col = self.doc.at(*spot)
-                self.out.append(error("field-type", self.path, line, col,
-                                      f"{field_name(where)} must be a name or a list of names, but item {(index or 0) + 1} "
-                                      f"is {described(item)}",
-                                      f"write `{where[-1]}: {example}` or `{where[-1]}: [one, another]`"))
+                self.out.append(finding("field-type", self.path, line, col,
+                                        f"{field_name(where)} must be a name or a list of names, but item {(index or 0) + 1} "
+                                        f"is {described(item)}",
+                                        f"write `{where[-1]}: {example}` or `{where[-1]}: [one, another]`"))
                 continue
             found.append(str(self.doc.written(*spot) or item).strip())
         return tuple(found)
@@ -245,9 +246,9 @@ class Reader:
             name = field_name(where)
             shown = self.shown(where)
             fix = text.strip().replace("_", "-") if text and "_" in text and is_language_tag(text.strip().replace("_", "-")) else "en-GB"
-            self.out.append(error("bad-language", self.path, line, col,
-                                  f"{name} must be a language tag such as en-GB, not {shown}",
-                                  f"write `{where[-1]}: {fix}` (a BCP 47 tag: language, then optional script and region)"))
+            self.out.append(finding("bad-language", self.path, line, col,
+                                    f"{name} must be a language tag such as en-GB, not {shown}",
+                                    f"write `{where[-1]}: {fix}` (a BCP 47 tag: language, then optional script and region)"))
             return default
         return text.strip()
 

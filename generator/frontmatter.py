@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import FrontMatter
 from generator.yamlload import load_document
@@ -56,20 +57,20 @@ class Split:
 def split(text: str, path: str) -> tuple[Split | None, list[Diagnostic]]:
     """Separate the `---` front matter block from the Markdown body."""
     if not text.strip():
-        return None, [error("empty-file", path, 1, 1, "the file is empty",
-                            "add front matter (title, summary, author, date) and some text, or delete the file; "
-                            "`haven new \"Title\"` writes a ready article")]
+        return None, [finding("empty-file", path, 1, 1, "the file is empty",
+                              "add front matter (title, summary, author, date) and some text, or delete the file; "
+                              "`haven new \"Title\"` writes a ready article")]
     text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0].rstrip("\r")
     if first.strip() != "---":
-        return None, [error("missing-front-matter", path, 1, 1, "the file does not start with front matter",
-                            "put a line `---`, then `title: ...`, `summary: ...`, `author: ...`, `date: ...`, "
-                            "then another `---` at the very top")]
+        return None, [finding("missing-front-matter", path, 1, 1, "the file does not start with front matter",
+                              "put a line `---`, then `title: ...`, `summary: ...`, `author: ...`, `date: ...`, "
+                              "then another `---` at the very top")]
     start = len(text.split("\n", 1)[0]) + 1
     end = _END_FENCE.search(text, start)
     if not end:
-        return None, [error("unclosed-front-matter", path, 1, 1, "front matter is not closed",
-                            "add a line with only `---` after the last front matter field")]
+        return None, [finding("unclosed-front-matter", path, 1, 1, "front matter is not closed",
+                              "add a line with only `---` after the last front matter field")]
     front = text[start:end.start()]
     body_start = end.end() + 1 if end.end() < len(text) else end.end()
     body_first_line = text.count("\n", 0, body_start) + 1
@@ -84,9 +85,9 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
     data = doc.data if doc.data is not None else {}
     doc.data = data
     if not isinstance(data, dict):
-        return None, findings + [error("front-matter-not-mapping", path, part.front_first_line, 1,
-                                       f"front matter must be `key: value` lines, not {described(data)}",
-                                       "write e.g. `title: My article` on its own line between the `---` lines")]
+        return None, findings + [finding("front-matter-not-mapping", path, part.front_first_line, 1,
+                                         f"front matter must be `key: value` lines, not {described(data)}",
+                                         "write e.g. `title: My article` on its own line between the `---` lines")]
     v = Reader(doc, path)
     v.out += unknown_keys(doc, (), KNOWN_FIELDS, path, "unknown-field", "front matter key",
                           "put custom data under `extra:` (e.g. `extra: {mood: calm}`)")
@@ -98,34 +99,34 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
     published, updated = got["date"], got["updated"]
     reviewed_by, reviewed_on = got["reviewed_by"], got["reviewed_on"]
     if reviewed_on and not reviewed_by:
-        v.out.append(error("review-without-reviewer", path, line("reviewed_on"), 1,
-                           "reviewed_on is set but reviewed_by is not",
-                           "name the reviewer (an id in data/authors.yaml) or remove reviewed_on"))
+        v.out.append(finding("review-without-reviewer", path, line("reviewed_on"), 1,
+                             "reviewed_on is set but reviewed_by is not",
+                             "name the reviewer (an id in data/authors.yaml) or remove reviewed_on"))
     if reviewed_by and not reviewed_on:
-        v.out.append(error("reviewer-without-date", path, line("reviewed_by"), 1,
-                           "reviewed_by is set but reviewed_on is not",
-                           "add `reviewed_on: YYYY-MM-DD`, the date of that review"))
+        v.out.append(finding("reviewer-without-date", path, line("reviewed_by"), 1,
+                             "reviewed_by is set but reviewed_on is not",
+                             "add `reviewed_on: YYYY-MM-DD`, the date of that review"))
     if published and updated and updated < published:
-        v.out.append(error("updated-before-date", path, line("updated"), 1,
-                           f"updated ({updated}) is before date ({published})",
-                           "updated is the last substantive change; it cannot come before first publication"))
+        v.out.append(finding("updated-before-date", path, line("updated"), 1,
+                             f"updated ({updated}) is before date ({published})",
+                             "updated is the last substantive change; it cannot come before first publication"))
     slug = got["slug"]
     if slug and not SLUG.match(slug):
-        v.out.append(error("bad-slug", path, line("slug"), 1,
-                           f"slug '{slug[:80]}' must be lowercase letters, digits and hyphens",
-                           f"for example `slug: {slugify(slug)[:80] or 'my-article'}`"))
+        v.out.append(finding("bad-slug", path, line("slug"), 1,
+                             f"slug '{slug[:80]}' must be lowercase letters, digits and hyphens",
+                             f"for example `slug: {slugify(slug)[:80] or 'my-article'}`"))
     image = got["image"]
     if image and "image_alt" not in data:
-        v.out.append(error("missing-image-alt", path, line("image"), 1,
-                           "image is set but image_alt is not",
-                           "describe the picture in `image_alt: ...` (or `image_alt: \"\"` if it is purely decorative)"))
+        v.out.append(finding("missing-image-alt", path, line("image"), 1,
+                             "image is set but image_alt is not",
+                             "describe the picture in `image_alt: ...` (or `image_alt: \"\"` if it is purely decorative)"))
     refs = got["references"]
     for index, ref in enumerate(refs):
         if not isinstance(ref, dict):
             at_line, col = doc.at("references", index)
-            v.out.append(error("incomplete-reference", path, at_line, col,
-                               f"a reference must be a mapping of CSL fields, not {described(ref)}",
-                               "write `- id: key` followed by `type:`, `title:`, `author:` ..."))
+            v.out.append(finding("incomplete-reference", path, at_line, col,
+                                 f"a reference must be a mapping of CSL fields, not {described(ref)}",
+                                 "write `- id: key` followed by `type:`, `title:`, `author:` ..."))
     kept = [index for index, ref in enumerate(refs) if isinstance(ref, dict)]
 
     meta = FrontMatter(
@@ -145,9 +146,9 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
 def _slug_ref(v: Reader, key: str, value: str) -> str:
     if value and not SLUG.match(value):
         at_line, col = v.doc.at(key)
-        v.out.append(error("bad-slug", v.path, at_line, col, f"{key} '{value[:80]}' is not a slug",
-                           "use the other article's slug: lowercase letters, digits and hyphens, "
-                           "e.g. `empathy-vs-sympathy`"))
+        v.out.append(finding("bad-slug", v.path, at_line, col, f"{key} '{value[:80]}' is not a slug",
+                             "use the other article's slug: lowercase letters, digits and hyphens, "
+                             "e.g. `empathy-vs-sympathy`"))
         return ""
     return value
 

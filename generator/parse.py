@@ -13,7 +13,7 @@ from generator.checks import per_file
 from generator.checks.policy import finding
 from generator.checks.safe_messaging import mentions_suicide
 from generator.checks.urls import body_findings
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
 from generator.markup.convert import convert
 from generator.model import ParsedSource
@@ -74,7 +74,7 @@ def too_large(path: str, kind: str, size: int, settings: ParseSettings, digest: 
     Checked before any Markdown work so that an enormous file (by mistake or on purpose) cannot stall a build.
     """
     limit = settings.max_article_bytes
-    return _failed(path, kind, digest or f"size:{size}", [error(
+    return _failed(path, kind, digest or f"size:{size}", [finding(
         "article-too-large", path, 1, 1,
         f"the file is {_size(size)}, over the limit of {_size(limit)} for one {kind}",
         "split it into several articles, or raise `limits: {max_article_bytes: ...}` in site.yaml")])

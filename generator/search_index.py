@@ -26,7 +26,8 @@ from html import unescape
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import Diagnostic, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.model import Article, Site
 from generator.outputs import Bundle, fingerprint
 
@@ -122,7 +123,7 @@ def index_files(site: Site) -> dict[str, bytes]:
 
 
 def _failure(exc: Exception) -> Diagnostic:
-    return warning("search-index", "site.yaml", 0, 0,
+    return finding("search-index", "site.yaml", 0, 0,
                    f"the search index was not built ({type(exc).__name__}: {exc})",
                    "install the indexer with `pip install 'pagefind[bin]'` (a dependency of Haven) "
                    "and build again; the rest of the site was written, and the last index stays")

@@ -18,8 +18,9 @@ import jinja2
 from jinja2 import meta as jinja_meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from generator.checks.policy import finding
 from generator.deadline import Deadline, TimeLimitExceeded
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic
 from generator.model import SiteConfig
 from generator.theme import is_theme_file, template_folders
 from generator.urlpolicy import AllowedHosts, examine
@@ -97,10 +98,10 @@ class Templates:
             try:
                 self._trees[name] = self.env.parse(source, name, str(path))
             except jinja2.TemplateSyntaxError as exc:
-                out.append(error("template-syntax", shown, exc.lineno or 1, 1,
-                                 f"template syntax error: {exc.message}",
-                                 "check that every {% block %}, {% if %} and {% for %} is closed and "
-                                 "that {{ }} and {% %} are balanced"))
+                out.append(finding("template-syntax", shown, exc.lineno or 1, 1,
+                                   f"template syntax error: {exc.message}",
+                                   "check that every {% block %}, {% if %} and {% for %} is closed and "
+                                   "that {{ }} and {% %} are balanced"))
         earlier = _PREVIOUS.get(self._key)
         if earlier is not None and earlier.sources == self.sources:
             # nothing changed: keep the compiled templates (the preview server builds many times)
@@ -224,8 +225,8 @@ class Templates:
                         shown = Path(filename).relative_to(folder).as_posix()
                         file, line = self._shown.get(shown, filename), tb.tb_lineno
             tb = tb.tb_next
-        return error("template-error", file, line, 1,
-                     f"template failed while rendering {_page_of(context)}: {why}", fix)
+        return finding("template-error", file, line, 1,
+                       f"template failed while rendering {_page_of(context)}: {why}", fix)
 
 
 def _skeleton(template_text: str) -> str:

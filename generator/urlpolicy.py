@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel", "sms")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -77,8 +78,8 @@ def check_url(url: str, path: str, line: int, col: int, what: str, in_html: bool
     found = examine(url, in_html)
     if not found.problem:
         return None
-    return error("unsafe-url", path, line, col, f"{what}: '{_shown(url)}' cannot be published: {found.problem}",
-                 ALLOWED_HINT)
+    return finding("unsafe-url", path, line, col, f"{what}: '{_shown(url)}' cannot be published: {found.problem}",
+                   ALLOWED_HINT)
 
 
 def checked(url: str, path: str, line: int, col: int, what: str, out: list[Diagnostic]) -> str:
@@ -96,17 +97,17 @@ def remote_finding(url: str, what: str, path: str, line: int, col: int, allowed:
     """A `remote-resource` error when a reader's browser would fetch `url` from a host the hub does not allow."""
     found = examine(url, in_html)
     if found.remote and found.scheme == "http" and found.host in allowed.listed:
-        return error("remote-resource", path, line, col,
-                     f"{what} '{_shown(url)}' would be loaded from {found.host} over plain http, which browsers "
-                     "block on an https page (and the Content-Security-Policy allows https only)",
-                     f"write it as https://{_shown(url).split('://', 1)[-1]}")
+        return finding("remote-resource", path, line, col,
+                       f"{what} '{_shown(url)}' would be loaded from {found.host} over plain http, which browsers "
+                       "block on an https page (and the Content-Security-Policy allows https only)",
+                       f"write it as https://{_shown(url).split('://', 1)[-1]}")
     if not found.remote or allowed.allows(found.host):
         return None
-    return error("remote-resource", path, line, col,
-                 f"{what} '{_shown(url)}' would be loaded from {found.host}, which tells that site who reads "
-                 "this page",
-                 "download the file into static/ and point at it (e.g. /static/images/name.png); if the hub "
-                 f"trusts {found.host}, list it in site.yaml under `privacy: {{allow_hosts: [{found.host}]}}`")
+    return finding("remote-resource", path, line, col,
+                   f"{what} '{_shown(url)}' would be loaded from {found.host}, which tells that site who reads "
+                   "this page",
+                   "download the file into static/ and point at it (e.g. /static/images/name.png); if the hub "
+                   f"trusts {found.host}, list it in site.yaml under `privacy: {{allow_hosts: [{found.host}]}}`")
 
 
 @dataclass(frozen=True)
@@ -129,16 +130,16 @@ def read_allow_hosts(hosts: Any, path: str, where: tuple[int, int], out: list[Di
     if isinstance(hosts, str):
         hosts = [hosts]
     if not isinstance(hosts, list):
-        out.append(error("setting-type", path, *where, "'privacy.allow_hosts' must be a list of host names",
-                         "write `allow_hosts: [media.example.org]`"))
+        out.append(finding("setting-type", path, *where, "'privacy.allow_hosts' must be a list of host names",
+                           "write `allow_hosts: [media.example.org]`"))
         return ()
     good: list[str] = []
     for host in hosts:
         name = host.strip().lower() if isinstance(host, str) else ""
         if not _HOSTNAME.match(name):
-            out.append(error("bad-allowed-host", path, *where,
-                             f"'{_shown(str(host))}' in privacy.allow_hosts is not a host name",
-                             "write just the host, e.g. media.example.org (no https://, no path, no *)"))
+            out.append(finding("bad-allowed-host", path, *where,
+                               f"'{_shown(str(host))}' in privacy.allow_hosts is not a host name",
+                               "write just the host, e.g. media.example.org (no https://, no path, no *)"))
         elif name not in good:
             good.append(name)
     return tuple(good)

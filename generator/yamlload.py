@@ -22,7 +22,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from generator.diagnostics import Diagnostic, error, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 100
@@ -115,7 +116,7 @@ def decode_utf8(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [error("not-utf8", path, line, col, "the file is not UTF-8 text",
+        return None, [finding("not-utf8", path, line, col, "the file is not UTF-8 text",
                                  "save it as UTF-8 in your editor (in most editors: Save As, Encoding: UTF-8)")]
     return text.removeprefix("\ufeff"), []
 
@@ -141,17 +142,17 @@ def load_document(text: str, path: str, first_line: int = 1) -> tuple[YamlDoc | 
         builder.run(yaml.parse(text, Loader=_Loader))
     except _Bad as bad:
         line, col = builder.pos(bad.mark)
-        return None, [error("yaml-unsupported", path, line, col, bad.message, bad.hint)]
+        return None, [finding("yaml-unsupported", path, line, col, bad.message, bad.hint)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_finding(exc, path, first_line)]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other control characters)
         before = text[: exc.position]
         line, col = first_line + before.count("\n"), exc.position - (before.rfind("\n") + 1) + 1
-        return None, [error("yaml-syntax", path, line, col,
-                            f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
-                            "delete it (it is invisible in most editors: retype the line)")]
+        return None, [finding("yaml-syntax", path, line, col,
+                              f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
+                              "delete it (it is invisible in most editors: retype the line)")]
     except yaml.YAMLError as exc:  # errors without a position (rare)
-        return None, [error("yaml-syntax", path, first_line, 1, f"YAML error: {exc}",
+        return None, [finding("yaml-syntax", path, first_line, 1, f"YAML error: {exc}",
                                  "check the file is valid YAML")]
     return builder.doc, builder.findings
 
@@ -166,9 +167,9 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Di
         mark = opened
     line = first_line + (mark.line if mark else 0)
     col = (mark.column + 1) if mark else 1
-    return error("yaml-syntax", path, line, col, f"YAML syntax error: {what}",
-                 "check indentation, colons and quotes; text containing ': ' or starting "
-                 "with a special character needs quotes")
+    return finding("yaml-syntax", path, line, col, f"YAML syntax error: {what}",
+                   "check indentation, colons and quotes; text containing ': ' or starting "
+                   "with a special character needs quotes")
 
 
 class _Frame:
@@ -337,7 +338,7 @@ class _Builder:
             where = field_name(path)
             twice = (f"on line {first} and line {line}; line {line} is used" if first != line else
                      f"on line {line} (columns {first_col} and {col}); the second is used")
-            self.findings.append(warning(
+            self.findings.append(finding(
                 "duplicate-key", self.path, line, col, f"'{where}' is written twice, {twice}",
                 f"delete one of them (the value at line {first}, column {first_col} is ignored)"))
         parent.merged.discard(key)

@@ -22,9 +22,10 @@ import re
 from datetime import date, datetime
 from typing import Any, Mapping, Sequence
 
+from generator.checks.policy import finding
 from generator.checks.reference_fields import Positions, check_field_types
 from generator.citations import CSL_TYPES, Cluster, unplaced_fields
-from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.diagnostics import Diagnostic, did_you_mean
 
 __all__ = ["check_bibliography", "check_own_references", "check_article_citations"]
 
@@ -54,18 +55,18 @@ def _entry_name(entry: Mapping, index: int) -> str:
 def _check_entry(path: str, entry: Any, line: int, index: int,
                  positions: Positions | None = None) -> list[Diagnostic]:
     if not isinstance(entry, Mapping):
-        return [error("incomplete-reference", path, line, 1,
-                      f"reference #{index + 1} is not a set of CSL fields",
-                      "write each reference as `- id: ...` followed by `type:`, `title:`, `author:` lines")]
+        return [finding("incomplete-reference", path, line, 1,
+                        f"reference #{index + 1} is not a set of CSL fields",
+                        "write each reference as `- id: ...` followed by `type:`, `title:`, `author:` lines")]
     name = _entry_name(entry, index)
     out = check_field_types(path, entry, line, name, positions)
     if out:
         return out  # the fields below would only repeat what is wrong with these
     if not str(entry.get("id") or "").strip():
-        out.append(error("incomplete-reference", path, line, 1, f"reference {name} has no id",
-                         "give it `id: key`, the key you cite it by ([@key])"))
+        out.append(finding("incomplete-reference", path, line, 1, f"reference {name} has no id",
+                           "give it `id: key`, the key you cite it by ([@key])"))
     if not str(entry.get("title") or "").strip():
-        out.append(warning("incomplete-reference", path, line, 1,
+        out.append(finding("incomplete-reference", path, line, 1,
                            f"reference {name} has no title: it is listed as [Untitled]",
                            "add `title:` (APA 9.19)"))
     out += _type_findings(path, entry, line, name)
@@ -73,7 +74,7 @@ def _check_entry(path: str, entry: Any, line: int, index: int,
     unplaced = unplaced_fields(entry)
     if unplaced:
         fields = ", ".join(f"`{f}`" for f in unplaced)
-        out.append(warning("unplaced-reference-field", path, line, 1,
+        out.append(finding("unplaced-reference-field", path, line, 1,
                            f"reference {name} has {fields}, which its APA entry (type "
                            f"'{entry.get('type') or 'none'}') has no place for",
                            "check the entry type (@article, @incollection, @book...), or remove the field"
@@ -93,10 +94,10 @@ def _type_findings(path: str, entry: Mapping, line: int, name: str) -> list[Diag
                 " (BibTeX's @misc has no CSL type)"
         else:
             hint = f"write `type: {closest}` if that is what it is (other CSL types: {_COMMON_TYPES})"
-        return [warning("unknown-reference-type", path, line, 1,
+        return [finding("unknown-reference-type", path, line, 1,
                         f"reference {name} has no type: it is shown as pandoc shows an untyped work", hint)]
     if kind not in CSL_TYPES:
-        return [warning("unknown-reference-type", path, line, 1,
+        return [finding("unknown-reference-type", path, line, 1,
                         f"reference {name} has the unknown CSL type '{kind}'", _type_hint(kind))]
     return []
 
@@ -128,17 +129,17 @@ def _link_findings(path: str, entry: Mapping, line: int, name: str) -> list[Diag
         text = str(doi).strip()
         if _DOI_AS_URL_RE.match(text):
             bare = _DOI_AS_URL_RE.sub("", text)
-            out.append(warning("malformed-doi", path, line, 1,
+            out.append(finding("malformed-doi", path, line, 1,
                                f"the DOI of reference {name} is written as a link ('{text}')",
                                f"keep only the 10.xxx part: `DOI: {bare}`"))
         elif not _DOI_RE.match(text):
-            out.append(warning("malformed-doi", path, line, 1,
+            out.append(finding("malformed-doi", path, line, 1,
                                f"the DOI of reference {name} does not look like a DOI ('{text}')",
                                "a DOI is '10.', a 4-9 digit registrant code, '/', and a suffix, "
                                "e.g. 10.1037/h0045357"))
     url = entry.get("URL", entry.get("url"))
     if url not in (None, "") and not _HTTP_URL_RE.match(str(url).strip()):
-        out.append(warning("malformed-url", path, line, 1,
+        out.append(finding("malformed-url", path, line, 1,
                            f"the URL of reference {name} is not an http(s) address ('{url}')",
                            "write the full address, starting with https://"))
     return out
@@ -166,9 +167,9 @@ def check_bibliography(path: str, entries: Sequence[tuple[Any, ...]]) -> list[Di
             continue
         identifier = str(entry["id"]).strip()
         if identifier in first_line:
-            out.append(error("duplicate-reference", path, line, 1,
-                             f"reference id '{identifier}' is already used at line {first_line[identifier]}",
-                             "give each entry its own id, or remove the copy"))
+            out.append(finding("duplicate-reference", path, line, 1,
+                               f"reference id '{identifier}' is already used at line {first_line[identifier]}",
+                               "give each entry its own id, or remove the copy"))
         else:
             first_line[identifier] = line
     return out
@@ -233,7 +234,7 @@ def check_article_citations(
             if item.key in known or item.key in reported:
                 continue
             reported.add(item.key)
-            out.append(error(
+            out.append(finding(
                 "unknown-citation", path, body_first_line + cluster.line - 1, cluster.col,
                 f"unknown citation key '@{item.key}'",
                 did_you_mean(item.key, known)
@@ -242,13 +243,13 @@ def check_article_citations(
 
     for identifier, (entry, line) in own.items():
         if identifier not in cited:
-            out.append(warning("uncited-reference", path, line, 1,
+            out.append(finding("uncited-reference", path, line, 1,
                                f"reference '{identifier}' is never cited in this article",
                                f"cite it in the text as [@{identifier}], or remove it from `references:`"))
         if identifier in shared:
             shared_entry, shared_path, shared_line = shared[identifier]
             if _comparable(entry) != _comparable(shared_entry):
-                out.append(error(
+                out.append(finding(
                     "conflicting-reference", path, line, 1,
                     f"reference '{identifier}' at {path}:{line} differs from the entry with the same id "
                     f"at {shared_path}:{shared_line}",

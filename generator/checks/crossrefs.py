@@ -53,7 +53,7 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
             if not target:
                 continue
             if target == article.slug:
-                out.append(warning("self-neighbour", path, meta.lines.get(key, 1), 1,
+                out.append(finding("self-neighbour", path, meta.lines.get(key, 1), 1,
                                    f"{key} names this article itself ('{target}')",
                                    f"name the article that comes {'before' if key == 'previous' else 'after'} "
                                    f"this one, or remove `{key}:`"))

@@ -32,12 +32,13 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from itertools import accumulate
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import Literal
 
-from generator.diagnostics import Diagnostic, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 
 DEFAULT_TARGET_GRADE = 8.0
 """The grade most health-literacy guidance aims at for public health information."""
@@ -732,7 +733,7 @@ def readability_report(
     paragraphs = [block.paragraph(body_first_line) for block in prose]
     hardest = ", ".join(f"line {p.line} (grade {p.grade:.1f})" for p in hardest_paragraphs(paragraphs))
     return [
-        warning(
+        finding(
             "readability",
             path,
             body_first_line,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.diagnostics import Diagnostic, error, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.model import SiteConfig
 
 SITE_FILE = "site.yaml"
@@ -29,7 +30,7 @@ def check_crisis_languages(config: SiteConfig, languages: Iterable[str]) -> list
     findings = []
     for language in dict.fromkeys(languages):
         if language.split("-")[0].lower() not in spoken:
-            findings.append(error(
+            findings.append(finding(
                 "crisis-language-missing", SITE_FILE, line, 1,
                 f"pages in '{language}' have no crisis service that answers in that language",
                 f"add a real service with `languages: [{language.split('-')[0].lower()}]` under `crisis: resources:` "
@@ -41,7 +42,7 @@ def check_contact(config: SiteConfig) -> list[Diagnostic]:
     """A `contact-missing` warning when readers have no route to report a mistake."""
     if config.contact.address or config.contact.form:
         return []
-    return [warning("contact-missing", SITE_FILE, config.lines.get("contact", 1), 1,
+    return [finding("contact-missing", SITE_FILE, config.lines.get("contact", 1), 1,
                     "readers have no way to report a mistake: no `contact:` is set",
                     "add `contact: corrections@your-hub.org` (or the address of a form on the hub's own "
                     "site); every article then shows \"Report a problem with this page\"")]
@@ -49,7 +50,7 @@ def check_contact(config: SiteConfig) -> list[Diagnostic]:
 
 def check_help_page_free(page_urls: Iterable[tuple[str, str]], help_url: str) -> list[Diagnostic]:
     """A `help-page-taken` error for each hub page (path, URL) that would replace the crisis help page."""
-    return [error("help-page-taken", path, 1, 1, f"this page would be published at {url}, the crisis help page's address",
-                  "give it another slug (e.g. `slug: getting-support`): Haven writes the help page itself, "
-                  "from site.yaml's crisis services")
+    return [finding("help-page-taken", path, 1, 1, f"this page would be published at {url}, the crisis help page's address",
+                    "give it another slug (e.g. `slug: getting-support`): Haven writes the help page itself, "
+                    "from site.yaml's crisis services")
             for path, url in page_urls if url == help_url]

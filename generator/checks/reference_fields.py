@@ -11,7 +11,8 @@ import re
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.urlpolicy import examine
 
 __all__ = ["check_field_types", "reference_url_problem", "Positions"]
@@ -163,13 +164,13 @@ def check_field_types(path: str, entry: Mapping, line: int, name: str,
         problem = check[0](value)
         at_line, at_col = (positions or {}).get(field, (line, 1))
         if problem is not None:
-            out.append(error("reference-field-type", path, at_line, at_col,
-                             f"the `{field}` of reference {name} {problem}", check[1]))
+            out.append(finding("reference-field-type", path, at_line, at_col,
+                               f"the `{field}` of reference {name} {problem}", check[1]))
         elif field in ("URL", "url", "DOI") and isinstance(value, str):
             unsafe = reference_url_problem(value)
             if unsafe:
-                out.append(error("unsafe-reference-url", path, at_line, at_col,
-                                 f"the `{field}` of reference {name}: {unsafe}",
-                                 "link to an http(s) address (or mailto:, tel:, sms:), or remove the field"))
+                out.append(finding("unsafe-reference-url", path, at_line, at_col,
+                                   f"the `{field}` of reference {name}: {unsafe}",
+                                   "link to an http(s) address (or mailto:, tel:, sms:), or remove the field"))
     return out
 

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
-from generator.diagnostics import Diagnostic, error, warning
+from generator.checks import policy
+from generator.diagnostics import Diagnostic
 from generator.markup.htmlscan import HtmlNote, css_urls, page_addresses, scan
 from generator.markup.htmlscan import readable_text as _RAW_PAGE_TEXT
 from generator.model import LinkRef, Site, SiteConfig
-from generator.urlpolicy import (FETCHED_KEYS, AllowedHosts, check_url, examine, remote_finding,
-                                 urls_in_extra)
+from generator.urlpolicy import FETCHED_KEYS, AllowedHosts, check_url, examine, remote_finding, urls_in_extra
 
 _EMBEDS = frozenset({"iframe", "frame", "frameset", "embed", "object", "applet", "portal"})
 _MEDIA = frozenset({"video", "audio", "source", "track", "picture"})
@@ -53,13 +53,13 @@ def body_findings(path: str, notes: Iterable[HtmlNote], first_line: int, allowed
             if finding is not None:
                 out.append(finding)
         elif note.kind == "element":
-            out.append(warning("stripped-html", path, line, col, *_removed(note.tag)))
+            out.append(policy.finding("stripped-html", path, line, col, *_removed(note.tag)))
         elif note.kind == "handler":
-            out.append(warning("stripped-html", path, line, col,
+            out.append(policy.finding("stripped-html", path, line, col,
                                f"the {note.attr} attribute on <{note.tag}> is removed: scripts never run in articles",
                                "delete it; a link or a <details> block does most of what readers need"))
         elif note.kind == "style":
-            out.append(warning("stripped-html", path, line, col,
+            out.append(policy.finding("stripped-html", path, line, col,
                                f"the style attribute on <{note.tag}> is removed: the theme's CSS styles every page",
                                "give the element a class ({: .name} after a paragraph) and put the rule in "
                                "static/css/haven.css"))
@@ -141,13 +141,13 @@ def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> 
             continue
         target = unquote(urlsplit(image.strip()).path)
         if found.scheme or not target.startswith("/"):
-            out.append(error("bad-image", path, line, 1, f"image '{image}' is not a picture this hub publishes",
-                             "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
+            out.append(policy.finding("bad-image", path, line, 1, f"image '{image}' is not a picture this hub publishes",
+                               "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
         elif target not in public_urls:
-            out.append(error("missing-image", path, line, 1, f"image '{image}': there is no such file in static/",
-                             f"add the picture as static{target.removeprefix('/static')} or correct the address"
-                             if target.startswith("/static/") else
-                             "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
+            out.append(policy.finding("missing-image", path, line, 1, f"image '{image}': there is no such file in static/",
+                               f"add the picture as static{target.removeprefix('/static')} or correct the address"
+                               if target.startswith("/static/") else
+                               "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
     return out
 
 

@@ -112,7 +112,7 @@ def test_what_pandoc_renders_haven_renders_with_warnings_only_an_id_is_required(
     findings = check_bibliography("data/references.yaml", [({"id": "x", "type": "book"}, 4),
                                                            ({"title": "Only a title"}, 9)])
     assert [(d.line, d.severity, d.code, d.message) for d in findings] == [
-        (4, "warning", "incomplete-reference", "reference 'x' has no title: it is listed as [Untitled]"),
+        (4, "warning", "untitled-reference", "reference 'x' has no title: it is listed as [Untitled]"),
         (9, "error", "incomplete-reference", "reference #2 has no id"),
         (9, "warning", "unknown-reference-type",
          "reference #2 has no type: it is shown as pandoc shows an untyped work"),

@@ -10,7 +10,7 @@ Entry points, all on plain data:
   references and the shared bibliography (it runs `check_own_references` too,
   unless told `check_entries=False` because the caller already has them).
 
-Codes: unknown-citation, uncited-reference, incomplete-reference,
+Codes: unknown-citation, uncited-reference, incomplete-reference, untitled-reference,
 unknown-reference-type, unplaced-reference-field, reference-field-type,
 unsafe-reference-url, malformed-doi, malformed-url, duplicate-reference,
 conflicting-reference.
@@ -66,7 +66,7 @@ def _check_entry(path: str, entry: Any, line: int, index: int,
         out.append(finding("incomplete-reference", path, line, 1, f"reference {name} has no id",
                            "give it `id: key`, the key you cite it by ([@key])"))
     if not str(entry.get("title") or "").strip():
-        out.append(finding("incomplete-reference", path, line, 1,
+        out.append(finding("untitled-reference", path, line, 1,
                            f"reference {name} has no title: it is listed as [Untitled]",
                            "add `title:` (APA 9.19)"))
     out += _type_findings(path, entry, line, name)

@@ -49,6 +49,26 @@ def emitted_codes() -> dict[str, str]:
     return found
 
 
+def severities_chosen_at_call_sites() -> dict[tuple[str, str], str]:
+    """(code, severity) -> where, for call sites that still pick error()/warning() themselves."""
+    found: dict[tuple[str, str], str] = {}
+    for path in sorted(GENERATOR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("error", "warning") \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                found.setdefault((node.args[0].value, node.func.id), f"{path.relative_to(REPO)}:{node.lineno}")
+    return found
+
+
+def test_a_call_site_that_still_picks_a_severity_agrees_with_the_table():
+    """The policy gives every code its table severity whatever the call site said; a call site that says
+    otherwise misleads its reader (use finding(), or give the two cases two codes)."""
+    disagree = {f"{code} ({where}) says {said}, the table {BY_CODE[code].severity}"
+                for (code, said), where in severities_chosen_at_call_sites().items()
+                if code in BY_CODE and BY_CODE[code].severity != said}
+    assert disagree == set()
+
+
 def test_the_scan_finds_codes_emitted_every_way():
     """The scan itself has teeth: it sees error(), warning(), finding(), Diagnostic() and helpers."""
     codes = emitted_codes()

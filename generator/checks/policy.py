@@ -100,6 +100,13 @@ CHECKS: tuple[Check, ...] = (
     _e("missing-templates", "the hub has no templates folder", adjustable=False),
     _e("template-syntax", "a template cannot be read by Jinja", adjustable=False),
     _e("template-error", "a template failed while rendering a page", adjustable=False),
+    # addresses and privacy (generator.urlpolicy)
+    _e("unsafe-url", "an address with a scheme Haven never publishes (javascript:, data:, ...)"),
+    _e("remote-resource", "readers' browsers would fetch something from another host (download it into static/)"),
+    _e("bad-allowed-host", "`privacy.allow_hosts` names something that is not a host name"),
+    _e("bad-image", "`image:` is not a picture this hub publishes"),
+    _e("missing-image", "`image:` names a file that is not in static/"),
+    _w("stripped-html", "raw HTML in an article lost an element or attribute (scripts, styles, handlers)"),
     # bibliography and citations
     _e("bibliography-unreadable", "data/references.yaml cannot be read", adjustable=False),
     _e("bibliography-syntax", "data/references.yaml is not valid YAML", adjustable=False),

@@ -132,6 +132,12 @@ CHECKS: tuple[Check, ...] = (
     _w("crisis-resource-unverified", "a crisis resource has no valid `verified_on` date"),
     _w("crisis-resource-stale", "a crisis resource was verified more than 12 months ago"),
     _w("crisis-resource-retired", "a crisis resource uses a number known to be out of service"),
+    _e("crisis-resource-invalid", "a crisis resource field is not what it should be (a region or language code)"),
+    _w("crisis-resource-old-shape", "a crisis resource uses the old `text:` shape for an SMS number"),
+    _e("crisis-language-missing", "pages in one of the hub's languages have no crisis service in that language"),
+    _e("help-page-taken", "a page would be published at the crisis help page's address"),
+    _e("contact-invalid", "`contact:` is not an e-mail address or a form on the hub's own host"),
+    _w("contact-missing", "readers have no way to report a mistake: no `contact:`"),
     _w("transparency", "owner, funding or advertising is not declared, or there is no About page"),
     # suppressions
     _w("suppression-without-reason", "an article silences a check without saying why"),

@@ -4,15 +4,15 @@ output untouched."""
 
 from __future__ import annotations
 
-import os
+import json
+import subprocess
+import sys
 import threading
 
 import pytest
 
-from generator import render
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.deadline import helper_threads
 from tests.sitekit import SITE_YAML, make_site, snapshot
 
 # Each template is written to templates/404.html as line 2 (line 1 is a comment).
@@ -109,34 +109,40 @@ def test_the_limit_stops_a_render_in_a_thread_as_the_preview_server_renders(tmp_
     assert not (site / "output").exists()
 
 
-class _Marked:
-    folder = None
-    render = None
+# Run in a fresh, single-threaded interpreter: rendering forks only from such a process, and a pytest
+# worker (xdist) has threads of its own, so in-process this test could only ever skip.
+_FORKED_BUILD = """
+import json, os, sys
+from pathlib import Path
+from generator import render
+from generator.build import BuildOptions, build
+site, marks = Path(sys.argv[1]), Path(sys.argv[2])
+render.PARALLEL_RENDER_THRESHOLD = 1   # fork even for a small hub
+original = render._render_forked
+def marked(chunk):
+    (marks / str(os.getpid())).touch()   # shows rendering happened in a forked worker
+    return original(chunk)
+render._render_forked = marked
+result = build(BuildOptions(site, site / "output"))
+errors = [[d.path, d.message] for d in result.diagnostics if d.severity == "error"]
+print(json.dumps({"pid": os.getpid(), "errors": errors}))
+"""
 
 
-def _marked_render(chunk):
-    """Leaves the worker's process id behind, to show rendering happened in a forked worker."""
-    (_Marked.folder / str(os.getpid())).touch()
-    return _Marked.render(chunk)
-
-
-def test_the_limit_stops_a_render_in_forked_workers(tmp_path, monkeypatch):
-    if threading.active_count() > 1 + helper_threads():
-        pytest.skip("rendering forks only from a single-threaded process")
-    monkeypatch.setattr(render, "PARALLEL_RENDER_THRESHOLD", 1)   # fork even for a small hub
-    forked = tmp_path / "forked"
-    forked.mkdir()
-    monkeypatch.setattr(_Marked, "folder", forked)
-    monkeypatch.setattr(_Marked, "render", render._render_forked)
-    monkeypatch.setattr(render, "_render_forked", _marked_render)
+def test_the_limit_stops_a_render_in_forked_workers(tmp_path):
+    marks = tmp_path / "forked"
+    marks.mkdir()
     site = _hub(tmp_path, seconds=3)
     (site / "templates" / "topic.html").write_text(
         "{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}\n")
-    result = build(BuildOptions(site, site / "output"))
-    assert any(int(p.name) != os.getpid() for p in forked.iterdir()), "rendered in forked workers"
-    errors = [d for d in result.diagnostics if d.severity == "error"]
-    assert errors and errors[0].path == "templates/topic.html" and "ran for more than 3 seconds" in errors[0].message
-    assert "while rendering the page /topics/" in errors[0].message
+    proc = subprocess.run([sys.executable, "-c", _FORKED_BUILD, str(site), str(marks)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    outcome = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert any(int(p.name) != outcome["pid"] for p in marks.iterdir()), "rendered in forked workers"
+    errors = outcome["errors"]
+    assert errors and errors[0][0] == "templates/topic.html" and "ran for more than 3 seconds" in errors[0][1]
+    assert "while rendering the page /topics/" in errors[0][1]
     assert not (site / "output").exists()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.config import load_config
+from generator.confine import walk_hub
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.incremental import (
     ParseCache,
@@ -94,11 +95,12 @@ def build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 2. discover the hub's files; when no input changed since the last good build, there is nothing to do
-    sources = discover(site_dir)
+    sources, findings = discover(site_dir)   # links out of the hub are findings, never read
+    result.diagnostics += findings
     today = options.today or date.today()
     inputs = input_fingerprint(site_dir, sources, (options.drafts, options.strict, options.headers,
                                                    options.search_index, str(out_dir.resolve()), today))
-    if options.write and options.use_cache:
+    if options.write and options.use_cache and not has_errors(result.diagnostics):
         last = read_stamp(site_dir, out_dir)
         if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER):
             result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
@@ -135,8 +137,9 @@ def build(options: BuildOptions) -> BuildResult:
         result.diagnostics += source.findings
 
     # 4. assemble the site model (reusing formatted citations the cache holds)
-    site, findings, memo = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts,
-                                    previous=cache)
+    static, findings = static_files(site_dir)
+    result.diagnostics += findings
+    site, findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts, previous=cache)
     result.site = site
     result.diagnostics += findings
     if cache:
@@ -172,8 +175,10 @@ def build(options: BuildOptions) -> BuildResult:
     return finish()
 
 
-def static_files(site_dir: Path) -> list[str]:
-    """Files of the built site's static/ (the hub's own and the default theme's), relative, sorted."""
+def static_files(site_dir: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Files of the built site's static/ (the hub's own and the default theme's), relative, sorted, and
+    findings for links in the hub's static/ that lead out of it (never copied)."""
     from generator.theme import static_files as merged_static_files
 
-    return list(merged_static_files(site_dir))
+    _, findings = walk_hub(site_dir, "static")
+    return list(merged_static_files(site_dir)), findings

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import __version__
+from generator.confine import OutsideHub, read_hub_bytes
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest
 
@@ -131,7 +132,7 @@ class ParseCache:
         except (OSError, UnicodeDecodeError):  # a damaged cache is never trusted: parse again
             from generator.parse import parse_bytes
 
-            data = (self.site_dir / parsed.path).read_bytes()
+            data = read_hub_bytes(self.site_dir, parsed.path)
             return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
 
     def save_entries(self, keep: set[str]) -> None:
@@ -226,8 +227,10 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
             results[source.path] = too_large(source.path, source.kind, source.size, settings)
             continue
         try:
-            data = (site_dir / source.path).read_bytes()
+            data = read_hub_bytes(site_dir, source.path)
         except FileNotFoundError:  # removed since discovery (an editor's atomic save); skip it this time
+            continue
+        except OutsideHub:  # swapped for a link out of the hub since discovery: never read it
             continue
         if entry and entry.parsed.digest == content_digest(data):
             results[source.path] = entry.parsed

@@ -13,6 +13,7 @@ from generator.checks import per_file
 from generator.checks.urls import body_findings
 from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
+from generator.confine import read_hub_bytes
 from generator.markup.convert import convert
 from generator.model import ParsedSource
 from generator.yamlload import decode_utf8
@@ -21,7 +22,7 @@ from generator.urlpolicy import AllowedHosts
 
 def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
     """Read and parse one file; problems become findings in the result, never exceptions."""
-    data = (site_dir / source.path).read_bytes()
+    data = read_hub_bytes(site_dir, source.path)
     return parse_bytes(source.path, source.kind, data, settings)
 
 

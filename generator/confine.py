@@ -347,3 +347,31 @@ def read_site_file(site_dir: Path, path: Path) -> bytes:
     if hub not in absolute.parents:
         raise OutsideHub(outside_finding(str(path), str(absolute)))
     return read_hub_bytes(site_dir, absolute.relative_to(hub).as_posix())
+
+
+def output_kind(out_dir: Path, rel: str) -> str:
+    """'file', 'dir' or '' (missing, not a normalized path, or reached through a symbolic link):
+    what the preview server may serve at `rel` ('' is the output folder itself)."""
+    if rel and (safe_output_path(rel) is None or link_on_the_way(out_dir, rel) is not None):
+        return ""
+    try:
+        mode = os.lstat(out_dir / rel if rel else out_dir).st_mode
+    except OSError:
+        return ""
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else ""
+
+
+def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
+    """The bytes of the output file `rel`, or None when it is missing, not a regular file, or any
+    part of the way is a symbolic link (Haven never writes links; one in output/ was put there)."""
+    if output_kind(out_dir, rel) != "file":
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(out_dir / rel, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return handle.read()

@@ -1,22 +1,27 @@
 """The on-disk cache of parsed files, and parsing only what changed (in parallel when it pays).
 
 Key: file path + content hash + generator version + parse settings. A corrupt,
-truncated or old cache is ignored and rebuilt, never trusted.
+truncated or old cache is ignored and rebuilt, never trusted. The files are JSON read back
+through `cachecodec` (never pickle: a CI runner restores this folder from a cache a pull
+request can write, and unpickling a doctored file runs its code).
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import os
-import pickle
 import zlib
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Callable
 
 from generator import __version__
+from generator.cachecodec import CacheDamaged, Codec
 from generator.confine import OutsideHub, read_hub_bytes
+from generator.diagnostics import Diagnostic
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest
 
@@ -24,7 +29,7 @@ CACHE_DIR = ".haven-cache"
 BODY_DIR = "bodies"   # one file of body HTML per parsed source, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,23 +101,30 @@ class ParseCache:
         if warm and warm[0] == files and warm[3].get("key") == self.key:
             self.entries, self.memo, self._memo_loaded = warm[1], warm[2], dict(warm[3]["memo_loaded"])
             return
-        for shard in range(SHARDS):
-            self.entries.update(self._read(f"entries-{shard:02d}.pickle", files))
-            memo = self._read(f"memo-{shard:02d}.pickle", files)
-            self.memo.update(memo)
-            self._memo_loaded[shard] = frozenset(memo)
+        collecting = gc.isenabled()
+        gc.disable()   # tens of thousands of small records, none cyclic: collecting while they arrive triples the time
+        try:
+            for shard in range(SHARDS):
+                self.entries.update(self._read(f"entries-{shard:02d}.json", files, ENTRIES))
+                memo = self._read(f"memo-{shard:02d}.json", files, MEMO)
+                self.memo.update(memo)
+                self._memo_loaded[shard] = frozenset(memo)
+        finally:
+            if collecting:
+                gc.enable()
 
-    def _read(self, name: str, files: dict) -> dict:
+    def _read(self, name: str, files: dict, shape: object) -> dict:
+        """One shard's items, or {} when it is missing, from other code or settings, or damaged."""
         if name not in files:
             return {}
         try:
             with open(self.folder / name, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("items"), dict):
-                return data["items"]
-        except Exception:  # noqa: BLE001 - a cache is never trusted: any failure means "rebuild"
-            pass
-        return {}
+                raw = codec().parse(handle.read())
+            if type(raw) is not list or len(raw) != 2 or raw[0] != list(self.key):
+                return {}
+            return codec().decode(raw[1], shape)
+        except (OSError, CacheDamaged):  # a cache is never trusted: anything unexpected means "rebuild"
+            return {}
 
     def put(self, path: str, entry: CacheEntry) -> None:
         """Remember (or refresh) one file's entry."""
@@ -156,7 +168,7 @@ class ParseCache:
                     _write_atomic(self.body_file(entry.parsed), entry.parsed.html.encode("utf-8"))
                     entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size, replace(entry.parsed, html=""))
                 items[path] = entry
-            self._write(f"entries-{shard:02d}.pickle", items)
+            self._write(f"entries-{shard:02d}.json", items, ENTRIES)
         if self._dirty:
             self._prune_bodies()
         self._dirty.clear()
@@ -178,7 +190,7 @@ class ParseCache:
         if memo_dirty:
             self.folder.mkdir(parents=True, exist_ok=True)
         for shard in sorted(memo_dirty):
-            self._write(f"memo-{shard:02d}.pickle", memo_by_shard[shard])
+            self._write(f"memo-{shard:02d}.json", memo_by_shard[shard], MEMO)
             self._memo_loaded[shard] = frozenset(memo_by_shard[shard])
         self._remember()
 
@@ -186,9 +198,13 @@ class ParseCache:
         _WARM[str(self.folder)] = (self._files(), self.entries, self.memo,
                                    {"key": self.key, "memo_loaded": dict(self._memo_loaded)})
 
-    def _write(self, name: str, items: dict) -> None:
-        _write_atomic(self.folder / name, pickle.dumps({"key": self.key, "items": items},
-                                                       protocol=pickle.HIGHEST_PROTOCOL))
+    def _write(self, name: str, items: dict, shape: object) -> None:
+        try:
+            data = codec().dumps([self.key, items], tuple[tuple[int, str, str], shape])  # type: ignore[valid-type]
+        except (TypeError, ValueError):  # a value the cache cannot hold: this shard is simply not cached
+            (self.folder / name).unlink(missing_ok=True)
+            return
+        _write_atomic(self.folder / name, data)
 
     def _prune_bodies(self) -> None:
         names = os.listdir(self.bodies)
@@ -265,7 +281,7 @@ def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings) -> ParsedSo
     return parse_bytes(path, kind, data, settings)
 
 
-STAMP_FILE = "last-build.pickle"
+STAMP_FILE = "last-build.json"
 # Files and folders besides articles/ and pages/ that every build reads.
 _SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static")
 
@@ -277,8 +293,8 @@ class Stamp:
     inputs: str
     marker: tuple[int, int]
     files: int
-    diagnostics: list
-    suppressed: list
+    diagnostics: list[Diagnostic]
+    suppressed: list   # of checks.editorial.Suppressed (imported only when there is one: it loads the checks)
 
 
 def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:
@@ -309,13 +325,15 @@ def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple)
 
 def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
     """The stamp of the last successful build into out_dir, if it is readable and still describes out_dir."""
+    return _read_stamps(site_dir).get(str(out_dir.resolve()))
+
+
+def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
     try:
         with open(site_dir / CACHE_DIR / STAMP_FILE, "rb") as handle:
-            stamps = pickle.load(handle)
-        stamp = stamps.get(str(out_dir.resolve()))
-        return stamp if isinstance(stamp, Stamp) else None
-    except Exception:  # noqa: BLE001 - a cache is never trusted
-        return None
+            return codec().loads(handle.read(), dict[str, Stamp])
+    except (OSError, CacheDamaged):  # a cache is never trusted
+        return {}
 
 
 def marker_stat(marker: Path) -> tuple[int, int]:
@@ -331,12 +349,44 @@ def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
     """Remember this build's inputs and findings for the next one."""
     file = site_dir / CACHE_DIR / STAMP_FILE
     file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(file, "rb") as handle:
-            stamps = pickle.load(handle)
-        if not isinstance(stamps, dict):
-            stamps = {}
-    except Exception:  # noqa: BLE001
-        stamps = {}
+    stamps = _read_stamps(site_dir)
     stamps[str(out_dir.resolve())] = stamp
-    _write_atomic(file, pickle.dumps(stamps, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        data = codec().dumps(stamps, dict[str, Stamp])
+    except (TypeError, ValueError):  # a finding the cache cannot hold: the next build just runs
+        file.unlink(missing_ok=True)
+        return
+    _write_atomic(file, data)
+
+
+# What the index files hold: path -> entry, and memo key -> formatted citations.
+ENTRIES = dict[str, CacheEntry]
+MEMO = dict[str, Any]
+
+
+@functools.lru_cache(maxsize=1)
+def codec() -> Codec:
+    """The cache's codec: the records it may hold, and nothing else."""
+    import dataclasses as dc
+    import importlib
+
+    from generator import model
+
+    def later(module: str, name: str) -> Callable[[], type]:
+        return lambda: getattr(importlib.import_module(module), name)
+
+    records = [cls for cls in vars(model).values() if isinstance(cls, type) and dc.is_dataclass(cls)
+               and cls.__module__ == model.__name__]
+    # the citation records and the checks' are imported only when a value needs them: a build with
+    # nothing to do reads the stamp and must not load the stages
+    lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
+                                                                    "RenderedEntry")}
+    lazy.update({name: later("generator.checks.editorial", name) for name in ("Suppressed", "Suppression")})
+    overrides = {(ParsedSource, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
+                 (ParsedSource, "findings"): lambda: tuple[Diagnostic, ...],
+                 (Stamp, "diagnostics"): lambda: list[Diagnostic]}
+
+    def lazy_type(name: str) -> type:
+        return later("generator.citations", name)()
+
+    return Codec(records + [Diagnostic, CacheEntry, Stamp], overrides, lazy)

@@ -118,14 +118,6 @@ def not_a_file_finding(rel: str) -> Diagnostic:
                  "replace it with an ordinary file, or remove it")
 
 
-def is_hub_file(site_dir: Path, rel: str) -> bool:
-    """True when `rel` is a regular file inside the hub (following only links that stay inside)."""
-    try:
-        return resolve_in_hub(site_dir, rel).is_file()
-    except OSError:
-        return False
-
-
 @dataclass(frozen=True)
 class HubFile:
     """A file found under a hub folder: its path as the writer sees it, and its stats."""
@@ -321,16 +313,6 @@ def iter_output_files(out_dir: Path) -> Iterator[str]:
             full = os.path.join(dirpath, name)
             if not os.path.islink(full):
                 yield name if base == "." else f"{base}/{name}"
-
-
-def is_hub_dir(site_dir: Path, rel: str) -> bool:
-    """True when `rel` is a folder inside the hub, or a link out of it (which walk_hub then reports)."""
-    try:
-        return resolve_in_hub(site_dir, rel).is_dir()
-    except OutsideHub:
-        return True
-    except OSError:
-        return False
 
 
 # Haven's own files (the default theme) are part of the program, not the hub: read as they are.

@@ -1,0 +1,143 @@
+"""Hostile hubs for confinement: links out of the hub, special files, a doctored output record and cache.
+
+Each row: name, arrange(hub, outside), exit status, the file:line:col named, words said.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.hostile import SENTINEL, Case
+
+
+def link(path: Path, target: Path | str) -> None:
+    """A symbolic link at `path` (its folder made) pointing at `target`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    path.symlink_to(target)
+
+
+def replace_with_link(path: Path, target: Path | str) -> None:
+    """Move a real folder or file out of the way (into a dot-name nobody reads) and link in its place."""
+    path.rename(path.with_name("." + path.name + ".moved"))
+    path.symlink_to(target)
+
+
+def fifo(path: Path) -> None:
+    """A named pipe: reading it blocks forever (a build that opened it would hang)."""
+    os.mkfifo(path)
+
+
+def same_bytes(rel_a: str, rel_b: str):
+    """A check: two output files hold the same bytes (a link inside the hub was followed)."""
+    def check(hub: Path, outside: Path) -> None:
+        assert (hub / "output" / rel_a).read_bytes() == (hub / "output" / rel_b).read_bytes()
+    return check
+
+
+LINK_OUT = "outside the hub"
+
+CASES = [
+    # ---- reads: a link out of the hub is an error naming the link and where it points
+    Case("static file linked to a file outside", lambda hub, out: link(hub / "static/x.txt", out / "secret.txt"),
+         1, "static/x.txt:1:1", LINK_OUT),
+    Case("static folder linked to a folder outside", lambda hub, out: link(hub / "static/more", out / "dir"),
+         1, "static/more:1:1", LINK_OUT),
+    Case("static link to a link inside the hub that leaves it",
+         lambda hub, out: (link(hub / "hop", out / "secret.txt"), link(hub / "static/a.txt", "../hop")),
+         1, "static/a.txt:1:1", LINK_OUT),
+    Case("static link up to the folder that holds the hub", lambda hub, out: link(hub / "static/up", "../.."),
+         1, "static/up:1:1", LINK_OUT),
+    Case("static link to a missing file outside", lambda hub, out: link(hub / "static/gone.css", "/nonexistent/x.css"),
+         1, "static/gone.css:1:1", "/nonexistent/x.css"),
+    Case("article linked to a Markdown file outside", lambda hub, out: link(hub / "articles/evil.md", out / "secret.md"),
+         1, "articles/evil.md:1:1", str(Path("secret.md"))),
+    Case("article folder linked outside", lambda hub, out: link(hub / "articles/sub", out / "dir"),
+         1, "articles/sub:1:1", LINK_OUT),
+    Case("the whole articles/ folder is a link outside",
+         lambda hub, out: replace_with_link(hub / "articles", out / "dir"), 1, "articles:1:1", LINK_OUT),
+    Case("page linked outside", lambda hub, out: link(hub / "pages/evil.md", out / "secret.md"),
+         1, "pages/evil.md:1:1", LINK_OUT),
+    Case("template linked outside", lambda hub, out: link(hub / "templates/base.html", out / "secret.txt"),
+         1, "templates/base.html:1:1", LINK_OUT),
+    Case("template folder linked outside", lambda hub, out: link(hub / "templates/partials/more", out / "dir"),
+         1, "templates/partials/more:1:1", LINK_OUT),
+    Case("authors file linked outside", lambda hub, out: link(hub / "data/authors.yaml", out / "secret.txt"),
+         1, "data/authors.yaml:1:1", LINK_OUT),
+    Case("data/ folder linked outside", lambda hub, out: replace_with_link(hub / "data", out / "dir"),
+         1, "data:1:1", LINK_OUT),
+    Case("bibliography linked outside", lambda hub, out: link(hub / "data/references.yaml", out / "secret.txt"),
+         1, "data/references.yaml:1:1", LINK_OUT),
+    Case("site.yaml linked outside", lambda hub, out: link(hub / "site.yaml", out / "site.yaml"),
+         1, "site.yaml:1:1", LINK_OUT),
+    Case("site.yaml linked to a system file", lambda hub, out: link(hub / "site.yaml", "/etc/hostname"),
+         1, "site.yaml:1:1", "/etc/hostname"),
+    # ---- special files: never opened (a pipe would hang the build)
+    Case("a named pipe in static/", lambda hub, out: fifo(hub / "static/pipe.css"), 1, "static/pipe.css:1:1",
+         "not an ordinary file", timeout=30),
+    Case("a named pipe as an article", lambda hub, out: fifo(hub / "articles/pipe.md"), 1, "articles/pipe.md:1:1",
+         "not an ordinary file", timeout=30),
+    Case("a named pipe as a template", lambda hub, out: fifo(hub / "templates/pipe.html"), 1,
+         "templates/pipe.html:1:1", "not an ordinary file", timeout=30),
+    # ---- links that stay inside the hub keep working
+    Case("static link inside the hub works", lambda hub, out: link(hub / "static/alias.css", "css/haven.css"),
+         0, check=same_bytes("static/alias.css", "static/css/haven.css")),
+    Case("absolute link to a file inside the hub works",
+         lambda hub, out: link(hub / "static/abs.css", hub.resolve() / "static/css/haven.css"),
+         0, check=same_bytes("static/abs.css", "static/css/haven.css")),
+    Case("a static folder that links to itself ends", lambda hub, out: link(hub / "static/loop", "."), 0),
+    Case("an articles folder that links to itself ends", lambda hub, out: link(hub / "articles/again", "."), 0),
+    # ---- a doctored cache: never executed, never trusted
+    Case("pickle in the cache index does not run", lambda hub, out: plant_pickle(hub, out), 0,
+         check=lambda hub, out: not_created(out / "pwned")),
+    Case("pickle in the build stamp does not run",
+         lambda hub, out: plant_pickle(hub, out, "last-build.json"), 0,
+         check=lambda hub, out: not_created(out / "pwned")),
+    Case("cache with wrong types is rebuilt", lambda hub, out: retype_cache(hub), 0,
+         check=lambda hub, out: assert_in(b"First steps", hub / "output/articles/first-steps/index.html")),
+]
+
+
+def plant_pickle(hub: Path, outside: Path, name: str = "") -> None:
+    """Replace cache files with a pickle that, if unpickled, would create `outside/pwned`."""
+    payload = b"cos\nsystem\n(S'touch " + str(outside / "pwned").encode() + b"'\ntR."
+    cache = hub / ".haven-cache"
+    targets = [cache / name] if name else sorted((cache / "index").iterdir())
+    for target in targets:
+        target.write_bytes(payload)
+        renamed = target.with_suffix(".pickle")   # where the old Haven looked
+        renamed.write_bytes(payload)
+
+
+def retype_cache(hub: Path) -> None:
+    """Every string in the cache index becomes a number and every number a string (types doctored)."""
+    def flip(value):
+        if isinstance(value, str):
+            return 7
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            return "7"
+        if isinstance(value, list):
+            return [flip(v) for v in value]
+        if isinstance(value, dict):
+            return {k: flip(v) for k, v in value.items()}
+        return value
+    (hub / "articles/first-steps.md").touch()
+    for target in (hub / ".haven-cache" / "index").iterdir():
+        data = json.loads(target.read_bytes())
+        target.write_text(json.dumps([data[0], flip(data[1])]))
+
+
+def not_created(path: Path) -> None:
+    assert not os.path.lexists(path), f"{path} was created: the cache ran code"
+
+
+def assert_in(data: bytes, path: Path) -> None:
+    assert data in path.read_bytes()
+
+
+assert SENTINEL  # the harness plants it outside; every case above points at it

@@ -19,7 +19,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
+from typing import Callable, Iterable
 
 from generator.diagnostics import Diagnostic, error
 
@@ -305,16 +305,6 @@ def output_folder_problem(out_dir: Path, site_dir: Path) -> str:
     return ""
 
 
-def iter_output_files(out_dir: Path) -> Iterator[str]:
-    """Relative paths of the regular files under out_dir, never descending into links."""
-    for dirpath, dirnames, filenames in os.walk(out_dir):
-        base = Path(dirpath).relative_to(out_dir).as_posix()
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if not os.path.islink(full):
-                yield name if base == "." else f"{base}/{name}"
-
-
 # Haven's own files (the default theme) are part of the program, not the hub: read as they are.
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -357,3 +347,42 @@ def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         return handle.read()
+
+
+def output_file_stat(out_dir: Path, rel: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the output file `rel` when it is a regular file (not a link), else None.
+    The record keeps this for every file it writes, so a hand-edited or deleted file is noticed
+    with one lstat, without reading or hashing it."""
+    try:
+        st = os.lstat(out_dir / rel)
+    except (OSError, ValueError):
+        return None
+    return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
+def output_state(out_dir: Path, paths: Iterable[str]) -> str:
+    """A fingerprint of what is on disk at `paths` under out_dir: each file's type, size and mtime,
+    and the type of every folder on the way (a folder swapped for a link changes it). One lstat per
+    file and per folder, nothing read: what a build with nothing to do pays to notice a hand-edited,
+    deleted or replaced output file (about 2 lstats per page)."""
+    import hashlib
+
+    hasher = hashlib.blake2b(digest_size=16)
+    folders: set[str] = set()
+    for rel in sorted(paths):
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+        try:
+            st = os.lstat(out_dir / rel)
+            hasher.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+        except (OSError, ValueError):
+            hasher.update(f"{rel}\0-\n".encode("utf-8", "surrogatepass"))
+    for folder in sorted(folders):
+        try:
+            kind = stat.S_IFMT(os.lstat(out_dir / folder).st_mode)
+        except (OSError, ValueError):
+            kind = 0
+        hasher.update(f"{folder}/\0{kind}\n".encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()

@@ -106,15 +106,16 @@ def read_hub_bytes(site_dir: Path, rel: str) -> bytes:
         if os.path.islink(real):   # swapped for a link after it was resolved: never follow it
             raise OutsideHub(outside_finding(rel, os.readlink(real))) from None
         raise exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutsideHub(not_a_file_finding(rel))
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OutsideHub(not_a_file_finding(rel))
         return handle.read()
 
 
 def not_a_file_finding(rel: str) -> Diagnostic:
-    """The finding for a device, pipe or socket where a file should be."""
-    return error("not-a-file", rel, 1, 1, f"{rel} is not an ordinary file (a pipe, socket or device)",
+    """The finding for a folder, device, pipe or socket where a file should be."""
+    return error("not-a-file", rel, 1, 1, f"{rel} is not an ordinary file (a folder, pipe, socket or device)",
                  "replace it with an ordinary file, or remove it")
 
 
@@ -343,9 +344,10 @@ def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
         fd = os.open(out_dir / rel, flags)
     except OSError:
         return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
         return handle.read()
 
 

@@ -149,3 +149,34 @@ CASES += [
          lambda hub, out: replace_with_link(hub / "articles", out / "dir"), 1, "articles:1:1", LINK_OUT,
          command=("new", "Coping with loneliness")),
 ]
+
+
+def folder_in_place_of(path: Path) -> None:
+    """A folder where a file is expected (it opened fine and then crashed the build with a traceback)."""
+    if path.exists():
+        path.unlink()
+    path.mkdir()
+    (path / "inner.yaml").write_text("x: 1\n")
+
+
+def prepend(path: Path, text: str) -> None:
+    path.write_text(text + path.read_text("utf-8"), "utf-8")
+
+
+CASES += [
+    Case("site.yaml is a folder", lambda hub, out: folder_in_place_of(hub / "site.yaml"), 1, "site.yaml:1:1",
+         "not an ordinary file"),
+    Case("data/authors.yaml is a folder", lambda hub, out: folder_in_place_of(hub / "data/authors.yaml"), 1,
+         "data/authors.yaml:1:1", "not an ordinary file"),
+    # ---- templates can only name templates that were read and checked
+    Case("a template includes a file by ../ path",
+         lambda hub, out: prepend(hub / "templates/page.html", '{% include "../../outside/secret.txt" %}'),
+         1, "templates/page.html:1:1"),
+    Case("a template includes a file by absolute path",
+         lambda hub, out: prepend(hub / "templates/page.html", '{% include "' + str(out / "secret.txt") + '" %}'),
+         1, "templates/page.html:1:1"),
+    Case("front matter names a template by ../ path",
+         lambda hub, out: (hub / "pages/about.md").write_text(
+             "---\ntitle: About\ntemplate: ../../outside/secret.txt\nsummary: About.\n---\nAbout.\n"),
+         1, "pages/about.md:3:1"),
+]

@@ -154,6 +154,10 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
             return
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}"
+            if not _printable_name(entry.name):
+                if keep_file(entry.name) or keep_dir(entry.name):
+                    findings.append(bad_name_finding(rel))
+                continue
             real = Path(entry.path)
             if entry.is_symlink():
                 real = Path(os.path.realpath(entry.path))
@@ -178,6 +182,21 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
     visit(top, folder)
     files.sort(key=lambda f: f.rel)
     return files, findings
+
+
+def _printable_name(name: str) -> bool:
+    """False for a name that is not UTF-8 (Python holds those bytes as surrogates) or holds a control
+    character: it could not be written to the output record, and printed in a finding it could move
+    the terminal's cursor or forge another finding's line."""
+    return name.isprintable()
+
+
+def bad_name_finding(rel: str) -> Diagnostic:
+    """The finding for a file name that is not UTF-8 text or holds control characters."""
+    shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
+    return error("bad-file-name", shown, 1, 1, f"the name of {shown} is not plain text (it is not UTF-8, or holds "
+                 "a control character such as a line break)", "rename the file using letters, digits and hyphens")
 
 
 # ----------------------------------------------------------------------------- the output folder

@@ -304,7 +304,7 @@ def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple)
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr((code_fingerprint(), options)).encode())
     for source in sources:
-        hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode())
+        hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode("utf-8", "surrogateescape"))
     for name in _SETTINGS_INPUTS:
         top = site_dir / name
         if top.is_file():
@@ -319,7 +319,7 @@ def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple)
                     st = os.stat(full)
                 except FileNotFoundError:
                     continue
-                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
 

@@ -180,3 +180,21 @@ CASES += [
              "---\ntitle: About\ntemplate: ../../outside/secret.txt\nsummary: About.\n---\nAbout.\n"),
          1, "pages/about.md:3:1"),
 ]
+
+
+def raw_name(folder: Path, name: bytes, data: bytes = b"x{}") -> None:
+    """A file whose name is given as bytes (not UTF-8, or with control characters)."""
+    with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+        handle.write(data)
+
+
+CASES += [
+    # ---- file names that are not text: they crashed the build (a traceback) and could forge findings
+    Case("a static file name that is not UTF-8", lambda hub, out: raw_name(hub / "static", b"\xff\xfe.css"), 1,
+         "static/\ufffd\ufffd.css:1:1", "not plain text"),
+    Case("an article name with a terminal escape", lambda hub, out: raw_name(hub / "articles", b"\x1b[31mred.md"), 1,
+         "articles/?[31mred.md:1:1", "not plain text"),
+    Case("a static name with a line break forging a finding",
+         lambda hub, out: raw_name(hub / "static", b"a.css\nsite.yaml:1:1: error: forged"), 1,
+         "static/a.css?site.yaml:1:1: error: forged:1:1", "not plain text"),
+]

@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from generator.confine import OutsideHub, read_hub_bytes
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic, error
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author

@@ -19,7 +19,7 @@ import yaml
 
 from generator.bibtex import read_bibtex
 from generator.checks.citations import check_bibliography
-from generator.confine import OutsideHub, read_hub_bytes
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic, error
 
 __all__ = ["load_bibliography", "BIBLIOGRAPHY_FILES"]

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from generator import __version__
 from generator.cachecodec import CacheDamaged, Codec
-from generator.confine import OutsideHub, read_hub_bytes
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest

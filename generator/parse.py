@@ -13,7 +13,7 @@ from generator.checks import per_file
 from generator.checks.urls import body_findings
 from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
-from generator.confine import read_hub_bytes
+from generator.confine.hub import read_hub_bytes
 from generator.markup.convert import convert
 from generator.model import ParsedSource
 from generator.yamlload import decode_utf8

@@ -17,7 +17,7 @@ from generator import headers as host_headers
 from generator.backlinks import address_break_points, backlink_labels, citation_sections
 from generator.checks.editorial import review_due_date
 from generator.crisisconfig import HELP_URL
-from generator.confine import read_site_file
+from generator.confine.hub import read_site_file
 from generator.model import Article, Site
 from generator.outputs import (
     Copy,

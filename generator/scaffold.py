@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.authors import load_authors
 from generator.config import load_config
-from generator.confine import OutsideHub, resolve_in_hub
+from generator.confine.hub import OutsideHub, resolve_in_hub
 from generator.diagnostics import did_you_mean
 from generator.frontmatter import SLUG, slugify
 

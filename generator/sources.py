@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.confine import walk_hub
+from generator.confine.hub import walk_hub
 from generator.diagnostics import Diagnostic
 
 # Folders writers keep Markdown in, and the kind of page each makes.

@@ -19,7 +19,7 @@ from jinja2 import meta as jinja_meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator.deadline import Deadline, TimeLimitExceeded
-from generator.confine import OutsideHub, read_hub_bytes, walk_hub
+from generator.confine.hub import OutsideHub, read_hub_bytes, walk_hub
 from generator.diagnostics import Diagnostic, error
 from generator.model import SiteConfig
 from generator.theme import is_theme_file, template_folders

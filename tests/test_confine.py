@@ -1,4 +1,4 @@
-"""confine.py: nothing outside the hub is read, nothing outside the output folder is touched.
+"""generator/confine: nothing outside the hub is read, nothing outside the output folder is touched.
 
 Property-based: hypothesis builds random layouts of files, folders and links (inside the hub, out of
 it, dangling, looping) and random paths, and the assertions are what a reader of the built site and
@@ -16,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import confine
-from generator.confine import OutsideHub, UnsafeOutputPath
+from generator.confine import hub as confine_hub
+from generator.confine import output as confine_output
+from generator.confine.hub import OutsideHub
+from generator.confine.output import UnsafeOutputPath
 from tests.hostile import SENTINEL, file_bytes, make_outside
 
 FOLDERS = ("static", "static/sub", "articles", "templates")
@@ -81,12 +83,12 @@ def test_reads_never_leave_the_hub(entries, probes):
         found_paths: set[str] = set()
         reported: set[str] = set()
         for top in ("static", "articles", "templates"):
-            files, findings = confine.walk_hub(hub, top)
+            files, findings = confine_hub.walk_hub(hub, top)
             reported |= {f.path for f in findings}
             for file in files:
                 found_paths.add(file.rel)
                 assert root in Path(os.path.realpath(hub / file.rel)).parents
-                data = confine.read_hub_bytes(hub, file.rel)
+                data = confine_hub.read_hub_bytes(hub, file.rel)
                 assert SENTINEL not in data
         for rel, kind in made.items():
             if kind in ("link_out_file", "link_out_dir", "link_up", "link_chain_out") and reachable(rel, made):
@@ -97,7 +99,7 @@ def test_reads_never_leave_the_hub(entries, probes):
                 assert rel in reported
         for probe in ["static/real.css", *probes, *made]:
             try:
-                data = confine.read_hub_bytes(hub, probe)
+                data = confine_hub.read_hub_bytes(hub, probe)
             except OSError:   # OutsideHub, missing, a folder: never the bytes outside
                 continue
             assert SENTINEL not in data
@@ -119,7 +121,7 @@ def test_a_link_out_names_the_link_and_where_it_points(tmp_path):
     (hub / "static").mkdir(parents=True)
     (hub / "static" / "x.txt").symlink_to(outside / "secret.txt")
     with pytest.raises(OutsideHub) as caught:
-        confine.read_hub_bytes(hub, "static/x.txt")
+        confine_hub.read_hub_bytes(hub, "static/x.txt")
     finding = caught.value.diagnostic
     assert (finding.path, finding.line, finding.col, finding.severity) == ("static/x.txt", 1, 1, "error")
     assert str(outside / "secret.txt") in finding.message and "outside the hub" in finding.message
@@ -131,8 +133,8 @@ def test_a_link_inside_the_hub_is_followed(tmp_path):
     (hub / "static" / "css").mkdir(parents=True)
     (hub / "static" / "css" / "a.css").write_bytes(b"a{}")
     (hub / "static" / "b.css").symlink_to("css/a.css")
-    assert confine.read_hub_bytes(hub, "static/b.css") == b"a{}"
-    files, findings = confine.walk_hub(hub, "static")
+    assert confine_hub.read_hub_bytes(hub, "static/b.css") == b"a{}"
+    files, findings = confine_hub.walk_hub(hub, "static")
     assert [f.rel for f in files] == ["static/b.css", "static/css/a.css"] and findings == []
 
 
@@ -142,26 +144,26 @@ def test_the_hub_itself_may_be_reached_through_a_link(tmp_path):
     (real / "static").mkdir(parents=True)
     (real / "static" / "a.css").write_bytes(b"a{}")
     (tmp_path / "alias").symlink_to(real)
-    assert confine.read_hub_bytes(tmp_path / "alias", "static/a.css") == b"a{}"
+    assert confine_hub.read_hub_bytes(tmp_path / "alias", "static/a.css") == b"a{}"
 
 
 @pytest.mark.parametrize("rel", ["../x", "/etc/passwd", "a/../../x", "", ".", "a//b", "a\\..\\b", "C:/x", "a\x00b",
                                  "./a", "a/./b", "a/"])
 def test_paths_that_are_not_plain_relative_paths_are_refused(rel):
-    assert confine.safe_output_path(rel) is None
+    assert confine_output.safe_output_path(rel) is None
     with pytest.raises(OSError):
-        confine.read_hub_bytes(Path("/"), rel)
+        confine_hub.read_hub_bytes(Path("/"), rel)
 
 
 @pytest.mark.parametrize("value", [None, 3, 2.5, ["a"], {"a": 1}, b"index.html", True])
 def test_record_entries_that_are_not_text_are_refused(value):
-    assert confine.safe_output_path(value) is None
+    assert confine_output.safe_output_path(value) is None
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(list("ab./\\:~\x00 ü") + ["..", "%2e"]), max_size=20).map("".join))
 def test_an_accepted_output_path_stays_inside(rel):
-    accepted = confine.safe_output_path(rel)
+    accepted = confine_output.safe_output_path(rel)
     if accepted is not None:
         out = Path("/srv/out")
         target = Path(os.path.normpath(out / accepted))
@@ -204,14 +206,14 @@ def test_writes_and_deletes_never_leave_the_output_folder(layout, operations):
                     temp = Path(tempfile.mkstemp(dir=out, prefix=".haven-staging-")[1])
                     temp.write_bytes(b"new")
                     try:
-                        confine.replace_output_file(out, rel, temp)
+                        confine_output.replace_output_file(out, rel, temp)
                     finally:
                         temp.unlink(missing_ok=True)
                 elif operation == "delete":
-                    if confine.delete_output_file(out, rel):
-                        confine.prune_empty_output_dirs(out, rel)
+                    if confine_output.delete_output_file(out, rel):
+                        confine_output.prune_empty_output_dirs(out, rel)
                 else:
-                    confine.make_output_dirs(out, rel)
+                    confine_output.make_output_dirs(out, rel)
             except (UnsafeOutputPath, OSError):
                 pass
             assert file_bytes(outside) == before, (operation, rel)
@@ -225,7 +227,7 @@ def test_a_link_in_the_output_folder_is_replaced_not_written_through(tmp_path):
     (out / "static").symlink_to(outside / "dir")
     temp = out / ".tmp-file"
     temp.write_bytes(b"new css")
-    replaced = confine.replace_output_file(out, "static/secret.css", temp)
+    replaced = confine_output.replace_output_file(out, "static/secret.css", temp)
     assert replaced == ["static"]
     assert (out / "static").is_dir() and not (out / "static").is_symlink()
     assert (out / "static" / "secret.css").read_bytes() == b"new css"
@@ -237,8 +239,8 @@ def test_deleting_through_a_link_is_refused(tmp_path):
     out.mkdir()
     (out / "d").symlink_to(outside / "dir")
     (out / "f.html").symlink_to(outside / "victim.txt")
-    assert not confine.delete_output_file(out, "d/secret.css")
-    assert not confine.delete_output_file(out, "f.html")
+    assert not confine_output.delete_output_file(out, "d/secret.css")
+    assert not confine_output.delete_output_file(out, "f.html")
     assert (outside / "dir" / "secret.css").exists() and (outside / "victim.txt").exists()
 
 
@@ -247,8 +249,8 @@ def test_the_output_folder_itself_may_not_be_a_link(tmp_path):
     hub.mkdir()
     (tmp_path / "elsewhere").mkdir()
     (hub / "output").symlink_to(tmp_path / "elsewhere")
-    assert "symbolic link" in confine.output_folder_problem(hub / "output", hub)
+    assert "symbolic link" in confine_output.output_folder_problem(hub / "output", hub)
     (hub / "output").unlink()
     (hub / "public").symlink_to(tmp_path / "elsewhere")
-    assert "symbolic link" in confine.output_folder_problem(hub / "public" / "site", hub)
-    assert confine.output_folder_problem(hub / "output", hub) == ""
+    assert "symbolic link" in confine_output.output_folder_problem(hub / "public" / "site", hub)
+    assert confine_output.output_folder_problem(hub / "output", hub) == ""

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from generator import __version__
-from generator.confine import output_kind, read_output_bytes
+from generator.confine.output import output_kind, read_output_bytes
 
 INTERNAL = "/__haven/"
 SCRIPT_FILE = Path(__file__).with_name("reload.js")

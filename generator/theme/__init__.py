@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.confine import walk_hub
+from generator.confine.hub import walk_hub
 
 THEME_DIR = Path(__file__).resolve().parent
 THEME_TEMPLATES = THEME_DIR / "templates"

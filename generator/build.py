@@ -13,7 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.config import load_config
-from generator.confine.hub import walk_hub
+from generator.confine.hub import OutsideHub, walk_hub
+from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.incremental import (
     ParseCache,
@@ -102,7 +103,9 @@ def build(options: BuildOptions) -> BuildResult:
                                                    options.search_index, str(out_dir.resolve()), today))
     if options.write and options.use_cache and not has_errors(result.diagnostics):
         last = read_stamp(site_dir, out_dir)
-        if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER):
+        # the output files as the last build left them (one lstat each): a hand-edited one is restored
+        if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER) \
+                and last.outputs == output_state(out_dir, last.output_files):
             result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
             return finish()
 
@@ -115,7 +118,7 @@ def build(options: BuildOptions) -> BuildResult:
     from generator.plan import plan
     from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
-    from generator.write import read_record, stale_outputs, write_outputs
+    from generator.write import WRITER_REPAIRS, read_checked_record, stale_outputs, write_outputs
 
     # 3. parse: authors, references, templates, then articles and pages (cached, parallel when many)
     authors, findings, authors_digest = load_authors(site_dir)
@@ -159,19 +162,25 @@ def build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 8. render what changed since the last build and write it, all or nothing
-    previous = read_record(out_dir)
+    previous, record_findings = read_checked_record(out_dir)   # the record is data to check, not to obey
     rendered = render_outputs(stale_outputs(out_dir, outputs, previous), templates)
     try:
-        written = write_outputs(out_dir, outputs, rendered, previous)
+        written = write_outputs(out_dir, outputs, rendered, previous, rewrite_record=bool(record_findings))
     except TemplateFailure as failure:
         result.diagnostics.append(failure.diagnostic)
         return finish()
+    except OutsideHub as escaped:   # a static file swapped for a link out of the hub since it was planned
+        result.diagnostics.append(escaped.diagnostic)
+        return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
-    result.diagnostics += written.findings
-    if options.use_cache and not has_errors(result.diagnostics):
+    if options.use_cache and not has_errors(result.diagnostics + written.findings):
         files = len(result.written) + result.unchanged   # every file on the record, the search index's included
         write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), files,
-                                             result.diagnostics, result.suppressed))
+                                             result.diagnostics + [f for f in written.findings
+                                                                   if f.code not in WRITER_REPAIRS],
+                                             result.suppressed, output_state(out_dir, written.files),
+                                             written.files))
+    result.diagnostics += record_findings + written.findings
     return finish()
 
 

@@ -14,7 +14,7 @@ import os
 import zlib
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -295,6 +295,8 @@ class Stamp:
     files: int
     diagnostics: list[Diagnostic]
     suppressed: list   # of checks.editorial.Suppressed (imported only when there is one: it loads the checks)
+    outputs: str = ""   # confine.output.output_state of the files below: a hand-edited one is noticed
+    output_files: list[str] = field(default_factory=list)
 
 
 def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:

@@ -36,6 +36,11 @@ def good_hub(root: Path) -> Path:
     return root
 
 
+def output_bytes(hub: Path) -> dict[str, bytes]:
+    """The files of hub/output (none when output itself is a link a case planted: it is not Haven's)."""
+    return {} if (hub / "output").is_symlink() else file_bytes(hub / "output")
+
+
 @pytest.mark.parametrize("case", all_cases(), ids=lambda case: case.name)
 def test_hostile_hub(case: Case, tmp_path_factory):
     if case.skip:
@@ -43,9 +48,9 @@ def test_hostile_hub(case: Case, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     hub = good_hub(tmp / "hub")
     outside = make_outside(tmp / "outside")
-    output_before = file_bytes(hub / "output")
     outside_before = file_bytes(outside)
     case.arrange(hub, outside)
+    output_before = output_bytes(hub)
 
     result = run_haven(hub, [*case.command, "--no-search-index"] if case.command == ("build",) else case.command,
                        case.timeout)
@@ -57,8 +62,8 @@ def test_hostile_hub(case: Case, tmp_path_factory):
     if case.says:
         assert case.says in said, said
     if case.status != 0:
-        assert file_bytes(hub / "output") == output_before, "a failed build changed output/"
-    for rel, data in file_bytes(hub / "output").items():
+        assert output_bytes(hub) == output_before, "a failed build changed output/"
+    for rel, data in output_bytes(hub).items():
         assert SENTINEL not in data, f"output/{rel} holds bytes from outside the hub"
     assert file_bytes(outside) == outside_before, "a file outside the hub was changed, created or deleted"
     if case.check:

@@ -206,3 +206,24 @@ def output_state(out_dir: Path, paths: Iterable[str]) -> str:
             kind = 0
         hasher.update(f"{folder}/\0{kind}\n".encode("utf-8", "surrogatepass"))
     return hasher.hexdigest()
+
+
+def linked_folders(out_dir: Path, paths: Iterable[str]) -> set[str]:
+    """The folders on the way to `paths` (relative, under out_dir) that are symbolic links or not folders
+    at all; one lstat per folder. Files under them are never acted on through them."""
+    folders: set[str] = set()
+    for rel in paths:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    bad: set[str] = set()
+    for folder in folders:
+        try:
+            if not stat.S_ISDIR(os.lstat(out_dir / folder).st_mode):
+                bad.add(folder)
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            bad.add(folder)
+    return bad

@@ -8,7 +8,7 @@ hub hostile; then `haven build` (or the row's command) runs in a subprocess, and
 - the exit status is the row's `status`;
 - the output names the row's `where` (e.g. "static/x:1:1") and contains `says`, when given;
 - no Python traceback is printed;
-- after a failed build, output/ is byte-identical to what the good build left;
+- after a failed build, output/ is byte-identical to what it was before the build (after `arrange`);
 - no SENTINEL byte is in any file under output/, and every file outside the hub still exists with the
   same bytes (nothing outside was read into the site, written, or deleted);
 - `check(hub, outside)`, when given, holds afterwards (for a row's own facts).

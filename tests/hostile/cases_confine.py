@@ -198,3 +198,106 @@ CASES += [
          lambda hub, out: raw_name(hub / "static", b"a.css\nsite.yaml:1:1: error: forged"), 1,
          "static/a.css?site.yaml:1:1: error: forged:1:1", "not plain text"),
 ]
+
+
+# ---- the previous output/ (a CI runner may restore it from a cache a pull request wrote)
+RECORD = ".haven-output.json"
+
+
+def add_record_entries(hub: Path, entries: dict) -> None:
+    """Doctor the output record: add entries (path -> entry) as a hostile cache would."""
+    record = json.loads((hub / "output" / RECORD).read_text())
+    record["files"].update(entries)
+    (hub / "output" / RECORD).write_text(json.dumps(record))
+
+
+def doctor_with_victims(hub: Path, out: Path) -> None:
+    victim = out / "victim.txt"
+    add_record_entries(hub, {
+        "../../outside/victim.txt": {"fp": "x", "sha": "y"},
+        str(victim): {"fp": "x", "sha": "y"},
+        "articles/../../../outside/victim.txt": {"fp": "x", "sha": "y"},
+        "..\\..\\outside\\victim.txt": {"fp": "x", "sha": "y"},
+        RECORD: {"fp": "x", "sha": "y"},
+        "articles": {"fp": "x", "sha": "y"},
+        "about/index.html": 3,
+        "sitemap.xml": {"fp": ["not", "text"], "sha": "y"},
+    })
+
+
+def link_folder_in_output(hub: Path, out: Path) -> None:
+    (hub / "output" / "linkdir").symlink_to(out / "dir")
+    add_record_entries(hub, {"linkdir/secret.css": {"fp": "x", "sha": "y"}, "linkdir/secret.md": {"fp": "x", "sha": "y"}})
+
+
+def output_folder_swapped_for_link(hub: Path, out: Path) -> None:
+    """output/static (a folder Haven writes into) replaced by a link to a folder outside."""
+    import shutil
+
+    shutil.rmtree(hub / "output" / "static")
+    (hub / "output" / "static").symlink_to(out / "dir")
+
+
+def output_file_swapped_for_link(hub: Path, out: Path) -> None:
+    page = hub / "output" / "articles" / "first-steps" / "index.html"
+    page.unlink()
+    page.symlink_to(out / "victim.txt")
+
+
+def record_swapped_for_link(hub: Path, out: Path) -> None:
+    record = hub / "output" / RECORD
+    record.unlink()
+    record.symlink_to(out / "victim.txt")
+    (hub / "output" / (RECORD + ".tmp")).symlink_to(out / "secret.txt")   # the old temp name
+
+
+def no_links_in_output(hub: Path, out: Path) -> None:
+    for dirpath, dirs, files in os.walk(hub / "output"):
+        for name in dirs + files:
+            # links a case planted under names Haven does not write stay (Haven never deletes what it did not make)
+            planted = name in ("linkdir", RECORD + ".tmp") or name.startswith(".haven-staging-")
+            assert not os.path.islink(os.path.join(dirpath, name)) or planted, os.path.join(dirpath, name)
+
+
+_ORIGINAL: dict[str, bytes] = {}
+
+
+def hand_edit(hub: Path, out: Path) -> None:
+    page = hub / "output" / "articles" / "first-steps" / "index.html"
+    _ORIGINAL[str(hub)] = page.read_bytes()
+    page.write_bytes(page.read_bytes().replace(b"First steps", b"Hand-edited steps"))
+
+
+def hand_delete(hub: Path, out: Path) -> None:
+    page = hub / "output" / "articles" / "first-steps" / "index.html"
+    _ORIGINAL[str(hub)] = page.read_bytes()
+    page.unlink()
+
+
+def restored(hub: Path, out: Path) -> None:
+    assert (hub / "output" / "articles" / "first-steps" / "index.html").read_bytes() == _ORIGINAL[str(hub)]
+
+
+CASES += [
+    Case("output record entries that leave the output folder", doctor_with_victims, 0,
+         "output/.haven-output.json:1:1", "ignored",
+         check=lambda hub, out: (no_links_in_output(hub, out), assert_in(b"<", hub / "output/sitemap.xml"))),
+    Case("output record entries under a link in output/", link_folder_in_output, 0,
+         "output/.haven-output.json:1:1", "ignored"),
+    Case("the output record is garbage", lambda hub, out: (hub / "output" / RECORD).write_bytes(b"\x00garbage{"), 0,
+         "output/.haven-output.json:1:1", "is not a record Haven wrote"),
+    Case("10,000 hostile record entries", lambda hub, out: add_record_entries(
+        hub, {f"../../outside/{n}": {"fp": "x", "sha": "y"} for n in range(10_000)}), 0,
+         "output/.haven-output.json:1:1", "9980 more entries"),
+    Case("a folder in output/ swapped for a link outside", output_folder_swapped_for_link, 0,
+         "output/static:1:1", "never wrote through it", check=no_links_in_output),
+    Case("an output page swapped for a link outside", output_file_swapped_for_link, 0,
+         "output/articles/first-steps/index.html:1:1", "never wrote through it", check=no_links_in_output),
+    Case("the output record swapped for a link outside", record_swapped_for_link, 0, check=no_links_in_output),
+    Case("a staging folder name planted as a link", lambda hub, out: [
+        (hub / "output" / f".haven-staging-{pid}").symlink_to(out / "dir") for pid in range(2, 60000, 997)], 0),
+    Case("the output folder is a link to a folder outside", lambda hub, out: replace_with_link(
+        hub / "output", out / "dir"), 2, says="symbolic link"),
+    Case("a hand-edited output page is restored", hand_edit, 0, check=restored),
+    Case("a deleted output page is restored", hand_delete, 0, check=restored),
+]

@@ -254,3 +254,77 @@ def test_the_output_folder_itself_may_not_be_a_link(tmp_path):
     (hub / "public").symlink_to(tmp_path / "elsewhere")
     assert "symbolic link" in confine_output.output_folder_problem(hub / "public" / "site", hub)
     assert confine_output.output_folder_problem(hub / "output", hub) == ""
+
+
+# ---- the writer, with a random previous output/: hostile record entries and links planted in it
+
+_BUILT_HUB: dict[str, Path] = {}
+
+
+def built_hub(folder: Path) -> Path:
+    """A fixture hub built once, copied into `folder` (so each example starts from a good build)."""
+    import shutil
+
+    from generator.build import BuildOptions, build
+    from tests.sitekit import make_site
+
+    if "hub" not in _BUILT_HUB:
+        first = make_site(Path(tempfile.mkdtemp(prefix="haven-confine-")) / "hub")
+        assert build(BuildOptions(first, first / "output", search_index=False)).ok
+        _BUILT_HUB["hub"] = first
+    shutil.copytree(_BUILT_HUB["hub"], folder, symlinks=True)
+    return folder
+
+
+RECORD_PATHS = st.one_of(
+    st.sampled_from(["../victim.txt", "../../outside/victim.txt", "index.html", "articles", "static/css/haven.css",
+                     "linked/secret.css", "linked/secret.md", "/etc/hostname", ".haven-output.json", "a//b", "./x",
+                     "articles/first-steps/index.html", "gone/deep/file.html"]),
+    st.text(alphabet="ab./\\\x00:", min_size=1, max_size=10))
+RECORD_ENTRIES = st.one_of(st.fixed_dictionaries({"fp": st.text(max_size=3), "sha": st.text(max_size=3)}),
+                           st.none(), st.integers(), st.lists(st.integers(), max_size=2),
+                           st.fixed_dictionaries({"st": st.lists(st.integers(), max_size=3)}))
+PLANTED = st.lists(st.tuples(st.sampled_from(["linked", "static", "articles/first-steps/index.html", "404.html",
+                                              ".haven-output.json", "sitemap.xml"]),
+                             st.sampled_from(["dir", "victim", "secret"])), max_size=3)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=st.dictionaries(RECORD_PATHS, RECORD_ENTRIES, max_size=8), planted=PLANTED,
+       garbage=st.sampled_from([None, b"", b"{", b"[]", b'{"files": 3}', b"\xff\xfe"]))
+def test_a_hostile_previous_output_never_leads_the_writer_outside(entries, planted, garbage):
+    import json
+    import shutil
+
+    from generator.build import BuildOptions, build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        hub = built_hub(Path(tmp, "hub"))
+        outside = make_outside(Path(tmp, "outside"))
+        out = hub / "output"
+        record = out / ".haven-output.json"
+        if garbage is not None:
+            record.write_bytes(garbage)
+        else:
+            data = json.loads(record.read_bytes())
+            data["files"].update(entries)
+            record.write_text(json.dumps(data))
+        for name, target in planted:
+            path = out / name
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            elif path.is_dir():
+                shutil.rmtree(path)
+            path.symlink_to({"dir": outside / "dir", "victim": outside / "victim.txt",
+                             "secret": outside / "secret.txt"}[target])
+        before = file_bytes(outside)
+        result = build(BuildOptions(hub, out, search_index=False))
+        assert result.ok, [d.format() for d in result.diagnostics]
+        assert file_bytes(outside) == before
+        for rel, data in file_bytes(out).items():
+            assert SENTINEL not in data, rel
+        for dirpath, dirs, files in os.walk(out):   # every link Haven met on its way was replaced
+            for name in dirs + files:
+                rel = os.path.relpath(os.path.join(dirpath, name), out)
+                assert not os.path.islink(os.path.join(dirpath, name)) or rel == "linked", rel
+        assert b"First steps" in (out / "articles/first-steps/index.html").read_bytes()

@@ -106,7 +106,7 @@ class ParseCache:
         try:
             for shard in range(SHARDS):
                 self.entries.update(self._read(f"entries-{shard:02d}.json", files, ENTRIES))
-                memo = self._read(f"memo-{shard:02d}.json", files, MEMO)
+                memo = _checked_memo(self._read(f"memo-{shard:02d}.json", files, MEMO))
                 self.memo.update(memo)
                 self._memo_loaded[shard] = frozenset(memo)
         finally:
@@ -359,6 +359,21 @@ def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
         file.unlink(missing_ok=True)
         return
     _write_atomic(file, data)
+
+
+def _checked_memo(memo: dict) -> dict:
+    """Memo values of the kind their key says (formatted citations of an article, or of the sources
+    page); the codec checked each record's fields, this checks which record. Others are dropped."""
+    if not memo:
+        return memo
+    from generator.citations import RenderedCitations, RenderedEntry
+
+    def fits(key: str, value: object) -> bool:
+        if key.startswith("cite:"):
+            return isinstance(value, RenderedCitations)
+        return key.startswith("sources:") and isinstance(value, tuple) and all(
+            isinstance(entry, RenderedEntry) for entry in value)
+    return {key: value for key, value in memo.items() if fits(key, value)}
 
 
 # What the index files hold: path -> entry, and memo key -> formatted citations.

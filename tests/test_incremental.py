@@ -290,3 +290,30 @@ def test_parallel_rendering_matches_serial_and_fails_cleanly(tmp_path):
     assert [l.split(":")[0] for l in proc.stderr.splitlines() if "[template-error]" in l] == ["templates/topic.html"]
     assert "Traceback" not in proc.stderr
     assert snapshot(forked / "output") == before
+
+
+@pytest.mark.parametrize("damage", ["edit", "delete", "touch", "swap-for-link"])
+def test_a_changed_output_file_is_restored_and_only_it(site, damage, tmp_path):
+    """The record says what each file should hold: the next build (even one with nothing else to do)
+    notices the change with one lstat per file and rewrites that file alone."""
+    page = site / "output" / "articles" / "a2" / "index.html"
+    good = page.read_bytes()
+    if damage == "edit":
+        page.write_bytes(good.replace(b"Article 2", b"Defaced"))
+    elif damage == "delete":
+        page.unlink()
+    elif damage == "touch":
+        import os
+
+        os.utime(page, ns=(1, 1))
+    else:
+        (tmp_path / "elsewhere.html").write_bytes(b"elsewhere")
+        page.unlink()
+        page.symlink_to(tmp_path / "elsewhere.html")
+    result = run(site)
+    assert page.read_bytes() == good and not page.is_symlink()
+    assert result.written == ([] if damage == "touch" else ["articles/a2/index.html"])
+    assert result.parsed == 0
+    assert run(site).written == []   # and the build after that has nothing to do
+    if damage == "swap-for-link":
+        assert (tmp_path / "elsewhere.html").read_bytes() == b"elsewhere"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from generator.confine.hub import OutsideHub, read_hub_bytes
@@ -26,13 +25,12 @@ AUTHOR_FIELDS = (
 
 def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], str]:
     """Read the authors file; returns (authors by id, findings, fingerprint of the file)."""
-    path = site_dir / AUTHORS_FILE
-    if not os.path.lexists(path):
-        return {}, [], ""
     try:
         raw = read_hub_bytes(site_dir, AUTHORS_FILE)   # never through a link out of the hub
     except OutsideHub as exc:
         return {}, [exc.diagnostic], ""
+    except FileNotFoundError:
+        return {}, [], ""
     except OSError as exc:
         return {}, [error("authors-unreadable", AUTHORS_FILE, 0, 0, f"cannot read the authors file: {exc.strerror}",
                           "make data/authors.yaml a readable file")], ""

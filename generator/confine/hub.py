@@ -34,6 +34,19 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def _link_problem(link: Path, real: Path, root: Path, link_rel: str) -> Diagnostic | None:
+    """Why the link at `link` (resolving to `real`) may not be followed, or None: it leaves the hub, or
+    it leads into a hidden part of it (.git/config holds a CI runner's credentials; .haven-cache/ and
+    dot-files are never content)."""
+    if not _inside(real, root):
+        return outside_finding(link_rel, _link_text(link, real))
+    if any(part.startswith(".") for part in real.relative_to(root).parts):
+        return error("outside-hub", link_rel, 1, 1,
+                     f"{link_rel} is a link to {_link_text(link, real)}, a hidden file or folder of the hub; "
+                     "Haven never reads hidden files (.git/ holds settings such as credentials)", LINK_HINT)
+    return None
+
+
 def outside_finding(link_rel: str, target: str) -> Diagnostic:
     """The finding for a link (or path) that leads out of the hub."""
     return error("outside-hub", link_rel, 1, 1,
@@ -56,8 +69,9 @@ def resolve_in_hub(site_dir: Path, rel: str, root: Path | None = None) -> Path:
         candidate = current / part
         if os.path.islink(candidate):
             real = Path(os.path.realpath(candidate))
-            if not _inside(real, root):
-                raise OutsideHub(outside_finding("/".join(parts[:index + 1]), _link_text(candidate, real)))
+            problem = _link_problem(candidate, real, root, "/".join(parts[:index + 1]))
+            if problem is not None:
+                raise OutsideHub(problem)
             current = real
         else:
             current = candidate
@@ -140,9 +154,10 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
             real = Path(entry.path)
             if entry.is_symlink():
                 real = Path(os.path.realpath(entry.path))
-                if not _inside(real, root):
+                problem = _link_problem(Path(entry.path), real, root, rel)
+                if problem is not None:
                     if keep_dir(entry.name) if real.is_dir() else keep_file(entry.name):
-                        findings.append(outside_finding(rel, _link_text(Path(entry.path), real)))
+                        findings.append(problem)
                     continue
             try:
                 st = os.stat(real)

@@ -301,3 +301,21 @@ CASES += [
     Case("a hand-edited output page is restored", hand_edit, 0, check=restored),
     Case("a deleted output page is restored", hand_delete, 0, check=restored),
 ]
+
+
+def git_config(hub: Path) -> None:
+    """A checkout's .git/config, as actions/checkout leaves it: the CI token in an extra header."""
+    (hub / ".git").mkdir(exist_ok=True)
+    (hub / ".git" / "config").write_bytes(b"[http]\n\textraheader = AUTHORIZATION: basic " + SENTINEL + b"\n")
+
+
+CASES += [
+    # ---- links that stay inside the hub but lead into its hidden parts (.git/config holds CI credentials)
+    Case("static link to the hub's .git/config", lambda hub, out: (git_config(hub), link(
+        hub / "static/config.txt", "../.git/config")), 1, "static/config.txt:1:1", "hidden file"),
+    Case("static folder link to the hub's .git", lambda hub, out: (git_config(hub), link(
+        hub / "static/git", "../.git")), 1, "static/git:1:1", "hidden file"),
+    Case("template link into .haven-cache", lambda hub, out: link(
+        hub / "templates/partials/cache.html", "../../.haven-cache/last-build.json"), 1,
+         "templates/partials/cache.html:1:1", "hidden file"),
+]

@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.cachecodec import Stamp
 from generator.config import load_config
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.incremental import (
     ParseCache,
-    Stamp,
     input_fingerprint,
     marker_stat,
     parse_all,
@@ -118,7 +118,12 @@ def build(options: BuildOptions) -> BuildResult:
     from generator.plan import plan
     from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
-    from generator.write import WRITER_REPAIRS, read_checked_record, stale_outputs, write_outputs
+    from generator.write import (
+        WRITER_REPAIRS,
+        read_checked_record,
+        stale_outputs,
+        write_outputs,
+    )
 
     # 3. parse: authors, references, templates, then articles and pages (cached, parallel when many)
     authors, findings, authors_digest = load_authors(site_dir)

@@ -18,12 +18,18 @@ and otherwise as {"\\x00": value} where what JSON cannot say is a one-entry obje
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 import orjson
+
+from generator.diagnostics import Diagnostic
+from generator.model import ParsedSource
 
 Decoder = Callable[[Any], Any]
 Encoder = Callable[[Any], Any]
@@ -100,7 +106,7 @@ class Codec:
                 raise
         return self._encoders[key]
 
-    def _make_decoder(self, tp: Any) -> Decoder:  # noqa: C901 - one branch per kind of type
+    def _make_decoder(self, tp: Any) -> Decoder:
         if tp is Any or tp is object:
             return self._decode_any
         if tp in (str, int, bool):
@@ -315,3 +321,76 @@ def _abc_mapping() -> type:
     import collections.abc
 
     return collections.abc.Mapping
+
+
+# ----------------------------------------------------------------------------- what Haven's cache holds
+
+
+@dataclass
+class CacheEntry:
+    """What is remembered about one file."""
+
+    mtime_ns: int
+    size: int
+    parsed: ParsedSource
+
+
+@dataclass
+class Stamp:
+    """What the last successful build read (by file stats) and what it reported."""
+
+    inputs: str
+    marker: tuple[int, int]
+    files: int
+    diagnostics: list[Diagnostic]
+    suppressed: list   # of checks.editorial.Suppressed (imported only when there is one: it loads the checks)
+    outputs: str = ""   # confine.output.output_state of the files below: a hand-edited one is noticed
+    output_files: list[str] = field(default_factory=list)
+
+
+def checked_memo(memo: dict) -> dict:
+    """Memo values of the kind their key says (formatted citations of an article, or of the sources
+    page); the codec checked each record's fields, this checks which record. Others are dropped."""
+    if not memo:
+        return memo
+    from generator.citations import RenderedCitations, RenderedEntry
+
+    def fits(key: str, value: object) -> bool:
+        if key.startswith("cite:"):
+            return isinstance(value, RenderedCitations)
+        return key.startswith("sources:") and isinstance(value, tuple) and all(
+            isinstance(entry, RenderedEntry) for entry in value)
+    return {key: value for key, value in memo.items() if fits(key, value)}
+
+
+# What the index files hold: path -> entry, and memo key -> formatted citations.
+ENTRIES = dict[str, CacheEntry]
+MEMO = dict[str, Any]
+
+
+@functools.lru_cache(maxsize=1)
+def codec() -> Codec:
+    """The cache's codec: the records it may hold, and nothing else."""
+    import dataclasses as dc
+    import importlib
+
+    from generator import model
+
+    def later(module: str, name: str) -> Callable[[], type]:
+        return lambda: getattr(importlib.import_module(module), name)
+
+    records = [cls for cls in vars(model).values() if isinstance(cls, type) and dc.is_dataclass(cls)
+               and cls.__module__ == model.__name__]
+    # the citation records and the checks' are imported only when a value needs them: a build with
+    # nothing to do reads the stamp and must not load the stages
+    lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
+                                                                    "RenderedEntry")}
+    lazy.update({name: later("generator.checks.editorial", name) for name in ("Suppressed", "Suppression")})
+    overrides = {(ParsedSource, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
+                 (ParsedSource, "findings"): lambda: tuple[Diagnostic, ...],
+                 (Stamp, "diagnostics"): lambda: list[Diagnostic]}
+
+    def lazy_type(name: str) -> type:
+        return later("generator.citations", name)()
+
+    return Codec(records + [Diagnostic, CacheEntry, Stamp], overrides, lazy)

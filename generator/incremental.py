@@ -11,17 +11,23 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import zlib
 import tempfile
+import zlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
 
 from generator import __version__
-from generator.cachecodec import CacheDamaged, Codec
+from generator.cachecodec import (
+    ENTRIES,
+    MEMO,
+    CacheDamaged,
+    CacheEntry,
+    Stamp,
+    checked_memo,
+    codec,
+)
 from generator.confine.hub import OutsideHub, read_hub_bytes
-from generator.diagnostics import Diagnostic
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest
 
@@ -44,15 +50,6 @@ def code_fingerprint() -> str:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":  # code and theme
             hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
-
-
-@dataclass
-class CacheEntry:
-    """What is remembered about one file."""
-
-    mtime_ns: int
-    size: int
-    parsed: ParsedSource
 
 
 SHARDS = 64   # the index is split so that one edit rewrites a 64th of it, not all of it
@@ -106,7 +103,7 @@ class ParseCache:
         try:
             for shard in range(SHARDS):
                 self.entries.update(self._read(f"entries-{shard:02d}.json", files, ENTRIES))
-                memo = _checked_memo(self._read(f"memo-{shard:02d}.json", files, MEMO))
+                memo = checked_memo(self._read(f"memo-{shard:02d}.json", files, MEMO))
                 self.memo.update(memo)
                 self._memo_loaded[shard] = frozenset(memo)
         finally:
@@ -286,19 +283,6 @@ STAMP_FILE = "last-build.json"
 _SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static")
 
 
-@dataclass
-class Stamp:
-    """What the last successful build read (by file stats) and what it reported."""
-
-    inputs: str
-    marker: tuple[int, int]
-    files: int
-    diagnostics: list[Diagnostic]
-    suppressed: list   # of checks.editorial.Suppressed (imported only when there is one: it loads the checks)
-    outputs: str = ""   # confine.output.output_state of the files below: a hand-edited one is noticed
-    output_files: list[str] = field(default_factory=list)
-
-
 def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:
     """Fingerprint of every input file's path, size and modification time, plus the build options."""
     import hashlib
@@ -359,51 +343,3 @@ def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
         file.unlink(missing_ok=True)
         return
     _write_atomic(file, data)
-
-
-def _checked_memo(memo: dict) -> dict:
-    """Memo values of the kind their key says (formatted citations of an article, or of the sources
-    page); the codec checked each record's fields, this checks which record. Others are dropped."""
-    if not memo:
-        return memo
-    from generator.citations import RenderedCitations, RenderedEntry
-
-    def fits(key: str, value: object) -> bool:
-        if key.startswith("cite:"):
-            return isinstance(value, RenderedCitations)
-        return key.startswith("sources:") and isinstance(value, tuple) and all(
-            isinstance(entry, RenderedEntry) for entry in value)
-    return {key: value for key, value in memo.items() if fits(key, value)}
-
-
-# What the index files hold: path -> entry, and memo key -> formatted citations.
-ENTRIES = dict[str, CacheEntry]
-MEMO = dict[str, Any]
-
-
-@functools.lru_cache(maxsize=1)
-def codec() -> Codec:
-    """The cache's codec: the records it may hold, and nothing else."""
-    import dataclasses as dc
-    import importlib
-
-    from generator import model
-
-    def later(module: str, name: str) -> Callable[[], type]:
-        return lambda: getattr(importlib.import_module(module), name)
-
-    records = [cls for cls in vars(model).values() if isinstance(cls, type) and dc.is_dataclass(cls)
-               and cls.__module__ == model.__name__]
-    # the citation records and the checks' are imported only when a value needs them: a build with
-    # nothing to do reads the stamp and must not load the stages
-    lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
-                                                                    "RenderedEntry")}
-    lazy.update({name: later("generator.checks.editorial", name) for name in ("Suppressed", "Suppression")})
-    overrides = {(ParsedSource, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
-                 (ParsedSource, "findings"): lambda: tuple[Diagnostic, ...],
-                 (Stamp, "diagnostics"): lambda: list[Diagnostic]}
-
-    def lazy_type(name: str) -> type:
-        return later("generator.citations", name)()
-
-    return Codec(records + [Diagnostic, CacheEntry, Stamp], overrides, lazy)

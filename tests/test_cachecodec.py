@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from generator.cachecodec import CacheDamaged
-from generator.incremental import ENTRIES, MEMO, CacheEntry, Stamp, codec
+from generator.cachecodec import ENTRIES, MEMO, CacheDamaged, CacheEntry, Stamp, codec
 from generator.model import FrontMatter, LinkRef
 from generator.sources import ParseSettings
 from tests.sitekit import article, make_site
@@ -77,11 +76,11 @@ def test_a_tagged_value_names_only_known_records():
 
 
 def test_memo_values_of_the_wrong_kind_are_dropped(parsed):
+    from generator.cachecodec import checked_memo
     from generator.citations import render_citations
-    from generator.incremental import _checked_memo
 
     rendered = render_citations(parsed[0].clusters, {})
     memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "sources:c": (rendered,), "other": rendered,
             "sources:d": tuple(rendered.entries)}
-    assert _checked_memo(codec().loads(codec().dumps(memo, MEMO), MEMO)) == {"cite:a": rendered,
+    assert checked_memo(codec().loads(codec().dumps(memo, MEMO), MEMO)) == {"cite:a": rendered,
                                                                              "sources:d": tuple(rendered.entries)}

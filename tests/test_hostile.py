@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import tests.hostile as hostile
 from generator.build import BuildOptions, build
+from tests import hostile
 from tests.hostile import SENTINEL, Case, file_bytes, make_outside, run_haven
 from tests.sitekit import make_site
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from generator.confine import clean_parts
 from generator.diagnostics import Diagnostic, error
@@ -93,10 +93,10 @@ def read_hub_bytes(site_dir: Path, rel: str) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(real, flags)
-    except OSError as exc:
+    except OSError:
         if os.path.islink(real):   # swapped for a link after it was resolved: never follow it
             raise OutsideHub(outside_finding(rel, os.readlink(real))) from None
-        raise exc
+        raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise OutsideHub(not_a_file_finding(rel))

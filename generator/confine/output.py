@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from generator.confine import clean_parts
+
 
 class UnsafeOutputPath(OSError):
     """A write or delete that would leave the output folder or pass through a symbolic link."""

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.checks.urls import page_findings
-from generator.deadline import helper_threads
 from generator.confine.hub import read_site_file
+from generator.deadline import helper_threads
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
 from generator.templates import TemplateFailure, Templates
 

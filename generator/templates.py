@@ -10,16 +10,17 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import jinja2
 from jinja2 import meta as jinja_meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from generator.deadline import Deadline, TimeLimitExceeded
 from generator.confine.hub import OutsideHub, read_hub_bytes, walk_hub
+from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic, error
 from generator.model import SiteConfig
 from generator.theme import is_theme_file, template_folders
@@ -48,7 +49,7 @@ def long_date(value: date | None) -> str:
 
 
 # The templates a long-lived process (the preview server) loaded last, per folder and base URL.
-_PREVIOUS: dict[tuple[str, str, str], "Templates"] = {}
+_PREVIOUS: dict[tuple[str, str, str], Templates] = {}
 
 
 class Templates:

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.confine.hub import OutsideHub, read_hub_bytes
+from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.diagnostics import Diagnostic, error
 from generator.fields import Field, Reader, unknown_keys
 from generator.model import SiteConfig, Topic

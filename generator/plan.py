@@ -16,8 +16,8 @@ from generator import __version__, feeds, search_index, sitemap, structured
 from generator import headers as host_headers
 from generator.backlinks import address_break_points, backlink_labels, citation_sections
 from generator.checks.editorial import review_due_date
-from generator.crisisconfig import HELP_URL
 from generator.confine.hub import read_site_file
+from generator.crisisconfig import HELP_URL
 from generator.model import Article, Site
 from generator.outputs import (
     Copy,

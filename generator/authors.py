@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from generator.checks.policy import finding
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author
@@ -25,11 +26,12 @@ AUTHOR_FIELDS = (
 
 def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], str]:
     """Read the authors file; returns (authors by id, findings, fingerprint of the file)."""
-    path = site_dir / AUTHORS_FILE
-    if not path.exists():
-        return {}, [], ""
     try:
-        raw = path.read_bytes()
+        raw = read_hub_bytes(site_dir, AUTHORS_FILE)   # never through a link out of the hub
+    except OutsideHub as exc:
+        return {}, [exc.diagnostic], ""
+    except FileNotFoundError:
+        return {}, [], ""
     except OSError as exc:
         return {}, [finding("authors-unreadable", AUTHORS_FILE, 0, 0, f"cannot read the authors file: {exc.strerror}",
                             "make data/authors.yaml a readable file")], ""

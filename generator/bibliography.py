@@ -10,6 +10,7 @@ become findings, never tracebacks.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import yaml
 from generator.bibtex import read_bibtex
 from generator.checks.citations import check_bibliography
 from generator.checks.policy import finding
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 
 __all__ = ["load_bibliography", "BIBLIOGRAPHY_FILES"]
@@ -42,10 +44,13 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
     findings: list[Diagnostic] = []
     for relative in BIBLIOGRAPHY_FILES:
         file = Path(site_dir) / relative
-        if not file.is_file():
+        if not os.path.lexists(file):
             continue
         try:
-            text = file.read_bytes().decode("utf-8-sig")
+            text = read_hub_bytes(Path(site_dir), relative).decode("utf-8-sig")
+        except OutsideHub as exc:
+            findings.append(exc.diagnostic)
+            continue
         except (OSError, UnicodeDecodeError) as problem:
             findings.append(finding("bibliography-unreadable", relative, 0, 0,
                                     f"cannot read the bibliography: {problem}",

@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.cachecodec import Stamp
 from generator.config import load_config
+from generator.confine.hub import OutsideHub, walk_hub
+from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.incremental import (
     ParseCache,
-    Stamp,
     input_fingerprint,
     marker_stat,
     parse_all,
@@ -94,13 +96,16 @@ def build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 2. discover the hub's files; when no input changed since the last good build, there is nothing to do
-    sources = discover(site_dir)
+    sources, findings = discover(site_dir)   # links out of the hub are findings, never read
+    result.diagnostics += findings
     today = options.today or date.today()
     inputs = input_fingerprint(site_dir, sources, (options.drafts, options.strict, options.headers,
                                                    options.search_index, str(out_dir.resolve()), today))
-    if options.write and options.use_cache:
+    if options.write and options.use_cache and not has_errors(result.diagnostics):
         last = read_stamp(site_dir, out_dir)
-        if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER):
+        # the output files as the last build left them (one lstat each): a hand-edited one is restored
+        if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER) \
+                and last.outputs == output_state(out_dir, last.output_files):
             result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
             return finish()
 
@@ -113,7 +118,12 @@ def build(options: BuildOptions) -> BuildResult:
     from generator.plan import plan
     from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
-    from generator.write import read_record, stale_outputs, write_outputs
+    from generator.write import (
+        WRITER_REPAIRS,
+        read_checked_record,
+        stale_outputs,
+        write_outputs,
+    )
 
     # 3. parse: authors, references, templates, then articles and pages (cached, parallel when many)
     authors, findings, authors_digest = load_authors(site_dir)
@@ -135,8 +145,9 @@ def build(options: BuildOptions) -> BuildResult:
         result.diagnostics += source.findings
 
     # 4. assemble the site model (reusing formatted citations the cache holds)
-    site, findings, memo = assemble(config, parsed, authors, bibliography, static_files(site_dir), options.drafts,
-                                    previous=cache)
+    static, findings = static_files(site_dir)
+    result.diagnostics += findings
+    site, findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts, previous=cache)
     result.site = site
     result.diagnostics += findings
     if cache:
@@ -156,24 +167,32 @@ def build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 8. render what changed since the last build and write it, all or nothing
-    previous = read_record(out_dir)
+    previous, record_findings = read_checked_record(out_dir)   # the record is data to check, not to obey
     rendered = render_outputs(stale_outputs(out_dir, outputs, previous), templates)
     try:
-        written = write_outputs(out_dir, outputs, rendered, previous)
+        written = write_outputs(out_dir, outputs, rendered, previous, rewrite_record=bool(record_findings))
     except TemplateFailure as failure:
         result.diagnostics.append(failure.diagnostic)
         return finish()
+    except OutsideHub as escaped:   # a static file swapped for a link out of the hub since it was planned
+        result.diagnostics.append(escaped.diagnostic)
+        return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
-    result.diagnostics += written.findings
-    if options.use_cache and not has_errors(result.diagnostics):
+    if options.use_cache and not has_errors(result.diagnostics + written.findings):
         files = len(result.written) + result.unchanged   # every file on the record, the search index's included
         write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), files,
-                                             result.diagnostics, result.suppressed))
+                                             result.diagnostics + [f for f in written.findings
+                                                                   if f.code not in WRITER_REPAIRS],
+                                             result.suppressed, output_state(out_dir, written.files),
+                                             written.files))
+    result.diagnostics += record_findings + written.findings
     return finish()
 
 
-def static_files(site_dir: Path) -> list[str]:
-    """Files of the built site's static/ (the hub's own and the default theme's), relative, sorted."""
+def static_files(site_dir: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Files of the built site's static/ (the hub's own and the default theme's), relative, sorted, and
+    findings for links in the hub's static/ that lead out of it (never copied)."""
     from generator.theme import static_files as merged_static_files
 
-    return list(merged_static_files(site_dir))
+    _, findings = walk_hub(site_dir, "static")
+    return list(merged_static_files(site_dir)), findings

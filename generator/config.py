@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.checks.policy import finding, read_levels
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, unknown_keys
@@ -63,9 +64,10 @@ def missing_config(site_dir: Path) -> Diagnostic:
 
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read and validate site.yaml in `site_dir`; None plus findings when unusable."""
-    path = site_dir / SITE_FILE
     try:
-        raw = path.read_bytes()
+        raw = read_hub_bytes(site_dir, SITE_FILE)   # never through a link out of the hub
+    except OutsideHub as exc:
+        return None, [exc.diagnostic]
     except FileNotFoundError:
         return None, [missing_config(site_dir)]
     except OSError as exc:

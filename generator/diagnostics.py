@@ -73,6 +73,7 @@ UNREADABLE = frozenset({
     "not-utf8", "yaml-syntax", "yaml-unsupported", "config-not-mapping", "authors-not-mapping",
     "front-matter-not-mapping", "missing-front-matter", "unclosed-front-matter", "article-too-large",
     "bibliography-syntax", "bibliography-shape", "bibliography-unreadable",
+    "outside-hub", "not-a-file", "bad-file-name",   # generator/confine: never read at all
 })
 # Findings that only follow when a file they look things up in could not be read: code -> those files
 # (path prefixes). When such a file has a root-cause finding, these findings are noise and are not shown.

@@ -1,21 +1,33 @@
 """The on-disk cache of parsed files, and parsing only what changed (in parallel when it pays).
 
 Key: file path + content hash + generator version + parse settings. A corrupt,
-truncated or old cache is ignored and rebuilt, never trusted.
+truncated or old cache is ignored and rebuilt, never trusted. The files are JSON read back
+through `cachecodec` (never pickle: a CI runner restores this folder from a cache a pull
+request can write, and unpickling a doctored file runs its code).
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import os
-import pickle
 import tempfile
 import zlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
+from generator.cachecodec import (
+    ENTRIES,
+    MEMO,
+    CacheDamaged,
+    CacheEntry,
+    Stamp,
+    checked_memo,
+    codec,
+)
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest
 
@@ -23,7 +35,7 @@ CACHE_DIR = ".haven-cache"
 BODY_DIR = "bodies"   # one file of body HTML per parsed source, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,15 +50,6 @@ def code_fingerprint() -> str:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":  # code and theme
             hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
-
-
-@dataclass
-class CacheEntry:
-    """What is remembered about one file."""
-
-    mtime_ns: int
-    size: int
-    parsed: ParsedSource
 
 
 SHARDS = 64   # the index is split so that one edit rewrites a 64th of it, not all of it
@@ -95,23 +98,30 @@ class ParseCache:
         if warm and warm[0] == files and warm[3].get("key") == self.key:
             self.entries, self.memo, self._memo_loaded = warm[1], warm[2], dict(warm[3]["memo_loaded"])
             return
-        for shard in range(SHARDS):
-            self.entries.update(self._read(f"entries-{shard:02d}.pickle", files))
-            memo = self._read(f"memo-{shard:02d}.pickle", files)
-            self.memo.update(memo)
-            self._memo_loaded[shard] = frozenset(memo)
+        collecting = gc.isenabled()
+        gc.disable()   # tens of thousands of small records, none cyclic: collecting while they arrive triples the time
+        try:
+            for shard in range(SHARDS):
+                self.entries.update(self._read(f"entries-{shard:02d}.json", files, ENTRIES))
+                memo = checked_memo(self._read(f"memo-{shard:02d}.json", files, MEMO))
+                self.memo.update(memo)
+                self._memo_loaded[shard] = frozenset(memo)
+        finally:
+            if collecting:
+                gc.enable()
 
-    def _read(self, name: str, files: dict) -> dict:
+    def _read(self, name: str, files: dict, shape: object) -> dict:
+        """One shard's items, or {} when it is missing, from other code or settings, or damaged."""
         if name not in files:
             return {}
         try:
             with open(self.folder / name, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("items"), dict):
-                return data["items"]
-        except Exception:  # noqa: BLE001 - a cache is never trusted: any failure means "rebuild"
+                raw = codec().parse(handle.read())
+            if type(raw) is not list or len(raw) != 2 or raw[0] != list(self.key):
+                return {}
+            return codec().decode(raw[1], shape)
+        except (OSError, CacheDamaged):  # a cache is never trusted: anything unexpected means "rebuild"
             return {}
-        return {}
 
     def put(self, path: str, entry: CacheEntry) -> None:
         """Remember (or refresh) one file's entry."""
@@ -131,7 +141,7 @@ class ParseCache:
         except (OSError, UnicodeDecodeError):  # a damaged cache is never trusted: parse again
             from generator.parse import parse_bytes
 
-            data = (self.site_dir / parsed.path).read_bytes()
+            data = read_hub_bytes(self.site_dir, parsed.path)
             return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
 
     def save_entries(self, keep: set[str]) -> None:
@@ -155,7 +165,7 @@ class ParseCache:
                     _write_atomic(self.body_file(entry.parsed), entry.parsed.html.encode("utf-8"))
                     entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size, replace(entry.parsed, html=""))
                 items[path] = entry
-            self._write(f"entries-{shard:02d}.pickle", items)
+            self._write(f"entries-{shard:02d}.json", items, ENTRIES)
         if self._dirty:
             self._prune_bodies()
         self._dirty.clear()
@@ -177,7 +187,7 @@ class ParseCache:
         if memo_dirty:
             self.folder.mkdir(parents=True, exist_ok=True)
         for shard in sorted(memo_dirty):
-            self._write(f"memo-{shard:02d}.pickle", memo_by_shard[shard])
+            self._write(f"memo-{shard:02d}.json", memo_by_shard[shard], MEMO)
             self._memo_loaded[shard] = frozenset(memo_by_shard[shard])
         self._remember()
 
@@ -185,9 +195,13 @@ class ParseCache:
         _WARM[str(self.folder)] = (self._files(), self.entries, self.memo,
                                    {"key": self.key, "memo_loaded": dict(self._memo_loaded)})
 
-    def _write(self, name: str, items: dict) -> None:
-        _write_atomic(self.folder / name, pickle.dumps({"key": self.key, "items": items},
-                                                       protocol=pickle.HIGHEST_PROTOCOL))
+    def _write(self, name: str, items: dict, shape: object) -> None:
+        try:
+            data = codec().dumps([self.key, items], tuple[tuple[int, str, str], shape])  # type: ignore[valid-type]
+        except (TypeError, ValueError):  # a value the cache cannot hold: this shard is simply not cached
+            (self.folder / name).unlink(missing_ok=True)
+            return
+        _write_atomic(self.folder / name, data)
 
     def _prune_bodies(self) -> None:
         names = os.listdir(self.bodies)
@@ -226,8 +240,10 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
             results[source.path] = too_large(source.path, source.kind, source.size, settings)
             continue
         try:
-            data = (site_dir / source.path).read_bytes()
+            data = read_hub_bytes(site_dir, source.path)
         except FileNotFoundError:  # removed since discovery (an editor's atomic save); skip it this time
+            continue
+        except OutsideHub:  # swapped for a link out of the hub since discovery: never read it
             continue
         if entry and entry.parsed.digest == content_digest(data):
             results[source.path] = entry.parsed
@@ -262,20 +278,9 @@ def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings) -> ParsedSo
     return parse_bytes(path, kind, data, settings)
 
 
-STAMP_FILE = "last-build.pickle"
+STAMP_FILE = "last-build.json"
 # Files and folders besides articles/ and pages/ that every build reads.
 _SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static")
-
-
-@dataclass
-class Stamp:
-    """What the last successful build read (by file stats) and what it reported."""
-
-    inputs: str
-    marker: tuple[int, int]
-    files: int
-    diagnostics: list
-    suppressed: list
 
 
 def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:
@@ -285,7 +290,7 @@ def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple)
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr((code_fingerprint(), options)).encode())
     for source in sources:
-        hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode())
+        hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode("utf-8", "surrogateescape"))
     for name in _SETTINGS_INPUTS:
         top = site_dir / name
         if top.is_file():
@@ -300,19 +305,21 @@ def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple)
                     st = os.stat(full)
                 except FileNotFoundError:
                     continue
-                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
 
 def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
     """The stamp of the last successful build into out_dir, if it is readable and still describes out_dir."""
+    return _read_stamps(site_dir).get(str(out_dir.resolve()))
+
+
+def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
     try:
         with open(site_dir / CACHE_DIR / STAMP_FILE, "rb") as handle:
-            stamps = pickle.load(handle)
-        stamp = stamps.get(str(out_dir.resolve()))
-        return stamp if isinstance(stamp, Stamp) else None
-    except Exception:  # noqa: BLE001 - a cache is never trusted
-        return None
+            return codec().loads(handle.read(), dict[str, Stamp])
+    except (OSError, CacheDamaged):  # a cache is never trusted
+        return {}
 
 
 def marker_stat(marker: Path) -> tuple[int, int]:
@@ -328,12 +335,11 @@ def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
     """Remember this build's inputs and findings for the next one."""
     file = site_dir / CACHE_DIR / STAMP_FILE
     file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(file, "rb") as handle:
-            stamps = pickle.load(handle)
-        if not isinstance(stamps, dict):
-            stamps = {}
-    except Exception:  # noqa: BLE001
-        stamps = {}
+    stamps = _read_stamps(site_dir)
     stamps[str(out_dir.resolve())] = stamp
-    _write_atomic(file, pickle.dumps(stamps, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        data = codec().dumps(stamps, dict[str, Stamp])
+    except (TypeError, ValueError):  # a finding the cache cannot hold: the next build just runs
+        file.unlink(missing_ok=True)
+        return
+    _write_atomic(file, data)

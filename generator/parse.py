@@ -15,6 +15,7 @@ from generator.checks.safe_messaging import mentions_suicide
 from generator.checks.urls import body_findings
 from generator.diagnostics import Diagnostic
 from generator.frontmatter import SLUG, parse_front_matter, slugify, split
+from generator.confine.hub import read_hub_bytes
 from generator.markup.convert import convert
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
@@ -24,7 +25,7 @@ from generator.yamlload import decode_utf8
 
 def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
     """Read and parse one file; problems become findings in the result, never exceptions."""
-    data = (site_dir / source.path).read_bytes()
+    data = read_hub_bytes(site_dir, source.path)
     return parse_bytes(source.path, source.kind, data, settings)
 
 

@@ -16,6 +16,7 @@ from generator import __version__, feeds, search_index, sitemap, structured
 from generator import headers as host_headers
 from generator.backlinks import address_break_points, backlink_labels, citation_sections
 from generator.checks.review import review_due_date
+from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
 from generator.model import Article, Site
 from generator.outputs import (
@@ -121,7 +122,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     static_sources = theme_static_files(site_dir)   # the hub's static/ first, then the default theme's
     for rel in site.static_files:
         full = static_sources[rel]
-        outputs.append(Copy(f"static/{rel}", (("file", file_digest(full.read_bytes())),), str(full)))
+        outputs.append(Copy(f"static/{rel}", (("file", file_digest(read_site_file(site_dir, full))),), str(full)))
 
     outputs += _feeds_and_maps(site, common, headers)
     outputs.append(search_index.bundle(site, deferred=not search))

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.checks.urls import page_findings
+from generator.confine.hub import read_site_file
 from generator.deadline import helper_threads
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
 from generator.templates import TemplateFailure, Templates
@@ -44,7 +45,7 @@ def render_file(output: Output, templates: Templates) -> bytes:
     if isinstance(output, Generated):
         return output.produce()
     if isinstance(output, Copy):
-        return Path(output.source).read_bytes()
+        return read_site_file(templates.site_dir, Path(output.source))   # a hub file only through confine
     raise TypeError(f"{type(output).__name__} is not a single file")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.authors import load_authors
 from generator.config import load_config
+from generator.confine.hub import OutsideHub, resolve_in_hub
 from generator.diagnostics import did_you_mean
 from generator.frontmatter import SLUG, slugify
 
@@ -53,6 +54,11 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     if not SLUG.match(slug or ""):
         return _fail(f"'{slug}' is not a valid slug - use lowercase letters, digits and hyphens")
     folder = site_dir / "articles"
+    try:   # a hub's articles/ may be a link out of it: never write a file there
+        resolve_in_hub(site_dir, "articles")
+    except OutsideHub as exc:
+        print(exc.diagnostic.format(), file=sys.stderr)
+        return 1
     taken = {p.stem for p in folder.rglob("*.md")} if folder.is_dir() else set()
     if slug in taken:
         if explicit:

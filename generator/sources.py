@@ -7,9 +7,11 @@ Jinja or the checks.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator.confine.hub import walk_hub
+from generator.diagnostics import Diagnostic
 
 # Folders writers keep Markdown in, and the kind of page each makes.
 SOURCE_FOLDERS = (("articles", "article"), ("pages", "page"))
@@ -49,28 +51,18 @@ def is_source_name(name: str) -> bool:
             and not name.endswith(_IGNORED_SUFFIXES))
 
 
-def discover(site_dir: Path) -> list[SourceFile]:
-    """Every source file under articles/ (sub-folders allowed) and pages/, sorted by path."""
+def discover(site_dir: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every source file under articles/ (sub-folders allowed) and pages/, sorted by path, and
+    findings for files and folders that lead out of the hub (those are never read)."""
     found: list[SourceFile] = []
+    findings: list[Diagnostic] = []
     for folder, kind in SOURCE_FOLDERS:
-        top = site_dir / folder
-        if not top.is_dir():
-            continue
-        prefix_len = len(str(top))
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in filenames:
-                if not is_source_name(name):
-                    continue
-                full = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(full)
-                except FileNotFoundError:  # deleted while we looked: an editor's save in progress
-                    continue
-                rel = folder + full[prefix_len:].replace(os.sep, "/")
-                found.append(SourceFile(rel, kind, st.st_mtime_ns, st.st_size))
+        files, problems = walk_hub(site_dir, folder, keep_dir=lambda name: not name.startswith("."),
+                                   keep_file=is_source_name)
+        found += [SourceFile(f.rel, kind, f.mtime_ns, f.size) for f in files]
+        findings += problems
     found.sort(key=lambda s: s.path)
-    return found
+    return found, findings
 
 
 def content_digest(data: bytes) -> str:

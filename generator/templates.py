@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 from jinja2 import meta as jinja_meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator.checks.policy import finding
+from generator.confine.hub import OutsideHub, read_hub_bytes, walk_hub
 from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic
 from generator.model import SiteConfig
@@ -48,20 +50,23 @@ def long_date(value: date | None) -> str:
 
 
 # The templates a long-lived process (the preview server) loaded last, per folder and base URL.
-_PREVIOUS: dict[tuple[str, str, str], "Templates"] = {}
+_PREVIOUS: dict[tuple[str, str, str], Templates] = {}
 
 
 class Templates:
     """Loads, checks and renders the hub's templates; knows which files each one reads."""
 
     def __init__(self, site_dir: Path, config: SiteConfig):
+        self.site_dir = site_dir
         self.folder = site_dir / TEMPLATE_DIR
         # the hub's own templates first; whatever it does not override comes from the default theme
         self.folders = template_folders(site_dir)
         self.render_seconds = config.render_seconds
         self.allowed = AllowedHosts(examine(config.base_url).host, tuple(config.allow_hosts))
         self.env = _Sandbox(
-            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            # templates are served from what load() read through confine: an {% include %} can name
+            # only a file that was checked, never a link out of the hub
+            loader=jinja2.FunctionLoader(self._source_of),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -72,6 +77,7 @@ class Templates:
         base_path, base_url = config.base_path, config.base_url
         self._key = (str(self.folder.resolve()), base_path, base_url)
         self._shown: dict[str, str] = {}   # template name -> the path findings show for it
+        self._paths: dict[str, str] = {}   # template name -> its file (Jinja names its frames after it)
         self.env.globals.update(
             url=lambda path="/": base_path + str(path).lstrip("/"),
             absolute_url=lambda path="/": base_url + str(path).lstrip("/"),
@@ -85,8 +91,15 @@ class Templates:
     def load(self) -> list[Diagnostic]:
         """Read and compile every template; syntax errors become findings with template and line."""
         out: list[Diagnostic] = []
-        for name, path, shown in self._template_files():
-            source, findings = decode_utf8(path.read_bytes(), shown)
+        for name, path, shown in self._template_files(out):
+            try:   # the hub's files through confine; the theme's are Haven's own
+                data = read_hub_bytes(self.site_dir, shown) if path.is_relative_to(self.folder) else path.read_bytes()
+            except OutsideHub as exc:
+                out.append(exc.diagnostic)
+                continue
+            except OSError:   # deleted while we looked
+                continue
+            source, findings = decode_utf8(data, shown)
             if source is None:
                 out += findings
                 continue
@@ -110,18 +123,26 @@ class Templates:
             _PREVIOUS[self._key] = self
         return out
 
-    def _template_files(self) -> list[tuple[str, Path, str]]:
-        """(name, file, path shown in findings) of every template, the hub's overriding the theme's."""
+    def _template_files(self, out: list[Diagnostic]) -> list[tuple[str, Path, str]]:
+        """(name, file, path shown in findings) of every template, the hub's overriding the theme's.
+        The hub's templates/ is walked through confine (links out of the hub become findings in `out`)."""
         chosen: dict[str, tuple[Path, str]] = {}
         for folder in reversed(self.folders):   # the theme first, so the hub's files replace its entries
+            if folder == self.folder:
+                files, findings = walk_hub(self.site_dir, TEMPLATE_DIR, keep_file=is_theme_file)
+                out += findings
+                for file in files:
+                    name = file.rel[len(TEMPLATE_DIR) + 1:]
+                    chosen[name] = (self.folder / name, file.rel)
+                continue
             if not folder.is_dir():
                 continue
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and is_theme_file(path.name):
                     name = path.relative_to(folder).as_posix()
-                    shown = f"{TEMPLATE_DIR}/{name}" if folder == self.folder else str(path)
-                    chosen[name] = (path, shown)
+                    chosen[name] = (path, str(path))
         self._shown = {name: shown for name, (_, shown) in chosen.items()}
+        self._paths = {name: str(path) for name, (path, _) in chosen.items()}
         return [(name, path, shown) for name, (path, shown) in sorted(chosen.items())]
 
     def shown(self, name: str) -> str:
@@ -132,6 +153,10 @@ class Templates:
         """The hub's own templates (not the default theme's): path shown in findings -> text."""
         return {self._shown[name]: text for name, text in self.sources.items()
                 if self._shown.get(name, "").startswith(TEMPLATE_DIR + "/")}
+
+    def _source_of(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        source = self.sources.get(name)
+        return None if source is None else (source, self._paths.get(name, name), lambda: True)
 
     def has(self, name: str) -> bool:
         """True when the hub's templates/ or the default theme holds `name`."""

@@ -6,8 +6,11 @@ made from and the digest of its bytes. From that record `stale_outputs` tells th
 need rendering at all; `write_outputs` stages the rendered files whose bytes changed, and only when
 every one rendered replaces the old files (rename, atomic per file), then removes files the plan no
 longer has. Files are removed only when an earlier build of Haven recorded them, so `--out ~` can never
-empty a folder Haven did not make. The record is data to check, never instructions: a path in it that
-would leave the output folder is ignored (`_inside`, the one place that turns a path into a target).
+empty a folder Haven did not make. The record is data to check, never instructions: an entry that is
+not a plain relative path inside the output folder, or lies under a symbolic link, is ignored with a
+warning. Every write, delete and comparison goes through `generator.confine.output`: never through a
+link. The record also keeps each file's size and modification time, so a hand-edited or deleted
+output file is noticed with one lstat and restored.
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import Diagnostic
+from generator.confine.output import (
+    delete_output_file,
+    linked_folders,
+    output_file_stat,
+    output_folder_problem,
+    prune_empty_output_dirs,
+    read_output_bytes,
+    replace_output_file,
+    safe_output_path,
+)
+from generator.diagnostics import Diagnostic, warning
 from generator.outputs import Bundle, Output, Rendered, content_digest
 
 MARKER = ".haven-output.json"
@@ -28,7 +42,10 @@ MARKER = ".haven-output.json"
 # first build after an upgrade replaces them, and the old record is removed.
 LEGACY_SEARCH_RECORD = ".haven-search.json"
 STAGING_PREFIX = ".haven-staging-"
-Record = dict[str, dict]   # output path -> {"fp": ..., "sha": ..., "inputs"/"bundle": ...}
+Record = dict[str, dict]   # output path -> {"fp": ..., "sha": ..., "st": [size, mtime_ns], "inputs"/"bundle": ...}
+# Findings about what the writer repaired (record entries ignored, links replaced): said once, by the
+# build that repaired them, never repeated by a later build with nothing to do.
+WRITER_REPAIRS = ("output-record", "output-link")
 
 
 class UnsafeOutput(Exception):
@@ -43,11 +60,15 @@ class WriteResult:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
-    findings: list[Diagnostic] = field(default_factory=list)   # bundles that could not be made
+    findings: list[Diagnostic] = field(default_factory=list)   # bundles not made; record entries ignored
+    files: list[str] = field(default_factory=list)   # every file on the new record
 
 
 def check_output_folder(out_dir: Path, site_dir: Path) -> None:
     """Refuse folders that are not Haven's to manage (raise UnsafeOutput)."""
+    problem = output_folder_problem(out_dir, site_dir)   # a link as the output folder, or on the way to it
+    if problem:
+        raise UnsafeOutput(problem)
     out, site = out_dir.resolve(), site_dir.resolve()
     if out == site or out in site.parents:
         raise UnsafeOutput(f"the output folder {out_dir} contains the hub itself; choose a folder inside it, "
@@ -69,20 +90,60 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> None:
 
 def read_record(out_dir: Path) -> Record:
     """The previous build's record of the files it wrote. Empty if missing or unreadable."""
+    return read_checked_record(out_dir)[0]
+
+
+def read_checked_record(out_dir: Path) -> tuple[Record, list[Diagnostic]]:
+    """The previous build's record, keeping only entries that may be acted on, and a warning for each
+    entry ignored (a path leaving the folder, under a symbolic link, or not what Haven writes)."""
+    data = read_output_bytes(out_dir, MARKER)
     try:
-        data = json.loads((out_dir / MARKER).read_text("utf-8"))
-        files = data["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        files = json.loads(data)["files"] if data is not None else {}
+    except (ValueError, KeyError, TypeError):
+        files = None
     if not isinstance(files, dict):
-        return {}
-    record = {path: entry for path, entry in files.items() if isinstance(entry, dict) and _inside(out_dir, path)}
-    return {**_legacy_search_files(out_dir), **record}
+        return {}, [_record_warning(out_dir, "is not a record Haven wrote; it was ignored")]
+    record: Record = {}
+    ignored: list[str] = []
+    for path, entry in files.items():
+        if _inside(out_dir, path) is None or not _plain_entry(entry):
+            ignored.append(path)
+        else:
+            record[path] = entry
+    under_links = linked_folders(out_dir, record)   # one lstat per folder
+    for path in [p for p in record if any(p.startswith(folder + "/") for folder in under_links)]:
+        ignored.append(path)
+        del record[path]
+    findings = [_record_warning(out_dir, f"lists {_shown(path)}, which is not a file Haven wrote inside the output "
+                                "folder (it leaves the folder, lies under a symbolic link, or is malformed); it "
+                                "was ignored") for path in ignored[:20]]
+    if len(ignored) > 20:
+        findings.append(_record_warning(out_dir, f"lists {len(ignored) - 20} more entries like these; all ignored"))
+    return {**_legacy_search_files(out_dir), **record}, findings
+
+
+def _plain_entry(entry: object) -> bool:
+    """True for a record entry of the shape Haven writes (text fingerprints; size and time as numbers)."""
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k, ""), str) for k in ("fp", "sha", "bundle")):
+        return False
+    st = entry.get("st")
+    return st is None or (isinstance(st, list) and len(st) == 2 and all(type(n) is int for n in st))
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return "".join(ch if ch.isprintable() else "?" for ch in (text if len(text) <= 80 else text[:77] + "..."))
+
+
+def _record_warning(out_dir: Path, what: str) -> Diagnostic:
+    return warning("output-record", (out_dir / MARKER).as_posix(), 1, 1, f"the output record {what}",
+                   "if nobody edited it, the output folder may come from an untrusted cache; the next "
+                   "build writes a new record")
 
 
 def _legacy_search_files(out_dir: Path) -> Record:
     try:
-        files = json.loads((out_dir / LEGACY_SEARCH_RECORD).read_text("utf-8"))["files"]
+        files = json.loads(read_output_bytes(out_dir, LEGACY_SEARCH_RECORD) or b"")["files"]
         names = [f"pagefind/{rel}" for rel in files if isinstance(rel, str)]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -100,27 +161,38 @@ def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record) -> lis
         fp = output.fingerprint
         if isinstance(output, Bundle):
             files = bundles.get(output.path, [])
-            if not output.deferred and not (files and all(previous[f].get("fp") == fp and (out_dir / f).is_file()
+            if not output.deferred and not (files and all(previous[f].get("fp") == fp and _on_disk(out_dir, f, previous)
                                                           for f in files)):
                 stale.append(output)
         else:
             old = previous.get(output.path)
-            if not (old and old.get("fp") == fp and "bundle" not in old and (out_dir / output.path).is_file()):
+            if not (old and old.get("fp") == fp and "bundle" not in old and _on_disk(out_dir, output.path, previous)):
                 stale.append(output)
     return stale
 
 
-def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rendered], previous: Record) -> WriteResult:
+def _on_disk(out_dir: Path, path: str, previous: Record) -> bool:
+    """True when the file is as the last build left it: a regular file (not a link) of the recorded size
+    and modification time. One lstat, nothing read: a hand-edited or deleted file is rendered again."""
+    st = output_file_stat(out_dir, path)
+    return st is not None and list(st) == previous[path].get("st")
+
+
+def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rendered], previous: Record,
+                  rewrite_record: bool = False) -> WriteResult:
     """Bring out_dir in line with `outputs`, touching only files whose bytes change.
 
     `rendered` holds what `render.render_outputs` made of the stale outputs; every other output is
-    unchanged. If rendering raises, nothing in out_dir has changed.
+    unchanged. If rendering raises, nothing in out_dir has changed. `rewrite_record`: the record on
+    disk held entries that were ignored, so it is written again even if nothing else changed.
     """
     result = WriteResult()
     record: Record = {}
     staged: list[str] = []
-    created_out = not out_dir.exists()
-    staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
+    created_out = not os.path.lexists(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # a fresh, unpredictable folder: a link planted at a guessable staging name is never written through
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     done: set[str] = set()
     failed: set[str] = set()
     try:
@@ -141,7 +213,8 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                                 **({"bundle": output.path} if isinstance(output, Bundle) else
                                    {"inputs": dict(output.inputs)})}
                 old = previous.get(path)
-                if old and old.get("sha") == sha and _same_bytes(target, data):
+                if old and old.get("sha") == sha and _same_bytes(out_dir, path, data):
+                    record[path]["st"] = list(output_file_stat(out_dir, path) or ())   # touched, not changed
                     result.unchanged += 1
                     continue
                 temp = staging / path
@@ -165,28 +238,29 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
             record[output.path] = previous[output.path]
             result.unchanged += 1
 
-    for path in staged:  # commit: every file replaced atomically
-        target = _inside(out_dir, path)
-        assert target is not None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, target)
+    replaced: list[str] = []
+    for path in staged:  # commit: every file replaced atomically, links on the way replaced, never followed
+        replaced += replace_output_file(out_dir, path, staging / path)
+        record[path]["st"] = list(output_file_stat(out_dir, path) or ())
         result.written.append(path)
     shutil.rmtree(staging, ignore_errors=True)
+    result.findings += [warning("output-link", (out_dir / link).as_posix(), 1, 1,
+                                f"{link} in the output folder was a symbolic link; Haven replaced it and never "
+                                "wrote through it", "Haven never makes links in the output folder: if nobody "
+                                "put it there, the output folder may come from an untrusted cache")
+                        for link in sorted(set(replaced))]
 
     for path in sorted(set(previous) - set(record)):
-        target = _inside(out_dir, path)
-        if target is not None and target.is_file() and not target.is_symlink():
-            target.unlink()
+        if delete_output_file(out_dir, path):   # only a regular file reached without links
             result.removed.append(path)
-            prune_empty_parents(target.parent, out_dir)
-    legacy = out_dir / LEGACY_SEARCH_RECORD
-    if legacy.is_file() and not legacy.is_symlink():
-        legacy.unlink()
-    if record != previous or not (out_dir / MARKER).exists():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = out_dir / (MARKER + ".tmp")
-        tmp.write_text(json.dumps({"generator": __version__, "files": record}, sort_keys=True,
-                                  separators=(",", ":")), "utf-8")
+            prune_empty_output_dirs(out_dir, path)
+    delete_output_file(out_dir, LEGACY_SEARCH_RECORD)
+    result.files = sorted(record)
+    if record != previous or rewrite_record or output_file_stat(out_dir, MARKER) is None:
+        fd, tmp = tempfile.mkstemp(prefix=MARKER + ".", dir=out_dir)   # never a planted link's target
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"generator": __version__, "files": record}, sort_keys=True,
+                                    separators=(",", ":")))
         os.replace(tmp, out_dir / MARKER)
     return result
 
@@ -204,29 +278,19 @@ def _bundle_files(record: Record) -> dict[str, list[str]]:
     return by_bundle
 
 
-def _inside(out_dir: Path, rel: str) -> Path | None:
-    """The file `rel` names inside out_dir, or None when `rel` is not a plain relative path inside it.
-
-    Every path the writer writes or deletes goes through here.
-    """
-    if not isinstance(rel, str):
-        return None
-    parts = rel.split("/")
-    if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or any(p in ("", ".", "..") for p in parts) \
-            or parts[0] == MARKER or parts[0].startswith(STAGING_PREFIX) or ":" in parts[0]:
-        return None
-    return out_dir.joinpath(*parts)
+def _reserved(rel: str) -> bool:
+    """Names Haven keeps for itself in the output folder: never a recorded output."""
+    first = rel.split("/", 1)[0]
+    return first.startswith((MARKER, STAGING_PREFIX, LEGACY_SEARCH_RECORD))
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
+def _inside(out_dir: Path, rel: object) -> Path | None:
+    """The file `rel` names inside out_dir, or None when `rel` is not a plain relative path inside it
+    (confine's rule) or is one of Haven's own names."""
+    accepted = safe_output_path(rel, _reserved)
+    return None if accepted is None else out_dir / accepted
 
 
-def prune_empty_parents(folder: Path, stop: Path) -> None:
-    """Remove `folder` and its parents up to (not including) `stop` while they are empty."""
-    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+def _same_bytes(out_dir: Path, path: str, data: bytes) -> bool:
+    st = output_file_stat(out_dir, path)
+    return st is not None and st[0] == len(data) and read_output_bytes(out_dir, path) == data

@@ -19,12 +19,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("__init__", "model", "outputs", "diagnostics", "citations", "urlpolicy",
               "checks.policy"),  # the table of finding codes: data, imports only diagnostics; loaders emit by code
     # read one kind of input file into typed records, checking it at the boundary
-    "loaders": ("yamlload", "fields", "config", "crisisconfig", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",
+    "loaders": ("confine", "yamlload", "fields", "config", "crisisconfig", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",
                 "checks.reference_fields", "sources",
                 "templates", "theme", "deadline"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
-               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold"),
+               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec"),
     "build": ("build",),
     "serve": ("serve",),
     "cli": ("cli", "__main__"),

@@ -147,27 +147,27 @@ def test_static_change_copies_only_that_file(site):
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "old-version"])
 @pytest.mark.parametrize("which", [INDEX_DIR, STAMP_FILE])
 def test_damaged_cache_is_ignored_and_rebuilt(site, damage, which):
-    import pickle
+    import json
 
     from generator import incremental
 
     incremental._WARM.clear()  # a new process: nothing remembered in memory
-    files = sorted((site / CACHE_DIR / INDEX_DIR).glob("*.pickle")) if which == INDEX_DIR else [site / CACHE_DIR / which]
+    files = sorted((site / CACHE_DIR / INDEX_DIR).glob("*.json")) if which == INDEX_DIR else [site / CACHE_DIR / which]
     assert files
     for cache in files:
         data = cache.read_bytes()
         if damage == "garbage":
-            cache.write_bytes(b"\x80\x05not a pickle at all")
+            cache.write_bytes(b"\x80\x05not JSON at all")
         elif damage == "truncated":
             cache.write_bytes(data[: len(data) // 2])
         elif damage == "empty":
             cache.write_bytes(b"")
         elif which == INDEX_DIR:
-            payload = pickle.loads(data)
-            payload["key"] = (0, "0.0.0", "old")
-            cache.write_bytes(pickle.dumps(payload))
+            payload = json.loads(data)
+            payload[0] = [0, "0.0.0", "old"]
+            cache.write_bytes(json.dumps(payload).encode())
         else:
-            cache.write_bytes(pickle.dumps({"not": "a stamp"}))
+            cache.write_bytes(json.dumps({"not": "a stamp"}).encode())
     edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
     result = run(site)
     if which == INDEX_DIR:
@@ -179,10 +179,10 @@ def test_damaged_cache_is_ignored_and_rebuilt(site, damage, which):
 
 
 def test_an_edit_rewrites_only_the_changed_index_shard(site):
-    before = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.pickle")}
+    before = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.json")}
     edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
     run(site)
-    after = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.pickle")}
+    after = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.json")}
     assert len([n for n in after if after[n] != before.get(n)]) == 1
 
 
@@ -290,3 +290,30 @@ def test_parallel_rendering_matches_serial_and_fails_cleanly(tmp_path):
     assert [l.split(":")[0] for l in proc.stderr.splitlines() if "[template-error]" in l] == ["templates/topic.html"]
     assert "Traceback" not in proc.stderr
     assert snapshot(forked / "output") == before
+
+
+@pytest.mark.parametrize("damage", ["edit", "delete", "touch", "swap-for-link"])
+def test_a_changed_output_file_is_restored_and_only_it(site, damage, tmp_path):
+    """The record says what each file should hold: the next build (even one with nothing else to do)
+    notices the change with one lstat per file and rewrites that file alone."""
+    page = site / "output" / "articles" / "a2" / "index.html"
+    good = page.read_bytes()
+    if damage == "edit":
+        page.write_bytes(good.replace(b"Article 2", b"Defaced"))
+    elif damage == "delete":
+        page.unlink()
+    elif damage == "touch":
+        import os
+
+        os.utime(page, ns=(1, 1))
+    else:
+        (tmp_path / "elsewhere.html").write_bytes(b"elsewhere")
+        page.unlink()
+        page.symlink_to(tmp_path / "elsewhere.html")
+    result = run(site)
+    assert page.read_bytes() == good and not page.is_symlink()
+    assert result.written == ([] if damage == "touch" else ["articles/a2/index.html"])
+    assert result.parsed == 0
+    assert run(site).written == []   # and the build after that has nothing to do
+    if damage == "swap-for-link":
+        assert (tmp_path / "elsewhere.html").read_bytes() == b"elsewhere"

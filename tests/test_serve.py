@@ -712,6 +712,26 @@ def test_symlinks_that_leave_the_output_folder_are_not_followed(shared, tmp_path
         (shared.out / "leakdir").unlink()
 
 
+def test_a_folders_index_and_the_404_page_are_never_served_through_a_link(shared, tmp_path):
+    """A folder's index.html and 404.html are read through confine too (they were read unchecked)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"SENTINEL-OUTSIDE")
+    (shared.out / "linked").mkdir()
+    (shared.out / "linked" / "index.html").symlink_to(secret)
+    page_404 = (shared.out / "404.html").read_bytes()
+    (shared.out / "404.html").rename(shared.out / "404.html.real")
+    (shared.out / "404.html").symlink_to(secret)
+    try:
+        for path in ("/linked/", "/linked/index.html", "/no-such-page/", "/404.html"):
+            status, _, body = shared.get(path)
+            assert status == 404 and b"SENTINEL-OUTSIDE" not in body, path
+    finally:
+        shutil.rmtree(shared.out / "linked")
+        (shared.out / "404.html").unlink()
+        (shared.out / "404.html.real").rename(shared.out / "404.html")
+    assert (shared.out / "404.html").read_bytes() == page_404 and secret.read_bytes() == b"SENTINEL-OUTSIDE"
+
+
 def test_requests_for_other_host_names_are_refused(shared):
     """DNS rebinding: a web page must not read the preview through a name that points at 127.0.0.1."""
     assert shared.get("/", headers={"Host": "evil.example"})[0] == 403

@@ -55,6 +55,14 @@ CHECKS: tuple[Check, ...] = (
     _e("missing-front-matter", "a file does not start with a `---` front-matter block", adjustable=False),
     _e("unclosed-front-matter", "the front-matter block has no closing `---`", adjustable=False),
     _e("front-matter-not-mapping", "front matter is not a list of `key: value` lines", adjustable=False),
+    # confinement: nothing outside the hub is read, nothing outside the output folder is touched
+    _e("outside-hub", "a file or folder of the hub is a link that leads outside it (or into a hidden part)",
+       adjustable=False),
+    _e("not-a-file", "a path Haven reads is a folder, pipe, socket or device, not an ordinary file",
+       adjustable=False),
+    _e("bad-file-name", "a file name is not plain UTF-8 text or holds control characters", adjustable=False),
+    _w("output-record", "the output folder's record names a path Haven will not act on (ignored)"),
+    _w("output-link", "a link inside the output folder was replaced by the file Haven writes there"),
     # site.yaml
     _e("missing-config", "the hub has no site.yaml", adjustable=False),
     _e("config-unreadable", "site.yaml exists but cannot be read", adjustable=False),

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.confine.output import output_kind, read_output_bytes
 from generator.serve.content import (
     FALLBACK_404,
     INTERNAL,
@@ -261,35 +262,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if any(p.startswith(".") for p in parts):  # the output marker, staging folders, dotfiles
             self._not_found(head)
             return
-        root = self.server.out_dir.resolve()
-        path = root.joinpath(*parts)
-        try:
-            real = path.resolve()
-        except (OSError, RuntimeError):  # symlink loops
-            self._not_found(head)
-            return
-        if real != root and root not in real.parents:  # a symlink that leads outside
-            self._not_found(head)
-            return
-        try:
-            if real.is_dir():
-                if not raw_path.endswith("/"):
-                    self._redirect("/" + "/".join(urllib.parse.quote(p) for p in base + parts) + "/", query)
-                    return
-                real = real / "index.html"
-            data = real.read_bytes() if real.is_file() else None
-        except OSError:  # unreadable, vanished mid-build, or a name the file system refuses: still an answer
-            data = None
+        # confine serves only regular files reached without a symbolic link (Haven never writes one)
+        root, rel = self.server.out_dir, "/".join(parts)
+        if output_kind(root, rel) == "dir":
+            if not raw_path.endswith("/"):
+                self._redirect("/" + "/".join(urllib.parse.quote(p) for p in base + parts) + "/", query)
+                return
+            rel = f"{rel}/index.html" if rel else "index.html"
+        data = read_output_bytes(root, rel)
         if data is None:
             self._not_found(head)
             return
-        self._send(200, data, content_type(real.name), head)
+        self._send(200, data, content_type(rel.rpartition("/")[2]), head)
 
     def _not_found(self, head: bool) -> None:
-        page = self.server.out_dir / "404.html"
-        try:
-            data = page.read_bytes()
-        except OSError:
+        data = read_output_bytes(self.server.out_dir, "404.html")
+        if data is None:
             home = self.server.base_path()
             why = ("The site has not been built yet: the preview shows why below and updates itself."
                    if not (self.server.out_dir / "index.html").exists() else "")

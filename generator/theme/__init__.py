@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from generator.confine.hub import walk_hub
+
 THEME_DIR = Path(__file__).resolve().parent
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
@@ -33,9 +35,11 @@ def static_files(site_dir: Path) -> dict[str, Path]:
 
     The hub's static/ wins over the theme's file of the same name; sorted by relative path.
     """
-    found: dict[str, Path] = {}
-    for folder in (THEME_STATIC, site_dir / "static"):   # the hub last, so its files replace the theme's
-        found.update(_files_below(folder))
+    found = _files_below(THEME_STATIC)
+    # the hub's last, so its files replace the theme's; walked through confine (links out of the hub are
+    # left out here and reported by the build)
+    hub_files, _ = walk_hub(site_dir, "static", keep_dir=lambda name: not name.startswith("."), keep_file=is_theme_file)
+    found.update({file.rel[len("static/"):]: site_dir / file.rel for file in hub_files})
     return dict(sorted(found.items()))
 
 

@@ -1,0 +1,25 @@
+"""Every path Haven reads from the hub and writes to the output folder, checked in one place.
+
+A hub is a Git repository many people write to, and CI builds what they push, so its files (and
+the previous output/ and .haven-cache/ a CI runner restores) are untrusted:
+
+- Reads (`confine.hub`) resolve inside the hub. A file or folder that leaves it (a symbolic link,
+  however many hops) is refused with a finding naming the link and where it points; it is never
+  opened. Links that stay inside the hub work. Only regular files with plain-text names are read
+  (a FIFO would hang the build).
+- Writes and deletes (`confine.output`) take normalized relative paths inside the output folder and
+  never pass through a symbolic link. The output record is data to check, never instructions to
+  follow. The preview server serves through the same rules.
+"""
+
+from __future__ import annotations
+
+
+def clean_parts(rel: str) -> tuple[str, ...] | None:
+    """The parts of a normalized relative posix path, or None when it is anything else."""
+    if not isinstance(rel, str) or not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
+        return None
+    parts = tuple(rel.split("/"))
+    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0][1:2]:
+        return None
+    return parts

@@ -1,0 +1,230 @@
+"""Writing, deleting and serving the output folder: only normalized relative paths inside it, never
+through a symbolic link (see generator/confine/__init__.py)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from generator.confine import clean_parts
+
+
+class UnsafeOutputPath(OSError):
+    """A write or delete that would leave the output folder or pass through a symbolic link."""
+
+
+def safe_output_path(rel: object, reserved: Callable[[str], bool] = lambda rel: False) -> str | None:
+    """`rel` when it is a normalized relative posix path the output may hold, else None.
+
+    Anything else from the output record (`../x`, an absolute path, a drive, a backslash, an empty
+    part, a non-string, a name `reserved` refuses such as the record itself) is never acted on.
+    """
+    if not isinstance(rel, str):
+        return None
+    parts = clean_parts(rel)
+    if parts is None or len(rel) > 4096 or any(len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts):
+        return None
+    return None if reserved(rel) else rel
+
+
+def link_on_the_way(out_dir: Path, rel: str) -> str | None:
+    """The first part of `rel` (under out_dir) that is a symbolic link, as a relative path, or None."""
+    current = out_dir
+    parts = rel.split("/")
+    for index, part in enumerate(parts):
+        current = current / part
+        if os.path.islink(current):
+            return "/".join(parts[:index + 1])
+        if not os.path.isdir(current):
+            return None
+    return None
+
+
+def output_target(out_dir: Path, rel: str) -> Path:
+    """The path to write or delete for the output file `rel`; UnsafeOutputPath when `rel` is not a
+    normalized relative path or any part of it (under out_dir) is a symbolic link."""
+    if safe_output_path(rel) is None:
+        raise UnsafeOutputPath(f"{rel!r} is not a path inside the output folder")
+    link = link_on_the_way(out_dir, rel)
+    if link is not None:
+        raise UnsafeOutputPath(f"{link} in the output folder is a symbolic link")
+    return out_dir / rel
+
+
+def make_output_dirs(out_dir: Path, rel_dir: str) -> list[str]:
+    """Create the folders of `rel_dir` under out_dir, replacing any symbolic link on the way with a
+    real folder (the link is removed, never followed; what it pointed to is not touched).
+    Returns the links replaced, for a warning."""
+    replaced: list[str] = []
+    if not rel_dir:
+        return replaced
+    if safe_output_path(rel_dir) is None:
+        raise UnsafeOutputPath(f"{rel_dir!r} is not a path inside the output folder")
+    current = out_dir
+    parts = rel_dir.split("/")
+    for index, part in enumerate(parts):
+        current = current / part
+        if os.path.islink(current):
+            os.unlink(current)
+            replaced.append("/".join(parts[:index + 1]))
+        if not current.is_dir():
+            if os.path.lexists(current):    # a file where a folder belongs: Haven's outputs changed shape
+                os.unlink(current)
+            os.mkdir(current)
+    return replaced
+
+
+def replace_output_file(out_dir: Path, rel: str, temp: Path) -> list[str]:
+    """Move the finished temp file into place as the output file `rel` (atomic rename; a link at
+    `rel` itself is replaced, not followed). Returns the links replaced on the way."""
+    if safe_output_path(rel) is None:
+        raise UnsafeOutputPath(f"{rel!r} is not a path inside the output folder")
+    parent = rel.rpartition("/")[0]
+    replaced = make_output_dirs(out_dir, parent)
+    target = out_dir / rel
+    if os.path.islink(target):
+        replaced.append(rel)
+    elif target.is_dir():
+        raise UnsafeOutputPath(f"{rel} in the output folder is a folder, where Haven writes a file")
+    os.replace(temp, target)
+    return replaced
+
+
+def delete_output_file(out_dir: Path, rel: str) -> bool:
+    """Delete the output file `rel` if it is a regular file reached without links; True if deleted."""
+    try:
+        target = output_target(out_dir, rel)
+    except UnsafeOutputPath:
+        return False
+    if os.path.islink(target) or not target.is_file():
+        return False
+    target.unlink()
+    return True
+
+
+def prune_empty_output_dirs(out_dir: Path, rel: str) -> None:
+    """Remove the now-empty folders of `rel` (a deleted file) up to, not including, out_dir; never
+    through or of a link."""
+    parts = rel.split("/")[:-1]
+    while parts:
+        folder = out_dir.joinpath(*parts)
+        if link_on_the_way(out_dir, "/".join(parts)) is not None or not folder.is_dir():
+            return
+        try:
+            folder.rmdir()   # fails unless empty
+        except OSError:
+            return
+        parts.pop()
+
+
+def output_folder_problem(out_dir: Path, site_dir: Path) -> str:
+    """Why out_dir may not be written to because of links ('' when it may): the output folder itself
+    must not be a link, nor any folder between the hub and it (a hub could commit `output` as a link
+    into its reader's home folder)."""
+    absolute = Path(os.path.abspath(out_dir))
+    if os.path.islink(absolute):
+        return (f"the output folder {out_dir} is a symbolic link to {os.readlink(absolute)}; Haven writes "
+                "only into a real folder - remove the link, or pass the folder it points to with --out")
+    hub = Path(os.path.abspath(site_dir))
+    if hub in absolute.parents:
+        current = hub
+        for part in absolute.relative_to(hub).parts:
+            current = current / part
+            if os.path.islink(current):
+                return (f"{current} (on the way to the output folder {out_dir}) is a symbolic link; Haven "
+                        "writes only into real folders - remove the link, or pass another folder with --out")
+    return ""
+
+
+# Haven's own files (the default theme) are part of the program, not the hub: read as they are.
+
+
+def output_kind(out_dir: Path, rel: str) -> str:
+    """'file', 'dir' or '' (missing, not a normalized path, or reached through a symbolic link):
+    what the preview server may serve at `rel` ('' is the output folder itself)."""
+    if rel and (safe_output_path(rel) is None or link_on_the_way(out_dir, rel) is not None):
+        return ""
+    try:
+        mode = os.lstat(out_dir / rel if rel else out_dir).st_mode
+    except OSError:
+        return ""
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else ""
+
+
+def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
+    """The bytes of the output file `rel`, or None when it is missing, not a regular file, or any
+    part of the way is a symbolic link (Haven never writes links; one in output/ was put there)."""
+    if output_kind(out_dir, rel) != "file":
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(out_dir / rel, flags)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def output_file_stat(out_dir: Path, rel: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the output file `rel` when it is a regular file (not a link), else None.
+    The record keeps this for every file it writes, so a hand-edited or deleted file is noticed
+    with one lstat, without reading or hashing it."""
+    try:
+        st = os.lstat(out_dir / rel)
+    except (OSError, ValueError):
+        return None
+    return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
+def output_state(out_dir: Path, paths: Iterable[str]) -> str:
+    """A fingerprint of what is on disk at `paths` under out_dir: each file's type, size and mtime,
+    and the type of every folder on the way (a folder swapped for a link changes it). One lstat per
+    file and per folder, nothing read: what a build with nothing to do pays to notice a hand-edited,
+    deleted or replaced output file (about 2 lstats per page)."""
+    import hashlib
+
+    hasher = hashlib.blake2b(digest_size=16)
+    folders: set[str] = set()
+    for rel in sorted(paths):
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+        try:
+            st = os.lstat(out_dir / rel)
+            hasher.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+        except (OSError, ValueError):
+            hasher.update(f"{rel}\0-\n".encode("utf-8", "surrogatepass"))
+    for folder in sorted(folders):
+        try:
+            kind = stat.S_IFMT(os.lstat(out_dir / folder).st_mode)
+        except (OSError, ValueError):
+            kind = 0
+        hasher.update(f"{folder}/\0{kind}\n".encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
+
+
+def linked_folders(out_dir: Path, paths: Iterable[str]) -> set[str]:
+    """The folders on the way to `paths` (relative, under out_dir) that are symbolic links or not folders
+    at all; one lstat per folder. Files under them are never acted on through them."""
+    folders: set[str] = set()
+    for rel in paths:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    bad: set[str] = set()
+    for folder in folders:
+        try:
+            if not stat.S_ISDIR(os.lstat(out_dir / folder).st_mode):
+                bad.add(folder)
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            bad.add(folder)
+    return bad

@@ -1,0 +1,86 @@
+"""The cache's codec: what Haven writes reads back equal, and anything else is refused, never run."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from generator.cachecodec import ENTRIES, MEMO, CacheDamaged, CacheEntry, Stamp, codec
+from generator.model import FrontMatter, LinkRef
+from generator.sources import ParseSettings
+from tests.sitekit import article, make_site
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory):
+    """Real parsed sources of a fixture hub: front matter with dates, references, citations, links."""
+    from generator.parse import parse_bytes
+
+    site = make_site(tmp_path_factory.mktemp("codec") / "hub", {
+        "cited.md": article("Cited", extra="""
+            updated: 2026-02-01
+            references:
+              - {id: doe2020, type: book, title: A Book, author: [{family: Doe, given: Jo}], issued: {date-parts: [[2020]]}}
+            extra: {mood: calm, 3: three, when: 2026-01-01 10:30:00, nested: [[1, 2], {a: [b]}]}
+            """, body="Text [@doe2020, p. 3].\n\n## Part\n\n[a link](https://example.org/) ![pic](/static/x.png)\n"),
+    })
+    settings = ParseSettings("/", 8.0)
+    return [parse_bytes(f"articles/{p.name}", "article", p.read_bytes(), settings)
+            for p in sorted((site / "articles").glob("*.md"))]
+
+
+def test_parsed_sources_read_back_equal(parsed):
+    entries = {p.path: CacheEntry(1, 2, p) for p in parsed}
+    back = codec().loads(codec().dumps(entries, ENTRIES), ENTRIES)
+    assert back == entries
+    meta = back["articles/cited.md"].parsed.meta
+    assert isinstance(meta, FrontMatter) and meta.updated == date(2026, 2, 1)
+    assert meta.extra["nested"] == [[1, 2], {"a": ["b"]}]
+    assert back["articles/cited.md"].parsed.clusters and back["articles/cited.md"].parsed.links
+
+
+def test_memo_and_stamp_read_back_equal(parsed):
+    from generator.citations import render_citations
+    from generator.diagnostics import warning
+
+    source = parsed[0]
+    memo = {"cite:x": render_citations(source.clusters, {r["id"]: r for r in source.meta.references}), "n": (1, "a")}
+    assert codec().loads(codec().dumps(memo, MEMO), MEMO) == memo
+    stamp = Stamp("in", (1, 2), 3, [warning("c", "a.md", 1, 2, "m", "h")], [], "state", ["index.html"])
+    assert codec().loads(codec().dumps({"/out": stamp}, dict[str, Stamp]), dict[str, Stamp]) == {"/out": stamp}
+
+
+@pytest.mark.parametrize("doctored", [
+    b"cos\nsystem\n(S'touch /tmp/haven-pwned'\ntR.",                       # a pickle
+    b'{"a": [1, 2, 3, 4]}',                                                  # a record of the wrong length
+    b'{"a": [1, 2, ["x", "article", "d", null, 1, "", [], "abc", [], [], 0, [], false, null, ""]]}',  # anchors as text
+    b'{"a": [1, 2, {"\\u0000R": ["Popen", "ls"]}]}',                         # a tag naming another class
+    b'{"a": [1, "2", null]}',                                                # a size that is text
+    b'{"a": [1, 2, null]',                                                   # truncated
+    b"[" * 5000 + b"]" * 5000,                                               # nested past any limit
+    b"\xff\xfe",
+])
+def test_anything_else_is_refused(doctored):
+    with pytest.raises(CacheDamaged):
+        codec().loads(doctored, ENTRIES)
+
+
+def test_a_tagged_value_names_only_known_records():
+    bad = json.dumps({"\u0000": {"x": {"\u0000R": ["OSError", 1]}}}).encode()
+    with pytest.raises(CacheDamaged):
+        codec().loads(bad, MEMO)
+    good = codec().dumps({"x": LinkRef("u", 1, 2)}, MEMO)
+    assert codec().loads(good, MEMO) == {"x": LinkRef("u", 1, 2)}
+
+
+def test_memo_values_of_the_wrong_kind_are_dropped(parsed):
+    from generator.cachecodec import checked_memo
+    from generator.citations import render_citations
+
+    rendered = render_citations(parsed[0].clusters, {})
+    memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "sources:c": (rendered,), "other": rendered,
+            "sources:d": tuple(rendered.entries)}
+    assert checked_memo(codec().loads(codec().dumps(memo, MEMO), MEMO)) == {"cite:a": rendered,
+                                                                             "sources:d": tuple(rendered.entries)}

@@ -1,0 +1,70 @@
+"""The hostile corpus (tests/hostile/cases_*.py), each row checked the same way (see tests/hostile)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from tests import hostile
+from tests.hostile import SENTINEL, Case, file_bytes, make_outside, run_haven
+from tests.sitekit import make_site
+
+
+def all_cases() -> list[Case]:
+    cases = []
+    for module in pkgutil.iter_modules(hostile.__path__):
+        if module.name.startswith("cases_"):
+            cases += importlib.import_module(f"tests.hostile.{module.name}").CASES
+    return cases
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def good_hub(root: Path) -> Path:
+    """A fixture hub already built once (copied from a first build, so each case starts quickly)."""
+    if "hub" not in _BUILT:
+        first = make_site(root.parent / "first-hub")
+        assert build(BuildOptions(first, first / "output", search_index=False)).ok
+        _BUILT["hub"] = first
+    shutil.copytree(_BUILT["hub"], root, symlinks=True)
+    return root
+
+
+def output_bytes(hub: Path) -> dict[str, bytes]:
+    """The files of hub/output (none when output itself is a link a case planted: it is not Haven's)."""
+    return {} if (hub / "output").is_symlink() else file_bytes(hub / "output")
+
+
+@pytest.mark.parametrize("case", all_cases(), ids=lambda case: case.name)
+def test_hostile_hub(case: Case, tmp_path_factory):
+    if case.skip:
+        pytest.skip(case.skip)
+    tmp = tmp_path_factory.mktemp("hostile")
+    hub = good_hub(tmp / "hub")
+    outside = make_outside(tmp / "outside")
+    outside_before = file_bytes(outside)
+    case.arrange(hub, outside)
+    output_before = output_bytes(hub)
+
+    result = run_haven(hub, [*case.command, "--no-search-index"] if case.command == ("build",) else case.command,
+                       case.timeout)
+    said = result.stdout + result.stderr
+    assert result.returncode == case.status, said
+    assert "Traceback" not in said and 'File "' not in said, said
+    if case.where:
+        assert case.where in said, said
+    if case.says:
+        assert case.says in said, said
+    if case.status != 0:
+        assert output_bytes(hub) == output_before, "a failed build changed output/"
+    for rel, data in output_bytes(hub).items():
+        assert SENTINEL not in data, f"output/{rel} holds bytes from outside the hub"
+    assert file_bytes(outside) == outside_before, "a file outside the hub was changed, created or deleted"
+    if case.check:
+        case.check(hub, outside)

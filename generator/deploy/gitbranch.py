@@ -90,6 +90,10 @@ def branch_change(site_dir: Path, branch: str, files: dict[str, bytes]) -> Branc
                 meta, _, path = entry.partition(b"\t")
                 mode, _kind, sha = meta.decode().split()
                 now[path.decode("utf-8", "surrogateescape")] = (mode, sha)
+    if change.parent and ("site.yaml" in now or "index.html" not in now):
+        what = "a hub's sources (site.yaml)" if "site.yaml" in now else "no published site (no index.html)"
+        raise PublishError(f"the branch {branch} holds {what}; publishing would replace all its files: choose "
+                           f"another branch, or delete this one first (git branch -D {branch}) if it may go")
     object_format = _out(git(site_dir, "rev-parse", "--show-object-format")) or "sha1"
     for path, data in sorted(files.items()):
         if path not in now:
@@ -146,7 +150,8 @@ def push_branch(site_dir: Path, remote: str, branch: str) -> str:
         raise PublishError(f"'{remote}' is not a remote name; see `git remote -v`")
     done = git(site_dir, "push", "--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}")
     if done.returncode != 0:
-        raise PublishError(f"git push {remote} {branch} failed: {_why(done)}")
+        raise PublishError(f"git push {remote} {branch} failed (the new commit is on your local {branch}; "
+                           f"if the remote's {branch} moved on, fetch it and decide which to keep): {_why(done)}")
     return _out(done)
 
 

@@ -168,8 +168,8 @@ def _publish(read: Reader) -> dict[str, str]:
         line, col = read.doc.at("publish", "cname")
         read.out.append(error("bad-cname", SITE_FILE, line, col,
                               f"publish.cname '{cname[:60]}' is not a domain name",
-                              "write the bare domain the site is served at, in lowercase, e.g. `cname: hub.example.org` "
-                              "(no https://, no path)"))
+                              "write the bare domain the site is served at, in lowercase, "
+                              "e.g. `cname: hub.example.org` (no https://, no path)"))
         cname = ""
     return {"publish_branch": branch, "publish_cname": cname}
 

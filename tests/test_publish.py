@@ -124,6 +124,19 @@ def test_a_rejected_push_is_reported_and_the_remote_keeps_its_branch(hub, tmp_pa
     assert git(remote, "rev-parse", "gh-pages") == theirs
 
 
+def test_odd_file_names_reach_the_branch_as_they_are(hub, capsys):
+    names = ['"quoted".txt', "with space é.txt", "new\nline.txt", "back\\slash-free.txt"]
+    for name in names:
+        (hub / "static" / name).write_bytes(name.encode("utf-8"))
+    assert publish(hub, capsys, "--to", "git")[0] == 0
+    listing = subprocess.run(["git", "ls-tree", "-r", "-z", "--name-only", "gh-pages"], cwd=hub, capture_output=True)
+    on_branch = set(listing.stdout.decode("utf-8").split("\0"))
+    published = {f"static/{n}" for n in names if "\\" not in n}
+    assert published <= on_branch
+    assert published <= recorded(hub)          # exactly what the build wrote: nothing dropped on the way
+    assert all(p in on_branch for p in recorded(hub))
+
+
 def test_publishing_the_same_build_again_adds_no_commit(hub, capsys):
     assert publish(hub, capsys, "--to", "git")[0] == 0
     tip = git(hub, "rev-parse", "gh-pages")
@@ -257,7 +270,8 @@ def test_folder_publish_refuses_unsafe_folders(hub, tmp_path, capsys):
     link = tmp_path / "link"
     link.symlink_to(foreign)
     cases = {foreign: "not empty", link: "symbolic link", hub / "output": "overlaps the output folder",
-             hub: "overlaps the output folder", hub.parent: "overlaps the output folder", hub / "articles" / "www": "inside the hub's articles/",
+             hub: "overlaps the output folder", hub.parent: "overlaps the output folder",
+             hub / "articles" / "www": "inside the hub's articles/",
              Path.home(): "refusing"}
     for dest, words in cases.items():
         before = snapshot(foreign)

@@ -19,9 +19,9 @@ class PublishError(Exception):
 
 
 def plain_relative(rel: str) -> bool:
-    """True for a plain relative path (no '..', no leading '/', no backslash, NUL or newline)."""
+    """True for a plain relative path (no '..', no leading '/', no backslash or NUL), as the writer accepts."""
     parts = rel.split("/")
-    return bool(rel) and not rel.startswith("/") and not any(c in rel for c in "\\\0\n\r") \
+    return bool(rel) and not rel.startswith("/") and not any(c in rel for c in "\\\0") \
         and all(p not in ("", ".", "..") for p in parts)
 
 

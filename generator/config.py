@@ -149,28 +149,34 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         render_seconds=float(render_seconds),
         contact=parse_contact(read, got["contact"], base_url),
         check_levels=check_levels,
-        **_publish(read),
+        **_publish(read, urlsplit(base_url).hostname or ""),
     )
     return config, out + read.out
 
 
-def _publish(read: Reader) -> dict[str, str]:
-    """publish.branch and publish.cname, checked: a branch name git accepts, a bare host name."""
+def _publish(read: Reader, base_host: str) -> dict[str, str]:
+    """publish.branch and publish.cname, checked: a branch name git accepts, a bare host name (base_url's)."""
     branch = read.text("publish", "branch") or DEFAULT_PUBLISH_BRANCH
     if not _BRANCH.match(branch) or branch.startswith("/") or "/." in branch:
         line, col = read.doc.at("publish", "branch")
-        read.out.append(error("bad-publish-branch", SITE_FILE, line, col,
-                              f"publish.branch '{branch[:60]}' is not a branch name git accepts",
-                              "use letters, digits, '-', '_', '.' and '/', e.g. `branch: gh-pages`"))
+        read.out.append(finding("bad-publish-branch", SITE_FILE, line, col,
+                                f"publish.branch '{branch[:60]}' is not a branch name git accepts",
+                                "use letters, digits, '-', '_', '.' and '/', e.g. `branch: gh-pages`"))
         branch = DEFAULT_PUBLISH_BRANCH
     cname = read.text("publish", "cname")
     if cname and not _HOSTNAME.match(cname):
         line, col = read.doc.at("publish", "cname")
-        read.out.append(error("bad-cname", SITE_FILE, line, col,
-                              f"publish.cname '{cname[:60]}' is not a domain name",
-                              "write the bare domain the site is served at, in lowercase, "
-                              "e.g. `cname: hub.example.org` (no https://, no path)"))
+        read.out.append(finding("bad-cname", SITE_FILE, line, col,
+                                f"publish.cname '{cname[:60]}' is not a domain name",
+                                "write the bare domain the site is served at, in lowercase, "
+                                "e.g. `cname: hub.example.org` (no https://, no path)"))
         cname = ""
+    elif cname and cname != base_host:
+        line, col = read.doc.at("publish", "cname")
+        read.out.append(finding("cname-not-base-url", SITE_FILE, line, col,
+                                f"publish.cname '{cname}' is not the host of base_url ('{base_host}'): the site "
+                                f"would be served at {cname} while its links, feeds and sitemap point to {base_host}",
+                                f"make them agree: `base_url: https://{cname}/` or `cname: {base_host}`"))
     return {"publish_branch": branch, "publish_cname": cname}
 
 

@@ -35,7 +35,7 @@ def hub(tmp_path) -> Path:
     site = tmp_path / "hub"
     git(site, "config", "user.name", "Hub Owner")
     git(site, "config", "user.email", "owner@example.org")
-    make_site(site, site_yaml=SITE_YAML + "publish:\n  cname: hub.example.org\n")
+    make_site(site, site_yaml=SITE_YAML + "publish:\n  cname: test.example.org\n")
     (site / ".gitignore").write_text("output/\n.haven-cache/\n")
     git(site, "add", "-A")
     git(site, "commit", "--quiet", "-m", "The hub")
@@ -78,7 +78,7 @@ def test_first_publish_commits_the_build_with_nojekyll_and_cname_and_pushes(hub,
     files = tree(remote, "gh-pages")
     assert files == recorded(hub) | {".nojekyll", "CNAME"}
     assert MARKER not in files
-    assert git(remote, "show", "gh-pages:CNAME") == "hub.example.org"
+    assert git(remote, "show", "gh-pages:CNAME") == "test.example.org"   # base_url's host
     assert git(remote, "show", "gh-pages:.nojekyll") == ""
     page = (hub / "output" / "articles" / "first-steps" / "index.html").read_text("utf-8")
     assert git(remote, "show", "gh-pages:articles/first-steps/index.html") == page.strip()
@@ -231,6 +231,16 @@ def test_site_yaml_publish_settings_are_checked(hub, capsys):
     assert f"site.yaml:{lines + 3}:10: error: publish.cname 'https://hub.example.org/x' is not a domain name" in err
     assert f"site.yaml:{lines + 4}:" in err and "remote" in err     # unknown setting, with what publish takes
     assert try_git(hub, "rev-parse", "--verify", "refs/heads/gh-pages").returncode != 0
+
+
+def test_a_cname_other_than_base_urls_host_is_warned(hub, capsys):
+    (hub / "site.yaml").write_text(SITE_YAML + "publish:\n  cname: hub.example.org\n")
+    code, err = publish(hub, capsys, "--to", "git")
+    lines = SITE_YAML.count("\n")
+    assert code == 0
+    assert (f"site.yaml:{lines + 2}:10: warning: publish.cname 'hub.example.org' is not the host of base_url "
+            "('test.example.org')") in err
+    assert git(hub, "show", "gh-pages:CNAME") == "hub.example.org"   # a warning: the owner's choice stands
 
 
 def test_a_hub_outside_git_is_told_what_to_do(tmp_path, capsys):

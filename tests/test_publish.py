@@ -312,6 +312,12 @@ def test_folder_publish_never_writes_or_deletes_through_links(hub, tmp_path, cap
     assert (elsewhere / "precious.css").read_text() == "not Haven's"
 
 
+def test_git_options_with_a_folder_are_a_usage_error(hub, tmp_path, capsys):
+    code, err = publish(hub, capsys, "--to", str(tmp_path / "www"), "--push", "origin")
+    assert code == 2 and "--push and --branch go with --to git" in err
+    assert not (tmp_path / "www").exists()
+
+
 def test_folder_publish_does_nothing_when_the_build_fails(hub, tmp_path, capsys):
     dest = tmp_path / "www"
     assert publish(hub, capsys, "--to", str(dest))[0] == 0

@@ -45,6 +45,9 @@ class PublishOptions:
 def publish(options: PublishOptions, stream: TextIO | None = None) -> int:
     """Build, then publish; print what happened; return the exit status (0 ok, 1 errors, 2 usage)."""
     stream = stream or sys.stderr
+    if options.to != GIT_TARGET and (options.push or options.branch):
+        print("haven: error: --push and --branch go with --to git; a folder is published as it is", file=stream)
+        return 2
     result = build(BuildOptions(options.site_dir, options.out_dir, headers=options.headers, strict=options.strict))
     if result.usage_error:
         print(f"haven: error: {result.usage_error}", file=stream)

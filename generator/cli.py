@@ -61,7 +61,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="git: commit the site to a branch (default gh-pages); DIR: copy it into that folder")
     p.add_argument("--branch", default=None, help="the branch for --to git (default: publish.branch, else gh-pages)")
     p.add_argument("--push", default=None, metavar="REMOTE", help="with --to git: push the branch to REMOTE")
-    p.add_argument("--dry-run", action="store_true", help="build, then say what publishing would change; change nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="build, then say what publishing would change; change nothing")
     p.add_argument("--out", type=Path, default=None, help="output folder to build into (default: SITE/output)")
     p.add_argument("--headers", action="store_true", help="also write _headers (as haven build --headers)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")

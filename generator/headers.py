@@ -10,7 +10,7 @@ compilation only, not JavaScript eval) and runs in a same-origin web worker.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 CSP_DIRECTIVES: tuple[tuple[str, str], ...] = (
     ("default-src", "'none'"),

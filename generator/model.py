@@ -182,12 +182,9 @@ class SiteConfig:
     allow_hosts: tuple[str, ...] = ()    # privacy.allow_hosts: hosts pages may load images and fonts from
     render_seconds: float = 60.0         # limits.render_seconds: longest a template may take for one page
     contact: Contact = field(default_factory=Contact)   # where readers report a problem
-<<<<<<< HEAD
     check_levels: Mapping[str, str] = field(default_factory=dict)  # `checks:` {code: error|warning|off}
-=======
     publish_branch: str = "gh-pages"     # publish.branch: the branch `haven publish --to git` commits to
     publish_cname: str = ""              # publish.cname: the custom domain written to CNAME ("" = none)
->>>>>>> 7e61c33 (haven publish: --to git commits the build to a branch (default gh-pages, publish.branch) with git fast-import (working tree and index untouched; a child of the last publish; no empty commits), .nojekyll and CNAME (publish.cname), --dry-run, --push REMOTE; --to DIR copies into a folder with the output folder's safety, never through links; refuses when the build has errors)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from tests.browser import block_offsite
 from tests.hostkit import ensure_wrangler, log_of, wrangler_serving
 from tests.publishkit import REPO, build_ok, copy_sample, html_pages, page_url
 
-pytestmark = pytest.mark.browser
+# one wrangler per build variant: under pytest-xdist (`--dist loadgroup`) the whole module runs on one worker
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("host-runtime")]
 
 VARIANTS = {"root": "https://example.org/", "sub-path": "https://example.org/hub/"}
 HOST_FILES = ("_headers", "_redirects")   # read by the host from the root of what it publishes

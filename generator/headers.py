@@ -10,7 +10,7 @@ compilation only, not JavaScript eval) and runs in a same-origin web worker.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 CSP_DIRECTIVES: tuple[tuple[str, str], ...] = (
     ("default-src", "'none'"),
@@ -57,12 +57,30 @@ def security_headers(allow_hosts: Sequence[str] = ()) -> list[tuple[str, str]]:
     ]
 
 
-def render_headers(allow_hosts: Sequence[str] = ()) -> bytes:
-    """The _headers file (Netlify / Cloudflare Pages syntax): one rule for every path."""
+# The theme's files (CSS, icons, the search script) keep their names from one build to the next, so a
+# browser may reuse them for an hour and must then ask again: a longer or `immutable` cache would leave
+# returning readers on old styles after a deploy. docs/deploy.md recommends the same value to every host.
+STATIC_CACHE_CONTROL = "public, max-age=3600"
+
+
+def header_rules(base_path: str = "/", allow_hosts: Sequence[str] = ()) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(path pattern, [(name, value)]) of every rule, the hub living at `base_path` (e.g. "/" or "/hub/").
+
+    A host applies every rule whose pattern matches a path, so static files get both."""
+    return [(f"{base_path}*", security_headers(allow_hosts)),
+            (f"{base_path}static/*", [("Cache-Control", STATIC_CACHE_CONTROL)])]
+
+
+def render_headers(base_path: str = "/", allow_hosts: Sequence[str] = ()) -> bytes:
+    """The _headers file (Netlify / Cloudflare Pages syntax) for a hub living at `base_path`.
+
+    Hosts read _headers only at the root of what they publish; the patterns carry the hub's path so the
+    file is right there even when the hub lives under /hub/ (docs/deploy.md, "A hub under a path")."""
     lines = ["# Written by `haven build --headers`. Netlify and Cloudflare Pages read this file;",
-             "# for other hosts see docs/deploy.md.",
-             "/*"]
-    lines += [f"  {name}: {value}" for name, value in security_headers(allow_hosts)]
+             "# for other hosts see docs/deploy.md."]
+    for pattern, headers in header_rules(base_path, allow_hosts):
+        lines.append(pattern)
+        lines += [f"  {name}: {value}" for name, value in headers]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

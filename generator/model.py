@@ -183,6 +183,8 @@ class SiteConfig:
     render_seconds: float = 60.0         # limits.render_seconds: longest a template may take for one page
     contact: Contact = field(default_factory=Contact)   # where readers report a problem
     check_levels: Mapping[str, str] = field(default_factory=dict)  # `checks:` {code: error|warning|off}
+    publish_branch: str = "gh-pages"     # publish.branch: the branch `haven publish --to git` commits to
+    publish_cname: str = ""              # publish.cname: the custom domain written to CNAME ("" = none)
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
                              produce=lambda: sitemap.render_sitemap(rows)))
     outputs.append(Generated("robots.txt", common, produce=lambda: sitemap.render_robots(site)))
     if headers:
-        body = host_headers.render_headers(site.config.allow_hosts)
+        body = host_headers.render_headers(site.config.base_path, site.config.allow_hosts)
         outputs.append(Generated("_headers", common + (("headers", fingerprint(body)),), produce=lambda: body))
     return outputs
 

@@ -26,6 +26,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec"),
     "build": ("build",),
+    # publish a build: to a git branch or a folder (builds first)
+    "deploy": ("deploy",),
     "serve": ("serve",),
     "cli": ("cli", "__main__"),
 }

@@ -55,17 +55,19 @@ def test_workflow_builds_caches_and_deploys_the_hub():
     assert any("pip install ." in r for r in runs)
     (cache,) = steps(build, "actions/cache")
     assert cache["with"]["path"] == ".haven-cache" and "restore-keys" in cache["with"]
-    builds = [c for r in runs for c in haven_commands(r)]
-    assert builds == [["build", "--headers"]]
-    args = parses(builds[0])
-    assert args.command == "build" and args.headers
+    commands = [c for r in runs for c in haven_commands(r)]
+    assert commands == [["check", "--format", "github"], ["build", "--headers"]]
+    check, build_args = parses(commands[0]), parses(commands[1])
+    assert check.command == "check" and check.format == "github"
+    assert build_args.command == "build" and build_args.headers
     (upload,) = steps(build, "actions/upload-pages-artifact")
     assert upload["with"]["path"] == "output"   # the CLI's default output folder
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert steps(deploy, "actions/deploy-pages")
     order = [s.get("uses", s.get("run", "")).split("@")[0] for s in build["steps"]]
-    assert order.index("actions/cache") < next(i for i, s in enumerate(order) if "haven build" in s)
+    assert order.index("actions/cache") < next(i for i, s in enumerate(order) if "haven check" in s) \
+        < next(i for i, s in enumerate(order) if "haven build" in s)
 
 
 def test_netlify_toml_builds_with_headers_into_the_published_folder():
@@ -107,7 +109,7 @@ def test_haven_build_writes_headers_only_on_request(sample_site, capsys):
     out = sample_site / "output"
     assert main(["build", "--site", str(sample_site), "--headers"]) == 0
     rules = headers.parse_headers_file((out / "_headers").read_text("utf-8"))
-    assert [pattern for pattern, _ in rules] == ["/*"]
+    assert [pattern for pattern, _ in rules] == ["/*", "/static/*"]
     sent = dict(rules[0][1])
     for name in REQUIRED:
         assert name in sent, name

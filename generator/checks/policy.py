@@ -76,6 +76,9 @@ CHECKS: tuple[Check, ...] = (
     _e("bad-crisis-resource", "a crisis resource is not a mapping of fields"),
     _e("bad-date", "a date is not written as YYYY-MM-DD"),
     _e("bad-language", "a language is not a BCP 47 tag such as en-GB"),
+    _e("bad-publish-branch", "`publish.branch` is not a branch name git accepts"),
+    _e("bad-cname", "`publish.cname` is not a bare domain name"),
+    _w("cname-not-base-url", "`publish.cname` is not the host of base_url (links would point elsewhere)"),
     _e("unknown-check", "site.yaml `checks:` names a check that does not exist, or an unknown level"),
     # front matter
     _e("missing-field", "a required front-matter field is missing"),

@@ -125,16 +125,24 @@ def test_a_rejected_push_is_reported_and_the_remote_keeps_its_branch(hub, tmp_pa
 
 
 def test_odd_file_names_reach_the_branch_as_they_are(hub, capsys):
-    names = ['"quoted".txt', "with space é.txt", "new\nline.txt", "back\\slash-free.txt"]
+    names = ['"quoted".txt', "with space é.txt", "ünïcode-共感.txt"]
     for name in names:
         (hub / "static" / name).write_bytes(name.encode("utf-8"))
     assert publish(hub, capsys, "--to", "git")[0] == 0
     listing = subprocess.run(["git", "ls-tree", "-r", "-z", "--name-only", "gh-pages"], cwd=hub, capture_output=True)
     on_branch = set(listing.stdout.decode("utf-8").split("\0"))
-    published = {f"static/{n}" for n in names if "\\" not in n}
+    published = {f"static/{n}" for n in names}
     assert published <= on_branch
     assert published <= recorded(hub)          # exactly what the build wrote: nothing dropped on the way
     assert all(p in on_branch for p in recorded(hub))
+
+
+@pytest.mark.parametrize("name", ["new\nline.txt", "back\\slash.txt"])
+def test_a_file_name_hosts_would_misread_is_refused_and_nothing_is_published(hub, capsys, name):
+    (hub / "static" / name).write_bytes(b"x")
+    code, err = publish(hub, capsys, "--to", "git")
+    assert code == 1 and "[bad-file-name]" in err and "Traceback" not in err
+    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "gh-pages"], cwd=hub).returncode != 0
 
 
 def test_publishing_the_same_build_again_adds_no_commit(hub, capsys):

@@ -181,8 +181,9 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
 def _printable_name(name: str) -> bool:
     """False for a name that is not UTF-8 (Python holds those bytes as surrogates) or holds a control
     character: it could not be written to the output record, and printed in a finding it could move
-    the terminal's cursor or forge another finding's line."""
-    return name.isprintable()
+    the terminal's cursor or forge another finding's line. A backslash is refused too: Haven's paths are
+    posix, and hosts and tools that read it as a separator would put the file somewhere else."""
+    return name.isprintable() and "\\" not in name
 
 
 def bad_name_finding(rel: str) -> Diagnostic:
@@ -190,7 +191,7 @@ def bad_name_finding(rel: str) -> Diagnostic:
     shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
     return error("bad-file-name", shown, 1, 1, f"the name of {shown} is not plain text (it is not UTF-8, or holds "
-                 "a control character such as a line break)", "rename the file using letters, digits and hyphens")
+                 "a control character such as a line break, or a backslash)", "rename the file using letters, digits and hyphens")
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

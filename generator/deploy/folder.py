@@ -15,8 +15,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.confine.output import prune_empty_output_dirs
 from generator.deploy.files import PublishError, no_links_on_the_way, plain_relative
-from generator.write import MARKER, UnsafeOutput, check_output_folder, prune_empty_parents, read_record
+from generator.write import MARKER, UnsafeOutput, check_output_folder, read_record
 
 TEMP_SUFFIX = ".haven-partial"
 
@@ -79,7 +80,7 @@ def publish_to_folder(dest: Path, files: dict[str, bytes], record: bytes, dry_ru
             change.removed.append(rel)
             if not dry_run:
                 target.unlink()
-                prune_empty_parents(target.parent, dest)
+                prune_empty_output_dirs(dest, rel)
     if not dry_run:
         dest.mkdir(parents=True, exist_ok=True)
         marker = dest / MARKER

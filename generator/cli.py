@@ -62,6 +62,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", action="append", default=[], help="topic id from site.yaml (repeatable)")
     p.add_argument("--slug", default=None, help="slug (default: from the title)")
 
+    p = sub.add_parser("init", help="start a new hub in DIR (a new or empty folder)")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="the new hub's folder (default: current folder)")
+
+    p = sub.add_parser("theme", help="list the default theme's files, or copy one into the hub to edit")
+    theme = p.add_subparsers(dest="theme_command", required=True, parser_class=_Parser)
+    q = theme.add_parser("list", help="list the theme's templates and static files")
+    q.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+    q = theme.add_parser("copy", help="copy one theme file into the hub's templates/ or static/ to edit")
+    q.add_argument("name", help="a name from `haven theme list`, e.g. base.html or static/css/haven.css")
+    q.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+
     p = sub.add_parser("serve", help="build and preview on http://127.0.0.1:PORT")
     site_options(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
@@ -75,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `haven` command."""
     args = make_parser().parse_args(argv)
     try:
+        if args.command == "init":
+            from generator.hubinit import init_hub
+
+            return init_hub(args.dir)
         if args.command == "check" and args.list:  # the table of check codes needs no hub
             from generator.checks.policy import table_text
 
@@ -88,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.scaffold import new_article
 
             return new_article(args.site, args.title, args.author, args.topic, args.slug)
+        if args.command == "theme":
+            from generator import hubinit
+
+            if args.theme_command == "list":
+                return hubinit.list_theme(args.site)
+            return hubinit.copy_theme_file(args.site, args.name)
         out = getattr(args, "out", None) or args.site / "output"
         if args.command == "serve":
             from generator.serve import serve

@@ -24,7 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "templates", "theme", "deadline"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
-               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold"),
+               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "hubinit", "skeleton"),
     "build": ("build",),
     "serve": ("serve",),
     "cli": ("cli", "__main__"),

@@ -35,11 +35,12 @@ def static_files(site_dir: Path) -> dict[str, Path]:
     """
     found: dict[str, Path] = {}
     for folder in (THEME_STATIC, site_dir / "static"):   # the hub last, so its files replace the theme's
-        found.update(_files_below(folder))
+        found.update(files_below(folder))
     return dict(sorted(found.items()))
 
 
-def _files_below(folder: Path) -> dict[str, Path]:
+def files_below(folder: Path) -> dict[str, Path]:
+    """The theme files below `folder`, by posix path relative to it."""
     if not folder.is_dir():
         return {}
     files: dict[str, Path] = {}

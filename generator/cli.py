@@ -90,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.hubinit import init_hub
 
             return init_hub(args.dir)
+        if args.command == "theme" and args.theme_command == "list":   # needs no hub
+            from generator.hubinit import list_theme
+
+            return list_theme(args.site)
         if args.command == "check" and args.list:  # the table of check codes needs no hub
             from generator.checks.policy import table_text
 
@@ -104,11 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return new_article(args.site, args.title, args.author, args.topic, args.slug)
         if args.command == "theme":
-            from generator import hubinit
+            from generator.hubinit import copy_theme_file
 
-            if args.theme_command == "list":
-                return hubinit.list_theme(args.site)
-            return hubinit.copy_theme_file(args.site, args.name)
+            return copy_theme_file(args.site, args.name)
         out = getattr(args, "out", None) or args.site / "output"
         if args.command == "serve":
             from generator.serve import serve

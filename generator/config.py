@@ -39,6 +39,7 @@ SETTINGS = (
     Field("crisis", "mapping", "heading, intro, emergency, emergency_numbers, resources, risk_terms: crisis help"),
     Field("contact", "text", "where readers report a mistake: an e-mail address or a form on the hub's host",
           "corrections@example.org"),
+    Field("default_author", "text", "the author id `haven new` writes when none is given", "editorial-team"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
     Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
 )
@@ -143,6 +144,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         render_seconds=float(render_seconds),
         contact=parse_contact(read, got["contact"], base_url),
         check_levels=check_levels,
+        default_author=got["default_author"],
     )
     return config, out + read.out
 

@@ -183,6 +183,7 @@ class SiteConfig:
     render_seconds: float = 60.0         # limits.render_seconds: longest a template may take for one page
     contact: Contact = field(default_factory=Contact)   # where readers report a problem
     check_levels: Mapping[str, str] = field(default_factory=dict)  # `checks:` {code: error|warning|off}
+    default_author: str = ""     # the author id `haven new` writes when none is given
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "hubinit"),
     "build": ("build",),
     "serve": ("serve",),
-    "cli": ("cli", "__main__"),
+    "cli": ("cli", "__main__", "progress"),
 }
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
 IO_WORDS = ("open(", "read_text", "write_text", "read_bytes", "write_bytes", "import os", "pathlib", "subprocess")

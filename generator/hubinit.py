@@ -41,9 +41,11 @@ def init_hub(target: Path, stream=None) -> int:
     stream = stream or sys.stdout
     if target.exists() and not target.is_dir():
         return _fail(f"{target} is a file, not a folder - pass a new folder's name, e.g. haven init my-hub")
-    if target.is_dir() and any(target.iterdir()):
-        return _fail(f"{target} is not empty - haven init starts a hub only in a new or empty folder, "
-                     "so that it never overwrites your files; e.g. haven init my-hub")
+    present = sorted(p.name for p in target.iterdir() if not _fresh_repository_file(p.name)) if target.is_dir() else []
+    if present:
+        return _fail(f"{target} is not empty ({', '.join(present[:3])}{', ...' if len(present) > 3 else ''}) - "
+                     "haven init starts a hub only in a new or empty folder (or a fresh git clone), so that it "
+                     "never overwrites your files; e.g. haven init my-hub")
     files = skeleton_files()
     if "site.yaml" not in files:
         return _fail(f"Haven's installation has no new-hub files in {SKELETON} - reinstall Haven "
@@ -70,6 +72,12 @@ def init_hub(target: Path, stream=None) -> int:
           "        data/authors.yaml, rewrite pages/about.md; `haven check` lists what is still to do.",
           file=stream)
     return 0
+
+
+def _fresh_repository_file(name: str) -> bool:
+    """What a just-created git repository holds (`git init`, or GitHub's README and LICENSE): Haven
+    writes none of these names, so a hub may start beside them."""
+    return name == ".git" or name.upper().startswith(("README", "LICENSE", "LICENCE"))
 
 
 def theme_files() -> dict[str, Path]:

@@ -161,3 +161,20 @@ def _copy_project(repo: Path, target: Path) -> None:
     skip = shutil.ignore_patterns(".venv", ".git", "output", ".haven-cache", "__pycache__", "*.egg-info", "build",
                                   "bench", ".pytest_cache", "node_modules")
     shutil.copytree(repo, target, ignore=skip, symlinks=True)
+
+
+def test_init_in_a_fresh_clone_keeps_its_git_readme_and_licence(tmp_path, capsys):
+    """A team makes a repository on GitHub (README, LICENSE), clones it and runs haven init there."""
+    clone = tmp_path / "clone"
+    (clone / ".git").mkdir(parents=True)
+    (clone / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    (clone / "README.md").write_text("# Our hub\n")
+    (clone / "LICENSE").write_text("CC BY 4.0\n")
+    assert main(["init", str(clone)]) == 0
+    assert (clone / "README.md").read_text() == "# Our hub\n" and (clone / "LICENSE").read_text() == "CC BY 4.0\n"
+    assert (clone / ".git/HEAD").read_text() == "ref: refs/heads/main\n" and (clone / "site.yaml").is_file()
+    other = tmp_path / "other"
+    (other / ".git").mkdir(parents=True)
+    (other / ".gitignore").write_text("*.log\n")   # a file haven init would write: refused, untouched
+    assert main(["init", str(other)]) == 2
+    assert "(.gitignore)" in capsys.readouterr().err and (other / ".gitignore").read_text() == "*.log\n"

@@ -41,6 +41,8 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     authors, _findings, _digest = load_authors(site_dir)
     if not title.strip():
         return _fail("the title is empty - pass a title, e.g. haven new \"Coping with loneliness\"")
+    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in title.strip()):
+        return _fail("the title has a line break or a control character - write it on one line")
     author, problem = _pick_author(author, config.default_author, authors)
     if problem:
         return _fail(problem)
@@ -100,11 +102,17 @@ def _pick_author(given: str | None, default: str, authors: dict) -> tuple[str, s
 
 
 def _yaml_text(text: str) -> str:
-    """Quote a title when YAML would misread it."""
+    """The title as YAML reads it back unchanged: plain when it is, else a quoted string (so `null`,
+    `yes`, `2026-01-01` or `a: b` stay the title the writer typed)."""
     import json
 
-    needs_quotes = any(c in text for c in ":#[]{},&*!|>'\"%@`") or text[0] in "-?"
-    return json.dumps(text, ensure_ascii=False) if needs_quotes else text
+    import yaml
+
+    try:
+        plain_ok = yaml.safe_load(f"title: {text}") == {"title": text}
+    except yaml.YAMLError:
+        plain_ok = False
+    return text if plain_ok and not text.startswith(("'", '"')) else json.dumps(text, ensure_ascii=False)
 
 
 def _fail(message: str) -> int:

@@ -123,3 +123,17 @@ def test_other_files_in_articles_are_a_warning(tmp_path, capsys):
     (site / "articles/a.md~").write_text("backup")
     found = [c for c in _codes(site, capsys) if c[0] == "unread-file"]
     assert found == [("unread-file", "articles/draft.docx", 0), ("unread-file", "articles/notes.txt", 0)]
+
+
+@pytest.mark.parametrize("title", ["null", "yes", "2026-01-01", "a: b", "#1 tip", "'quoted'", "[list]", "- dash",
+                                   "Straße & Ψυχή", "100%", "~", "@home", "! bang"])
+def test_titles_yaml_would_misread_are_written_back_exactly(tmp_path, capsys, title):
+    site = make_site(tmp_path / "s")
+    assert main(["new", title, "--site", str(site), "--author", "sam-sample", "--slug", "t"]) == 0
+    assert _front(site / "articles/t.md")["title"] == title
+
+
+def test_a_title_with_a_line_break_is_refused(tmp_path, capsys):
+    site = make_site(tmp_path / "s")
+    assert main(["new", "Line one\nline two", "--site", str(site), "--author", "sam-sample"]) == 2
+    assert "on one line" in capsys.readouterr().err and not (site / "articles/line-one-line-two.md").exists()

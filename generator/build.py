@@ -7,10 +7,11 @@ the output as it was. Caches are passed to the stages that read them and kept by
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.config import load_config

@@ -74,7 +74,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--slug", default=None, help="slug (default: from the title)")
 
     p = sub.add_parser("init", help="start a new hub in DIR (a new or empty folder)")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="the new hub's folder (default: current folder)")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."),
+                   help="the new hub's folder (default: current folder)")
 
     p = sub.add_parser("theme", help="list the default theme's files, or copy one into the hub to edit")
     theme = p.add_subparsers(dest="theme_command", required=True, parser_class=_Parser)

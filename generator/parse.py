@@ -46,7 +46,8 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
     if not meta.slug and not default_slug(path):
         findings.append(finding("bad-slug", path, 1, 1,
                                 f"file name '{Path(path).name}' has no letters or digits to make an address from",
-                                "rename the file, e.g. 'coping-with-loneliness.md', or set `slug:` in the front matter"))
+                                "rename the file, e.g. 'coping-with-loneliness.md', "
+                                "or set `slug:` in the front matter"))
     converted = convert(part.body, settings.base_path)
     file_findings, grade, suppressions = per_file.findings(path, meta, part.body, part.body_first_line, converted,
                                              settings.readability_target)

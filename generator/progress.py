@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 PROGRESS_AFTER_SECONDS = 1.0   # `HAVEN_PROGRESS_AFTER` changes it (0: at once; for tests and slow disks)
 _REDRAW_SECONDS = 0.1          # at most ten redraws a second: a terminal is slower than a build

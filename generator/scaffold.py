@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from generator.authors import load_authors
+from generator.checks.per_file import PLACEHOLDER_OPENING, PLACEHOLDER_SUMMARY
 from generator.config import load_config
 from generator.diagnostics import did_you_mean
-from generator.checks.per_file import PLACEHOLDER_OPENING, PLACEHOLDER_SUMMARY
 from generator.slugs import SLUG, slug_from
 from generator.sources import default_slug, is_source_name
 

@@ -14,11 +14,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80   # a readable address; longer titles are cut at a word boundary
 
 # ISO 843 (1997), transliteration, lower case, accents dropped (η = ē -> e, ω = ō -> o).
-_GREEK = {
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "e", "θ": "th", "ι": "i", "κ": "k",
-    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
-    "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
-}
+_GREEK_LETTERS = "αβγδεζηθικλμνξοπρσςτυφχψω"
+_GREEK_IN_LATIN = ("a", "v", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s",
+                   "t", "y", "f", "ch", "ps", "o")
+_GREEK = dict(zip(_GREEK_LETTERS, _GREEK_IN_LATIN, strict=True))
 
 
 def _greek_to_latin(text: str) -> str:
@@ -32,7 +31,7 @@ def _greek_to_latin(text: str) -> str:
 def slug_from(text: str) -> str:
     """The slug for a title or file name: lowercase ASCII letters, digits and hyphens, or "" when the
     text has no letters or digits in any script (e.g. "!!!" or only emoji)."""
-    from slugify import slugify as transliterate   # python-slugify (text-unidecode tables)
+    from slugify import slugify as transliterate  # python-slugify (text-unidecode tables)
 
     slug = transliterate(_greek_to_latin(text), max_length=MAX_SLUG_LENGTH, word_boundary=True)
     return slug if SLUG.match(slug) else ""

@@ -3,27 +3,61 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8000
+# Installs come from lock files (exact versions and hashes; `make lock` remakes them from pyproject.toml).
+# Serving needs only Haven's own dependencies; the tests add the test extras.
+SERVE_LOCK := requirements.lock
+TEST_LOCK  := requirements-test.lock
+SERVE_STAMP := $(VENV)/.serve-$(shell cat pyproject.toml $(SERVE_LOCK) | cksum | cut -d' ' -f1)
+TEST_STAMP  := $(VENV)/.test-$(shell cat pyproject.toml $(TEST_LOCK) | cksum | cut -d' ' -f1)
+UV_VERSION ?= 0.13.9
+PIP := $(BIN)/python -m pip -q --disable-pip-version-check
+UV  := $(BIN)/python -m uv pip
 
-.PHONY: setup build check serve lint test test-serial test-fast browser-deps host-runtime-deps bench screenshots clean
+.PHONY: setup serve-setup lock build check serve lint test test-serial test-fast browser-deps host-runtime-deps bench screenshots clean
 
-$(STAMP): pyproject.toml
+# $(call install_locked,LOCK): the lock's exact set, then Haven itself (editable, no other dependencies).
+# uv when it can be installed into the venv (it installs the set several times quicker), else pip;
+# both refuse a file whose hash is not in the lock.
+define install_locked
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
-	@rm -f $(VENV)/.installed-*
+	@$(PIP) uninstall -y haven >/dev/null 2>&1 || true   # the distribution's old name, if an older venv has it
+	@if $(BIN)/python -m uv --version >/dev/null 2>&1 || $(PIP) install uv==$(UV_VERSION) >/dev/null 2>&1; then \
+	  echo "installing $(1) with uv"; \
+	  $(UV) install -q --python $(BIN)/python --require-hashes -r $(1) && \
+	  $(UV) install -q --python $(BIN)/python --no-deps -e . ; \
+	else \
+	  echo "installing $(1) with pip (uv cannot be installed here)"; \
+	  $(PIP) install --require-hashes -r $(1) && $(PIP) install --no-deps -e . ; \
+	fi
+endef
+
+$(SERVE_STAMP): pyproject.toml $(SERVE_LOCK)
+	$(call install_locked,$(SERVE_LOCK))
+	@rm -f $(VENV)/.serve-*
 	@touch $@
 
-setup: $(STAMP)
+$(TEST_STAMP): pyproject.toml $(TEST_LOCK)
+	$(call install_locked,$(TEST_LOCK))
+	@rm -f $(VENV)/.test-* $(VENV)/.serve-*
+	@touch $@ $(SERVE_STAMP)
 
-build: setup
+serve-setup: $(SERVE_STAMP)
+
+setup: $(TEST_STAMP)
+
+# Remake the lock files after a change to the dependencies in pyproject.toml (needs uv: make serve-setup).
+lock: serve-setup
+	$(BIN)/python -m uv pip compile -q pyproject.toml --universal --python-version 3.11 --generate-hashes -o $(SERVE_LOCK)
+	$(BIN)/python -m uv pip compile -q pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(TEST_LOCK)
+
+build: serve-setup
 	$(BIN)/haven build
 
-check: setup
+check: serve-setup
 	$(BIN)/haven check
 
-serve: setup
+serve: serve-setup
 	$(BIN)/haven serve --port $(PORT)
 
 # Debian's chromium for the browser tests (Playwright cannot download browsers here).

@@ -7,9 +7,11 @@ the output as it was. Caches are passed to the stages that read them and kept by
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.cachecodec import Stamp
@@ -44,6 +46,7 @@ class BuildOptions:
     headers: bool = False       # also write a _headers file (CSP etc.) for static hosts
     strict: bool = False        # warnings count as errors
     today: date | None = None   # the date review schedules are measured against (default: today)
+    progress: Callable[[str, int, int], None] | None = None   # told (stage, done, total) as the build runs
 
 
 @dataclass
@@ -137,7 +140,9 @@ def build(options: BuildOptions) -> BuildResult:
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
         cache.load()
+    _tell(options, "reading articles and pages", 0, len(sources))
     parsed, result.parsed = parse_all(site_dir, sources, settings, cache)
+    _tell(options, "checking the hub", 0, 0)
     if cache:  # bodies go to disk now; pages read them back one at a time, so memory stays flat
         cache.save_entries({s.path for s in sources})
         parsed = [cache.parsed(p.path) or p for p in parsed]
@@ -168,7 +173,8 @@ def build(options: BuildOptions) -> BuildResult:
 
     # 8. render what changed since the last build and write it, all or nothing
     previous, record_findings = read_checked_record(out_dir)   # the record is data to check, not to obey
-    rendered = render_outputs(stale_outputs(out_dir, outputs, previous), templates)
+    stale = stale_outputs(out_dir, outputs, previous)
+    rendered = _counted(render_outputs(stale, templates), options, "writing pages", len(stale))
     try:
         written = write_outputs(out_dir, outputs, rendered, previous, rewrite_record=bool(record_findings))
     except TemplateFailure as failure:
@@ -187,6 +193,21 @@ def build(options: BuildOptions) -> BuildResult:
                                              written.files))
     result.diagnostics += record_findings + written.findings
     return finish()
+
+
+def _tell(options: BuildOptions, stage: str, done: int, total: int) -> None:
+    if options.progress:
+        options.progress(stage, done, total)
+
+
+_Item = TypeVar("_Item")
+
+
+def _counted(items: Iterable[_Item], options: BuildOptions, stage: str, total: int) -> Iterator[_Item]:
+    """`items` unchanged, telling the progress reporter how many have been made."""
+    for done, item in enumerate(items, 1):
+        _tell(options, stage, done, total)
+        yield item
 
 
 def static_files(site_dir: Path) -> tuple[list[str], list[Diagnostic]]:

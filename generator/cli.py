@@ -6,6 +6,7 @@ Exit status: 0 ok (warnings allowed), 1 the hub's files have errors, 2 usage err
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -14,6 +15,7 @@ from typing import NoReturn
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.config import SITE_FILE, missing_config
+from generator.progress import paint, progress_for, wants_color
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -34,8 +36,16 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
         p.add_argument("--drafts", action="store_true", help="include articles with draft: true")
 
+    def output_options(p: argparse.ArgumentParser) -> None:
+        loudness = p.add_mutually_exclusive_group()
+        loudness.add_argument("-q", "--quiet", action="store_true",
+                              help="print only findings: no progress line, no summary when all is well")
+        loudness.add_argument("-v", "--verbose", action="store_true",
+                              help="also list every file written and removed, and how many files were read")
+
     p = sub.add_parser("build", help="build the site into the output folder")
     site_options(p)
+    output_options(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not update .haven-cache/")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -46,6 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check everything a build checks; writes nothing")
     site_options(p)
+    output_options(p)
     p.add_argument("--format", choices=("human", "lines", "json", "github"), default="human",
                    help="human: grouped by file (default); lines: one compiler-style line per finding; "
                         "json: machine-readable; github: GitHub Actions annotations")
@@ -74,6 +85,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", action="append", default=[], help="topic id from site.yaml (repeatable)")
     p.add_argument("--slug", default=None, help="slug (default: from the title)")
 
+    p = sub.add_parser("init", help="start a new hub in DIR (a new or empty folder)")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."),
+                   help="the new hub's folder (default: current folder)")
+
+    p = sub.add_parser("theme", help="list the default theme's files, or copy one into the hub to edit")
+    theme = p.add_subparsers(dest="theme_command", required=True, parser_class=_Parser)
+    q = theme.add_parser("list", help="list the theme's templates and static files")
+    q.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+    q = theme.add_parser("copy", help="copy one theme file into the hub's templates/ or static/ to edit")
+    q.add_argument("name", help="a name from `haven theme list`, e.g. base.html or static/css/haven.css")
+    q.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
+
     p = sub.add_parser("serve", help="build and preview on http://127.0.0.1:PORT")
     site_options(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
@@ -87,6 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `haven` command."""
     args = make_parser().parse_args(argv)
     try:
+        if args.command == "init":
+            from generator.hubinit import init_hub
+
+            return init_hub(args.dir)
+        if args.command == "theme" and args.theme_command == "list":   # needs no hub
+            from generator.hubinit import list_theme
+
+            return list_theme(args.site)
         if args.command == "check" and args.list:  # the table of check codes needs no hub
             from generator.checks.policy import table_text
 
@@ -100,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.scaffold import new_article
 
             return new_article(args.site, args.title, args.author, args.topic, args.slug)
+        if args.command == "theme":
+            from generator.hubinit import copy_theme_file
+
+            return copy_theme_file(args.site, args.name)
         out = getattr(args, "out", None) or args.site / "output"
         if args.command == "serve":
             from generator.serve import serve
@@ -114,28 +149,47 @@ def main(argv: Sequence[str] | None = None) -> int:
                                use_cache=not getattr(args, "no_cache", False),
                                headers=getattr(args, "headers", False), strict=args.strict,
                                search_index=not getattr(args, "no_search_index", False))
-        result = build(options)
+        progress = progress_for(sys.stderr, args.quiet)
+        try:
+            result = build(dataclasses.replace(options, progress=progress))
+        finally:
+            if progress:
+                progress.close()
         if args.command == "check":
-            return check_report(result, args.format, args.html)
-        return report(result, args.command)
+            return check_report(result, args.format, args.html, quiet=args.quiet)
+        return report(result, args.command, quiet=args.quiet, verbose=args.verbose)
     except KeyboardInterrupt:
         return 130
 
 
-def report(result: BuildResult, command: str, stream=None) -> int:
-    """Print findings compiler-style and a one-line summary; return the exit status."""
+def report(result: BuildResult, command: str, stream=None, quiet: bool = False, verbose: bool = False) -> int:
+    """Print findings compiler-style and a one-line summary (none with `quiet` when all is well);
+    `verbose` also lists the files written and removed. Returns the exit status."""
     stream = stream or sys.stderr
+    color = wants_color(stream)
     if result.usage_error:
-        print(f"haven: error: {result.usage_error}", file=stream)
+        print(f"haven: {paint('error', '1;31', color)}: {result.usage_error}", file=stream)
         return EXIT_USAGE
     for diagnostic in result.diagnostics:
-        print(diagnostic.format(), file=stream)
+        line = diagnostic.format()
+        if color:   # only the severity word: the rest stays plain to copy and paste
+            word = diagnostic.severity
+            line = line.replace(f": {word}: ", f": {paint(word, '1;31' if word == 'error' else '1;33', True)}: ", 1)
+        print(line, file=stream)
     errors = sum(d.severity == "error" for d in result.diagnostics)
     plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
     if errors:
         print(f"haven: {command} failed: {plural(errors, 'error')}, {plural(result.warnings, 'warning')}; "
               f"nothing was written ({result.seconds:.2f} s)", file=stream)
         return EXIT_CONTENT
+    if verbose:
+        print(f"haven: read {result.parsed} new or changed source files (the others from the cache)", file=stream)
+        for path in result.written:
+            print(f"haven: wrote {path}", file=stream)
+        for path in result.removed:
+            print(f"haven: removed {path}", file=stream)
+    if quiet:
+        return EXIT_OK
     if command == "build":
         total = len(result.written) + result.unchanged
         print(f"haven: built {plural(total, 'file')}: {len(result.written)} written, {result.unchanged} unchanged, "
@@ -148,12 +202,12 @@ def report(result: BuildResult, command: str, stream=None) -> int:
     return EXIT_OK
 
 
-def check_report(result: BuildResult, fmt: str, html: Path | None) -> int:
+def check_report(result: BuildResult, fmt: str, html: Path | None, quiet: bool = False) -> int:
     """`haven check` output in the chosen format (stdout), the optional dashboard, the exit status."""
     from generator import reports
 
     if result.usage_error or fmt == "lines":
-        return report(result, "check")
+        return report(result, "check", quiet=quiet)
     if fmt == "json":
         print(reports.format_json(result.diagnostics, result.suppressed))
     elif fmt == "github":
@@ -161,7 +215,7 @@ def check_report(result: BuildResult, fmt: str, html: Path | None) -> int:
         if text:
             print(text)
     else:
-        print(reports.format_human(result.diagnostics, result.suppressed, color=sys.stdout.isatty()).rstrip("\n"))
+        print(reports.format_human(result.diagnostics, result.suppressed, color=wants_color(sys.stdout)).rstrip("\n"))
     if html is not None and result.site is not None:
         from generator.dashboard import health_rows, render_dashboard
 

@@ -41,6 +41,7 @@ SETTINGS = (
     Field("contact", "text", "where readers report a mistake: an e-mail address or a form on the hub's host",
           "corrections@example.org"),
     Field("publish", "mapping", "branch, cname: where `haven publish --to git` puts the built site"),
+    Field("default_author", "text", "the author id `haven new` writes when none is given", "editorial-team"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
     Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
 )
@@ -152,6 +153,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         contact=parse_contact(read, got["contact"], base_url),
         check_levels=check_levels,
         **_publish(read, urlsplit(base_url).hostname or ""),
+        default_author=got["default_author"],
     )
     return config, out + read.out
 

@@ -14,8 +14,8 @@ from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import __version__
-from generator.outputs import fingerprint
 from generator.model import Article, Site
+from generator.outputs import fingerprint
 from generator.structured import absolute, modified, published
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

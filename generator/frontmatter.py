@@ -154,8 +154,7 @@ def _slug_ref(v: Reader, key: str, value: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """Lowercase, ASCII-ish, hyphen-separated slug of a title."""
-    import unicodedata
+    """Lowercase ASCII slug of a title or file name in any script (see generator.slugs)."""
+    from generator.slugs import slug_from
 
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug_from(text)

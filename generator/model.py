@@ -185,6 +185,7 @@ class SiteConfig:
     check_levels: Mapping[str, str] = field(default_factory=dict)  # `checks:` {code: error|warning|off}
     publish_branch: str = "gh-pages"     # publish.branch: the branch `haven publish --to git` commits to
     publish_cname: str = ""              # publish.cname: the custom domain written to CNAME ("" = none)
+    default_author: str = ""     # the author id `haven new` writes when none is given
 
 
 @dataclass(frozen=True)

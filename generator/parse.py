@@ -13,9 +13,9 @@ from generator.checks import per_file
 from generator.checks.policy import finding
 from generator.checks.safe_messaging import mentions_suicide
 from generator.checks.urls import body_findings
-from generator.diagnostics import Diagnostic
-from generator.frontmatter import SLUG, parse_front_matter, slugify, split
 from generator.confine.hub import read_hub_bytes
+from generator.diagnostics import Diagnostic
+from generator.frontmatter import parse_front_matter, split
 from generator.markup.convert import convert
 from generator.model import ParsedSource
 from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
@@ -44,11 +44,10 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
     meta, findings = parse_front_matter(part, path, kind)
     if meta is None:
         return _failed(path, kind, digest, findings)
-    stem = default_slug(path)
-    if not meta.slug and not SLUG.match(stem):
+    if not meta.slug and not default_slug(path):
         findings.append(finding("bad-slug", path, 1, 1,
-                                f"file name '{stem}' is not a valid slug (lowercase letters, digits and hyphens)",
-                                f"rename the file to '{slugify(stem) or 'my-article'}.md' "
+                                f"file name '{Path(path).name}' has no letters or digits to make an address from",
+                                "rename the file, e.g. 'coping-with-loneliness.md', "
                                 "or set `slug:` in the front matter"))
     converted = convert(part.body, settings.base_path)
     file_findings, grade, suppressions = per_file.findings(path, meta, part.body, part.body_first_line, converted,

@@ -7,14 +7,16 @@ from datetime import date
 from pathlib import Path
 
 from generator.authors import load_authors
+from generator.checks.per_file import PLACEHOLDER_OPENING, PLACEHOLDER_SUMMARY
 from generator.config import load_config
 from generator.confine.hub import OutsideHub, resolve_in_hub
 from generator.diagnostics import did_you_mean
-from generator.frontmatter import SLUG, slugify
+from generator.slugs import SLUG, slug_from
+from generator.sources import default_slug, is_source_name
 
 TEMPLATE = """---
 title: {title}
-summary: One or two sentences that tell a reader what this article gives them.
+summary: {placeholder_summary}
 author: {author}
 date: {today}
 topics: [{topics}]
@@ -22,7 +24,7 @@ topics: [{topics}]
 # next: slug-of-the-article-after-this-one
 # content_note: Say plainly what difficult subjects the article discusses, if any.
 ---
-Start with what the reader needs most, in plain words.
+{placeholder_opening}
 
 ## A first section
 
@@ -40,29 +42,35 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     authors, _findings, _digest = load_authors(site_dir)
     if not title.strip():
         return _fail("the title is empty - pass a title, e.g. haven new \"Coping with loneliness\"")
-    if author is None:
-        author = "editorial-team" if "editorial-team" in authors else (next(iter(authors), "") or "editorial-team")
-    if authors and author not in authors:
-        hint = did_you_mean(author, authors) or f"known authors: {', '.join(sorted(authors))}"
-        return _fail(f"unknown author '{author}' - {hint}")
+    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in title.strip()):
+        return _fail("the title has a line break or a control character - write it on one line")
+    author, problem = _pick_author(author, config.default_author, authors)
+    if problem:
+        return _fail(problem)
     for topic in topics:
         if topic not in config.topics:
             hint = did_you_mean(topic, config.topics) or f"known topics: {', '.join(sorted(config.topics))}"
             return _fail(f"unknown topic '{topic}' - {hint}")
     explicit = slug is not None
-    slug = slug or slugify(title)
-    if not SLUG.match(slug or ""):
-        return _fail(f"'{slug}' is not a valid slug - use lowercase letters, digits and hyphens")
+    if explicit and not SLUG.match(slug or ""):
+        return _fail(f"'{slug}' is not a valid slug - use lowercase letters, digits and hyphens, "
+                     f"e.g. --slug {slug_from(slug or '') or 'coping-with-loneliness'}")
+    slug = slug or slug_from(title)
+    if not slug:
+        return _fail(f"the title '{title.strip()}' has no letters or digits to make an address from - "
+                     "pass one with --slug, e.g. --slug coping-with-loneliness")
     folder = site_dir / "articles"
     try:   # a hub's articles/ may be a link out of it: never write a file there
         resolve_in_hub(site_dir, "articles")
     except OutsideHub as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 1
-    taken = {p.stem for p in folder.rglob("*.md")} if folder.is_dir() else set()
+    taken = ({default_slug(p.name) for p in folder.rglob("*") if is_source_name(p.name)}
+             if folder.is_dir() else set())
     if slug in taken:
         if explicit:
-            return _fail(f"articles/{slug}.md already exists - choose another --slug; haven never overwrites")
+            return _fail(f"an article with the slug '{slug}' already exists - choose another --slug; "
+                         "haven never overwrites")
         n = 2
         while f"{slug}-{n}" in taken:
             n += 1
@@ -70,7 +78,8 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     target = folder / f"{slug}.md"
     folder.mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(title=_yaml_text(title.strip()), author=author, today=date.today().isoformat(),
-                           topics=", ".join(topics))
+                           topics=", ".join(topics), placeholder_summary=PLACEHOLDER_SUMMARY,
+                           placeholder_opening=PLACEHOLDER_OPENING)
     try:
         with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
             handle.write(text)
@@ -80,12 +89,36 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     return 0
 
 
+def _pick_author(given: str | None, default: str, authors: dict) -> tuple[str, str]:
+    """The author `haven new` writes (--author, else site.yaml's default_author, else the only author),
+    or a message saying what to do."""
+    known = ", ".join(sorted(authors)) or "none yet"
+    author = given or default or (next(iter(authors)) if len(authors) == 1 else "")
+    if not author:
+        if not authors:
+            return "", ("data/authors.yaml names no author - add one (an id with a name and bio), "
+                        "then pass --author ID")
+        return "", (f"data/authors.yaml has several authors ({known}) - pass --author ID, or set "
+                    "`default_author: ID` in site.yaml")
+    if author not in authors:
+        where = "--author" if given else "default_author in site.yaml"
+        hint = did_you_mean(author, authors) or f"known authors: {known}"
+        return "", f"unknown author '{author}' ({where}) - {hint}"
+    return author, ""
+
+
 def _yaml_text(text: str) -> str:
-    """Quote a title when YAML would misread it."""
+    """The title as YAML reads it back unchanged: plain when it is, else a quoted string (so `null`,
+    `yes`, `2026-01-01` or `a: b` stay the title the writer typed)."""
     import json
 
-    needs_quotes = any(c in text for c in ":#[]{},&*!|>'\"%@`") or text[0] in "-?"
-    return json.dumps(text, ensure_ascii=False) if needs_quotes else text
+    import yaml
+
+    try:
+        plain_ok = yaml.safe_load(f"title: {text}") == {"title": text}
+    except yaml.YAMLError:
+        plain_ok = False
+    return text if plain_ok and not text.startswith(("'", '"')) else json.dumps(text, ensure_ascii=False)
 
 
 def _fail(message: str) -> int:

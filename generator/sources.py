@@ -7,14 +7,19 @@ Jinja or the checks.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.checks.policy import finding
 from generator.confine.hub import walk_hub
 from generator.diagnostics import Diagnostic
+from generator.slugs import SLUG as SLUG_RE
 
 # Folders writers keep Markdown in, and the kind of page each makes.
 SOURCE_FOLDERS = (("articles", "article"), ("pages", "page"))
+# Markdown files, in any case (`.MD` from some editors, `.markdown` from other generators).
+SOURCE_SUFFIXES = (".md", ".markdown")
 # Editors' swap, backup and temporary files are never sources.
 _IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
 
@@ -47,7 +52,7 @@ class ParseSettings:
 
 def is_source_name(name: str) -> bool:
     """True for a Markdown file a writer made (not a hidden, swap or backup file)."""
-    return (name.endswith(".md") and not name.startswith((".", "#", "~"))
+    return (name.lower().endswith(SOURCE_SUFFIXES) and not name.startswith((".", "#", "~"))
             and not name.endswith(_IGNORED_SUFFIXES))
 
 
@@ -71,5 +76,28 @@ def content_digest(data: bytes) -> str:
 
 
 def default_slug(path: str) -> str:
-    """The slug a file gets when its front matter names none: its file name."""
-    return Path(path).stem
+    """The slug a file gets when its front matter names none: its file name, transliterated when it is
+    written in another script or with capitals (`Émpathie.md` -> `empathie`, `共感.md` -> `gong-gan`);
+    "" when the name has no letters or digits."""
+    stem = Path(path).stem
+    if SLUG_RE.match(stem):
+        return stem
+    from generator.slugs import slug_from
+
+    return slug_from(stem)
+
+
+def unread_files(site_dir: Path) -> list[Diagnostic]:
+    """An `unread-file` warning for each file in articles/ that Haven does not read (not Markdown)."""
+    top = site_dir / "articles"
+    found: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(top) if top.is_dir() else ():
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if is_source_name(name) or name.startswith((".", "#", "~")) or name.endswith(_IGNORED_SUFFIXES):
+                continue
+            rel = "articles" + os.path.join(dirpath, name)[len(str(top)):].replace(os.sep, "/")
+            found.append(finding("unread-file", rel, 0, 0, f"{rel} is not read: Haven reads only .md and "
+                                 ".markdown files in articles/",
+                                 "rename it to .md if it is an article; keep pictures and downloads in static/"))
+    return found

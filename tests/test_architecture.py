@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # not listed itself); the most specific name decides.
 LAYERS: dict[str, tuple[str, ...]] = {
     # values and pure functions: no I/O, imported by everyone
-    "model": ("__init__", "model", "outputs", "diagnostics", "citations", "urlpolicy",
+    "model": ("__init__", "model", "outputs", "diagnostics", "citations", "urlpolicy", "slugs",
               "checks.policy"),  # the table of finding codes: data, imports only diagnostics; loaders emit by code
     # read one kind of input file into typed records, checking it at the boundary
     "loaders": ("confine", "yamlload", "fields", "config", "crisisconfig", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",
@@ -24,12 +24,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "templates", "theme", "deadline"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
-               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec"),
+               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec",
+               "hubinit"),
     "build": ("build",),
     # publish a build: to a git branch or a folder (builds first)
     "deploy": ("deploy",),
     "serve": ("serve",),
-    "cli": ("cli", "__main__"),
+    "cli": ("cli", "__main__", "progress"),
 }
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
 IO_WORDS = ("open(", "read_text", "write_text", "read_bytes", "write_bytes", "import os", "pathlib", "subprocess")

@@ -84,11 +84,11 @@ def test_new_writes_a_ready_article(tmp_path, capsys):
     assert main(["build", "--site", str(site)]) == 0, capsys.readouterr().err
     assert (site / "output" / "articles" / "coping-with-stress" / "index.html").exists()
     # a second article with the same title gets a unique slug, never overwriting the first
-    assert main(["new", "Coping with: stress", "--site", str(site)]) == 0
+    assert main(["new", "Coping with: stress", "--site", str(site), "--author", "sam-sample"]) == 0
     assert (site / "articles" / "coping-with-stress-2.md").exists()
     assert path.read_text() == text
     # an explicit slug that exists is refused
-    assert main(["new", "Other", "--site", str(site), "--slug", "coping-with-stress"]) == 2
+    assert main(["new", "Other", "--site", str(site), "--author", "sam-sample", "--slug", "coping-with-stress"]) == 2
     assert path.read_text() == text
     assert "never overwrites" in capsys.readouterr().err
 
@@ -97,6 +97,6 @@ def test_new_rejects_unknown_ids_with_a_suggestion(tmp_path, capsys):
     site = make_site(tmp_path / "s")
     assert main(["new", "X", "--site", str(site), "--author", "alex-exmple"]) == 2
     assert "did you mean 'alex-example'?" in capsys.readouterr().err
-    assert main(["new", "X", "--site", str(site), "--topic", "slep"]) == 2
+    assert main(["new", "X", "--site", str(site), "--author", "sam-sample", "--topic", "slep"]) == 2
     assert "did you mean 'sleep'?" in capsys.readouterr().err
     assert not list((site / "articles").glob("x*.md"))

@@ -51,3 +51,66 @@ def test_an_error_in_an_overriding_template_names_the_hubs_file(tmp_path):
     result = build(BuildOptions(site, tmp_path / "out", search_index=False))
     assert not result.ok
     assert [(d.path, d.line) for d in result.diagnostics if d.code == "template-syntax"] == [("templates/topic.html", 2)]
+
+
+def test_theme_list_names_every_theme_file_and_marks_the_hubs_own(tmp_path, capsys):
+    from generator.cli import main
+
+    site = theme_only_hub(tmp_path / "hub")
+    assert main(["theme", "list", "--site", str(site)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in listed]
+    assert "base.html" in names and "partials/head-meta.html" in names and "static/css/haven.css" in names
+    assert not any("own copy" in line for line in listed)
+    theme_templates = sorted(p.relative_to(THEME / "templates").as_posix() for p in (THEME / "templates").rglob("*.html"))
+    assert [n for n in names if n.endswith(".html")] == theme_templates
+    assert main(["theme", "copy", "base.html", "--site", str(site)]) == 0
+    capsys.readouterr()
+    assert main(["theme", "list", "--site", str(site)]) == 0
+    assert "base.html   (the hub has its own copy)" in capsys.readouterr().out.splitlines()
+
+
+def test_theme_copy_copies_one_file_to_edit_and_the_build_uses_the_copy(tmp_path, capsys):
+    from generator.cli import main
+
+    site = theme_only_hub(tmp_path / "hub")
+    assert main(["theme", "copy", "partials/head-meta.html", "--site", str(site)]) == 0
+    assert main(["theme", "copy", "css/haven.css", "--site", str(site)]) == 0   # static/ may be left out
+    copied = site / "templates/partials/head-meta.html"
+    assert copied.read_bytes() == (THEME / "templates/partials/head-meta.html").read_bytes()
+    css = site / "static/css/haven.css"
+    assert css.read_bytes() == (THEME / "static/css/haven.css").read_bytes()
+    css.write_text("body { color: #123456 }", "utf-8")
+    out = tmp_path / "out"
+    assert build(BuildOptions(site, out, search_index=False)).ok
+    assert (out / "static/css/haven.css").read_text("utf-8") == "body { color: #123456 }"
+    assert sorted(p.name for p in (site / "templates").rglob("*") if p.is_file()) == ["head-meta.html"]
+
+
+def test_theme_copy_never_overwrites_and_suggests_names(tmp_path, capsys):
+    from generator.cli import main
+
+    site = theme_only_hub(tmp_path / "hub")
+    (site / "templates").mkdir()
+    (site / "templates/base.html").write_text("mine", "utf-8")
+    assert main(["theme", "copy", "base.html", "--site", str(site)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (site / "templates/base.html").read_text("utf-8") == "mine"
+    assert main(["theme", "copy", "artcle.html", "--site", str(site)]) == 2
+    assert "did you mean 'article.html'?" in capsys.readouterr().err
+    assert main(["theme", "copy", "haven.css", "--site", str(site)]) == 2
+    assert "did you mean 'static/css/haven.css'?" in capsys.readouterr().err
+    for hostile in ("../site.yaml", "/etc/passwd", "static/../../x", ""):   # only the theme's own names
+        assert main(["theme", "copy", hostile, "--site", str(site)]) == 2
+        assert "theme has no file" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_theme_list_works_anywhere_but_copy_only_in_a_hub(tmp_path, capsys, monkeypatch):
+    from generator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["theme", "list"]) == 0 and "base.html" in capsys.readouterr().out
+    assert main(["theme", "copy", "base.html"]) == 2
+    assert "no site.yaml" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

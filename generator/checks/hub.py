@@ -12,6 +12,7 @@ from generator.config import SITE_FILE
 from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
 from generator.model import Site
+from generator.sources import unread_files
 from generator.templates import Templates
 
 
@@ -25,6 +26,7 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += crossrefs.check_ids(site)
     out += crossrefs.check_neighbours(site)
     out += crossrefs.check_links(site, urls)
+    out += unread_files(site_dir)
     out += crossrefs.check_templates(site, templates)
     allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
     out += url_checks.image_findings(site, urls, allowed)

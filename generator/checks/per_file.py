@@ -24,6 +24,7 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
     out += readable
     out += safe_messaging.check_safe_messaging(path, body, body_first_line, topic_ids=meta.topics)
     out += claims.check_unsourced_claims(path, body, body_first_line)
+    out += check_placeholders(path, meta, body, body_first_line)
     if meta.references:
         out += citation_checks.check_own_references(path, own_references(meta))
     suppressions: list[Suppression] = []
@@ -31,6 +32,26 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
         suppressions, about_them = read_suppressions(path, meta.checks, meta.lines.get("checks", 1))
         out += about_them
     return out, (round(grade, 1) if grade is not None else None), tuple(suppressions)
+
+
+# What `haven new` writes for the writer to replace (generator.scaffold uses these very strings).
+PLACEHOLDER_SUMMARY = "One or two sentences that tell a reader what this article gives them."
+PLACEHOLDER_OPENING = "Start with what the reader needs most, in plain words."
+
+
+def check_placeholders(path: str, meta: FrontMatter, body: str, body_first_line: int) -> list[Diagnostic]:
+    """A `placeholder-text` warning where the summary or opening `haven new` wrote is still there."""
+    out: list[Diagnostic] = []
+    if meta.summary.strip() == PLACEHOLDER_SUMMARY:
+        out.append(finding("placeholder-text", path, meta.lines.get("summary", 1), 1,
+                           "the summary is still the placeholder `haven new` wrote",
+                           "say in one or two sentences what this article gives a reader"))
+    at = body.find(PLACEHOLDER_OPENING)
+    if at != -1:
+        out.append(finding("placeholder-text", path, body_first_line + body.count("\n", 0, at), 1,
+                           "the opening is still the placeholder `haven new` wrote",
+                           "replace it with what the reader needs most, in plain words"))
+    return out
 
 
 def own_references(meta: FrontMatter) -> list[tuple]:

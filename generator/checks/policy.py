@@ -150,6 +150,8 @@ CHECKS: tuple[Check, ...] = (
     _e("contact-invalid", "`contact:` is not an e-mail address or a form on the hub's own host"),
     _w("contact-missing", "readers have no way to report a mistake: no `contact:`"),
     _w("transparency", "owner, funding or advertising is not declared, or there is no About page"),
+    _w("placeholder-text", "an article still has the summary or opening `haven new` wrote"),
+    _w("unread-file", "a file in articles/ is not Markdown, so it is not read"),
     # suppressions
     _w("suppression-without-reason", "an article silences a check without saying why"),
     _w("unknown-suppression", "an article's `checks:` names a check that cannot be silenced"),

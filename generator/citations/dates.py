@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-
 _MONTHS = (
     "January February March April May June July August September October November December".split()
 )

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from generator.citations.locators import _PLURAL_RE
 from generator.citations.records import CSL_TYPES
 from generator.citations.sorting import _fold
-from generator.citations.text import _Span, _esc, _plain, _text
+from generator.citations.text import _esc, _plain, _Span, _text
 
 # Periodical parts and parts of edited works: plain titles in the reference list
 # and in quotation marks when the title stands in for an author in the text (8.14).

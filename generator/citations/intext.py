@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from generator.citations.locators import format_locator
 from generator.citations.records import CiteItem, Cluster, RenderedEntry
 from generator.citations.sorting import _fold
-from generator.citations.text import _Span, _esc, _plain
+from generator.citations.text import _esc, _plain, _Span
 from generator.citations.works import _Work
 
 

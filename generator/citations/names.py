@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Sequence
 
 from generator.citations.sorting import _fold, _significant
-from generator.citations.text import _Span, _join, _plain, _text
+from generator.citations.text import _join, _plain, _Span, _text
 
 
 class _Name(NamedTuple):

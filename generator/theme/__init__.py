@@ -35,7 +35,7 @@ def static_files(site_dir: Path) -> dict[str, Path]:
 
     The hub's static/ wins over the theme's file of the same name; sorted by relative path.
     """
-    found = _files_below(THEME_STATIC)
+    found = files_below(THEME_STATIC)
     # the hub's last, so its files replace the theme's; walked through confine (links out of the hub are
     # left out here and reported by the build)
     hub_files, _ = walk_hub(site_dir, "static", keep_dir=lambda name: not name.startswith("."), keep_file=is_theme_file)
@@ -43,7 +43,8 @@ def static_files(site_dir: Path) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def _files_below(folder: Path) -> dict[str, Path]:
+def files_below(folder: Path) -> dict[str, Path]:
+    """The theme files below `folder`, by posix path relative to it."""
     if not folder.is_dir():
         return {}
     files: dict[str, Path] = {}

@@ -147,7 +147,7 @@ CASES += [
     # ---- haven new never writes through a link out of the hub
     Case("haven new into an articles/ that is a link outside",
          lambda hub, out: replace_with_link(hub / "articles", out / "dir"), 1, "articles:1:1", LINK_OUT,
-         command=("new", "Coping with loneliness")),
+         command=("new", "Coping with loneliness", "--author", "alex-example")),
 ]
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from generator.citations.fields import Item, edition, page_label
 from generator.citations.names import _editor_names, _Name
-from generator.citations.text import _Span, _plain, _rich
+from generator.citations.text import _plain, _rich, _Span
 
 
 def volume_details(item: Item, with_edition: bool, pages: str) -> str:

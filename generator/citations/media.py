@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.citations.fields import VIDEO_TYPES, Item
-from generator.citations.text import _Span, _plain, _rich
+from generator.citations.text import _plain, _rich, _Span
 
 
 def media_source(item: Item) -> list[_Span] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.citations.fields import Item
-from generator.citations.text import _Span, _esc, _rich, _then_comma, _title_case
+from generator.citations.text import _esc, _rich, _Span, _then_comma, _title_case
 
 
 def periodical_source(item: Item, pages: str) -> list[_Span]:

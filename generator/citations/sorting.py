@@ -7,7 +7,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-
 _SPECIAL_FOLDS = str.maketrans(
     {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss",
      "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ħ": "h", "Ħ": "H"}

@@ -7,14 +7,19 @@ The title element carries what identifies the work in parentheses and brackets a
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from generator.citations.edited import editors_note, volume_details
 from generator.citations.fields import (
-    BOOK_LIKE_TYPES, EDITED_PART_TYPES, PART_TYPES, PERIODICAL_TYPES, Item, edition,
+    BOOK_LIKE_TYPES,
+    EDITED_PART_TYPES,
+    PART_TYPES,
+    PERIODICAL_TYPES,
+    Item,
+    edition,
 )
 from generator.citations.names import _Name
-from generator.citations.text import _Span, _plain, _rich
+from generator.citations.text import _plain, _rich, _Span
 
 _NUMBER_LABEL_RE = re.compile(r"\b(?:No\.?|Number)$")
 

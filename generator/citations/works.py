@@ -7,19 +7,29 @@ fields (`periodicals`, `edited`, `whole`, `media`), and what no family placed is
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from generator.citations.dates import _NO_DATE, _Date, _long_date, _parse_date
 from generator.citations.edited import edited_source
 from generator.citations.fields import (
-    EDITED_PART_TYPES, FULL_DATE_TYPES, PART_TYPES, PERIODICAL_TYPES, PLACEABLE_FIELDS, STANDALONE_TYPES,
-    VIDEO_TYPES, Item, link, normalize_doi, pages as format_pages,
+    EDITED_PART_TYPES,
+    FULL_DATE_TYPES,
+    PART_TYPES,
+    PERIODICAL_TYPES,
+    PLACEABLE_FIELDS,
+    STANDALONE_TYPES,
+    VIDEO_TYPES,
+    Item,
+    link,
+    normalize_doi,
 )
+from generator.citations.fields import pages as format_pages
 from generator.citations.media import media_source
 from generator.citations.names import _Name, _parse_names, _reference_names
 from generator.citations.periodicals import periodical_source
 from generator.citations.sorting import _fold, work_sort_key
-from generator.citations.text import _EMPTY, _Span, _element, _join, _plain, _rich, _text, _title_case
+from generator.citations.text import _EMPTY, _element, _join, _plain, _rich, _Span, _text, _title_case
 from generator.citations.whole import title_element, whole_source
 
 __all__ = ["normalize_doi", "unplaced_fields"]

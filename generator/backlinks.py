@@ -43,7 +43,7 @@ def backlink_labels(cited_by: tuple[int, ...], sections: dict[int, tuple[str, st
     titles = [sections.get(n, ("", "the text"))[1] for n in cited_by]
     seen: dict[str, int] = {}
     labels = []
-    for n, title in zip(cited_by, titles):
+    for n, title in zip(cited_by, titles, strict=True):
         seen[title] = seen.get(title, 0) + 1
         repeats = titles.count(title) > 1
         labels.append((n, f"{title}, {_ordinal(seen[title])} mention" if repeats else title))

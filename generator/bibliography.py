@@ -13,17 +13,16 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from generator.bibtex import read_bibtex
+from generator.bibtex import LoadedEntry, read_bibtex
 from generator.checks.citations import check_bibliography
 from generator.checks.policy import finding
 from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 
-__all__ = ["load_bibliography", "BIBLIOGRAPHY_FILES"]
+__all__ = ["BIBLIOGRAPHY_FILES", "load_bibliography"]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -77,7 +76,7 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
     return found, findings
 
 
-def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
+def _read_yaml(text: str, path: str) -> tuple[list[LoadedEntry], list[Diagnostic]]:
     try:
         loader = _Loader(text)
         try:
@@ -101,7 +100,8 @@ def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
         return [], []
     list_node = root
     if isinstance(root, yaml.MappingNode):
-        list_node = next((value for key, value in root.value
+        # the last `references:` key, as in the loaded data, so that entries and their nodes pair up
+        list_node = next((value for key, value in reversed(root.value)
                           if isinstance(key, yaml.ScalarNode) and key.value == "references"), None)
         data = data.get("references") if isinstance(data, dict) else None
         if list_node is None:
@@ -115,7 +115,7 @@ def _read_yaml(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
                             "the references are not a list",
                             "start each entry with `- id: ...`")]
     return [(entry, node.start_mark.line + 1, _yaml_positions(node))
-            for entry, node in zip(data, list_node.value)], []
+            for entry, node in zip(data, list_node.value, strict=True)], []
 
 
 def _yaml_positions(node: yaml.Node) -> dict[str, tuple[int, int]]:
@@ -126,7 +126,7 @@ def _yaml_positions(node: yaml.Node) -> dict[str, tuple[int, int]]:
             for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
-def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagnostic]]:
+def _read_json(text: str, path: str) -> tuple[list[LoadedEntry], list[Diagnostic]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as problem:
@@ -135,18 +135,15 @@ def _read_json(text: str, path: str) -> tuple[list[tuple[Any, int]], list[Diagno
                             "check for a missing comma or quote just before this point")]
     if isinstance(data, dict) and isinstance(data.get("references"), list):
         items = data["references"]
-        start = text.index("[", _key_offset(text, "references"))
+        start = _json_value_offsets(text, 0, len(text))["references"]
     elif isinstance(data, list):
         items = data
         start = text.index("[")
     else:
         return [], [finding("bibliography-shape", path, 1, 1, "the bibliography is not a JSON array",
                             "export CSL JSON from your reference manager (an array of entries)")]
-    return [(item, line, positions) for item, (line, positions) in zip(items, _json_item_places(text, start))], []
-
-
-def _key_offset(text: str, key: str) -> int:
-    return text.index(json.dumps(key))
+    places = _json_item_places(text, start)
+    return [(item, line, positions) for item, (line, positions) in zip(items, places, strict=True)], []
 
 
 _JSON_KEY_RE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*')
@@ -173,6 +170,17 @@ def _json_item_places(text: str, array_start: int) -> list[tuple[int, dict[str, 
 def _json_fields(text: str, start: int, end: int) -> dict[str, tuple[int, int]]:
     """Top-level keys of the object text[start:end] -> where their values start (line, column)."""
     found: dict[str, tuple[int, int]] = {}
+    for key, value_at in _json_value_offsets(text, start, end).items():
+        line_start = text.rfind("\n", 0, value_at) + 1
+        found[key] = (text.count("\n", 0, value_at) + 1, value_at - line_start + 1)
+    return found
+
+
+def _json_value_offsets(text: str, start: int, end: int) -> dict[str, int]:
+    """Top-level keys of the object text[start:end] -> the offset where each value starts. Keys are
+    read by the JSON scanner's rules (a string value is not a key, escapes are decoded), and a repeated
+    key keeps its last value, as json.loads does."""
+    found: dict[str, int] = {}
     depth = 0
     position = start
     while position < end:
@@ -181,9 +189,7 @@ def _json_fields(text: str, start: int, end: int) -> dict[str, tuple[int, int]]:
             match = _JSON_KEY_RE.match(text, position)
             if match and depth == 1 and match.end() <= end:
                 value_at = match.end()
-                line_start = text.rfind("\n", 0, value_at) + 1
-                found.setdefault(json.loads(f'"{match.group(1)}"'),
-                                 (text.count("\n", 0, value_at) + 1, value_at - line_start + 1))
+                found[json.loads(f'"{match.group(1)}"')] = value_at
                 position = value_at
                 continue
             position = _string_end(text, position)

@@ -21,7 +21,11 @@ from pylatexenc.latex2text import LatexNodes2Text
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 
-__all__ = ["read_bibtex"]
+__all__ = ["LoadedEntry", "read_bibtex"]
+
+# One entry as every bibliography reader gives it: the CSL item as read (not yet checked), its 1-based
+# line, and each CSL field -> the (line, column) of its value, for findings about the field.
+LoadedEntry = tuple[Any, int, dict[str, tuple[int, int]]]
 
 _TYPES = {
     "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
@@ -34,11 +38,13 @@ _TYPES = {
     "patent": "patent", "standard": "standard", "mvcollection": "book", "suppbook": "chapter",
 }
 _SUBTITLE_RE = re.compile(r":+\s")
-_SERIES_NUMBER_KINDS = frozenset(
-    "book inbook incollection inproceedings conference proceedings collection mvbook mvcollection".split())
+_SERIES_NUMBER_KINDS = frozenset([
+    "book", "inbook", "incollection", "inproceedings", "conference", "proceedings", "collection", "mvbook",
+    "mvcollection",
+])
 _THESIS_GENRES = {"mastersthesis": "Master’s thesis", "phdthesis": "PhD thesis"}
 _MONTHS = {name: number for number, name in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _PLAIN_FIELDS = {
     "volume": "volume", "edition": "edition", "chapter": "chapter-number", "doi": "DOI", "note": "note",
     "issn": "ISSN", "isbn": "ISBN", "abstract": "abstract", "keywords": "keyword", "language": "language",
@@ -231,21 +237,22 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
 
 
 # BibTeX field -> the CSL field it becomes, so that findings about a CSL field point at its BibTeX line.
-_CSL_NAME = {**_PLAIN_FIELDS, "year": "issued", "month": "issued", "date": "issued", "urldate": "accessed", "booktitle": "container-title",
-             "series": "collection-title", "pages": "page", "type": "genre", "shorttitle": "title-short",
-             "school": "publisher", "institution": "publisher", "organization": "publisher"}
+_CSL_NAME = {**_PLAIN_FIELDS, "year": "issued", "month": "issued", "date": "issued", "urldate": "accessed",
+             "booktitle": "container-title", "series": "collection-title", "pages": "page", "type": "genre",
+             "shorttitle": "title-short", "school": "publisher", "institution": "publisher",
+             "organization": "publisher"}
 
 
-def read_bibtex(text: str, path: str) -> tuple[list[tuple[Any, ...]], list[Diagnostic]]:
+def read_bibtex(text: str, path: str) -> tuple[list[LoadedEntry], list[Diagnostic]]:
     """The entries of a BibTeX file as (CSL item, 1-based line, field positions) and the findings:
     blocks that cannot be read, keys used twice, years that are not years."""
     library = bibtexparser.parse_string(text)
     findings = [_failed_block(block, path) for block in library.failed_blocks]
-    entries: list[tuple[Any, ...]] = []
+    entries: list[LoadedEntry] = []
     for entry in library.entries:
-        line = entry.start_line + 1
+        line = (entry.start_line or 0) + 1   # None only for blocks built in code, not parsed
         fields = {field.key.lower(): str(field.value) for field in entry.fields}
-        positions = {_CSL_NAME.get(f.key.lower(), f.key.lower()): ((f.start_line or entry.start_line) + 1, 1)
+        positions = {_CSL_NAME.get(f.key.lower(), f.key.lower()): ((f.start_line or entry.start_line or 0) + 1, 1)
                      for f in entry.fields}
         year = fields.get("year", "").strip()
         if year and not year.isdigit() and year.lower() not in _YEAR_WORDS:

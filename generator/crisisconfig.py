@@ -207,7 +207,8 @@ def _resource(read: Reader, where: tuple, item: Any, default_language: str) -> C
     if not isinstance(item, dict):
         read.out.append(finding("bad-crisis-resource", SITE_FILE, line, col,
                                 f"a crisis resource must be `name: value` lines, not {described(item)}",
-                                "write `- name: ...` with `regions:`, `languages:` and `phone:`, `sms:` or `url:` under it"))
+                                "write `- name: ...` with `regions:`, `languages:` and `phone:`, `sms:` or `url:` "
+                                "under it"))
         return None
     before = len(read.out)
     read.out.extend(unknown_keys(read.doc, where, RESOURCE_KEYS + ("text",), SITE_FILE, "unknown-setting",
@@ -227,7 +228,8 @@ def _resource(read: Reader, where: tuple, item: Any, default_language: str) -> C
     if keyword and not sms:
         key_line, key_col = read.doc.key_at(*where, "keyword")
         read.out.append(finding("crisis-resource-invalid", SITE_FILE, key_line, key_col,
-                                f"{label} has a `keyword:` but no `sms:` number", "add the number to text, e.g. `sms: \"85258\"`"))
+                                f"{label} has a `keyword:` but no `sms:` number",
+                                "add the number to text, e.g. `sms: \"85258\"`"))
     notes = _texts(read, (*where, "note"))
     verified = read.raw(*where, "verified_on")
     if isinstance(verified, (list, dict)):
@@ -265,11 +267,13 @@ def _emergency_numbers(read: Reader) -> tuple[EmergencyNumber, ...]:
         where = ("crisis", "emergency_numbers", index)
         line, col = read.doc.at(*where)
         if not isinstance(item, dict) or not read.text(*where, "number"):
-            read.out.append(finding("crisis-resource-invalid", SITE_FILE, line, col, "an emergency number needs `number:`",
+            read.out.append(finding("crisis-resource-invalid", SITE_FILE, line, col,
+                                    "an emergency number needs `number:`",
                                     "write `- {number: \"112\", regions: [ES], label: Spain}`"))
             continue
         read.out.extend(unknown_keys(read.doc, where, ("number", "regions", "label"), SITE_FILE, "unknown-setting",
-                                     "setting in an emergency number", "an emergency number takes number, regions, label"))
+                                     "setting in an emergency number",
+                                     "an emergency number takes number, regions, label"))
         label = f"emergency number {read.text(*where, 'number')[:20]}"
         number = _number(read, (*where, "number"), label)
         regions = _codes(read, (*where, "regions"), label)
@@ -287,7 +291,8 @@ def _risk_terms(read: Reader) -> dict[str, tuple[str, ...]]:
         if not is_language_tag(str(language)) or not isinstance(words, list) \
                 or not all(isinstance(w, (str, int, float)) and not isinstance(w, bool) for w in words):
             read.out.append(finding("setting-type", SITE_FILE, line, col,
-                                    f"crisis.risk_terms.{str(language)[:20]} must be a list of words or phrases in a language",
+                                    f"crisis.risk_terms.{str(language)[:20]} "
+                                    "must be a list of words or phrases in a language",
                                     "write `en: [suicide, kill myself]` ([] turns the list off for that language)"))
             continue
         terms[str(language)] = tuple(" ".join(str(w).lower().split()) for w in words if str(w).strip())

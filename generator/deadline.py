@@ -36,11 +36,11 @@ class _Watchdog:
 
     def __init__(self) -> None:
         self.lock = threading.Condition()
-        self.queue: list[tuple[float, int, "Deadline"]] = []
+        self.queue: list[tuple[float, int, Deadline]] = []
         self.pid = -1
         self.order = itertools.count()
 
-    def add(self, deadline: "Deadline") -> None:
+    def add(self, deadline: Deadline) -> None:
         """Watch `deadline` (starting this process's watchdog thread on first use)."""
         with self.lock:
             if self.pid != os.getpid():   # first use in this process (or in a forked child)
@@ -91,7 +91,7 @@ class Deadline:
         self.started = self.finished = self.expired = False
         self.thread_id = 0
 
-    def __enter__(self) -> "Deadline":
+    def __enter__(self) -> Deadline:
         self.thread_id = threading.get_ident()
         self.at = time.monotonic() + self.seconds
         _WATCHDOG.add(self)

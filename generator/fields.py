@@ -75,7 +75,8 @@ def unknown_keys(doc: YamlDoc, base: tuple, known: Iterable[str], path: str, cod
     for key in found if isinstance(found, dict) else ():
         if key not in known:
             line, col = doc.key_at(*base, key)
-            out.append(finding(code, path, line, col, f"unknown {what} '{key}'", did_you_mean(str(key), known) or fallback))
+            out.append(finding(code, path, line, col, f"unknown {what} '{key}'",
+                               did_you_mean(str(key), known) or fallback))
     return out
 
 
@@ -138,8 +139,8 @@ class Reader:
         fix = f"write `{key}: {example or default_example}`"
         if kind == "text":
             fix += " (quote text that contains ': ')"
-        self.out.append(finding(code, self.path, line, col, f"{field_name(where)} must be {words}, not {self.shown(where)}",
-                                fix))
+        self.out.append(finding(code, self.path, line, col,
+                                f"{field_name(where)} must be {words}, not {self.shown(where)}", fix))
 
     def shown(self, where: tuple) -> str:
         """The value at `where` for a message: a scalar as written (quoted, cut short), else what it is."""
@@ -152,7 +153,8 @@ class Reader:
         """Record that a required field is absent."""
         name = field_name(where)
         at_line, col = (line, 1) if line else self.doc.at(*where[:-1])
-        self.out.append(error(self.missing_code, self.path, at_line, col, f"required {'setting' if self.missing_code == 'missing-setting' else 'field'} '{name}' is missing",
+        kind = "setting" if self.missing_code == "missing-setting" else "field"
+        self.out.append(error(self.missing_code, self.path, at_line, col, f"required {kind} '{name}' is missing",
                               f"add a line `{where[-1]}: {example}`"))
 
     def text(self, *where: Any, required: bool = False, default: str = "", example: str = "") -> str:
@@ -228,8 +230,8 @@ class Reader:
             if isinstance(item, (list, dict)) or item is None:
                 line, col = self.doc.at(*spot)
                 self.out.append(finding("field-type", self.path, line, col,
-                                        f"{field_name(where)} must be a name or a list of names, but item {(index or 0) + 1} "
-                                        f"is {described(item)}",
+                                        f"{field_name(where)} must be a name or a list of names, "
+                                        f"but item {(index or 0) + 1} is {described(item)}",
                                         f"write `{where[-1]}: {example}` or `{where[-1]}: [one, another]`"))
                 continue
             found.append(str(self.doc.written(*spot) or item).strip())
@@ -245,10 +247,12 @@ class Reader:
             line, col = self.doc.at(*where)
             name = field_name(where)
             shown = self.shown(where)
-            fix = text.strip().replace("_", "-") if text and "_" in text and is_language_tag(text.strip().replace("_", "-")) else "en-GB"
+            hyphenated = text.strip().replace("_", "-") if text else ""
+            fix = hyphenated if text and "_" in text and is_language_tag(hyphenated) else "en-GB"
             self.out.append(finding("bad-language", self.path, line, col,
                                     f"{name} must be a language tag such as en-GB, not {shown}",
-                                    f"write `{where[-1]}: {fix}` (a BCP 47 tag: language, then optional script and region)"))
+                                    f"write `{where[-1]}: {fix}` "
+                                    "(a BCP 47 tag: language, then optional script and region)"))
             return default
         return text.strip()
 

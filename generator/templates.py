@@ -220,13 +220,13 @@ class Templates:
                                     "make sure every macro that calls itself stops (an {% if %} around the call)")
         except jinja2.TemplateNotFound as exc:
             failure = self._finding(name, context, f"there is no template '{_one_line(exc)[:120]}'",
-                                    "name a file of templates/ or of the default theme, e.g. 'partials/head-meta.html'; "
-                                    "a template cannot reach files outside them")
+                                    "name a file of templates/ or of the default theme, e.g. "
+                                    "'partials/head-meta.html'; a template cannot reach files outside them")
         except SecurityError as exc:
             failure = self._finding(name, context, f"templates may not do this: {_one_line(exc)}",
                                     "use the page's fields (page_title, article, meta, config ...) only; names "
                                     "starting with _ and Python internals are not available")
-        except Exception as exc:   # a template is a contributor's file: any failure is theirs to fix
+        except Exception as exc:  # noqa: BLE001 - a template is a contributor's file: any failure is theirs to fix
             failure = self._finding(name, context, _one_line(exc),
                                     "a variable may be misspelt or missing for this page; custom data lives under "
                                     "`extra` (e.g. page.meta.extra.mood)")
@@ -269,9 +269,9 @@ def _literal_length(template_text: str) -> int:
 def _page_of(context: Mapping[str, Any]) -> str:
     """What was being rendered, as the writer knows it: the article's file, else the page's address."""
     article = context.get("article")
-    source = getattr(article, "source", None)
-    if source is not None and getattr(source, "path", ""):
-        return str(source.path)
+    path = getattr(getattr(article, "source", None), "path", None)
+    if path:
+        return str(path)
     return f"the page {context.get('page_url') or '(unknown)'}"
 
 

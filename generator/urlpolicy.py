@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
@@ -92,7 +93,7 @@ def checked(url: str, path: str, line: int, col: int, what: str, out: list[Diagn
     return ""
 
 
-def remote_finding(url: str, what: str, path: str, line: int, col: int, allowed: "AllowedHosts",
+def remote_finding(url: str, what: str, path: str, line: int, col: int, allowed: AllowedHosts,
                    in_html: bool = False) -> Diagnostic | None:
     """A `remote-resource` error when a reader's browser would fetch `url` from a host the hub does not allow."""
     found = examine(url, in_html)

@@ -149,7 +149,8 @@ def load_document(text: str, path: str, first_line: int = 1) -> tuple[YamlDoc | 
         before = text[: exc.position]
         line, col = first_line + before.count("\n"), exc.position - (before.rfind("\n") + 1) + 1
         return None, [finding("yaml-syntax", path, line, col,
-                              f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
+                              f"the file contains the control character U+{exc.character:04X}, "
+                              "which YAML does not allow",
                               "delete it (it is invisible in most editors: retype the line)")]
     except yaml.YAMLError as exc:  # errors without a position (rare)
         return None, [finding("yaml-syntax", path, first_line, 1, f"YAML error: {exc}",

@@ -168,6 +168,31 @@ def test_a_json_field_of_the_wrong_kind_points_at_its_value(tmp_path):
         ("reference-field-type", 4, 13), ("unsafe-reference-url", 4, 27)]
 
 
+@pytest.mark.parametrize("text", [
+    # the word "references" as a value before the key, then a "[" inside a string: read as text, not as the list
+    '{"note": "references", "draft": "[see below",\n "references": [\n'
+    '  {"id": "a", "type": "book", "title": "A"},\n  {"id": "b", "type": "book",\n   "title": ["x"]}]}\n',
+    # another list before the key
+    '{"note": "references", "old": [1],\n "references": [\n'
+    '  {"id": "a", "type": "book", "title": "A"},\n  {"id": "b", "type": "book",\n   "title": ["x"]}]}\n',
+    # the key written twice, the second time with an escape: JSON keeps the last one, and so do the lines
+    '{"references": [{"id": "z"}],\n "refer\\u0065nces": [\n'
+    '  {"id": "a", "type": "book", "title": "A"},\n  {"id": "b", "type": "book",\n   "title": ["x"]}]}\n',
+])
+def test_every_json_entry_is_kept_at_its_own_line_whatever_precedes_the_references_key(tmp_path, text):
+    entries, findings = load_bibliography(site(tmp_path, "references.json", text))
+    assert {key: line for key, (_, _, line) in entries.items()} == {"a": 3, "b": 4}
+    assert [(d.code, d.line, d.col) for d in findings] == [("reference-field-type", 5, 13)]
+
+
+def test_a_repeated_yaml_references_key_keeps_the_entries_yaml_keeps(tmp_path):
+    text = "references:\n- id: z\nreferences:\n- {id: a, type: book, title: A}\n- id: b\n  type: book\n" \
+           "  title: [x]\n"
+    entries, findings = load_bibliography(site(tmp_path, "references.yaml", text))
+    assert {key: line for key, (_, _, line) in entries.items()} == {"a": 4, "b": 5}
+    assert [(d.code, d.line, d.col) for d in findings] == [("reference-field-type", 7, 10)]
+
+
 BIBTEX = r"""@string{apa = "American Psychological Association"}
 @article{milgram1963,
   title = {Behavioral Study of Obedience},

@@ -19,15 +19,16 @@ conflicting-reference.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from generator.checks.policy import finding
 from generator.checks.reference_fields import Positions, check_field_types
 from generator.citations import CSL_TYPES, Cluster, unplaced_fields
 from generator.diagnostics import Diagnostic, did_you_mean
 
-__all__ = ["check_bibliography", "check_own_references", "check_article_citations"]
+__all__ = ["check_article_citations", "check_bibliography", "check_own_references"]
 
 _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_AS_URL_RE = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)

@@ -50,7 +50,8 @@ def check_contact(config: SiteConfig) -> list[Diagnostic]:
 
 def check_help_page_free(page_urls: Iterable[tuple[str, str]], help_url: str) -> list[Diagnostic]:
     """A `help-page-taken` error for each hub page (path, URL) that would replace the crisis help page."""
-    return [finding("help-page-taken", path, 1, 1, f"this page would be published at {url}, the crisis help page's address",
+    return [finding("help-page-taken", path, 1, 1,
+                    f"this page would be published at {url}, the crisis help page's address",
                     "give it another slug (e.g. `slug: getting-support`): Haven writes the help page itself, "
                     "from site.yaml's crisis services")
             for path, url in page_urls if url == help_url]

@@ -8,40 +8,42 @@ URLs in references go through one scheme policy (`reference_url_problem`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 from generator.urlpolicy import examine
 
-__all__ = ["check_field_types", "reference_url_problem", "Positions"]
+__all__ = ["Positions", "check_field_types", "reference_url_problem"]
 
 # field -> (1-based line, 1-based column) of its value, where the loader knows it
 Positions = Mapping[str, tuple[int, int]]
 
-NAME_FIELDS = frozenset(
-    "author editor translator director interviewer recipient container-author collection-editor "
-    "composer illustrator original-author reviewed-author editorial-director chair compiler contributor "
-    "curator executive-producer guest host narrator organizer performer producer script-writer "
-    "series-creator".split()
-)
-DATE_FIELDS = frozenset("issued accessed original-date event-date submitted available-date".split())
-NUMBER_FIELDS = frozenset(
-    "volume issue page edition number chapter-number collection-number number-of-pages "
-    "number-of-volumes version citation-number first-reference-note-number part-number".split()
-)
-TEXT_FIELDS = frozenset(
-    "id type title title-short container-title container-title-short collection-title publisher "
-    "publisher-place genre medium archive archive_location archive-place event event-title event-place "
-    "note abstract status language source URL DOI ISBN ISSN PMID PMCID call-number dimensions "
-    "original-title original-publisher original-publisher-place section annote keyword license "
-    "references scale authority jurisdiction division".split()
-)
+NAME_FIELDS = frozenset([
+    "author", "editor", "translator", "director", "interviewer", "recipient", "container-author", "collection-editor",
+    "composer", "illustrator", "original-author", "reviewed-author", "editorial-director", "chair", "compiler",
+    "contributor", "curator", "executive-producer", "guest", "host", "narrator", "organizer", "performer", "producer",
+    "script-writer", "series-creator",
+])
+DATE_FIELDS = frozenset(["issued", "accessed", "original-date", "event-date", "submitted", "available-date"])
+NUMBER_FIELDS = frozenset([
+    "volume", "issue", "page", "edition", "number", "chapter-number", "collection-number", "number-of-pages",
+    "number-of-volumes", "version", "citation-number", "first-reference-note-number", "part-number",
+])
+TEXT_FIELDS = frozenset([
+    "id", "type", "title", "title-short", "container-title", "container-title-short", "collection-title", "publisher",
+    "publisher-place", "genre", "medium", "archive", "archive_location", "archive-place", "event", "event-title",
+    "event-place", "note", "abstract", "status", "language", "source", "URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID",
+    "call-number", "dimensions", "original-title", "original-publisher", "original-publisher-place", "section",
+    "annote", "keyword", "license", "references", "scale", "authority", "jurisdiction", "division",
+])
 
-_NAME_PARTS = frozenset(
-    "family given literal suffix dropping-particle non-dropping-particle comma-suffix static-ordering "
-    "parse-names".split())
+_NAME_PARTS = frozenset([
+    "family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle", "comma-suffix",
+    "static-ordering", "parse-names",
+])
 _ISO_DATE_RE = re.compile(r"^-?\d{1,4}(?:-(?:0?[1-9]|1[0-2])(?:-(?:0?[1-9]|[12]\d|3[01]))?)?$")
 _DATE_HINT = "write a date such as 2025-03-14, 2025-03 or 2025 (or date-parts [[2025, 3, 14]])"
 
@@ -78,8 +80,10 @@ def _valid_parts(parts: Any) -> bool:
     if not isinstance(parts, list) or not parts or len(parts) > 2:
         return False
     for one in parts:
-        numbers = [_date_part(v) for v in one] if isinstance(one, list) else [None]
-        if not 1 <= len(numbers) <= 3 or None in numbers:
+        if not isinstance(one, list) or not 1 <= len(one) <= 3:
+            return False
+        numbers = [number for number in map(_date_part, one) if number is not None]
+        if len(numbers) != len(one):   # a part that is not a whole number
             return False
         if len(numbers) > 1 and not 1 <= numbers[1] <= 12 and not 21 <= numbers[1] <= 24:  # 21-24: seasons
             return False

@@ -93,7 +93,8 @@ RULES: tuple[Rule, ...] = (
     # --- stigmatising labels: the illness used as a name or an adjective for a person
     Rule(r"schizophrenics?", '"a person with schizophrenia" ("people with schizophrenia")',
          "a label makes the illness the whole person", (MINDFRAME,)),
-    Rule(r"(?:an?|the|so|very|bit|little) (?:anorexics?|bulimics?|depressives?(?! (?:disorder|episodes?|illness|symptoms?)))",
+    Rule(r"(?:an?|the|so|very|bit|little) "
+         r"(?:anorexics?|bulimics?|depressives?(?! (?:disorder|episodes?|illness|symptoms?)))",
          '"a person with anorexia" / "with bulimia" / "with depression"', "a label makes the illness the whole person",
          (MINDFRAME,)),
     Rule(r"(?:so|very|bit|little|totally|such an?) (?:ocd|bipolar|schizo|psychotic)(?! disorder)",
@@ -131,7 +132,8 @@ def _phrase_pattern(phrase: str) -> str:
     return r"\b(?:" + phrase.replace(" ", r"[\s*_]+") + r")(?!\w)"
 
 
-_RULES_RE = re.compile("|".join(f"(?P<rule{index}>{_phrase_pattern(rule.pattern)})" for index, rule in enumerate(RULES)))
+_RULES_RE = re.compile(
+    "|".join(f"(?P<rule{index}>{_phrase_pattern(rule.pattern)})" for index, rule in enumerate(RULES)))
 
 
 def _anchor_windows(lowered: str, anchors: Sequence[str], reach: int) -> list[tuple[int, int]]:

@@ -7,9 +7,9 @@ Pure apart from reading the hub's static/ files: they return findings; the build
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from generator.checks import policy
@@ -141,13 +141,16 @@ def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> 
             continue
         target = unquote(urlsplit(image.strip()).path)
         if found.scheme or not target.startswith("/"):
-            out.append(policy.finding("bad-image", path, line, 1, f"image '{image}' is not a picture this hub publishes",
-                               "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
+            out.append(policy.finding("bad-image", path, line, 1,
+                                      f"image '{image}' is not a picture this hub publishes",
+                                      "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
         elif target not in public_urls:
-            out.append(policy.finding("missing-image", path, line, 1, f"image '{image}': there is no such file in static/",
-                               f"add the picture as static{target.removeprefix('/static')} or correct the address"
-                               if target.startswith("/static/") else
-                               "put the picture in static/images/ and write `image: /static/images/name.jpg`"))
+            if target.startswith("/static/"):
+                fix = f"add the picture as static{target.removeprefix('/static')} or correct the address"
+            else:
+                fix = "put the picture in static/images/ and write `image: /static/images/name.jpg`"
+            out.append(policy.finding("missing-image", path, line, 1,
+                                      f"image '{image}': there is no such file in static/", fix))
     return out
 
 

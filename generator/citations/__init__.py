@@ -18,7 +18,7 @@ letters assigned in reference-list order (8.19, 9.47).
 from __future__ import annotations
 
 from collections import abc
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from generator.citations.intext import _disambiguate, _entry, _render_cluster
 from generator.citations.locators import LOCATOR_LABELS, format_locator, parse_locator
@@ -27,17 +27,17 @@ from generator.citations.text import _text
 from generator.citations.works import _work, normalize_doi, unplaced_fields
 
 __all__ = [
-    "CiteItem",
-    "Cluster",
-    "RenderedEntry",
-    "RenderedCitations",
-    "render_citations",
-    "format_bibliography",
-    "parse_locator",
-    "format_locator",
     "CSL_TYPES",
     "LOCATOR_LABELS",
+    "CiteItem",
+    "Cluster",
+    "RenderedCitations",
+    "RenderedEntry",
+    "format_bibliography",
+    "format_locator",
     "normalize_doi",
+    "parse_locator",
+    "render_citations",
     "unplaced_fields",
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from generator.citations.fields import Item, edition, page_label
 from generator.citations.names import _editor_names, _Name

@@ -7,7 +7,8 @@ an entry of its type is reported (`unplaced_fields`) instead of vanishing.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from generator.citations.locators import _PLURAL_RE
 from generator.citations.records import CSL_TYPES
@@ -16,26 +17,26 @@ from generator.citations.text import _esc, _plain, _Span, _text
 
 # Periodical parts and parts of edited works: plain titles in the reference list
 # and in quotation marks when the title stands in for an author in the text (8.14).
-PART_TYPES = frozenset(
-    "article article-journal article-magazine article-newspaper chapter entry entry-dictionary "
-    "entry-encyclopedia paper-conference post-weblog review review-book".split()
-)
+PART_TYPES = frozenset([
+    "article", "article-journal", "article-magazine", "article-newspaper", "chapter", "entry", "entry-dictionary",
+    "entry-encyclopedia", "paper-conference", "post-weblog", "review", "review-book",
+])
 # Works dated to the day in the reference list (9.14): everything else shows the year only.
-FULL_DATE_TYPES = frozenset(
-    "article-magazine article-newspaper broadcast event interview motion_picture performance "
-    "personal_communication post post-weblog song speech webpage".split()
-)
-VIDEO_TYPES = frozenset("motion_picture broadcast speech song performance interview".split())
+FULL_DATE_TYPES = frozenset([
+    "article-magazine", "article-newspaper", "broadcast", "event", "interview", "motion_picture", "performance",
+    "personal_communication", "post", "post-weblog", "song", "speech", "webpage",
+])
+VIDEO_TYPES = frozenset(["motion_picture", "broadcast", "speech", "song", "performance", "interview"])
 PERIODICAL_TYPES = frozenset(
-    "article article-journal article-magazine article-newspaper periodical review review-book".split()
+    ["article", "article-journal", "article-magazine", "article-newspaper", "periodical", "review", "review-book"]
 )
-EDITED_PART_TYPES = frozenset("chapter entry entry-dictionary entry-encyclopedia paper-conference".split())
-STANDALONE_TYPES = frozenset(
-    "book classic collection report thesis webpage dataset software post pamphlet manuscript "
-    "standard musical_score map graphic patent".split()
-)
+EDITED_PART_TYPES = frozenset(["chapter", "entry", "entry-dictionary", "entry-encyclopedia", "paper-conference"])
+STANDALONE_TYPES = frozenset([
+    "book", "classic", "collection", "report", "thesis", "webpage", "dataset", "software", "post", "pamphlet",
+    "manuscript", "standard", "musical_score", "map", "graphic", "patent",
+])
 # Whole works whose volume, number and editors go in the parenthesis after the title (9.19, 10.2).
-BOOK_LIKE_TYPES = frozenset("book classic collection document pamphlet manuscript standard".split())
+BOOK_LIKE_TYPES = frozenset(["book", "classic", "collection", "document", "pamphlet", "manuscript", "standard"])
 
 # Fields an entry shows when its type has a place for them: one left over is reported.
 PLACEABLE_FIELDS = (
@@ -53,7 +54,7 @@ _ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 class Item:
     """One CSL item's fields as text; `take` marks a field as placed in the entry, `peek` does not."""
 
-    __slots__ = ("data", "kind", "placed", "author_groups")
+    __slots__ = ("author_groups", "data", "kind", "placed")
 
     def __init__(self, data: Mapping) -> None:
         self.data = data
@@ -123,7 +124,7 @@ def _ordinal(number: int) -> str:
 
 
 _ORDINAL_WORDS = {word: number for number, word in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=1)}
 
 
 def edition(value: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Mapping, Sequence
 
 from generator.citations.locators import format_locator
 from generator.citations.records import CiteItem, Cluster, RenderedEntry
@@ -41,7 +41,7 @@ class _Form:
         # "2014a", but "n.d.-a" and "in press-a" (8.19)
         return f"{year}{self.letter}" if self.work.date.year is not None else f"{year}-{self.letter}"
 
-    def same_authors(self, other: "_Form") -> bool:
+    def same_authors(self, other: _Form) -> bool:
         """Cited together as "Neff, 2003a, 2003b" (8.12): same author list, or lettered apart."""
         if self.author(False).text != other.author(False).text:
             return False

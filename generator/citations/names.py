@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import abc
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from generator.citations.sorting import _fold, _significant
 from generator.citations.text import _join, _plain, _Span, _text

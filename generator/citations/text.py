@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import abc
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 
 class _Span:
@@ -21,7 +22,7 @@ class _Span:
         self.html = html
         self.text = text
 
-    def __add__(self, other: "_Span") -> "_Span":
+    def __add__(self, other: _Span) -> _Span:
         return _Span(self.html + other.html, self.text + other.text)
 
     def __bool__(self) -> bool:
@@ -200,9 +201,10 @@ def _then_comma(span: _Span) -> _Span:
     return span + _plain(",")
 
 
-_MINOR_WORDS = frozenset(
-    "a an the and as but for if nor or so yet at by in of off on per to up via".split()
-)
+_MINOR_WORDS = frozenset([
+    "a", "an", "the", "and", "as", "but", "for", "if", "nor", "or", "so", "yet", "at", "by", "in", "of", "off", "on",
+    "per", "to", "up", "via",
+])
 _TITLE_WORD_RE = re.compile(r"[^\s\-–—/]+")
 
 

@@ -7,7 +7,7 @@ The title element carries what identifies the work in parentheses and brackets a
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from generator.citations.edited import editors_note, volume_details
 from generator.citations.fields import (

@@ -7,7 +7,8 @@ fields (`periodicals`, `edited`, `whole`, `media`), and what no family placed is
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from generator.citations.dates import _NO_DATE, _Date, _long_date, _parse_date
 from generator.citations.edited import edited_source
@@ -23,9 +24,7 @@ from generator.citations.fields import (
     link,
     normalize_doi,
 )
-from generator.citations.fields import (
-    pages as format_pages,
-)
+from generator.citations.fields import pages as format_pages
 from generator.citations.media import media_source
 from generator.citations.names import _Name, _parse_names, _reference_names
 from generator.citations.periodicals import periodical_source

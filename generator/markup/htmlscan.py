@@ -69,7 +69,8 @@ _RAW_TEXT = re.compile(r"(<(script|style|textarea|title|xmp|iframe|noembed|nofra
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
                   r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid)")
 _PLAIN_PAGE_TAG = re.compile(
-    r"<[a-zA-Z][\w:-]*(?:\s+(?:(?!" + _ADDRESS_ATTRS + r"(?![\w:-]))[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+    r"<[a-zA-Z][\w:-]*(?:\s+(?:(?!" + _ADDRESS_ATTRS + r"(?![\w:-]))"
+    r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
     r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
 
 
@@ -249,7 +250,8 @@ def _place(source: str, raw_tag: str, tag: str, pending: list[tuple[str, str, st
     Markdown), else an address in it as written (Markdown links and images), else the last place found."""
     needles = [raw_tag]
     for attr, value, _ in pending:
-        written = re.search(re.escape(attr) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", raw_tag) if attr else None
+        written = (re.search(re.escape(attr) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", raw_tag)
+                   if attr else None)
         if written:
             raw_value = next(g for g in written.groups() if g is not None)
             needles += [raw_value, html.unescape(raw_value)]

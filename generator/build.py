@@ -109,7 +109,8 @@ def build(options: BuildOptions) -> BuildResult:
         # the output files as the last build left them (one lstat each): a hand-edited one is restored
         if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER) \
                 and last.outputs == output_state(out_dir, last.output_files):
-            result.diagnostics, result.suppressed, result.unchanged = list(last.diagnostics), list(last.suppressed), last.files
+            result.diagnostics, result.suppressed = list(last.diagnostics), list(last.suppressed)
+            result.unchanged = last.files
             return finish()
 
     # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.

@@ -2,7 +2,8 @@
 
 The cache is untrusted input (a CI runner restores it from a cache a pull request can write), so
 it must not be able to run code when read, as pickle can. JSON (parsed by orjson, twice as fast as
-the standard library here) holds only text, numbers, lists and mappings; `Codec.decode` then rebuilds only the record types
+the standard library here) holds only text, numbers, lists and mappings; `Codec.decode` then rebuilds only the record
+types
 it was given, field by field, checking every value against the field's declared type. Anything
 else (a wrong type, a missing field, an unknown record, truncated JSON) raises `CacheDamaged`, and
 the caller rebuilds that part of the cache.
@@ -46,7 +47,8 @@ def _fail(what: str) -> Any:
 class Codec:
     """Encodes and decodes values of the given record types (dataclasses) and plain data."""
 
-    def __init__(self, records: typing.Iterable[type], overrides: dict[tuple[type, str], Callable[[], Any]] | None = None,
+    def __init__(self, records: typing.Iterable[type],
+                 overrides: dict[tuple[type, str], Callable[[], Any]] | None = None,
                  lazy: dict[str, Callable[[], type]] | None = None):
         self._records = {cls.__name__: cls for cls in records}
         self._lazy = dict(lazy or {})   # record name -> its class, imported only when a value needs it
@@ -119,7 +121,7 @@ class Codec:
             return lambda v: v if v is None else _fail("expected null")
         if tp in (list, tuple, dict, frozenset):   # an unparameterized container: tagged values inside
             return lambda v: v if isinstance(v := self._decode_any(v), tp) else _fail(f"expected a {tp.__name__}")
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._record_decoder(tp)
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is typing.Literal:
@@ -132,17 +134,18 @@ class Codec:
                 only = options[0]
                 return lambda v: None if v is None and nullable else only(v)
             return lambda v: None if v is None and nullable else _first(options, v)
-        if origin in (tuple, frozenset, list) and (len(args) == 2 and args[1] is Ellipsis or origin is not tuple):
+        if origin in (tuple, frozenset, list) and ((len(args) == 2 and args[1] is Ellipsis) or origin is not tuple):
             item, make = self.decoder(args[0] if args else Any), origin
             return lambda v: make(item(x) for x in v) if type(v) is list else _fail("expected a list")
         if origin is tuple:
             parts = [self.decoder(a) for a in args]
-            return lambda v: (tuple(d(x) for d, x in zip(parts, v)) if type(v) is list and len(v) == len(parts)
-                              else _fail("expected a fixed list"))
+            return lambda v: (tuple(d(x) for d, x in zip(parts, v, strict=True))
+                              if type(v) is list and len(v) == len(parts) else _fail("expected a fixed list"))
         if origin in (dict, typing.Mapping, _abc_mapping()):
             if args and args[0] is str and args[1] is not Any:
                 value = self.decoder(args[1])
-                return lambda v: ({k: value(x) for k, x in v.items()} if type(v) is dict else _fail("expected a mapping"))
+                return lambda v: ({k: value(x) for k, x in v.items()} if type(v) is dict
+                                  else _fail("expected a mapping"))
             return lambda v: v if isinstance(v := self._decode_any(v), dict) else _fail("expected a mapping")
         raise TypeError(f"the cache cannot hold values of type {tp!r}")
 
@@ -151,7 +154,7 @@ class Codec:
             return self._encode_any
         if tp in (str, int, bool, float, type(None)):
             return _same
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             fields = [(f.name, self.encoder(t)) for f, t in self._fields(tp)]
             return lambda v: [enc(getattr(v, name)) for name, enc in fields]
         origin, args = typing.get_origin(tp), typing.get_args(tp)
@@ -163,14 +166,14 @@ class Codec:
                 only = self.encoder(options[0])
                 return lambda v: None if v is None else only(v)
             return self._encode_any
-        if origin in (tuple, frozenset, list) and (len(args) == 2 and args[1] is Ellipsis or origin is not tuple):
+        if origin in (tuple, frozenset, list) and ((len(args) == 2 and args[1] is Ellipsis) or origin is not tuple):
             item = self.encoder(args[0] if args else Any)
             if origin is frozenset:
                 return lambda v: sorted(item(x) for x in v)
             return lambda v: [item(x) for x in v]
         if origin is tuple:
             parts = [self.encoder(a) for a in args]
-            return lambda v: [e(x) for e, x in zip(parts, v)]
+            return lambda v: [e(x) for e, x in zip(parts, v, strict=True)]
         if origin in (dict, typing.Mapping, _abc_mapping()):
             if args and args[0] is str and args[1] is not Any:
                 value = self.encoder(args[1])
@@ -205,8 +208,8 @@ class Codec:
                 values[i] = nested_decoder(values[i])
             if not fast:
                 return cls(*values)
-            record = new(cls)   # every field is checked; __init__ would only set them again, slowly (frozen)
-            record.__dict__.update(zip(names, values))
+            record: Any = new(cls)   # every field is checked; __init__ would only set them again, slowly (frozen)
+            record.__dict__.update(zip(names, values, strict=True))
             return record
         return decode
 
@@ -237,10 +240,12 @@ class Codec:
         if tag == "\x00F" and type(body) is list:
             return frozenset(self._untag(x) for x in body)
         if tag == "\x00M" and type(body) is list and len(body) % 2 == 0:
+            if len(body) % 2:
+                _fail("a mapping needs a value for every key")
             keys = [self._untag(k) for k in body[::2]]
             if any(type(k) not in (str, int, float, bool, date, datetime, tuple) and k is not None for k in keys):
                 _fail("a mapping key must be plain")
-            return dict(zip(keys, (self._untag(x) for x in body[1::2])))
+            return dict(zip(keys, (self._untag(x) for x in body[1::2]), strict=True))
         if tag == "\x00d" and type(body) is str:
             return date.fromisoformat(body)
         if tag == "\x00t" and type(body) is str:

@@ -194,7 +194,8 @@ def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
                                     "rename it, e.g. 'self-compassion'"))
         if isinstance(spec, dict):
             read.out.extend(unknown_keys(read.doc, ("topics", tid), ("title", "description"), SITE_FILE,
-                                         "unknown-setting", f"setting in topic '{tid}'", "a topic takes title, description"))
+                                         "unknown-setting", f"setting in topic '{tid}'",
+                                         "a topic takes title, description"))
             title = read.text("topics", tid, "title")
             description = read.text("topics", tid, "description")
         elif isinstance(spec, list) or spec is None:

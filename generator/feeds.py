@@ -8,9 +8,9 @@ article dates, never the clock, so a rebuild is byte-identical.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import __version__
@@ -108,8 +108,9 @@ def _entry(site: Site, article: Article) -> list[str]:
         f"    <title>{_x(meta.title)}</title>",
         f'    <link rel="alternate" type="text/html" href={_a(url)}/>',
     ]
-    if published(article):
-        lines.append(f"    <published>{_timestamp(published(article))}</published>")
+    first_published = published(article)
+    if first_published:
+        lines.append(f"    <published>{_timestamp(first_published)}</published>")
     lines.append(f"    <updated>{_timestamp(updated(article))}</updated>")
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
     for author in authors:

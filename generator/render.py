@@ -75,8 +75,8 @@ def _render_files(outputs: list[Output], templates: Templates) -> Iterator[Rende
     chunks = [range(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks)):
-                for index, data in zip(chunk, datas):
+            for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks), strict=True):
+                for index, data in zip(chunk, datas, strict=True):
                     yield Rendered(outputs[index], {outputs[index].path: data})
     finally:
         _FORKED = None

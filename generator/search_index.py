@@ -23,7 +23,9 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from html import unescape
+from io import BufferedReader
 from pathlib import Path
+from typing import cast
 
 from generator import __version__
 from generator.checks.policy import finding
@@ -35,7 +37,8 @@ FOLDER = "pagefind"
 # What the browser needs for the JavaScript API; Pagefind's own UI bundles are left out.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-_HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>', re.DOTALL)
+_HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>',
+                             re.DOTALL)
 # Elements marked data-pagefind-ignore (the footnotes' "Notes" heading) stay out of records and excerpts.
 _IGNORED = re.compile(r'<(h[1-6]|p|span|div)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>', re.DOTALL)
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|tr|dd|dt|figcaption)>|<br\s*/?>", re.IGNORECASE)
@@ -165,7 +168,7 @@ class _Service:
         self.scanned = 0
         self.last_id = 0
 
-    def __enter__(self) -> "_Service":
+    def __enter__(self) -> _Service:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -194,7 +197,7 @@ class _Service:
                     raise RuntimeError(f"Pagefind: {payload.get('message')}")
                 return payload
             self.scanned = len(self.buffer)
-            chunk = self.process.stdout.read1(1 << 20)
+            chunk = cast(BufferedReader, self.process.stdout).read1(1 << 20)   # what is there, without waiting for more
             if not chunk:
                 raise RuntimeError("the Pagefind indexer stopped unexpectedly")
             self.buffer += chunk

@@ -100,7 +100,7 @@ class ScannedBody:
         return lowered_same_length(self.masked)
 
     @cached_property
-    def prose(self) -> tuple["_ProseBlock", ...]:
+    def prose(self) -> tuple[_ProseBlock, ...]:
         """Every prose block that has words, with its counts, in body order."""
         found = []
         for block in self.blocks:
@@ -120,7 +120,7 @@ class TextStats:
     sentences: int
     syllables: int
 
-    def __add__(self, other: "TextStats") -> "TextStats":
+    def __add__(self, other: TextStats) -> TextStats:
         return TextStats(
             self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables
         )

@@ -191,7 +191,8 @@ def bad_name_finding(rel: str) -> Diagnostic:
     shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
     return error("bad-file-name", shown, 1, 1, f"the name of {shown} is not plain text (it is not UTF-8, or holds "
-                 "a control character such as a line break, or a backslash)", "rename the file using letters, digits and hyphens")
+                 "a control character such as a line break, or a backslash)",
+                 "rename the file using letters, digits and hyphens")
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -107,7 +107,7 @@ class _AccessibleMarkup(Treeprocessor):
         parent.remove(heading)
         parent.insert(index, wrapper)
         wrapper.append(heading)
-        anchor = etree.SubElement(wrapper, "a", {"class": "heading-anchor", "href": "#" + heading.get("id")})
+        anchor = etree.SubElement(wrapper, "a", {"class": "heading-anchor", "href": "#" + (heading.get("id") or "")})
         hidden = etree.SubElement(anchor, "span", {"aria-hidden": "true"})
         hidden.text = "#"
         label = etree.SubElement(anchor, "span", {"class": "visually-hidden"})
@@ -189,7 +189,7 @@ class _Typography(Treeprocessor):
 
 
 class _AccessibleMarkupExtension(markdown.Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # after toc (priority 5) has set heading ids
         md.treeprocessors.register(_AccessibleMarkup(md), "haven-a11y", 1)
         # after inline patterns (20) have made the text final, before toc (5) reads heading text

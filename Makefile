@@ -14,7 +14,7 @@ UV_VERSION ?= 0.13.9
 PIP := $(BIN)/python -m pip -q --disable-pip-version-check
 UV  := $(BIN)/python -m uv pip
 
-.PHONY: setup serve-setup lock build check serve lint test test-serial test-fast browser-deps host-runtime-deps bench screenshots clean
+.PHONY: setup serve-setup lock build check serve lint test test-serial test-fast browser-deps host-runtime-deps bench screenshots clean messages
 
 # $(call install_locked,LOCK): the lock's exact set, then Haven itself (editable, no other dependencies).
 # uv when it can be installed into the venv (it installs the set several times quicker), else pip;
@@ -117,6 +117,13 @@ bench: setup
 
 screenshots: setup browser-deps
 	$(BIN)/python -m tests.screenshots
+
+# Interface text: re-extract the theme's strings into haven.pot and merge them into every catalogue
+# (new strings arrive empty, changed ones fuzzy: `haven check` lists both as missing until translated).
+LOCALES := generator/theme/locales
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --omit-header --no-wrap -o $(LOCALES)/haven.pot .
+	for po in $(LOCALES)/*.po; do $(BIN)/pybabel update --no-wrap --omit-header -i $(LOCALES)/haven.pot -o $$po -l $$(basename $$po .po); done
 
 clean:
 	rm -rf output .haven-cache bench/corpora

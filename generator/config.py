@@ -12,6 +12,7 @@ from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, unknown_keys
+from generator.languages import complete_languages, parse_languages, single_language
 from generator.model import SiteConfig, Topic
 from generator.urlpolicy import checked, read_allow_hosts, urls_in_extra
 from generator.yamlload import decode_utf8, load_document
@@ -44,6 +45,7 @@ SETTINGS = (
     Field("default_author", "text", "the author id `haven new` writes when none is given", "editorial-team"),
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
     Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
+    Field("languages", "list", "every language the hub speaks: code, name, dir, default (see the README)"),
 )
 KNOWN_KEYS = {f.name for f in SETTINGS}
 NESTED = {
@@ -128,6 +130,11 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     check_levels, findings = read_levels(levels, doc.line("checks") if levels else 1,
                                          {str(code): doc.key_at("checks", code)[0] for code in levels})
     out += findings
+    topics = _topics(read, got["topics"])
+    single = got["language"] if read.has("language") else None
+    languages = (parse_languages(read, single, topics) if read.has("languages")
+                 else (single_language(got["language"], read.doc.line("language") or 1, read.out),))
+    languages = complete_languages(languages, title, got["tagline"], got["description"], topics)
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
@@ -135,15 +142,15 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         description=got["description"],
         base_url=base_url,
         base_path=base_path,
-        language=got["language"],
+        language=languages[0].code,
         medical=got["medical"],
         publisher_name=read.text("publisher", "name") or title,
         publisher_url=publisher_url or base_url,
         transparency={key: value for key, value in transparency.items() if value},
         review_interval_months=int(interval),
         readability_target=float(target),
-        topics=_topics(read, got["topics"]),
-        crisis=parse_crisis(read, got["language"]),
+        topics=topics,
+        crisis=parse_crisis(read, languages[0].code),
         extra=got["extra"],
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         lines={str(key[0]): line for key, (line, _col) in doc.keys.items() if len(key) == 1},
@@ -154,6 +161,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         check_levels=check_levels,
         **_publish(read, urlsplit(base_url).hostname or ""),
         default_author=got["default_author"],
+        languages=languages,
     )
     return config, out + read.out
 

@@ -280,7 +280,7 @@ def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings) -> ParsedSo
 
 STAMP_FILE = "last-build.json"
 # Files and folders besides articles/ and pages/ that every build reads.
-_SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static")
+_SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static", "locales")
 
 
 def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:

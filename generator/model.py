@@ -157,6 +157,36 @@ def _percent_encode(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Language:
+    """A language the hub speaks (site.yaml `languages:`); the default one has no URL prefix."""
+
+    code: str                    # BCP 47 tag as written in site.yaml, e.g. "es", "pt-BR"
+    name: str                    # the language's name in itself, e.g. "Español"
+    dir: str = "ltr"             # "ltr" | "rtl"
+    default: bool = True
+    title: str = ""              # the hub's title, tagline and description in this language
+    tagline: str = ""            # ("" means: the site-wide value)
+    description: str = ""
+    topics: Mapping[str, Topic] = field(default_factory=dict)   # every topic id -> its title in this language
+    untranslated_topics: tuple[str, ...] = ()                   # ids shown with the default language's title
+    line: int = 0
+
+    @property
+    def prefix(self) -> str:
+        """The URL prefix of this language's pages: "" for the default, "/es" otherwise."""
+        return "" if self.default else f"/{self.code}"
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale identifier (underscore form), e.g. "pt_BR"."""
+        return self.code.replace("-", "_")
+
+    def url(self, path: str) -> str:
+        """The site-relative URL of `path` (e.g. "/topics/") in this language."""
+        return self.prefix + "/" + path.lstrip("/")
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Settings from site.yaml, validated."""
 
@@ -186,6 +216,21 @@ class SiteConfig:
     publish_branch: str = "gh-pages"     # publish.branch: the branch `haven publish --to git` commits to
     publish_cname: str = ""              # publish.cname: the custom domain written to CNAME ("" = none)
     default_author: str = ""     # the author id `haven new` writes when none is given
+    # Every language the hub speaks, the default first; one entry made from `language:` when the
+    # hub declares no `languages:`.
+    languages: tuple[Language, ...] = ()
+
+    @property
+    def default_language(self) -> Language:
+        """The language whose pages live at the root of the site."""
+        return self.languages[0] if self.languages else Language(self.language, self.language)
+
+    def language_of(self, code: str) -> Language:
+        """The declared language with this code (the default when none matches)."""
+        for language in self.languages:
+            if language.code == code:
+                return language
+        return self.default_language
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import hashlib
 import re
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import jinja2
 from jinja2 import meta as jinja_meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from generator import catalogues
 from generator.checks.policy import finding
 from generator.confine.hub import OutsideHub, read_hub_bytes, walk_hub
 from generator.deadline import Deadline, TimeLimitExceeded
@@ -29,8 +29,6 @@ from generator.urlpolicy import AllowedHosts, examine
 from generator.yamlload import decode_utf8
 
 TEMPLATE_DIR = "templates"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 
 
 class TemplateFailure(Exception):
@@ -42,11 +40,6 @@ class TemplateFailure(Exception):
 
     def __reduce__(self):  # crosses from a rendering worker to the build intact
         return (TemplateFailure, (self.diagnostic,))
-
-
-def long_date(value: date | None) -> str:
-    """14 March 2025: unambiguous in every English locale."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
 # The templates a long-lived process (the preview server) loaded last, per folder and base URL.
@@ -81,8 +74,14 @@ class Templates:
         self.env.globals.update(
             url=lambda path="/": base_path + str(path).lstrip("/"),
             absolute_url=lambda path="/": base_url + str(path).lstrip("/"),
+            # the URL of a section in the page's language: lang_url('/topics/') is /es/topics/ on Spanish pages
+            lang_url=lambda path="/": base_path + catalogues.current_language(config).url(str(path)).lstrip("/"),
+            languages=config.languages,
         )
-        self.env.filters["long_date"] = long_date
+        catalogues.install(self.env)   # _(), {% trans %}, long_date and number in the page's language
+        self.config = config
+        self.catalogues: dict[str, catalogues.Catalogue] = {}
+        self._catalogue_digest = ""
         self.env.filters["iso"] = lambda d: d.isoformat() if d else ""
         self.sources: dict[str, str] = {}
         self._trees: dict[str, Any] = {}
@@ -90,7 +89,10 @@ class Templates:
 
     def load(self) -> list[Diagnostic]:
         """Read and compile every template; syntax errors become findings with template and line."""
-        out: list[Diagnostic] = []
+        self.catalogues, out = catalogues.load_catalogues(self.site_dir, self.config.languages)
+        # every page shows catalogue text, so a changed translation changes every template's digest
+        self._catalogue_digest = repr(sorted((code, sorted(c.messages.items(), key=repr))
+                                             for code, c in self.catalogues.items()))
         for name, path, shown in self._template_files(out):
             try:   # the hub's files through confine; the theme's are Haven's own
                 data = read_hub_bytes(self.site_dir, shown) if path.is_relative_to(self.folder) else path.read_bytes()
@@ -116,7 +118,8 @@ class Templates:
                                    "check that every {% block %}, {% if %} and {% for %} is closed and "
                                    "that {{ }} and {% %} are balanced"))
         earlier = _PREVIOUS.get(self._key)
-        if earlier is not None and earlier.sources == self.sources:
+        if (earlier is not None and earlier.sources == self.sources
+                and earlier._catalogue_digest == self._catalogue_digest):
             # nothing changed: keep the compiled templates (the preview server builds many times)
             self.env, self._digests = earlier.env, earlier._digests
         if not out:
@@ -158,6 +161,10 @@ class Templates:
         source = self.sources.get(name)
         return None if source is None else (source, self._paths.get(name, name), lambda: True)
 
+    def parsed(self) -> dict[str, Any]:
+        """Every template's syntax tree by name (for checks that read templates, e.g. untranslated text)."""
+        return dict(self._trees)
+
     def has(self, name: str) -> bool:
         """True when the hub's templates/ or the default theme holds `name`."""
         return name in self.sources
@@ -165,7 +172,7 @@ class Templates:
     def digest(self, name: str) -> str:
         """Fingerprint of a template and every template it extends, includes or imports."""
         if name not in self._digests:
-            hasher = hashlib.blake2b(digest_size=12)
+            hasher = hashlib.blake2b(self._catalogue_digest.encode("utf-8"), digest_size=12)
             for current in self._chain(name):
                 hasher.update(current.encode() + b"\0" + self.sources[current].encode("utf-8"))
             self._digests[name] = hasher.hexdigest()
@@ -205,10 +212,11 @@ class Templates:
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render a template; a failure or a render past the time limit becomes TemplateFailure naming the
         template line and the page."""
+        language = context.get("lang") or self.config.default_language
         try:
             template = self.env.get_template(name)   # compiling (once per process) is not the page's time
-            with Deadline(self.render_seconds):
-                return template.render(context)
+            with Deadline(self.render_seconds), catalogues.rendering(language, self.catalogues.get(language.code)):
+                return template.render({**context, "lang": language})
         except TimeLimitExceeded:
             # stopped at an arbitrary point: a long-lived process starts from a fresh environment next time
             _PREVIOUS.pop(self._key, None)

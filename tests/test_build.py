@@ -113,7 +113,7 @@ def test_every_page_has_the_landmarks(fixture_site):
     site, _ = fixture_site
     for path in (site / "output").rglob("*.html"):
         html = path.read_text()
-        assert '<html lang="en">' in html, path
+        assert '<html lang="en" dir="ltr">' in html, path
         assert html.count('<main id="main"') == 1, path
         assert html.index('class="skip-link"') < html.index("<header"), path
         assert 'id="crisis-help"' in html and 'href="tel:5550100"' in html, path

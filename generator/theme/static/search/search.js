@@ -63,8 +63,33 @@ function loadPagefind() {
   return pagefindPromise;
 }
 
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+// Interface text comes from the page (data-text-* on the form, translated by the hub's catalogues);
+// the English here is only a fallback. {count}, {shown} and {query} are filled in.
+const FALLBACK = {
+  topics: "Topics:",
+  unavailablePreview: "Search is not available in this preview: the preview server skips building the search index so "
+    + "edits show quickly. Run haven build to try search. You can browse all topics or all sources below.",
+  unavailable: "Search is not available right now. You can browse all topics or all sources below.",
+  none: "No results for \u2018{query}\u2019. Try another word, or browse all topics or all sources below.",
+  resultsOne: "{count} result for \u2018{query}\u2019.",
+  resultsOther: "{count} results for \u2018{query}\u2019.",
+  firstOne: "{count} result for \u2018{query}\u2019, showing the first {shown}.",
+  firstOther: "{count} results for \u2018{query}\u2019, showing the first {shown}.",
+};
+const pageLanguage = document.documentElement.lang || "en";
+const numbers = new Intl.NumberFormat(pageLanguage);
+const plurals = new Intl.PluralRules(pageLanguage);
+
+function say(name, values = {}) {
+  const key = "text" + name[0].toUpperCase() + name.slice(1);
+  const text = form.dataset[key] || FALLBACK[name];
+  return text.replace(/\{(count|shown|query)\}/g, (_, field) =>
+    typeof values[field] === "number" ? numbers.format(values[field]) : String(values[field] ?? ""));
+}
+
+// The catalogue gives the singular and the general plural form; CLDR's other categories use the latter.
+function sayCount(name, count, values) {
+  return say(name + (plurals.select(count) === "one" ? "One" : "Other"), { ...values, count });
 }
 
 function element(tag, className, text) {
@@ -99,7 +124,7 @@ function resultItem(data) {
   if (data.meta.summary) item.append(element("p", "search-result-summary", data.meta.summary));
   if (data.meta.topics) {
     const topics = element("p", "search-result-topics");
-    topics.append(element("span", "search-result-label", "Topics: "), document.createTextNode(data.meta.topics));
+    topics.append(element("span", "search-result-label", say("topics") + " "), document.createTextNode(data.meta.topics));
     item.append(topics);
   }
   if (data.excerpt) item.append(excerptNode(data.excerpt));
@@ -115,10 +140,7 @@ function unavailable(lead = "") {
   form.hidden = true;
   clear();
   const local = ["127.0.0.1", "localhost", "[::1]"].includes(window.location.hostname);
-  status.textContent = lead + (local
-    ? "Search is not available in this preview: the preview server skips building the search index so "
-      + "edits show quickly. Run haven build to try search. You can browse all topics or all sources below."
-    : "Search is not available right now. You can browse all topics or all sources below.");
+  status.textContent = lead + (local ? say("unavailablePreview") : say("unavailable"));
 }
 
 async function run(query) {
@@ -148,11 +170,11 @@ async function run(query) {
   list.hidden = data.length === 0;
   const total = search.results.length;
   if (total === 0) {
-    status.textContent = `${lead}No results for \u2018${trimmed}\u2019. Try another word, or browse all topics or all sources below.`;
+    status.textContent = lead + say("none", { query: trimmed });
   } else if (total > shown.length) {
-    status.textContent = `${lead}${plural(total, "result")} for \u2018${trimmed}\u2019, showing the first ${shown.length}.`;
+    status.textContent = lead + sayCount("first", total, { query: trimmed, shown: shown.length });
   } else {
-    status.textContent = `${lead}${plural(total, "result")} for \u2018${trimmed}\u2019.`;
+    status.textContent = lead + sayCount("results", total, { query: trimmed });
   }
 }
 

@@ -1,0 +1,268 @@
+"""Interface text in gettext catalogues: Jinja's i18n extension, Babel's `.po` reader, per-locale dates.
+
+Why gettext and Babel: they are the standard Python tooling translators already know (Poedit, Weblate,
+`pybabel extract/update`), `.po` files diff well in git, and Babel carries CLDR's plural rules, date and
+number formats for every locale, so Haven invents no format of its own.
+
+- The default theme's templates mark text with `{{ _("Written by") }}` or `{% trans %}...{% endtrans %}`;
+  its catalogues are `generator/theme/locales/<code>.po` (the template is `haven.pot`).
+- A hub adds or overrides translations in `locales/<code>.po` (same format): its entries win, message by
+  message, and it may add messages its own templates use.
+- The `.po` files are read and compiled at build time (no `.mo` files to keep in step); a fuzzy or empty
+  entry counts as missing and the English text shows.
+- Translations are text, never HTML: a translated string is escaped like any other value.
+
+The language a page is rendered in is set around each render (`rendering`); the gettext callables,
+`long_date` and `number` read it, so macros imported without context translate too.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext as gnu_gettext
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from io import StringIO
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from generator.diagnostics import Diagnostic, error
+from generator.languages import babel_locale
+from generator.model import Language
+from generator.theme import THEME_DIR
+from generator.yamlload import decode_utf8
+
+THEME_LOCALES = THEME_DIR / "locales"
+HUB_LOCALES = "locales"
+# The names templates call; `_` is gettext.
+GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+SOURCE_LANGUAGE = "en"   # the templates' own text
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+@dataclass
+class Catalogue:
+    """The translations of one language: msgid (or (singular, plural)) -> text, with CLDR plural rules."""
+
+    code: str
+    messages: dict[Any, Any] = field(default_factory=dict)   # str -> str; (str, str) -> tuple[str, ...]
+    plural: Callable[[int], int] = lambda n: int(n != 1)
+    files: tuple[str, ...] = ()                              # the .po files read, as shown in findings
+
+    def gettext(self, message: str) -> str:
+        """The translation of `message`, or `message` itself when there is none."""
+        return self.messages.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The plural form for `n`, or English's when there is no translation."""
+        forms = self.messages.get((singular, plural))
+        if forms:
+            index = self.plural(n)
+            if 0 <= index < len(forms) and forms[index]:
+                return forms[index]
+        return singular if n == 1 else plural
+
+    def translates(self, message: Any) -> bool:
+        """True when `message` (a msgid or a (singular, plural) pair) has a complete translation."""
+        found = self.messages.get(message)
+        return bool(found) and (isinstance(found, str) or all(found))
+
+
+def needs_catalogue(code: str) -> bool:
+    """False for English: the templates' own text needs no translation."""
+    return code.split("-")[0].lower() != SOURCE_LANGUAGE
+
+
+def load_catalogues(site_dir: Path, languages: Iterable[Language]) -> tuple[dict[str, Catalogue], list[Diagnostic]]:
+    """The catalogue of each language that needs one: the theme's `.po`, then the hub's on top."""
+    catalogues: dict[str, Catalogue] = {}
+    findings: list[Diagnostic] = []
+    for language in languages:
+        if not needs_catalogue(language.code):
+            continue
+        catalogue = Catalogue(language.code, plural=_plural_rule(language.code))
+        shown: list[str] = []
+        for path, label in ((THEME_LOCALES / f"{language.code}.po", str(THEME_LOCALES / f"{language.code}.po")),
+                            (site_dir / HUB_LOCALES / f"{language.code}.po", f"{HUB_LOCALES}/{language.code}.po")):
+            if not path.is_file():
+                continue
+            shown.append(label)
+            findings += _read_into(catalogue, path.read_bytes(), label, language.code)
+        catalogue.files = tuple(shown)
+        catalogues[language.code] = catalogue
+    return catalogues, findings
+
+
+def _read_into(catalogue: Catalogue, raw: bytes, label: str, code: str) -> list[Diagnostic]:
+    text, findings = decode_utf8(raw, label)
+    if text is None:
+        return findings
+    try:
+        po = read_po(StringIO(text), locale=code.replace("-", "_"), abort_invalid=True)
+    except PoFileError as exc:   # Babel counts lines from 0
+        line = (getattr(exc, "lineno", 0) or 0) + 1
+        return [error("catalogue-syntax", label, line, 1,
+                      f"the catalogue cannot be read: line {line} is not a msgid, msgstr, comment or quoted text",
+                      "check that every msgid has a msgstr and every text is in double quotes "
+                      "(`pybabel update` rewrites a catalogue cleanly)")]
+    except (ValueError, TypeError, UnicodeError) as exc:   # malformed headers and the like
+        return [error("catalogue-syntax", label, 1, 1, f"the catalogue cannot be read: {exc}",
+                      "check the catalogue's header block (the first msgid \"\" entry)")]
+    out: list[Diagnostic] = []
+    for message in po:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, (list, tuple)):
+            key: Any = tuple(str(part) for part in message.id[:2])
+            strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+            value: Any = tuple(str(s or "") for s in strings)
+            problem = next((p for p in (_placeholder_problem(key[1], s) for s in value if s) if p), "")
+        else:
+            key, value = str(message.id), str(message.string or "")
+            problem = _placeholder_problem(key, value) if value else ""
+        if problem:
+            out.append(error("catalogue-placeholder", label, message.lineno or 1, 1,
+                             f"the translation of \"{_short(key)}\" {problem}",
+                             "keep the %(name)s placeholders of the English text exactly, and write a "
+                             "literal percent sign as %%"))
+            continue
+        if value and (isinstance(value, str) or any(value)):
+            catalogue.messages[key] = value
+    return out
+
+
+def _placeholder_problem(msgid: str, translation: str) -> str:
+    """'' when `translation` formats with the msgid's placeholders; else what is wrong, in plain words."""
+    names = dict.fromkeys(_PLACEHOLDER.findall(msgid), 1)
+    try:
+        translation % names
+    except KeyError as exc:
+        return f"uses a placeholder %({exc.args[0]})s that the English text does not have"
+    except (ValueError, TypeError):
+        return "has a stray % sign or a placeholder written wrongly"
+    return ""
+
+
+def _plural_rule(code: str) -> Callable[[int], int]:
+    locale = babel_locale(code)
+    if locale is None:
+        return lambda n: int(n != 1)
+    return gnu_gettext.c2py(Catalog(locale=locale).plural_expr)
+
+
+def _short(key: Any) -> str:
+    text = key[0] if isinstance(key, tuple) else key
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ----------------------------------------------------------------------------- rendering
+
+_CURRENT: contextvars.ContextVar[tuple[Language | None, Catalogue | None]] = contextvars.ContextVar(
+    "haven_language", default=(None, None))
+
+
+@contextmanager
+def rendering(language: Language | None, catalogue: Catalogue | None) -> Iterator[None]:
+    """Render in `language` (its catalogue, dates and numbers) for the duration of the block."""
+    token = _CURRENT.set((language, catalogue))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_language(config: Any) -> Language:
+    """The language being rendered (the hub's default outside a render)."""
+    return _CURRENT.get()[0] or config.default_language
+
+
+def _escaped(text: str) -> Markup:
+    return Markup.escape(text)
+
+
+def current_gettext(message: str) -> str:
+    """gettext in the language being rendered; the result is escaped text (translations are never HTML)."""
+    catalogue = _CURRENT.get()[1]
+    return _escaped(catalogue.gettext(message) if catalogue else message)
+
+
+def current_ngettext(singular: str, plural: str, n: int) -> str:
+    """ngettext in the language being rendered (CLDR plural rules)."""
+    catalogue = _CURRENT.get()[1]
+    if catalogue:
+        return _escaped(catalogue.ngettext(singular, plural, n))
+    return _escaped(singular if n == 1 else plural)
+
+
+def current_pgettext(context: str, message: str) -> str:
+    """pgettext: Haven's catalogues use no message contexts, so this is gettext."""
+    return current_gettext(message)
+
+
+def current_npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """npgettext: as ngettext (no message contexts)."""
+    return current_ngettext(singular, plural, n)
+
+
+def long_date(value: date | None) -> str:
+    """A date in full, in the page's language: "14 March 2025", "14 de marzo de 2025".
+
+    English keeps day-month-year, which no English reader misreads (CLDR's `en` would say March 14).
+    """
+    if not value:
+        return ""
+    language = _CURRENT.get()[0]
+    if language is None or not needs_catalogue(language.code) or babel_locale(language.code) is None:
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, format="long", locale=language.locale)
+
+
+def number(value: int | float) -> str:
+    """A number in the page's language's digits and separators (1,234 / 1.234 / ١٬٢٣٤)."""
+    language = _CURRENT.get()[0]
+    locale = language.locale if language is not None and babel_locale(language.code) else "en"
+    return format_decimal(value, locale=locale)
+
+
+def install(env: Any) -> None:
+    """Give a Jinja environment `_()`, `{% trans %}`, and the `long_date` and `number` filters."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True   # {% trans %} blocks: whitespace collapsed, as Babel extracts them
+    env.install_gettext_callables(current_gettext, current_ngettext, newstyle=True,
+                                  pgettext=current_pgettext, npgettext=current_npgettext)
+    env.filters["long_date"] = long_date
+    env.filters["number"] = number
+
+
+def template_messages(trees: dict[str, Any]) -> dict[Any, tuple[str, int]]:
+    """Every translatable message in the parsed templates -> (template, line) where it first appears."""
+    from jinja2.ext import extract_from_ast
+
+    found: dict[Any, tuple[str, int]] = {}
+    for name in sorted(trees):
+        for line, function, message in extract_from_ast(trees[name], GETTEXT_FUNCTIONS, babel_style=False):
+            strings = tuple(s for s in message if isinstance(s, str))
+            if not strings:
+                continue
+            if function in ("ngettext", "npgettext"):
+                pair = strings[-2:] if function == "npgettext" else strings[:2]
+                key: Any = tuple(pair) if len(pair) == 2 else pair[0]
+            else:
+                key = strings[-1] if function == "pgettext" else strings[0]
+            found.setdefault(key, (name, line))
+    return found
+
+
+def missing_messages(catalogue: Catalogue, messages: Iterable[Any]) -> list[Any]:
+    """The messages `catalogue` does not translate, in the order given."""
+    return [m for m in messages if not catalogue.translates(m)]

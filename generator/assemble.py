@@ -27,6 +27,7 @@ from generator.model import (
 )
 from generator.outputs import fingerprint
 from generator.sources import default_slug
+from generator.translations import link_translations, source_language, with_language
 
 WORDS_PER_MINUTE = 200
 RELATED_COUNT = 3
@@ -66,7 +67,10 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
         if meta is None or (meta.draft and not include_drafts):
             continue
         slug = meta.slug or default_slug(source.path)
-        space = "article" if source.kind == "article" else "page"
+        code, problems = source_language(config, source)
+        findings += problems
+        # article slugs are unique across the hub; page slugs per language (every About at <prefix>/about/)
+        space = "article" if source.kind == "article" else "page:" + code
         first = owner.get((space, slug))
         if first:
             findings.append(finding(
@@ -75,15 +79,16 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
                 "give one of the two files another name or a different `slug:`"))
             continue
         owner[(space, slug)] = source.path
-        article = _article(config, source, slug, shared, shared_digest, memo, load_body)
+        article = with_language(config, _article(config, source, slug, shared, shared_digest, memo, load_body), code)
         (articles if source.kind == "article" else pages).append(article)
 
-    for page in pages:  # a page may not shadow a built-in section
-        if page.slug in RESERVED_PAGE_SLUGS:
+    reserved = RESERVED_PAGE_SLUGS | {lang.code for lang in config.languages}
+    for page in pages:  # a page may not shadow a built-in section or a language's folder
+        if page.slug in reserved:
             findings.append(finding("reserved-slug", page.source.path, page.meta.lines.get("slug", 1), 1,
                                   f"the page slug '{page.slug}' is used by Haven for /{page.slug}/",
                                   "choose another file name or `slug:`"))
-    pages = [p for p in pages if p.slug not in RESERVED_PAGE_SLUGS]
+    pages = [p for p in pages if p.slug not in reserved]
 
     articles.sort(key=lambda a: (a.meta.date.toordinal() if a.meta.date else 0, a.slug), reverse=True)
     by_slug = {a.slug: a for a in articles}
@@ -94,7 +99,10 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     )
     for article in articles:
         site.neighbours[article.slug] = (_nav(by_slug.get(article.meta.previous)), _nav(by_slug.get(article.meta.next)))
-    site.related.update(_related(articles))
+    for language in config.languages:   # related articles come from the reader's own language
+        site.related.update(_related(site.in_language(language.code)))
+    site.translations, problems = link_translations(config, articles + pages)
+    findings += problems
     return site, findings, memo.used
 
 

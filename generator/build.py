@@ -137,7 +137,8 @@ def build(options: BuildOptions) -> BuildResult:
     templates = Templates(site_dir, config)
     result.diagnostics += templates.load()
     settings = ParseSettings(config.base_path, config.readability_target, config.max_article_bytes,
-                             urlsplit(config.base_url).hostname or "", config.allow_hosts)
+                             urlsplit(config.base_url).hostname or "", config.allow_hosts,
+                             tuple(lang.code for lang in config.languages), config.default_language.code)
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
         cache.load()

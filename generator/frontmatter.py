@@ -37,6 +37,8 @@ FIELDS = (
     Field("references", "list", "CSL entries cited in the body", "` then `- id: ..."),
     Field("extra", "mapping", "anything templates need"),
     Field("checks", "mapping", "check name -> why it does not apply to this article"),
+    Field("lang", "text", "the article's language, if not its folder's (a code from site.yaml `languages:`)", "es"),
+    Field("translation_of", "text", "the slug of the original this article translates", "the-original-slug"),
 )
 KNOWN_FIELDS = tuple(f.name for f in FIELDS)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -139,6 +141,7 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
         checks={str(k): ("" if r is None else str(r)) for k, r in got["checks"].items()},
         extra=got["extra"],
         lines={str(key[0]): key_line for key, (key_line, _col) in doc.keys.items() if len(key) == 1},
+        lang=got["lang"], translation_of=_slug_ref(v, "translation_of", got["translation_of"]),
     )
     return meta, findings + v.out
 

@@ -292,6 +292,8 @@ class FrontMatter:
     checks: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)   # field -> line in the file
+    lang: str = ""              # the article's language code ("" : from its folder, else the default)
+    translation_of: str = ""    # slug of the original this article translates
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,7 @@ class Article:
     references: tuple[Reference, ...]
     reading_minutes: int
     kind: str = "article"
+    lang: str = ""            # language code; "" in records made before languages existed = the default
     citations_key: str = ""   # fingerprint of everything the formatted citations depend on
     references_key: str = ""  # fingerprint of the entries this article cites (not of its text)
     # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
@@ -386,3 +389,10 @@ class Site:
     static_files: list[str]                 # relative to static/
     neighbours: dict[str, tuple[NavLink | None, NavLink | None]] = field(default_factory=dict)
     related: dict[str, list[Article]] = field(default_factory=dict)
+    # article or page URL -> every version of it (itself included), by language code, in `languages:` order
+    translations: dict[str, dict[str, Article]] = field(default_factory=dict)
+
+    def in_language(self, code: str) -> list[Article]:
+        """The published articles in one language, newest first."""
+        default = self.config.default_language.code
+        return [a for a in self.articles if (a.lang or default) == code]

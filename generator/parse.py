@@ -51,7 +51,8 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
                                 "or set `slug:` in the front matter"))
     converted = convert(part.body, settings.base_path)
     file_findings, grade, suppressions = per_file.findings(path, meta, part.body, part.body_first_line, converted,
-                                             settings.readability_target)
+                                                           settings.readability_target,
+                                                           settings.language_of(path, meta.lang))
     findings.extend(file_findings)
     findings += body_findings(path, converted.html_notes, part.body_first_line,
                               AllowedHosts(settings.own_host, settings.allow_hosts), [i[0] for i in converted.images])

@@ -43,11 +43,21 @@ class ParseSettings:
     max_article_bytes: int = 2_000_000   # site.yaml limits.max_article_bytes
     own_host: str = ""                   # the hub's host (from base_url): pages may load files from it
     allow_hosts: tuple[str, ...] = ()    # other hosts site.yaml allows files from (privacy.allow_hosts)
+    languages: tuple[str, ...] = ()      # the hub's language codes, the default first
+    default_language: str = "en"
 
     def key(self) -> str:
         """Fingerprint of these settings."""
         return (f"{self.base_path}|{self.readability_target:g}|{self.max_article_bytes}|{self.own_host}|"
-                f"{','.join(self.allow_hosts)}")
+                f"{','.join(self.allow_hosts)}|{','.join(self.languages)}|{self.default_language}")
+
+    def language_of(self, path: str, declared: str) -> str:
+        """A file's language: its `lang:` when declared, else a language folder (articles/es/...), else
+        the default. (Whether `lang:` names a known language is checked when the hub is assembled.)"""
+        if declared:
+            return declared
+        parts = path.split("/")
+        return parts[1] if len(parts) > 2 and parts[1] in self.languages else self.default_language
 
 
 def is_source_name(name: str) -> bool:

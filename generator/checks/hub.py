@@ -7,8 +7,8 @@ from pathlib import Path
 
 from generator.checks import citations as citation_checks
 from generator.checks import crisis, crossrefs, per_file, reader_help, review, transparency
+from generator.checks import readability, translations
 from generator.checks import urls as url_checks
-from generator.checks import translations
 from generator.config import SITE_FILE
 from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
@@ -35,6 +35,7 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += url_checks.extra_findings(config, allowed)
     out += url_checks.template_findings(templates.hub_sources(), allowed)
     out += translations.check_catalogues(config, templates.catalogues, templates.parsed())
+    out += readability.check_languages_scored(config.languages, SITE_FILE)
     for article in site.articles + site.pages:
         meta, source = article.meta, article.source
         out += citation_checks.check_article_citations(

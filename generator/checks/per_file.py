@@ -10,8 +10,8 @@ from generator.model import FrontMatter
 
 
 def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, converted,
-             target: float) -> tuple[list[Diagnostic], float | None, tuple[Suppression, ...]]:
-    """All single-file findings for one parsed body, its Flesch-Kincaid grade, and the checks its front
+             target: float, code: str = "en") -> tuple[list[Diagnostic], float | None, tuple[Suppression, ...]]:
+    """All single-file findings for one parsed body (in language `code`), its Flesch-Kincaid grade, and the checks its front
     matter silences (read here, once: the policy applies them after the whole-hub checks)."""
     out: list[Diagnostic] = []
     for where, alt, decorative in converted.images:
@@ -20,7 +20,7 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
                              f"image '{where.url}' has no alt text",
                              "describe it: ![A calm lake at dawn](" + where.url + "); if it is purely "
                              "decorative, say so: ![](" + where.url + "){.decorative}"))
-    readable, grade = readability.readability_report(path, body, body_first_line, target)
+    readable, grade = readability.readability_report(path, body, body_first_line, target, code)
     out += readable
     out += safe_messaging.check_safe_messaging(path, body, body_first_line, topic_ids=meta.topics)
     out += claims.check_unsourced_claims(path, body, body_first_line)

@@ -36,17 +36,22 @@ class Feed:
     subtitle: str
     page_url: str         # site-relative URL of the HTML page the feed mirrors
     articles: list[Article]
+    language: str = ""    # the feed's language code ("" : the hub's default)
 
 
 def feeds(site: Site) -> list[Feed]:
-    """The hub's feeds: everything, then one per topic (drafts never)."""
-    public = [a for a in site.articles if not a.meta.draft]
-    out = [Feed("feed.xml", site.config.title, site.config.tagline or site.config.description, "/",
-                public[:FEED_LIMIT])]
-    for tid, topic in site.topics.items():
-        in_topic = [a for a in public if tid in a.meta.topics]
-        out.append(Feed(f"topics/{tid}/feed.xml", f"{topic.title} · {site.config.title}",
-                        topic.description, f"/topics/{tid}/", in_topic[:FEED_LIMIT]))
+    """The hub's feeds, per language (/feed.xml, /es/feed.xml): everything, then one per topic (drafts never)."""
+    out = []
+    for language in site.config.languages:
+        public = [a for a in site.in_language(language.code) if not a.meta.draft]
+        at = language.prefix.lstrip("/") + "/" if language.prefix else ""
+        out.append(Feed(f"{at}feed.xml", language.title, language.tagline or language.description,
+                        language.url("/"), public[:FEED_LIMIT], language.code))
+        for tid, topic in language.topics.items():
+            in_topic = [a for a in public if tid in a.meta.topics]
+            out.append(Feed(f"{at}topics/{tid}/feed.xml", f"{topic.title} · {language.title}",
+                            topic.description, language.url(f"/topics/{tid}/"), in_topic[:FEED_LIMIT],
+                            language.code))
     return out
 
 
@@ -61,7 +66,7 @@ def entry_fingerprint(site: Site, article: Article) -> str:
 
 def feed_inputs(site: Site, feed: Feed, entry_fp: Callable[[Article], str]) -> tuple[tuple[str, str], ...]:
     """The inputs one feed reads (for the incremental planner)."""
-    return (("feed", fingerprint(feed.path, feed.title, feed.subtitle, feed.page_url)),
+    return (("feed", fingerprint(feed.path, feed.title, feed.subtitle, feed.page_url, feed.language)),
             ("entries", fingerprint([entry_fp(a) for a in feed.articles])))
 
 
@@ -77,7 +82,7 @@ def render_feed(site: Site, feed: Feed) -> bytes:
     feed_updated = max((updated(a) for a in feed.articles), default=EPOCH)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(config.language)}>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(feed.language or config.language)}>',
         f"  <id>{_x(self_url)}</id>",
         f"  <title>{_x(feed.title)}</title>",
     ]
@@ -101,6 +106,7 @@ def render_feed(site: Site, feed: Feed) -> bytes:
 
 def _entry(site: Site, article: Article) -> list[str]:
     meta = article.meta
+    language = site.config.language_of(article.lang)
     url = absolute(site, article.url)
     lines = [
         f"  <entry xml:base={_a(url)}>",
@@ -115,11 +121,11 @@ def _entry(site: Site, article: Article) -> list[str]:
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
     for author in authors:
         lines += ["    <author>", f"      <name>{_x(author.name)}</name>",
-                  f"      <uri>{_x(absolute(site, f'/authors/{author.id}/'))}</uri>", "    </author>"]
+                  f"      <uri>{_x(absolute(site, language.url(f'/authors/{author.id}/')))}</uri>", "    </author>"]
     if not authors:
         lines += ["    <author>", f"      <name>{_x(site.config.publisher_name)}</name>", "    </author>"]
     for tid in meta.topics:
-        topic = site.topics.get(tid)
+        topic = language.topics.get(tid)
         if topic:
             lines.append(f'    <category term={_a(tid)} label={_a(topic.title)} '
                          f'scheme={_a(absolute(site, "/topics/"))}/>')

@@ -18,7 +18,7 @@ from generator.backlinks import address_break_points, backlink_labels, citation_
 from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
-from generator.model import Article, Site
+from generator.model import Article, Language, Site
 from generator.outputs import (
     Copy,
     Generated,
@@ -30,6 +30,7 @@ from generator.outputs import (
 )
 from generator.templates import Templates
 from generator.theme import static_files as theme_static_files
+from generator.translations import alternates, sources_in
 
 HOME_LATEST = 12
 # The long-article threshold for a table of contents: three or more sections.
@@ -60,63 +61,31 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
         outputs.append(Page(path, common + (("template:" + template, templates.digest(template)),) + extra_inputs,
                             template, context))
 
-    def base(url: str, title: str, description: str = "") -> dict:
-        return {"config": config, "topics": site.topics, "crisis": config.crisis, "page_url": url,
-                "page_title": title, "description": description or config.description,
-                "crisis_top": False, "nav_current": url, "head": {},
-                "page_language": config.language, "help_url": HELP_URL}
+    def base(url: str, title: str, description: str = "", language: Language | None = None,
+             article: Article | None = None) -> dict:
+        if language is None:
+            language = config.language_of(article.lang) if article else config.default_language
+        return {"config": config, "topics": language.topics, "crisis": config.crisis, "page_url": url,
+                "page_title": title, "description": description or language.description,
+                "crisis_top": False, "nav_current": url, "head": {}, "lang": language,
+                "alternates": alternates(site, language, url, article),
+                "page_language": language.code, "help_url": language.url(HELP_URL)}
 
     def listing(articles: list[Article]) -> tuple[tuple[str, str], ...]:
         return (("cards", fingerprint([cards[a.slug] for a in articles])),)
-
-    # home
-    latest = site.articles[:HOME_LATEST]
-    counts = {t: 0 for t in site.topics}
-    for a in site.articles:
-        for t in a.meta.topics:
-            if t in counts:
-                counts[t] += 1
-    page("index.html", "home.html", listing(latest) + (("topic-counts", fingerprint(counts)),),
-         lambda: {**base("/", config.title), "latest": latest, "topic_counts": counts})
 
     # articles and standalone pages
     for article in site.articles + site.pages:
         outputs.append(_article_output(site, article, templates, common, cards, base, people))
 
-    # topics
-    page("topics/index.html", "topics.html", (("topic-counts", fingerprint(counts)),),
-         lambda: {**base("/topics/", "Topics"), "topic_counts": counts})
-    for tid, topic in site.topics.items():
-        in_topic = [a for a in site.articles if tid in a.meta.topics]
-        page(f"topics/{tid}/index.html", "topic.html", listing(in_topic),
-             lambda topic=topic, in_topic=in_topic: {**base(f"/topics/{topic.id}/", topic.title, topic.description),
-                                                     "topic": topic, "articles": in_topic})
-
-    # authors
-    author_digest = (("authors", authors_digest),)
-    by_author: dict[str, list[Article]] = {aid: [] for aid in site.authors}
-    for a in site.articles:
-        for aid in dict.fromkeys(a.meta.authors + ((a.meta.reviewed_by,) if a.meta.reviewed_by else ())):
-            if aid in by_author:
-                by_author[aid].append(a)
-    page("authors/index.html", "authors.html", author_digest + (("author-counts", fingerprint(
-        {k: len(v) for k, v in by_author.items()})),),
-         lambda: {**base("/authors/", "Authors"), "authors": site.authors, "by_author": by_author})
-    for aid, author in site.authors.items():
-        written = by_author[aid]
-        page(f"authors/{aid}/index.html", "author.html", author_digest + listing(written),
-             lambda author=author, written=written: {**base(f"/authors/{author.id}/", author.name, author.bio),
-                                                     "author": author, "articles": written})
-
-    # sources, search, 404
-    page("sources/index.html", "sources.html",
-         (("sources", fingerprint([(s.key, s.html, s.cited_in) for s in site.sources])),
-          ("titles", fingerprint({a.slug: a.meta.title for a in site.articles}))),
-         lambda: {**base("/sources/", "Sources"), "sources": site.sources, "by_slug": site.by_slug})
-    page("search/index.html", "search.html", (), lambda: base("/search/", "Search"))
-    page("help/index.html", "help.html", (), lambda: base(HELP_URL, config.crisis.heading,
-                                                          "Crisis lines and emergency numbers you can call or text now."))
+    # home, topics, authors, sources and search: once per language, under its prefix
+    # (every section page links to its versions in the other languages, so the list of languages is an input)
+    languages = (("languages", fingerprint([(lang.code, lang.name, lang.dir) for lang in config.languages])),)
+    for language in config.languages:
+        _section_pages(site, language, page, base, listing, languages + (("lang", language.code),),
+                       authors_digest)
     page("404.html", "404.html", (), lambda: base("/404.html", "Page not found"))
+
 
     # static files
     static_sources = theme_static_files(site_dir)   # the hub's static/ first, then the default theme's
@@ -127,6 +96,57 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     outputs += _feeds_and_maps(site, common, headers)
     outputs.append(search_index.bundle(site, deferred=not search))
     return outputs
+
+
+def _section_pages(site: Site, language: Language, page: Callable[..., None], base: Callable[..., dict],
+                   listing: Callable[[list[Article]], Inputs], common: Inputs, authors_digest: str) -> None:
+    """Home, topics, authors, sources and search in one language, listing that language's articles."""
+    at = language.prefix.lstrip("/") + "/" if language.prefix else ""
+    articles = site.in_language(language.code)
+    latest = articles[:HOME_LATEST]
+    counts = {t: sum(t in a.meta.topics for a in articles) for t in site.topics}
+    topics = (("topics", fingerprint([(t.id, t.title, t.description) for t in language.topics.values()])),)
+    page(f"{at}index.html", "home.html", common + topics + listing(latest) + (("topic-counts", fingerprint(counts)),),
+         lambda: {**base(language.url("/"), language.title, language=language), "latest": latest,
+                  "topic_counts": counts})
+    page(f"{at}topics/index.html", "topics.html", common + topics + (("topic-counts", fingerprint(counts)),),
+         lambda: {**base(language.url("/topics/"), "Topics", language=language), "topic_counts": counts})
+    for tid, topic in language.topics.items():
+        in_topic = [a for a in articles if tid in a.meta.topics]
+        page(f"{at}topics/{tid}/index.html", "topic.html", common + topics + listing(in_topic),
+             lambda topic=topic, in_topic=in_topic: {
+                 **base(language.url(f"/topics/{topic.id}/"), topic.title, topic.description, language=language),
+                 "topic": topic, "articles": in_topic})
+
+    author_digest = (("authors", authors_digest),)
+    by_author: dict[str, list[Article]] = {aid: [] for aid in site.authors}
+    for a in articles:
+        for aid in dict.fromkeys(a.meta.authors + ((a.meta.reviewed_by,) if a.meta.reviewed_by else ())):
+            if aid in by_author:
+                by_author[aid].append(a)
+    page(f"{at}authors/index.html", "authors.html", common + author_digest + (("author-counts", fingerprint(
+        {k: len(v) for k, v in by_author.items()})),),
+         lambda: {**base(language.url("/authors/"), "Authors", language=language), "authors": site.authors,
+                  "by_author": by_author})
+    for aid, author in site.authors.items():
+        written = by_author[aid]
+        page(f"{at}authors/{aid}/index.html", "author.html", common + author_digest + listing(written),
+             lambda author=author, written=written: {
+                 **base(language.url(f"/authors/{author.id}/"), author.name, author.bio, language=language),
+                 "author": author, "articles": written})
+
+    sources = sources_in(site, language.code)
+    page(f"{at}sources/index.html", "sources.html",
+         common + (("sources", fingerprint([(s.key, s.html, s.cited_in) for s in sources])),
+                   ("titles", fingerprint({a.slug: a.meta.title for a in articles}))),
+         lambda: {**base(language.url("/sources/"), "Sources", language=language), "sources": sources,
+                  "by_slug": site.by_slug})
+    page(f"{at}search/index.html", "search.html", common, lambda: base(language.url("/search/"), "Search",
+                                                                         language=language))
+    crisis = site.config.crisis   # the help page: this language's services first (see crisisconfig)
+    page(f"{at}help/index.html", "help.html", common,
+         lambda: base(language.url(HELP_URL), crisis.text("heading", language.code),
+                      crisis.text("intro", language.code), language=language))
 
 
 def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
@@ -168,7 +188,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     template = meta.template or ("article.html" if article.kind == "article" else "page.html")
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
     reviewer = site.authors.get(meta.reviewed_by) if meta.reviewed_by else None
-    topics = [site.topics[t] for t in meta.topics if t in site.topics]
+    topics = [site.config.language_of(article.lang).topics[t] for t in meta.topics if t in site.topics]
     config = site.config
     previous, following = site.neighbours.get(article.slug, (None, None))
     related = site.related.get(article.slug, [])
@@ -186,11 +206,14 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     )
 
     def context() -> dict:
-        crumbs = [("Home", "/")]
+        language = site.config.language_of(article.lang)
+        # labels are the English text the template translates ("Home", "Articles") or a topic's own title
+        crumbs = [("Home", language.url("/"))]
         if article.kind == "article":
-            crumbs.append(("Articles", "/topics/") if not topics else (topics[0].title, f"/topics/{topics[0].id}/"))
+            crumbs.append(("Articles", language.url("/topics/")) if not topics
+                          else (topics[0].title, language.url(f"/topics/{topics[0].id}/")))
         return {
-            **base(article.url, meta.title, meta.summary),
+            **base(article.url, meta.title, meta.summary, article=article),
             "article": article, "meta": meta, "authors": authors, "reviewer": reviewer,
             "article_topics": topics, "previous": previous, "next": following, "related": related,
             "show_toc": len(article.source.headings) >= TOC_MIN_HEADINGS,

@@ -53,6 +53,7 @@ class Record:
     content: str
     meta: tuple[tuple[str, str], ...]
     topics: tuple[str, ...]
+    language: str = ""             # Pagefind keeps one index per language and loads the page's <html lang>
 
 
 def records(site: Site) -> list[Record]:
@@ -75,28 +76,37 @@ def body_text(article: Article) -> str:
 
 def _record(site: Site, article: Article) -> Record:
     meta = article.meta
-    topics = tuple(site.topics[t].title for t in meta.topics if t in site.topics)
+    language = site.config.language_of(article.lang)
+    topics = tuple(language.topics[t].title for t in meta.topics if t in language.topics)
     content = "\n".join(part for part in (meta.title, meta.summary, body_text(article)) if part)
     fields = [("title", meta.title), ("summary", meta.summary)]
     if topics:
         fields.append(("topics", ", ".join(topics)))
     if meta.date:
         fields.append(("date", meta.date.isoformat()))
-    return Record(article.url, content, tuple(fields), topics)
+    return Record(article.url, content, tuple(fields), topics, _pagefind_language(language.code))
 
 
 def index_fingerprint(site: Site) -> str:
     """What the index holds: every record's inputs, the language and the Pagefind version."""
     rows = [(a.url, a.source.digest, getattr(a, "citations_key", ""), [(r.key, r.html) for r in a.references],
-             a.meta.title, a.meta.summary, a.meta.date,
-             tuple(site.topics[t].title for t in a.meta.topics if t in site.topics))
+             a.meta.title, a.meta.summary, a.meta.date, a.lang,
+             tuple(site.config.language_of(a.lang).topics[t].title for t in a.meta.topics if t in site.topics))
             for a in site.articles if not a.meta.draft]
     return fingerprint(__version__, pagefind_version(), language(site), site.config.base_path, rows)
 
 
 def language(site: Site) -> str:
+    """The one language Pagefind indexes a single-language hub in ('en' from 'en-GB'); "" when the hub
+    speaks several, so that Pagefind keeps an index per language (each record says its own)."""
+    if len(site.config.languages) > 1:
+        return ""
+    return _pagefind_language(site.config.language or "en")
+
+
+def _pagefind_language(code: str) -> str:
     """The ISO 639-1 code Pagefind expects ('en' from 'en-GB')."""
-    return (site.config.language or "en").split("-")[0].split("_")[0].lower() or "en"
+    return code.split("-")[0].split("_")[0].lower() or "en"
 
 
 def pagefind_version() -> str:
@@ -146,11 +156,13 @@ def _run_pagefind(rows: list[Record], lang: str) -> dict[str, bytes]:
     if executable is None or not Path(executable).is_file():
         raise FileNotFoundError("the Pagefind indexer (package pagefind_bin) is not installed")
     with _Service(str(executable)) as service:
-        index_id = service.call({"type": "NewIndex", "config": {"force_language": lang}})["index_id"]
+        config = {"force_language": lang} if lang else {}
+        index_id = service.call({"type": "NewIndex", "config": config})["index_id"]
         # No Pagefind filters: Pagefind 1.5 writes filter files in a varying order, which would
         # break byte-identical rebuilds; the search page shows topics from metadata instead.
         service.call_many([{"type": "AddRecord", "index_id": index_id, "url": row.url, "content": row.content,
-                            "language": lang, "meta": dict(row.meta), "filters": None, "sort": None}
+                            "language": lang or row.language, "meta": dict(row.meta), "filters": None,
+                            "sort": None}
                            for row in rows])
         files = service.call({"type": "GetFiles", "index_id": index_id})["files"]
     return {f["path"]: base64.b64decode(f["content"]) for f in files}

@@ -16,10 +16,21 @@ from generator.structured import absolute, last_touched
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def entries(site: Site) -> list[tuple[str, str]]:
-    """(absolute URL, lastmod as YYYY-MM-DD or "") for every public page, in a stable order."""
+Row = tuple[str, str, tuple[tuple[str, str], ...]]   # (absolute URL, lastmod, ((hreflang, absolute URL), ...))
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def entries(site: Site) -> list[Row]:
+    """(absolute URL, lastmod as YYYY-MM-DD or "", alternates) for every public page, in a stable order.
+
+    In a hub with several languages, each language's section pages and articles are listed, and every
+    page with versions in other languages names them all (itself included) and x-default, as Google's
+    sitemap hreflang format asks: the same set on every version.
+    """
+    config = site.config
     public = [a for a in site.articles if not a.meta.draft]
     pages = [p for p in site.pages if not p.meta.draft]
+    several = len(config.languages) > 1
 
     def newest(articles: list[Article]) -> str:
         dates = [d for d in (last_touched(a) for a in articles) if d]
@@ -29,28 +40,51 @@ def entries(site: Site) -> list[tuple[str, str]]:
         day: date | None = last_touched(article)
         return day.isoformat() if day else ""
 
-    rows: list[tuple[str, str]] = [("/", newest(public))]
-    rows += [(a.url, own(a)) for a in sorted(public, key=lambda a: a.url)]
-    rows += [(p.url, own(p)) for p in pages]
-    rows.append(("/topics/", newest(public)))
-    for tid in site.topics:
-        rows.append((f"/topics/{tid}/", newest([a for a in public if tid in a.meta.topics])))
-    rows.append(("/authors/", newest(public)))
-    for aid in site.authors:
-        rows.append((f"/authors/{aid}/", newest([a for a in public
-                                                 if aid in a.meta.authors or a.meta.reviewed_by == aid])))
-    rows.append(("/sources/", newest([a for a in public if a.references])))
-    rows.append(("/search/", ""))
-    rows.append(("/help/", ""))   # crisis help: findable from search engines too
-    return [(absolute(site, url), lastmod) for url, lastmod in rows]
+    def versions(article: Article) -> tuple[tuple[str, str], ...]:
+        group = {code: v for code, v in site.translations.get(article.url, {}).items() if not v.meta.draft}
+        return _alternates(site, [(code, v.url) for code, v in group.items()]) if len(group) > 1 else ()
+
+    def everywhere(section: str) -> tuple[tuple[str, str], ...]:
+        return _alternates(site, [(lang.code, lang.url(section)) for lang in config.languages]) if several else ()
+
+    rows: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []
+    for language in config.languages:
+        mine = [a for a in public if (a.lang or config.language) == language.code]
+        rows.append((language.url("/"), newest(mine), everywhere("/")))
+        rows += [(a.url, own(a), versions(a)) for a in sorted(mine, key=lambda a: a.url)]
+        rows += [(p.url, own(p), versions(p)) for p in pages if (p.lang or config.language) == language.code]
+        rows.append((language.url("/topics/"), newest(mine), everywhere("/topics/")))
+        for tid in site.topics:
+            rows.append((language.url(f"/topics/{tid}/"), newest([a for a in mine if tid in a.meta.topics]),
+                         everywhere(f"/topics/{tid}/")))
+        rows.append((language.url("/authors/"), newest(mine), everywhere("/authors/")))
+        for aid in site.authors:
+            rows.append((language.url(f"/authors/{aid}/"), newest([a for a in mine if aid in a.meta.authors
+                                                                    or a.meta.reviewed_by == aid]),
+                         everywhere(f"/authors/{aid}/")))
+        rows.append((language.url("/sources/"), newest([a for a in mine if a.references]), everywhere("/sources/")))
+        rows.append((language.url("/search/"), "", everywhere("/search/")))
+        rows.append((language.url("/help/"), "", everywhere("/help/")))   # crisis help: findable from search engines too
+    return [(absolute(site, url), lastmod, alternates) for url, lastmod, alternates in rows]
 
 
-def render_sitemap(rows: list[tuple[str, str]]) -> bytes:
-    """The sitemap's XML."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
-    for loc, lastmod in rows:
+def _alternates(site: Site, versions: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    default = site.config.default_language.code
+    found = [(code, absolute(site, url)) for code, url in versions]
+    found += [("x-default", absolute(site, url)) for code, url in versions if code == default]
+    return tuple(found)
+
+
+def render_sitemap(rows: list[Row]) -> bytes:
+    """The sitemap's XML (with xhtml:link alternates when the hub speaks several languages)."""
+    several = any(alternates for _loc, _lastmod, alternates in rows)
+    namespaces = f' xmlns:xhtml="{XHTML_NS}"' if several else ""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}"{namespaces}>']
+    for loc, lastmod, alternates in rows:
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}"/>'
+                        for code, href in alternates)
         lines.append(f"  <url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "")
-                     + "</url>")
+                     + links + "</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

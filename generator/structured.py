@@ -50,10 +50,12 @@ def last_touched(article: Article) -> date | None:
 
 def breadcrumbs(site: Site, article: Article) -> list[tuple[str, str]]:
     """(label, site-relative URL) from Home to the article itself, as the page shows them."""
-    crumbs = [("Home", "/")]
+    language = site.config.language_of(article.lang)
+    crumbs = [("Home", language.url("/"))]
     if article.kind == "article":
-        topics = [site.topics[t] for t in article.meta.topics if t in site.topics]
-        crumbs.append((topics[0].title, f"/topics/{topics[0].id}/") if topics else ("Articles", "/topics/"))
+        topics = [language.topics[t] for t in article.meta.topics if t in language.topics]
+        crumbs.append((topics[0].title, language.url(f"/topics/{topics[0].id}/")) if topics
+                      else ("Articles", language.url("/topics/")))
     crumbs.append((article.meta.title, article.url))
     return crumbs
 
@@ -127,7 +129,7 @@ def jsonld(site: Site, article: Article) -> dict[str, Any]:
         "headline": meta.title,
         "name": meta.title,
         "description": meta.summary,
-        "inLanguage": config.language,
+        "inLanguage": article.lang or config.language,
         "url": page_url,
     }
     authors = [site.authors[a] for a in meta.authors if a in site.authors]
@@ -166,7 +168,7 @@ def jsonld(site: Site, article: Article) -> dict[str, Any]:
     else:
         article_id = page_url + "#article"
         page = {"@type": "WebPage", "@id": page_url, "url": page_url, "name": meta.title,
-                "inLanguage": config.language, **review, "isPartOf": website,
+                "inLanguage": article.lang or config.language, **review, "isPartOf": website,
                 "breadcrumb": {"@id": crumbs_id}, "mainEntity": {"@id": article_id}}
         graph = [page, {"@type": "Article", "@id": article_id, **content, "mainEntityOfPage": {"@id": page_url}},
                  crumbs]

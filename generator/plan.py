@@ -30,7 +30,7 @@ from generator.outputs import (
 )
 from generator.templates import Templates
 from generator.theme import static_files as theme_static_files
-from generator.translations import alternates, sources_in
+from generator.translations import alternates, homes, sources_in
 
 HOME_LATEST = 12
 # The long-article threshold for a table of contents: three or more sections.
@@ -84,7 +84,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     for language in config.languages:
         _section_pages(site, language, page, base, listing, languages + (("lang", language.code),),
                        authors_digest)
-    page("404.html", "404.html", (), lambda: base("/404.html", "Page not found"))
+    page("404.html", "404.html", languages, lambda: {**base("/404.html", "Page not found"), "alternates": homes(site)})
 
 
     # static files

@@ -126,18 +126,25 @@ def alternates(site: Site, language: Language, page_url: str, article: Article |
     if len(config.languages) < 2:
         return []
     versions = site.translations.get(article.url, {}) if article is not None else {}
+    translated = len(versions) > 1   # an article alone in its group has no alternates to declare
     section = page_url[len(language.prefix):] if article is None else ""
     found = []
     for other in config.languages:
         if article is None:
             found.append(Alternate(other, other.url(section or "/"), True))
         elif other.code in versions:
-            found.append(Alternate(other, versions[other.code].url, True))
+            found.append(Alternate(other, versions[other.code].url, translated))
         elif other.code == language.code:
-            found.append(Alternate(other, article.url, True))
+            found.append(Alternate(other, article.url, False))
         else:
             found.append(Alternate(other, other.url("/"), False))
     return found
+
+
+def homes(site: Site) -> list[Alternate]:
+    """Each language's home, for a page that exists once (404): the switcher offers them, hreflang none."""
+    languages = site.config.languages
+    return [Alternate(lang, lang.url("/"), False) for lang in languages] if len(languages) > 1 else []
 
 
 def sources_in(site: Site, code: str) -> list[SourceEntry]:

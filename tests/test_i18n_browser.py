@@ -1,0 +1,116 @@
+"""Languages in a real browser: the switcher keeps the reader on the article, <html lang dir> is right,
+right-to-left pages are laid out right to left, and axe finds nothing in either language or in RTL."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser import (axe_crawl, block_offsite, format_violations, launch_browser, require_browser,
+                           serve_folder)
+from tests.sitekit import REPO
+
+pytestmark = pytest.mark.browser
+RTL_HUB = REPO / "tests" / "hubs" / "rtl"
+
+
+@pytest.fixture(scope="module")
+def i18n_browser():
+    require_browser()
+    with launch_browser() as browser:
+        yield browser
+
+
+def _build(site: Path, out: Path) -> Path:
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--out", str(out),
+                             "--no-cache"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return _build(REPO, tmp_path_factory.mktemp("sample") / "site")
+
+
+@pytest.fixture(scope="module")
+def rtl(tmp_path_factory):
+    hub = tmp_path_factory.mktemp("rtl") / "hub"
+    shutil.copytree(RTL_HUB, hub)   # the build's cache stays out of the repository
+    return _build(hub, hub / "output")
+
+
+def test_the_switcher_keeps_the_reader_on_the_same_article(i18n_browser, sample):
+    with serve_folder(sample) as base:
+        page = i18n_browser.new_page()
+        offsite = block_offsite(page)
+        page.goto(base + "/articles/empathy-vs-sympathy/")
+        switcher = page.get_by_role("navigation", name="Language")
+        switcher.get_by_role("link", name="Español").click()
+        page.wait_for_url(base + "/es/articles/empatia-frente-a-lastima/")
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["es", "ltr"]
+        assert page.get_by_role("heading", level=1).inner_text() == "Empatía frente a lástima"
+        # the way back, by keyboard: the Spanish page names its switcher in Spanish
+        link = page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English")
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(base + "/articles/empathy-vs-sympathy/")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        # an article with no Spanish version leads to the Spanish home, not to a missing page
+        page.goto(base + "/articles/trauma-informed-care/")
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
+        page.wait_for_url(base + "/es/")
+        assert page.get_by_role("heading", level=1).inner_text() == "Haven"
+        assert offsite == []
+        page.close()
+
+
+def test_both_languages_are_axe_clean(i18n_browser, sample):
+    urls = ["/", "/articles/empathy-vs-sympathy/", "/es/", "/es/articles/empatia-frente-a-lastima/",
+            "/es/about/", "/es/topics/", "/es/search/", "/es/sources/"]
+    with serve_folder(sample) as base:
+        context = i18n_browser.new_context()
+        results = axe_crawl(context, [base + u for u in urls], parallel=2)
+        context.close()
+    failures = [f"{url}: {format_violations(v)}" for url, v in results.items() if v]
+    assert not failures, "\n".join(failures)
+
+
+def test_right_to_left_pages_are_laid_out_right_to_left(i18n_browser, rtl):
+    with serve_folder(rtl) as base:
+        page = i18n_browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(base + "/articles/maqal-tajribi/")
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        width = page.evaluate("document.documentElement.clientWidth")
+        name = page.locator(".site-name").bounding_box()
+        help_link = page.locator(".help-link").bounding_box()
+        assert name["x"] + name["width"] > width / 2, "the site name starts on the right"
+        assert help_link["x"] < name["x"], "the help link sits at the far (left) end"
+        heading = page.get_by_role("heading", level=1).bounding_box()
+        assert heading["x"] + heading["width"] > width / 2
+        quote = page.evaluate("""(() => { const s = getComputedStyle(document.querySelector('.prose blockquote'));
+                                 return [s.borderRightWidth, s.borderLeftWidth]; })()""")
+        assert quote[0] != "0px" and quote[1] == "0px", "the quote's rule is on its start (right) side"
+        first_cell = page.locator(".prose td").first.bounding_box()
+        second_cell = page.locator(".prose td").nth(1).bounding_box()
+        assert first_cell["x"] > second_cell["x"], "table columns run right to left"
+        # its English translation is left to right, and the switcher links the two
+        page.get_by_role("navigation", name="اللغة").get_by_role("link", name="English").click()
+        page.wait_for_url(base + "/en/articles/a-test-article/")
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["en", "ltr"]
+        page.close()
+
+
+def test_the_rtl_hub_is_axe_clean(i18n_browser, rtl):
+    urls = ["/", "/articles/maqal-tajribi/", "/topics/", "/en/articles/a-test-article/", "/about/"]
+    with serve_folder(rtl) as base:
+        context = i18n_browser.new_context()
+        results = axe_crawl(context, [base + u for u in urls], parallel=2)
+        context.close()
+    failures = [f"{url}: {format_violations(v)}" for url, v in results.items() if v]
+    assert not failures, "\n".join(failures)

@@ -75,7 +75,7 @@ def test_feed_updated_is_the_newest_entry_date_not_the_clock(sample):
     root = ET.parse(out / "feed.xml").getroot()
     entries = [text(e, "updated") for e in root.findall(ATOM + "entry")]
     assert text(root, "updated") == max(entries)
-    newest = max((a.meta.updated or a.meta.date) for a in model.articles)
+    newest = max((a.meta.updated or a.meta.date) for a in model.in_language("en"))   # /feed.xml: English
     assert text(root, "updated") == f"{newest.isoformat()}T00:00:00Z"
 
 
@@ -83,9 +83,10 @@ def test_main_feed_lists_every_published_article_with_full_content(sample):
     _site, out, model = sample
     root = ET.parse(out / "feed.xml").getroot()
     by_id = {text(e, "id"): e for e in root.findall(ATOM + "entry")}
-    assert len(model.articles) <= feeds.FEED_LIMIT
-    assert set(by_id) == {model.config.base_url + a.url.lstrip("/") for a in model.articles}
-    for a in model.articles:
+    english = model.in_language("en")   # the default language's feed; /es/feed.xml lists the Spanish ones
+    assert len(english) <= feeds.FEED_LIMIT
+    assert set(by_id) == {model.config.base_url + a.url.lstrip("/") for a in english}
+    for a in english:
         entry = by_id[model.config.base_url + a.url.lstrip("/")]
         assert text(entry, "title") == a.meta.title
         content = text(entry, "content")
@@ -117,7 +118,10 @@ def test_topic_feeds_list_exactly_the_articles_of_their_topic(sample):
         assert path.is_file(), tid
         root = ET.parse(path).getroot()
         titles = {text(e, "title") for e in root.findall(ATOM + "entry")}
-        assert titles == {a.meta.title for a in model.articles if tid in a.meta.topics}, tid
+        assert titles == {a.meta.title for a in model.in_language("en") if tid in a.meta.topics}, tid
+        spanish = ET.parse(out / "es" / "topics" / tid / "feed.xml").getroot()
+        assert {text(e, "title") for e in spanish.findall(ATOM + "entry")} == {
+            a.meta.title for a in model.in_language("es") if tid in a.meta.topics}, tid
 
 
 def test_feedparser_reads_every_feed_without_complaint(sample):
@@ -141,7 +145,8 @@ def test_pages_link_to_their_feeds(sample):
 
     assert alternates(out / "index.html") == ["/feed.xml"]
     for a in model.articles:
-        assert "/feed.xml" in alternates(out / a.url.strip("/") / "index.html")
+        feed = model.config.language_of(a.lang).url("/feed.xml")   # each page links its language's feed
+        assert feed in alternates(out / a.url.strip("/") / "index.html")
     for tid in model.topics:
         assert alternates(out / "topics" / tid / "index.html") == ["/feed.xml", f"/topics/{tid}/feed.xml"]
 

@@ -14,6 +14,7 @@ from tests.publishkit import build_ok, html_pages, page_url
 from tests.sitekit import article, make_site
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 W3C_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
 
 
@@ -23,7 +24,8 @@ def read_sitemap(out: Path) -> dict[str, str]:
     rows: dict[str, str] = {}
     for url in root:
         assert url.tag == NS + "url"
-        assert {child.tag for child in url} <= {NS + "loc", NS + "lastmod", NS + "changefreq", NS + "priority"}
+        assert {child.tag for child in url} <= {NS + "loc", NS + "lastmod", NS + "changefreq", NS + "priority",
+                                                 XHTML + "link"}   # hreflang alternates of a multilingual hub
         loc = url.find(NS + "loc").text
         assert loc not in rows, f"{loc} listed twice"
         lastmod = url.find(NS + "lastmod")
@@ -62,8 +64,10 @@ def test_article_lastmod_is_its_newest_date(sample):
     for a in model.articles:
         newest = max(d for d in (a.meta.date, a.meta.updated, a.meta.reviewed_on) if d)
         assert rows[model.config.base_url + a.url.lstrip("/")] == newest.isoformat()
-    home = rows[model.config.base_url]
-    assert home == max(rows[model.config.base_url + a.url.lstrip("/")] for a in model.articles)
+    home = rows[model.config.base_url]   # each language's home: the newest of its own articles
+    assert home == max(rows[model.config.base_url + a.url.lstrip("/")] for a in model.in_language("en"))
+    assert rows[model.config.base_url + "es/"] == max(rows[model.config.base_url + a.url.lstrip("/")]
+                                                      for a in model.in_language("es"))
 
 
 def test_robots_txt_points_to_the_sitemap(sample):

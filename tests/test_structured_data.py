@@ -166,7 +166,7 @@ def test_medical_hub_articles_are_medical_web_pages_with_everything_the_issue_li
         assert page["url"] == url and page["@id"] == url
         assert page["headline"] == a.meta.title
         assert page["description"] == a.meta.summary
-        assert page["inLanguage"] == config.language
+        assert page["inLanguage"] == (a.lang or config.language)
         assert page["datePublished"] == a.meta.date.isoformat()
         assert page["dateModified"] == (a.meta.updated or a.meta.date).isoformat()
         assert page["publisher"] == {"@type": "Organization", "name": config.publisher_name, "url": config.publisher_url}
@@ -182,7 +182,8 @@ def test_medical_hub_articles_are_medical_web_pages_with_everything_the_issue_li
         assert page["breadcrumb"] == {"@id": crumbs["@id"]}
         items = crumbs["itemListElement"]
         assert [i["position"] for i in items] == list(range(1, len(items) + 1))
-        assert items[0]["item"] == config.base_url and items[-1]["item"] == url
+        home = config.base_url + config.language_of(a.lang).url("/").lstrip("/")   # the home of its language
+        assert items[0]["item"] == home and items[-1]["item"] == url
         assert ("lastReviewed" in page) == bool(a.meta.reviewed_on)
         assert ("reviewedBy" in page) == bool(a.meta.reviewed_by)
 

@@ -114,3 +114,23 @@ def test_the_rtl_hub_is_axe_clean(i18n_browser, rtl):
         context.close()
     failures = [f"{url}: {format_violations(v)}" for url, v in results.items() if v]
     assert not failures, "\n".join(failures)
+
+
+def test_each_language_searches_its_own_articles_in_its_own_words(i18n_browser, sample):
+    status = "#search-status"
+    with serve_folder(sample) as base:
+        page = i18n_browser.new_page()
+        # "lástima" appears only in the Spanish articles; the Spanish search page loads the Spanish index
+        page.goto(base + "/es/search/?q=lástima")
+        page.wait_for_function("(sel) => /resultado/.test(document.querySelector(sel).textContent)", arg=status,
+                               timeout=15_000)
+        assert "«lástima»" in page.locator(status).inner_text()
+        hrefs = page.locator("#search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert hrefs and all(h.startswith("/es/articles/") for h in hrefs), hrefs
+        # the English search page never offers the Spanish articles, even for a word they share
+        page.goto(base + "/search/?q=empathy")
+        page.wait_for_function("(sel) => /result/.test(document.querySelector(sel).textContent)", arg=status,
+                               timeout=15_000)
+        hrefs = page.locator("#search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert hrefs and not any(h.startswith("/es/") for h in hrefs), hrefs
+        page.close()

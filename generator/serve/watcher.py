@@ -1,6 +1,6 @@
 """Watch the hub's sources and flag changes; nothing else.
 
-Watched: `articles/`, `pages/`, `templates/`, `static/`, `data/` (recursively) and `site.yaml`. The
+Watched: `articles/`, `pages/`, `templates/`, `static/`, `data/`, `locales/` (recursively) and `site.yaml`. The
 site folder itself is watched without recursion, so the build's own writes (`output/`), the parse
 cache (`.haven-cache/`), `.git/` and virtual environments never reach us, and a watched folder that is
 created, deleted or replaced later is noticed and watched again. Editors' scratch files (swap, backup,
@@ -36,7 +36,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.sources import is_source_name
 
-WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data")
+WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data", "locales")   # locales: the hub's catalogues
 WATCHED_FILES = ("site.yaml",)
 MARKDOWN_FOLDERS = ("articles", "pages")
 WRITE_HOLD = 1.0   # longest a build waits for a file that was written to but not closed

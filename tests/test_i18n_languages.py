@@ -164,23 +164,27 @@ def test_a_wrong_translation_is_an_error_at_its_line(tmp_path, files, path, line
     assert not out.exists()
 
 
-@pytest.mark.parametrize("languages, code, words", [
-    ("  - code: en\n  - code: english\n", "bad-language-code", "is not a BCP 47 code"),
-    ("  - code: en\n  - code: zz\n", "unknown-language", "does not know the language 'zz'"),
-    ("  - code: en\n  - code: en\n", "duplicate-language", "listed twice"),
-    ("  - {code: en, default: true}\n  - {code: es, default: true}\n", "several-default-languages", "mark exactly one"),
-    ("  - {code: en, dir: sideways}\n", "bad-direction", "`dir: sideways`"),
-    ("  - {code: es, default: true}\n", "language-conflict", "`language: en` disagrees"),
-    ("  - {code: en, topics: {clam: Calma}}\n", "unknown-topic", "did you mean 'calm'"),
-    ("  - 42\n", "bad-language", "a language must be"),
+# SITE_YAML says `language: en` on line 5; `languages:` starts on line 25, its items on 26 and 27
+@pytest.mark.parametrize("languages, code, line, words", [
+    ("  - code: en\n  - code: english\n", "bad-language", 27, "must be a language tag such as en-GB"),
+    ("  - code: en\n  - code: tlh\n", "unknown-language", 27, "does not know the language 'tlh'"),
+    ("  - code: en\n  - code: en\n", "duplicate-language", 27, "listed twice"),
+    ("  - {code: en, default: true}\n  - {code: es, default: true}\n", "several-default-languages", 27,
+     "mark exactly one"),
+    ("  - {code: en, dir: sideways}\n", "bad-direction", 26, "`dir: sideways`"),
+    ("  - {code: es, default: true}\n", "language-conflict", 5, "`language: en` disagrees"),
+    ("  - {code: en, topics: {clam: Calma}}\n", "unknown-topic", 26, "did you mean 'calm'"),
+    ("  - 42\n", "bad-language", 26, "a language must be a code and a name, not a number"),
+    ("  - {name: Español}\n", "bad-language", 26, "language 1 has no code"),
 ])
-def test_a_wrong_languages_setting_is_an_error_in_site_yaml(tmp_path, languages, code, words):
+def test_a_wrong_languages_setting_is_an_error_in_site_yaml(tmp_path, languages, code, line, words):
     site = make_site(tmp_path / "bad", site_yaml=SITE_YAML + "languages:\n" + languages)
     result = build(BuildOptions(site, site / "output", write=False))
     found = [d for d in result.diagnostics if d.code == code]
     assert found, [d.format() for d in result.diagnostics]
-    assert found[0].path == "site.yaml" and found[0].line >= 25 and found[0].severity == "error"   # in languages:
+    assert (found[0].path, found[0].line, found[0].severity) == ("site.yaml", line, "error")
     assert words in found[0].format()
+    assert not result.ok
 
 
 def test_a_page_may_not_take_a_language_code_as_its_slug(tmp_path):

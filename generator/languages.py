@@ -59,7 +59,7 @@ def parse_languages(read: Reader, single: str | None, topics: Mapping[str, Topic
         language = _language(read, index, item, topics)
         if language is None:
             continue
-        if any(other.code == language.code for other in found):
+        if any(other.code.lower() == language.code.lower() for other in found):
             out.append(error("duplicate-language", SITE_FILE, language.line, 1,
                              f"the language '{language.code}' is listed twice",
                              "list each language once"))

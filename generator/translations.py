@@ -44,7 +44,8 @@ def source_language(config: SiteConfig, source: ParsedSource) -> tuple[str, list
         return folder or default, []
     line = meta.lines.get("lang", 1)
     if meta.lang not in codes:
-        hint = did_you_mean(meta.lang, codes)
+        same = [code for code in codes if code.lower() == meta.lang.lower()]
+        hint = f"write it as `lang: {same[0]}`" if same else did_you_mean(meta.lang, codes)
         declared = ", ".join(sorted(codes))
         return folder or default, [error(
             "unknown-language", source.path, line, 1,
@@ -83,6 +84,11 @@ def link_translations(config: SiteConfig, items: Iterable[Article]) -> tuple[dic
         path, line = item.source.path, item.meta.lines.get("translation_of", 1)
         candidates = [c for c in originals.get((item.kind, target), []) if c is not item]
         candidates.sort(key=lambda c: (c.lang != config.default_language.code, order.get(c.lang, 99)))
+        if not candidates and target == item.slug:
+            findings.append(error("unknown-translation", path, line, 1,
+                                  f"translation_of '{target}' names this {item.kind} itself",
+                                  f"name the {item.kind} this one translates, or remove the line"))
+            continue
         if not candidates:
             known = [a.slug for a in items if a.kind == item.kind and a.lang != item.lang]
             hint = did_you_mean(target, known) or f"use the slug of the {item.kind} this one translates"

@@ -152,6 +152,10 @@ def test_a_hub_without_languages_is_unchanged(tmp_path):
      "articles/es/x.md", 7, "duplicate-translation", "already has a es translation: articles/es/y.md"),
     ({"x.md": article("X", extra="lang: fr")}, "articles/x.md", 7, "unknown-language", "add it to `languages:`"),
     ({"es/x.md": article("X", extra="lang: en")}, "articles/es/x.md", 7, "language-conflict", "articles/en/"),
+    ({"es/x.md": es_article("X", "x")}, "articles/es/x.md", 7, "unknown-translation", "names this article itself"),
+    ({"x.md": article("X", extra="lang: ES")}, "articles/x.md", 7, "unknown-language", "write it as `lang: es`"),
+    ({"es/x.md": es_article("X", "y"), "y.md": article("Y", extra="translation_of: x")}, "articles/es/x.md", 7,
+     "translation-of-translation", "'y' is itself a translation (of 'x')"),   # a loop: both are told
 ])
 def test_a_wrong_translation_is_an_error_at_its_line(tmp_path, files, path, line, code, words):
     site = make_site(tmp_path / "bad", {"first-steps.md": article("First steps"), **files}, site_yaml=TWO)
@@ -169,6 +173,7 @@ def test_a_wrong_translation_is_an_error_at_its_line(tmp_path, files, path, line
     ("  - code: en\n  - code: english\n", "bad-language", 27, "must be a language tag such as en-GB"),
     ("  - code: en\n  - code: tlh\n", "unknown-language", 27, "does not know the language 'tlh'"),
     ("  - code: en\n  - code: en\n", "duplicate-language", 27, "listed twice"),
+    ("  - code: es\n  - code: ES\n", "duplicate-language", 27, "listed twice"),
     ("  - {code: en, default: true}\n  - {code: es, default: true}\n", "several-default-languages", 27,
      "mark exactly one"),
     ("  - {code: en, dir: sideways}\n", "bad-direction", 26, "`dir: sideways`"),

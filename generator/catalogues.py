@@ -96,11 +96,24 @@ def load_catalogues(site_dir: Path, languages: Iterable[Language]) -> tuple[dict
                             (site_dir / HUB_LOCALES / f"{language.code}.po", f"{HUB_LOCALES}/{language.code}.po")):
             if not path.is_file():
                 continue
+            if label.startswith(HUB_LOCALES) and not _inside(path, site_dir):
+                findings.append(error("catalogue-outside-hub", label, 0, 0,
+                                      "the catalogue is a link to a file outside the hub, which Haven does not read",
+                                      "put the catalogue itself in locales/ (not a symbolic link)"))
+                continue
             shown.append(label)
             findings += _read_into(catalogue, path.read_bytes(), label, language.code)
         catalogue.files = tuple(shown)
         catalogues[language.code] = catalogue
     return catalogues, findings
+
+
+def _inside(path: Path, site_dir: Path) -> bool:
+    try:
+        path.resolve().relative_to(site_dir.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
 
 
 def _read_into(catalogue: Catalogue, raw: bytes, label: str, code: str) -> list[Diagnostic]:

@@ -186,3 +186,15 @@ def test_english_dates_keep_day_month_year_and_spanish_uses_cldr():
 
 def test_the_babel_map_points_at_the_theme():
     assert "generator/theme/templates/**.html" in (REPO / "babel.cfg").read_text("utf-8")
+
+
+def test_a_catalogue_linked_from_outside_the_hub_is_not_read(tmp_path):
+    outside = tmp_path / "secret.po"
+    outside.write_text('msgid "Written by"\nmsgstr "LEAKED"\n', "utf-8")
+    site = make_site(tmp_path / "hub", site_yaml=TWO_LANGUAGES)
+    (site / "locales").mkdir()
+    (site / "locales" / "es.po").symlink_to(outside)
+    result = build(BuildOptions(site, tmp_path / "out"))
+    assert any(d.code == "catalogue-outside-hub" and d.path == "locales/es.po" for d in result.diagnostics)
+    assert not (tmp_path / "out").exists() or "LEAKED" not in "".join(
+        p.read_text("utf-8") for p in (tmp_path / "out").rglob("*.html"))

@@ -75,7 +75,9 @@ class Catalogue:
     def translates(self, message: Any) -> bool:
         """True when `message` (a msgid or a (singular, plural) pair) has a complete translation."""
         found = self.messages.get(message)
-        return bool(found) and (isinstance(found, str) or all(found))
+        if not found:
+            return False
+        return isinstance(found, str) or all(found)
 
 
 def needs_catalogue(code: str) -> bool:
@@ -264,7 +266,7 @@ def template_messages(trees: dict[str, Any]) -> dict[Any, tuple[str, int]]:
     found: dict[Any, tuple[str, int]] = {}
     for name in sorted(trees):
         for line, function, message in extract_from_ast(trees[name], GETTEXT_FUNCTIONS, babel_style=False):
-            strings = tuple(s for s in message if isinstance(s, str))
+            strings = tuple(s for s in (message or ()) if isinstance(s, str))
             if not strings:
                 continue
             if function in ("ngettext", "npgettext"):

@@ -27,7 +27,6 @@ public information sits, as grade 8 does for Flesch-Kincaid.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable

@@ -203,6 +203,9 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
         ("neighbours", fingerprint(previous and (previous.title, previous.url),
                                    following and (following.title, following.url))),
         ("related", fingerprint([cards[a.slug] for a in related])),
+        # the switcher and hreflang: a translation added elsewhere changes this page too
+        ("alternates", fingerprint([(alt.language.code, alt.url, alt.translated) for alt in
+                                    alternates(site, site.config.language_of(article.lang), article.url, article)])),
     )
 
     def context() -> dict:

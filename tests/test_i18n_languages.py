@@ -221,3 +221,16 @@ def test_a_changed_translation_rewrites_the_pages_that_show_it(tmp_path):
     again = build(BuildOptions(site, site / "output"))
     assert again.ok and "es/articles/primeros-pasos/index.html" in again.written
     assert "<dt>Redactado por</dt>" in read(site, "es/articles/primeros-pasos/index.html")
+
+
+def test_adding_a_translation_rewrites_the_original_with_its_new_alternate(tmp_path):
+    site = make_site(tmp_path / "hub", {"first-steps.md": article("First steps")}, site_yaml=TWO)
+    assert build(BuildOptions(site, site / "output")).ok
+    assert "hreflang" not in read(site, "articles/first-steps/index.html").split("</head>")[0]
+    (site / "articles" / "es").mkdir()
+    (site / "articles" / "es" / "primeros-pasos.md").write_text(es_article("Primeros pasos", "first-steps"), "utf-8")
+    again = build(BuildOptions(site, site / "output"))
+    assert again.ok and "articles/first-steps/index.html" in again.written
+    original = read(site, "articles/first-steps/index.html")
+    assert 'hreflang="es" href="https://test.example.org/es/articles/primeros-pasos/"' in original
+    assert 'href="/es/articles/primeros-pasos/" lang="es"' in original

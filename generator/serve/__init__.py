@@ -58,7 +58,7 @@ def _run(args: Any, out_dir: Path, shutdown: Shutdown, err: TextIO) -> int:
         if first.usage_error:
             print(f"haven: error: {first.usage_error}", file=err)
             return EXIT_USAGE
-        print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/ and "
+        print(f"haven: serving {preview.url} - edits to articles/, pages/, templates/, static/, data/, locales/ and "
               "site.yaml rebuild it; Ctrl-C stops", file=err)
         if getattr(args, "open", False):
             webbrowser.open(preview.url)

@@ -99,6 +99,13 @@ def test_right_to_left_pages_are_laid_out_right_to_left(i18n_browser, rtl):
         first_cell = page.locator(".prose td").first.bounding_box()
         second_cell = page.locator(".prose td").nth(1).bounding_box()
         assert first_cell["x"] > second_cell["x"], "table columns run right to left"
+        # a phone number keeps its digits in order inside right-to-left text ("555 0100", never "0100 555")
+        tel = page.locator('#crisis-help a[href^="tel:"]').first
+        assert tel.evaluate("a => [getComputedStyle(a).direction, getComputedStyle(a).unicodeBidi]") == ["ltr", "isolate"]
+        words = tel.evaluate("""a => { const r = document.createRange(); const t = a.firstChild;
+                                       r.setStart(t, 0); r.setEnd(t, 3); const first = r.getBoundingClientRect().x;
+                                       r.setStart(t, 4); r.setEnd(t, 8); return [first, r.getBoundingClientRect().x]; }""")
+        assert words[0] < words[1], "555 must show left of 0100"
         # its English translation is left to right, and the switcher links the two
         page.get_by_role("navigation", name="اللغة").get_by_role("link", name="English").click()
         page.wait_for_url(base + "/en/articles/a-test-article/")

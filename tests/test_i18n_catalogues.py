@@ -198,3 +198,18 @@ def test_a_catalogue_linked_from_outside_the_hub_is_not_read(tmp_path):
     assert any(d.code == "catalogue-outside-hub" and d.path == "locales/es.po" for d in result.diagnostics)
     assert not (tmp_path / "out").exists() or "LEAKED" not in "".join(
         p.read_text("utf-8") for p in (tmp_path / "out").rglob("*.html"))
+
+
+def test_arabic_takes_cldr_s_six_plural_forms(tmp_path):
+    import shutil
+
+    hub = tmp_path / "rtl"
+    shutil.copytree(REPO / "tests" / "hubs" / "rtl", hub)
+    config, _ = load_config(hub)
+    templates = Templates(hub, config)
+    assert templates.load() == []
+    arabic = templates.catalogues["ar"]
+    source = "{% trans count=n, minutes=n %}{{ minutes }} minute{% pluralize %}{{ minutes }} minutes{% endtrans %}"
+    with rendering(config.language_of("ar"), arabic):
+        shown = {n: templates.env.from_string(source).render(n=n) for n in (1, 2, 5, 11, 100)}
+    assert shown == {1: "دقيقة واحدة", 2: "دقيقتان", 5: "5 دقائق", 11: "11 دقيقة", 100: "100 دقيقة"}

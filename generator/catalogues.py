@@ -249,14 +249,21 @@ def number(value: int | float) -> str:
     return format_decimal(value, locale=locale)
 
 
+def left_to_right(value: Any) -> Markup:
+    """`value` isolated and read left to right (<bdi dir="ltr">): a phone number keeps its digit groups in
+    order inside right-to-left text ("555 0100", never "0100 555")."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % value
+
+
 def install(env: Any) -> None:
-    """Give a Jinja environment `_()`, `{% trans %}`, and the `long_date` and `number` filters."""
+    """Give a Jinja environment `_()`, `{% trans %}`, and the `long_date`, `number` and `ltr` filters."""
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True   # {% trans %} blocks: whitespace collapsed, as Babel extracts them
     env.install_gettext_callables(current_gettext, current_ngettext, newstyle=True,
                                   pgettext=current_pgettext, npgettext=current_npgettext)
     env.filters["long_date"] = long_date
     env.filters["number"] = number
+    env.filters["ltr"] = left_to_right
 
 
 def template_messages(trees: dict[str, Any]) -> dict[Any, tuple[str, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -219,7 +220,8 @@ def test_help_button_follows_the_skip_link_on_every_page(built):
         html = page.read_text("utf-8")
         skip, help_link = html.index('class="skip-link"'), html.index('class="help-link"')
         assert skip < help_link < html.index('class="site-name"') < html.index('class="site-nav"'), page
-        assert re.search(r'<a class="help-link" href="/help/"', html), page
+        # each language's pages link their own help page (/es/help/ for the Spanish ones)
+        assert re.search(r'<a class="help-link" href="(/es)?/help/"', html), page
 
 
 def test_help_page_works_without_javascript_and_lists_every_way_to_reach_help(built):
@@ -325,12 +327,15 @@ def test_the_footnotes_heading_stays_out_of_search_excerpts(tmp_path):
 def test_a_spanish_hub_shows_spanish_help_first_on_every_page(tmp_path):
     site = copy_sample(tmp_path / "site")
     text = (site / "site.yaml").read_text("utf-8")
+    text = text[: text.index("\nlanguages:")] + "\n"   # one language only: Spanish (its translations go too)
+    for folder in (site / "articles" / "es", site / "pages" / "es"):
+        shutil.rmtree(folder)
     (site / "site.yaml").write_text(re.sub(r"(?m)^language: .*$", "language: es", text), "utf-8")
     build_ok(site)
     out = site / "output"
     for page in [out / "help" / "index.html", out / "index.html", out / "articles" / "empathy-vs-sympathy" / "index.html"]:
         html = page.read_text("utf-8")
-        assert '<html lang="es">' in html
+        assert '<html lang="es" dir="ltr">' in html
         assert re.search(r'<a class="help-link" href="/help/"( aria-current="page")?>¿Necesitas ayuda ahora\?</a>', html)
         services = re.findall(r'<li class="crisis-service" data-languages="([^"]*)">', html)
         assert services[:2] == ["es", "es"] and "es" not in services[2].split(), (page, services)
@@ -349,5 +354,5 @@ def test_articles_about_suicide_open_with_tap_to_call_help(tmp_path):
     build_ok(site)
     html = (site / "output" / "articles" / "talk" / "index.html").read_text("utf-8")
     note = re.search(r'<p class="help-note" id="help-note">(.*?)</p>', html, re.S).group(1)
-    assert '<a href="tel:5550100">call 555 0100</a>' in note and '<a href="/help/">All help services</a>' in note
+    assert '<a href="tel:5550100">call <bdi dir="ltr">555 0100</bdi></a>' in note and '<a href="/help/">All help services</a>' in note
     assert html.index('id="help-note"') < html.index('class="prose"')

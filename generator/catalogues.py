@@ -34,7 +34,8 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from generator.diagnostics import Diagnostic, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic
 from generator.languages import babel_locale
 from generator.model import Language
 from generator.theme import THEME_DIR
@@ -80,9 +81,9 @@ class Catalogue:
         return isinstance(found, str) or all(found)
 
 
-def needs_catalogue(code: str) -> bool:
+def needs_catalogue(tag: str) -> bool:
     """False for English: the templates' own text needs no translation."""
-    return code.split("-")[0].lower() != SOURCE_LANGUAGE
+    return tag.split("-")[0].lower() != SOURCE_LANGUAGE
 
 
 def load_catalogues(site_dir: Path, languages: Iterable[Language]) -> tuple[dict[str, Catalogue], list[Diagnostic]]:
@@ -99,7 +100,7 @@ def load_catalogues(site_dir: Path, languages: Iterable[Language]) -> tuple[dict
             if not path.is_file():
                 continue
             if label.startswith(HUB_LOCALES) and not _inside(path, site_dir):
-                findings.append(error("catalogue-outside-hub", label, 0, 0,
+                findings.append(finding("catalogue-outside-hub", label, 0, 0,
                                       "the catalogue is a link to a file outside the hub, which Haven does not read",
                                       "put the catalogue itself in locales/ (not a symbolic link)"))
                 continue
@@ -126,12 +127,12 @@ def _read_into(catalogue: Catalogue, raw: bytes, label: str, code: str) -> list[
         po = read_po(StringIO(text), locale=code.replace("-", "_"), abort_invalid=True)
     except PoFileError as exc:   # Babel counts lines from 0
         line = (getattr(exc, "lineno", 0) or 0) + 1
-        return [error("catalogue-syntax", label, line, 1,
+        return [finding("catalogue-syntax", label, line, 1,
                       f"the catalogue cannot be read: line {line} is not a msgid, msgstr, comment or quoted text",
                       "check that every msgid has a msgstr and every text is in double quotes "
                       "(`pybabel update` rewrites a catalogue cleanly)")]
     except (ValueError, TypeError, UnicodeError) as exc:   # malformed headers and the like
-        return [error("catalogue-syntax", label, 1, 1, f"the catalogue cannot be read: {exc}",
+        return [finding("catalogue-syntax", label, 1, 1, f"the catalogue cannot be read: {exc}",
                       "check the catalogue's header block (the first msgid \"\" entry)")]
     out: list[Diagnostic] = []
     for message in po:
@@ -146,7 +147,7 @@ def _read_into(catalogue: Catalogue, raw: bytes, label: str, code: str) -> list[
             key, value = str(message.id), str(message.string or "")
             problem = _placeholder_problem(key, value) if value else ""
         if problem:
-            out.append(error("catalogue-placeholder", label, message.lineno or 1, 1,
+            out.append(finding("catalogue-placeholder", label, message.lineno or 1, 1,
                              f"the translation of \"{_short(key)}\" {problem}",
                              "keep the %(name)s placeholders of the English text exactly, and write a "
                              "literal percent sign as %%"))
@@ -168,8 +169,8 @@ def _placeholder_problem(msgid: str, translation: str) -> str:
     return ""
 
 
-def _plural_rule(code: str) -> Callable[[int], int]:
-    locale = babel_locale(code)
+def _plural_rule(tag: str) -> Callable[[int], int]:
+    locale = babel_locale(tag)
     if locale is None:
         return lambda n: int(n != 1)
     return gnu_gettext.c2py(Catalog(locale=locale).plural_expr)

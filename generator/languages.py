@@ -23,7 +23,8 @@ from typing import Any, Mapping
 
 from babel import Locale, UnknownLocaleError
 
-from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic, did_you_mean
 from generator.fields import Reader, described, unknown_keys
 from generator.model import Language, Topic
 
@@ -31,22 +32,22 @@ SITE_FILE = "site.yaml"
 LANGUAGE_KEYS = ("code", "name", "dir", "default", "title", "tagline", "description", "topics")
 
 
-def babel_locale(code: str) -> Locale | None:
+def babel_locale(tag: str) -> Locale | None:
     """Babel's locale for a BCP 47 tag ("pt-BR" -> pt_BR), or None when Babel does not know it."""
     try:
-        return Locale.parse(code.replace("-", "_"))
+        return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return None
 
 
-def single_language(code: str, line: int, out: list[Diagnostic]) -> Language:
+def single_language(tag: str, line: int, out: list[Diagnostic]) -> Language:
     """The one language of a hub that has no `languages:` list (its `language:` setting)."""
-    locale = babel_locale(code)
+    locale = babel_locale(tag)
     if locale is None:
-        out.append(warning("unknown-language", SITE_FILE, line, 1,
-                           f"'{code}' is not a language code Haven knows; dates use English",
-                           "write a BCP 47 code such as `en`, `es`, `fr` or `pt-BR`"))
-    return Language(code=code, name=_own_name(locale, code), dir=_direction(locale), default=True, line=line)
+        out.append(finding("language-without-locale", SITE_FILE, line, 1,
+                           f"'{tag}' is not a language tag Haven knows; dates use English",
+                           "write a BCP 47 tag such as `en`, `es`, `fr` or `pt-BR`"))
+    return Language(code=tag, name=_own_name(locale, tag), dir=_direction(locale), default=True, line=line)
 
 
 def parse_languages(read: Reader, single: str | None, topics: Mapping[str, Topic]) -> tuple[Language, ...]:
@@ -60,7 +61,7 @@ def parse_languages(read: Reader, single: str | None, topics: Mapping[str, Topic
         if language is None:
             continue
         if any(other.code.lower() == language.code.lower() for other in found):
-            out.append(error("duplicate-language", SITE_FILE, language.line, 1,
+            out.append(finding("duplicate-language", SITE_FILE, language.line, 1,
                              f"the language '{language.code}' is listed twice",
                              "list each language once"))
             continue
@@ -68,17 +69,17 @@ def parse_languages(read: Reader, single: str | None, topics: Mapping[str, Topic
     if not found:
         if items or read.raw("languages") is not None and not isinstance(read.raw("languages"), list):
             return (single_language(single or "en", line, out),)
-        out.append(error("setting-type", SITE_FILE, line, 1, "'languages' lists no language",
+        out.append(finding("setting-type", SITE_FILE, line, 1, "'languages' lists no language",
                          "write `languages:` then `  - code: en` and `  - code: es` lines (see the README)"))
         return (single_language(single or "en", line, out),)
     defaults = [lang for lang in found if lang.default]
     if len(defaults) > 1:
-        out.append(error("several-default-languages", SITE_FILE, defaults[1].line, 1,
+        out.append(finding("several-default-languages", SITE_FILE, defaults[1].line, 1,
                          f"'{defaults[0].code}' and '{defaults[1].code}' are both marked `default: true`",
                          "mark exactly one language as the default (its pages live at the root of the site)"))
     chosen = defaults[0] if defaults else found[0]
     if single is not None and single != chosen.code:
-        out.append(error("language-conflict", SITE_FILE, read.doc.line("language") or line, 1,
+        out.append(finding("language-conflict", SITE_FILE, read.doc.line("language") or line, 1,
                          f"`language: {single}` disagrees with the default language '{chosen.code}' in `languages:`",
                          "remove the `language:` line (the default in `languages:` replaces it)"))
     rest = tuple(replace(lang, default=False) for lang in found if lang is not chosen)
@@ -95,12 +96,12 @@ def _language(read: Reader, index: int, item: Any, topics: Mapping[str, Topic]) 
         read.out.extend(unknown_keys(read.doc, where, LANGUAGE_KEYS, SITE_FILE, "unknown-setting",
                                      "setting in a language", "a language takes " + ", ".join(LANGUAGE_KEYS)))
         if not read.has(*where, "code"):
-            read.out.append(error("bad-language", SITE_FILE, line, 1, f"language {index + 1} has no code",
+            read.out.append(finding("bad-language", SITE_FILE, line, 1, f"language {index + 1} has no code",
                                   "write `- code: es` with `name: Español` under it"))
             return None
         code = read.language(*where, "code", default="")
     else:
-        read.out.append(error("bad-language", SITE_FILE, line, 1,
+        read.out.append(finding("bad-language", SITE_FILE, line, 1,
                               f"a language must be a code and a name, not {described(item)}",
                               "write `- code: es` with `name: Español` under it"))
         return None
@@ -108,12 +109,12 @@ def _language(read: Reader, index: int, item: Any, topics: Mapping[str, Topic]) 
         return None
     locale = babel_locale(code)
     if locale is None:
-        read.out.append(error("unknown-language", SITE_FILE, line, 1, f"Haven does not know the language '{code}'",
+        read.out.append(finding("unknown-language", SITE_FILE, line, 1, f"Haven does not know the language '{code}'",
                               "check the code (e.g. `es` for Spanish, `ar` for Arabic, `he` for Hebrew, `fa` for Farsi)"))
         return None
     direction = read.text(*where, "dir", default=_direction(locale)).lower() if item else _direction(locale)
     if direction not in ("ltr", "rtl"):
-        read.out.append(error("bad-direction", SITE_FILE, read.doc.line(*where, "dir") or line, 1,
+        read.out.append(finding("bad-direction", SITE_FILE, read.doc.line(*where, "dir") or line, 1,
                               f"`dir: {direction[:20]}` is not a text direction",
                               "write `dir: ltr` (left to right) or `dir: rtl` (right to left: Arabic, Hebrew, Farsi)"))
         direction = _direction(locale)
@@ -133,7 +134,7 @@ def _topics(read: Reader, where: tuple, code: str, topics: Mapping[str, Topic]) 
         tid = str(tid)
         line = read.doc.line(*where, "topics", tid) or 1
         if tid not in topics:
-            read.out.append(error("unknown-topic", SITE_FILE, line, 1,
+            read.out.append(finding("unknown-topic", SITE_FILE, line, 1,
                                   f"the language '{code}' translates a topic '{tid[:40]}' that `topics:` does not declare",
                                   did_you_mean(tid, topics) or "use the ids declared under `topics:`"))
             continue
@@ -143,7 +144,7 @@ def _topics(read: Reader, where: tuple, code: str, topics: Mapping[str, Topic]) 
         else:
             title, description = read.text(*where, "topics", tid), ""
         if not title:
-            read.out.append(error("bad-topic", SITE_FILE, line, 1, f"the topic '{tid}' in '{code}' needs a title",
+            read.out.append(finding("bad-topic", SITE_FILE, line, 1, f"the topic '{tid}' in '{code}' needs a title",
                                   f"write `{tid}: {{title: ..., description: ...}}`"))
             continue
         translated[tid] = Topic(tid, title, description, topics[tid].line)

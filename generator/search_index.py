@@ -104,9 +104,9 @@ def language(site: Site) -> str:
     return _pagefind_language(site.config.language or "en")
 
 
-def _pagefind_language(code: str) -> str:
-    """The ISO 639-1 code Pagefind expects ('en' from 'en-GB')."""
-    return code.split("-")[0].split("_")[0].lower() or "en"
+def _pagefind_language(tag: str) -> str:
+    """The ISO 639-1 tag Pagefind expects ('en' from 'en-GB')."""
+    return tag.split("-")[0].split("_")[0].lower() or "en"
 
 
 def pagefind_version() -> str:

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from generator.diagnostics import Diagnostic, did_you_mean, error
+from generator.checks.policy import finding
+from generator.diagnostics import Diagnostic, did_you_mean
 from generator.model import Article, Language, ParsedSource, Site, SiteConfig, SourceEntry
 
 
@@ -47,12 +48,12 @@ def source_language(config: SiteConfig, source: ParsedSource) -> tuple[str, list
         same = [code for code in codes if code.lower() == meta.lang.lower()]
         hint = f"write it as `lang: {same[0]}`" if same else did_you_mean(meta.lang, codes)
         declared = ", ".join(sorted(codes))
-        return folder or default, [error(
+        return folder or default, [finding(
             "unknown-language", source.path, line, 1,
             f"`lang: {meta.lang}` is not one of the hub's languages ({declared})",
             (hint + " or " if hint else "") + "add it to `languages:` in site.yaml")]
     if folder and folder != meta.lang:
-        return meta.lang, [error(
+        return meta.lang, [finding(
             "language-conflict", source.path, line, 1,
             f"`lang: {meta.lang}` disagrees with the folder {parts[0]}/{folder}/",
             f"move the file to {parts[0]}/{meta.lang}/ or remove the `lang:` line")]
@@ -85,30 +86,30 @@ def link_translations(config: SiteConfig, items: Iterable[Article]) -> tuple[dic
         candidates = [c for c in originals.get((item.kind, target), []) if c is not item]
         candidates.sort(key=lambda c: (c.lang != config.default_language.code, order.get(c.lang, 99)))
         if not candidates and target == item.slug:
-            findings.append(error("unknown-translation", path, line, 1,
+            findings.append(finding("unknown-translation", path, line, 1,
                                   f"translation_of '{target}' names this {item.kind} itself",
                                   f"name the {item.kind} this one translates, or remove the line"))
             continue
         if not candidates:
             known = [a.slug for a in items if a.kind == item.kind and a.lang != item.lang]
             hint = did_you_mean(target, known) or f"use the slug of the {item.kind} this one translates"
-            findings.append(error("unknown-translation", path, line, 1,
+            findings.append(finding("unknown-translation", path, line, 1,
                                   f"translation_of '{target}' names no {item.kind}", hint))
             continue
         original = candidates[0]
         if original.meta.translation_of:
-            findings.append(error("translation-of-translation", path, line, 1,
+            findings.append(finding("translation-of-translation", path, line, 1,
                                   f"'{target}' is itself a translation (of '{original.meta.translation_of}')",
                                   f"write `translation_of: {original.meta.translation_of}`, the original"))
             continue
         if original.lang == item.lang:
-            findings.append(error("translation-same-language", path, line, 1,
+            findings.append(finding("translation-same-language", path, line, 1,
                                   f"'{target}' is in the same language ({item.lang}) as this translation",
                                   "set `lang:` (or the folder) to the language this file is written in"))
             continue
         group = groups.setdefault(original.url, {original.lang: original})
         if item.lang in group:
-            findings.append(error("duplicate-translation", path, line, 1,
+            findings.append(finding("duplicate-translation", path, line, 1,
                                   f"'{target}' already has a {item.lang} translation: {group[item.lang].source.path}",
                                   "keep one translation per language, or point this one at another original"))
             continue

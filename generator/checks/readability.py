@@ -15,8 +15,7 @@ from generator.diagnostics import Diagnostic
 from generator.markup.blocks import lowered_same_length, scan_markdown
 from generator.markup.prose import CITATION_BRACKET_RE, FOOTNOTE_REFERENCE_RE, NARRATIVE_CITATION_RE, prose_text
 from generator.model import Language
-from generator.readability import (Paragraph, body_score, hardest_paragraphs, paragraphs, plain_text_score,
-                                   total_stats)
+from generator.readability import Paragraph, body_score, hardest_paragraphs, paragraphs, plain_text_score, total_stats
 from generator.readability.counting import TextStats
 from generator.readability.english import count_syllables
 from generator.readability.formulas import formula_for, tokens_for

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from generator.catalogues import HUB_LOCALES, Catalogue, missing_messages, needs_catalogue, template_messages
+from generator.checks.policy import finding
 from generator.config import SITE_FILE
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic
 from generator.model import SiteConfig
 
 SHOWN = 5   # missing messages quoted in a finding
@@ -34,14 +35,14 @@ def check_catalogues(config: SiteConfig, catalogues: Mapping[str, Catalogue],
         first = "; ".join(f"\"{_text(m)}\" ({messages[m][0]})" for m in missing[:SHOWN])
         more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
         own = path in catalogue.files   # the hub keeps its own catalogue: point there, else at its language
-        out.append(warning(
+        out.append(finding(
             "missing-translations", path if own else SITE_FILE, 0 if own else language.line, 0 if own else 1,
             f"{len(missing)} interface {'string is' if len(missing) == 1 else 'strings are'} not translated into "
             f"{language.name} ({language.code}), so pages show them in English: {first}{more}",
             f"add the translations to {path} (copy generator/theme/locales/haven.pot; fuzzy entries count as missing)"))
     for language in config.languages:
         if language.untranslated_topics:
-            out.append(warning(
+            out.append(finding(
                 "missing-translations", SITE_FILE, language.line, 1,
                 f"{len(language.untranslated_topics)} topic(s) have no title in {language.name} ({language.code}): "
                 + ", ".join(language.untranslated_topics[:SHOWN]),

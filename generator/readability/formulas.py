@@ -83,10 +83,10 @@ _STRONG = "aeoáéó"          # two strong vowels side by side are two syllable
 _STRESSED_WEAK = "íú"       # a stressed weak vowel breaks a diphthong: em-pa-tí-a, ba-úl
 
 
-def _pyphen_syllables(code: str) -> SyllableCounter:
+def _pyphen_syllables(tag: str) -> SyllableCounter:
     import pyphen
 
-    dictionary = pyphen.Pyphen(lang=code, left=1, right=1)
+    dictionary = pyphen.Pyphen(lang=tag, left=1, right=1)
 
     @lru_cache(maxsize=65536)
     def count(word: str) -> int:
@@ -138,9 +138,9 @@ def _spanish_nuclei(part: str) -> int:
     return nuclei
 
 
-def formula_for(code: str) -> Formula | None:
-    """The formula for a BCP 47 language code ("es-MX" uses Spanish's), or None when Haven has none."""
-    return _formula(code.split("-")[0].lower())
+def formula_for(tag: str) -> Formula | None:
+    """The formula for a BCP 47 language tag ("es-MX" uses Spanish's), or None when Haven has none."""
+    return _formula(tag.split("-")[0].lower())
 
 
 @lru_cache(maxsize=None)
@@ -156,9 +156,9 @@ def _formula(language: str) -> Formula | None:
     return None
 
 
-def tokens_for(code: str) -> TokenCounts:
+def tokens_for(tag: str) -> TokenCounts:
     """The token memo of a language's syllable counter (shared by every article in that language)."""
-    return _tokens(code.split("-")[0].lower())
+    return _tokens(tag.split("-")[0].lower())
 
 
 @lru_cache(maxsize=None)

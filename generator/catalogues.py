@@ -21,12 +21,13 @@ from __future__ import annotations
 import contextvars
 import gettext as gnu_gettext
 import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from io import StringIO
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -244,7 +245,7 @@ def long_date(value: date | None) -> str:
 
 
 def number(value: int | float) -> str:
-    """A number in the page's language's digits and separators (1,234 / 1.234 / ١٬٢٣٤)."""
+    """A number in the page's language's separators and digits (1,234 in English, 12.345 in Spanish)."""
     language = _CURRENT.get()[0]
     locale = language.locale if language is not None and babel_locale(language.code) else "en"
     return format_decimal(value, locale=locale)

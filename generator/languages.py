@@ -18,8 +18,9 @@ Without `languages:` the hub speaks `language:` (default "en"), exactly as befor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
@@ -67,7 +68,7 @@ def parse_languages(read: Reader, single: str | None, topics: Mapping[str, Topic
             continue
         found.append(language)
     if not found:
-        if items or read.raw("languages") is not None and not isinstance(read.raw("languages"), list):
+        if items or (read.raw("languages") is not None and not isinstance(read.raw("languages"), list)):
             return (single_language(single or "en", line, out),)
         out.append(finding("setting-type", SITE_FILE, line, 1, "'languages' lists no language",
                          "write `languages:` then `  - code: en` and `  - code: es` lines (see the README)"))
@@ -110,7 +111,8 @@ def _language(read: Reader, index: int, item: Any, topics: Mapping[str, Topic]) 
     locale = babel_locale(code)
     if locale is None:
         read.out.append(finding("unknown-language", SITE_FILE, line, 1, f"Haven does not know the language '{code}'",
-                              "check the code (e.g. `es` for Spanish, `ar` for Arabic, `he` for Hebrew, `fa` for Farsi)"))
+                              "check the code (e.g. `es` for Spanish, `ar` for Arabic, `he` for Hebrew, "
+                              "`fa` for Farsi)"))
         return None
     direction = read.text(*where, "dir", default=_direction(locale)).lower() if item else _direction(locale)
     if direction not in ("ltr", "rtl"):
@@ -135,7 +137,8 @@ def _topics(read: Reader, where: tuple, code: str, topics: Mapping[str, Topic]) 
         line = read.doc.line(*where, "topics", tid) or 1
         if tid not in topics:
             read.out.append(finding("unknown-topic", SITE_FILE, line, 1,
-                                  f"the language '{code}' translates a topic '{tid[:40]}' that `topics:` does not declare",
+                                  f"the language '{code}' translates a topic '{tid[:40]}' that `topics:` "
+                                  "does not declare",
                                   did_you_mean(tid, topics) or "use the ids declared under `topics:`"))
             continue
         if isinstance(spec, dict):

@@ -64,7 +64,8 @@ def entries(site: Site) -> list[Row]:
                          everywhere(f"/authors/{aid}/")))
         rows.append((language.url("/sources/"), newest([a for a in mine if a.references]), everywhere("/sources/")))
         rows.append((language.url("/search/"), "", everywhere("/search/")))
-        rows.append((language.url("/help/"), "", everywhere("/help/")))   # crisis help: findable from search engines too
+        # crisis help: findable from search engines too
+        rows.append((language.url("/help/"), "", everywhere("/help/")))
     return [(absolute(site, url), lastmod, alternates) for url, lastmod, alternates in rows]
 
 

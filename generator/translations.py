@@ -16,8 +16,8 @@ About page lives at <prefix>/about/ where the navigation links.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic, did_you_mean
@@ -66,7 +66,8 @@ def with_language(config: SiteConfig, article: Article, code: str) -> Article:
     return replace(article, lang=code, url=prefix + article.url)
 
 
-def link_translations(config: SiteConfig, items: Iterable[Article]) -> tuple[dict[str, dict[str, Article]], list[Diagnostic]]:
+def link_translations(config: SiteConfig,
+                      items: Iterable[Article]) -> tuple[dict[str, dict[str, Article]], list[Diagnostic]]:
     """url -> {language code: version} for every article and page in a group; findings for bad links."""
     items = list(items)
     findings: list[Diagnostic] = []

@@ -8,7 +8,7 @@ dictionary on first use (a build never reaches the network) and caches every inp
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
@@ -21,9 +21,22 @@ from generator.readability.english import count_syllables
 from generator.readability.formulas import formula_for, tokens_for
 
 # The names the editorial checks, the tests and the benchmarks import from here.
-__all__ = ["CITATION_BRACKET_RE", "FOOTNOTE_REFERENCE_RE", "NARRATIVE_CITATION_RE", "lowered_same_length",
-           "scan_markdown", "prose_text", "count_syllables", "text_stats", "fk_grade", "article_grade",
-           "paragraphs_with_lines", "check_readability", "readability_report", "check_languages_scored"]
+__all__ = [
+    "CITATION_BRACKET_RE",
+    "FOOTNOTE_REFERENCE_RE",
+    "NARRATIVE_CITATION_RE",
+    "article_grade",
+    "check_languages_scored",
+    "check_readability",
+    "count_syllables",
+    "fk_grade",
+    "lowered_same_length",
+    "paragraphs_with_lines",
+    "prose_text",
+    "readability_report",
+    "scan_markdown",
+    "text_stats",
+]
 
 DEFAULT_TARGET_GRADE = 8.0
 """The grade most health-literacy guidance aims at for public health information."""

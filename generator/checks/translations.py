@@ -6,7 +6,8 @@ language sees the size of the job at once. Untranslated text still shows, in Eng
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from generator.catalogues import HUB_LOCALES, Catalogue, missing_messages, needs_catalogue, template_messages
 from generator.checks.policy import finding

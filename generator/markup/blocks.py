@@ -185,7 +185,8 @@ def scan_markdown(body: str) -> ScannedBody:
             if stripped and stripped[0] == fence[0] and len(stripped) >= fence[1] and set(stripped) == {fence[0]}:
                 fence = None
                 blocks.append(
-                    Block("code", fence_start, line_starts[fence_start], line_starts[index] + len(line), in_references())
+                    Block("code", fence_start, line_starts[fence_start], line_starts[index] + len(line),
+                          in_references())
                 )
             continue
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from generator.markup.prose import WORD_RE
 
@@ -19,7 +19,7 @@ class TextStats:
     sentences: int
     syllables: int
 
-    def __add__(self, other: "TextStats") -> "TextStats":
+    def __add__(self, other: TextStats) -> TextStats:
         return TextStats(
             self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables
         )
@@ -33,7 +33,8 @@ class TextStats:
 
 
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")  # same words, a third faster on ASCII
-_ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "cf", "al", "approx", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "fig", "ca",
+_ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "cf", "al", "approx", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr",
+                  "fig", "ca",
                   # Spanish, French and German abbreviations common in health writing ("p. ej.", "Sra.", "z. B.")
                   "ej", "sra", "dra", "pág", "núm", "mme", "mlle", "usw", "bzw", "vgl")
 _TERMINAL_PUNCTUATION = "[.!?…]"

@@ -27,9 +27,9 @@ public information sits, as grade 8 does for Flesch-Kincaid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from functools import cache, lru_cache
 
 from generator.readability.counting import SyllableCounter, TextStats, TokenCounts
 from generator.readability.english import count_syllables as english_syllables
@@ -130,9 +130,8 @@ def _spanish_nuclei(part: str) -> int:
         if ch == "y":   # a word-initial or inner "y" before a vowel is a consonant (ayuda, yo)
             previous = ""
             continue
-        if not previous:
-            nuclei += 1
-        elif (previous in _STRONG and ch in _STRONG) or ch in _STRESSED_WEAK or previous in _STRESSED_WEAK:
+        hiatus = (previous in _STRONG and ch in _STRONG) or ch in _STRESSED_WEAK or previous in _STRESSED_WEAK
+        if not previous or hiatus:
             nuclei += 1
         previous = ch
     return nuclei
@@ -143,7 +142,7 @@ def formula_for(tag: str) -> Formula | None:
     return _formula(tag.split("-")[0].lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _formula(language: str) -> Formula | None:
     if language == "en":
         return Formula("Flesch-Kincaid grade", "grade", 8.0, flesch_kincaid, english_syllables)
@@ -161,7 +160,7 @@ def tokens_for(tag: str) -> TokenCounts:
     return _tokens(tag.split("-")[0].lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tokens(language: str) -> TokenCounts:
     formula = _formula(language)
     assert formula is not None

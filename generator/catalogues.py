@@ -36,6 +36,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator.checks.policy import finding
+from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 from generator.languages import babel_locale
 from generator.model import Language
@@ -96,28 +97,24 @@ def load_catalogues(site_dir: Path, languages: Iterable[Language]) -> tuple[dict
             continue
         catalogue = Catalogue(language.code, plural=_plural_rule(language.code))
         shown: list[str] = []
-        for path, label in ((THEME_LOCALES / f"{language.code}.po", str(THEME_LOCALES / f"{language.code}.po")),
-                            (site_dir / HUB_LOCALES / f"{language.code}.po", f"{HUB_LOCALES}/{language.code}.po")):
-            if not path.is_file():
-                continue
-            if label.startswith(HUB_LOCALES) and not _inside(path, site_dir):
-                findings.append(finding("catalogue-outside-hub", label, 0, 0,
-                                      "the catalogue is a link to a file outside the hub, which Haven does not read",
-                                      "put the catalogue itself in locales/ (not a symbolic link)"))
-                continue
-            shown.append(label)
-            findings += _read_into(catalogue, path.read_bytes(), label, language.code)
+        theme_file = THEME_LOCALES / f"{language.code}.po"
+        if theme_file.is_file():   # Haven's own catalogue
+            shown.append(str(theme_file))
+            findings += _read_into(catalogue, theme_file.read_bytes(), str(theme_file), language.code)
+        hub_file = f"{HUB_LOCALES}/{language.code}.po"
+        try:   # the hub's, through confine: a link out of the hub is refused, never read
+            data = read_hub_bytes(site_dir, hub_file)
+        except FileNotFoundError:
+            data = None
+        except OutsideHub as exc:
+            findings.append(exc.diagnostic)
+            data = None
+        if data is not None:
+            shown.append(hub_file)
+            findings += _read_into(catalogue, data, hub_file, language.code)
         catalogue.files = tuple(shown)
         catalogues[language.code] = catalogue
     return catalogues, findings
-
-
-def _inside(path: Path, site_dir: Path) -> bool:
-    try:
-        path.resolve().relative_to(site_dir.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
 
 
 def _read_into(catalogue: Catalogue, raw: bytes, label: str, code: str) -> list[Diagnostic]:

@@ -93,7 +93,6 @@ CHECKS: tuple[Check, ...] = (
     _e("duplicate-translation", "an original has two translations in one language"),
     _e("catalogue-syntax", "a locales/<code>.po catalogue cannot be read", adjustable=False),
     _e("catalogue-placeholder", "a translation's %(name)s placeholders do not match the English text"),
-    _e("catalogue-outside-hub", "a locales/ catalogue is a link to a file outside the hub", adjustable=False),
     _w("missing-translations", "interface strings or topic titles not translated into one of the hub's languages"),
     _w("readability-unscored", "Haven has no readability formula for one of the hub's languages"),
     # front matter

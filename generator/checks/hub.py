@@ -6,8 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks import citations as citation_checks
-from generator.checks import crisis, crossrefs, per_file, reader_help, review, transparency
-from generator.checks import readability, translations
+from generator.checks import crisis, crossrefs, per_file, readability, reader_help, review, translations, transparency
 from generator.checks import urls as url_checks
 from generator.config import SITE_FILE
 from generator.crisisconfig import HELP_URL

@@ -11,8 +11,8 @@ from generator.model import FrontMatter
 
 def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, converted,
              target: float, code: str = "en") -> tuple[list[Diagnostic], float | None, tuple[Suppression, ...]]:
-    """All single-file findings for one parsed body (in language `code`), its Flesch-Kincaid grade, and the checks its front
-    matter silences (read here, once: the policy applies them after the whole-hub checks)."""
+    """All single-file findings for one parsed body (in language `code`), its Flesch-Kincaid grade, and the
+    checks its front matter silences (read here, once: the policy applies them after the whole-hub checks)."""
     out: list[Diagnostic] = []
     for where, alt, decorative in converted.images:
         if not alt.strip() and not decorative:

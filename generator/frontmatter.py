@@ -121,7 +121,8 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
     if image and "image_alt" not in data:
         v.out.append(finding("missing-image-alt", path, line("image"), 1,
                              "image is set but image_alt is not",
-                             "describe the picture in `image_alt: ...` (or `image_alt: \"\"` if it is purely decorative)"))
+                             "describe the picture in `image_alt: ...` "
+                             "(or `image_alt: \"\"` if it is purely decorative)"))
     refs = got["references"]
     for index, ref in enumerate(refs):
         if not isinstance(ref, dict):

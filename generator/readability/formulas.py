@@ -84,7 +84,7 @@ _STRESSED_WEAK = "íú"       # a stressed weak vowel breaks a diphthong: em-pa-
 
 
 def _pyphen_syllables(tag: str) -> SyllableCounter:
-    import pyphen  # type: ignore[import-untyped]  # no stubs; used through two calls
+    import pyphen
 
     dictionary = pyphen.Pyphen(lang=tag, left=1, right=1)
 
@@ -103,7 +103,7 @@ def _pyphen_syllables(tag: str) -> SyllableCounter:
 def _spanish_syllables() -> SyllableCounter:
     """pyphen's Spanish breaks, plus the hiatus the dictionary leaves unbroken (it never splits off a lone
     vowel for typesetting reasons: "ayu-da", "aé-reo"), so each vowel nucleus is counted once."""
-    import pyphen  # type: ignore[import-untyped]  # no stubs; used through two calls
+    import pyphen
 
     dictionary = pyphen.Pyphen(lang="es", left=1, right=1)
 

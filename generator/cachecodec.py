@@ -240,8 +240,6 @@ class Codec:
         if tag == "\x00F" and type(body) is list:
             return frozenset(self._untag(x) for x in body)
         if tag == "\x00M" and type(body) is list and len(body) % 2 == 0:
-            if len(body) % 2:
-                _fail("a mapping needs a value for every key")
             keys = [self._untag(k) for k in body[::2]]
             if any(type(k) not in (str, int, float, bool, date, datetime, tuple) and k is not None for k in keys):
                 _fail("a mapping key must be plain")

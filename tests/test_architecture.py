@@ -161,3 +161,10 @@ def test_the_model_layer_does_no_io():
 def test_the_cycle_finder_finds_cycles():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_module_is_over_four_hundred_lines():
+    # The house rule: a module that grows past this has more than one job; split it by job.
+    long = {path.relative_to(PACKAGE).as_posix(): n for path in PACKAGE.rglob("*.py")
+            if (n := len(path.read_text("utf-8").splitlines())) > 400}
+    assert long == {}

@@ -127,6 +127,8 @@ def wrangler_serving(folder: Path, workdir: Path) -> Iterator[str]:
            "XDG_CONFIG_HOME": str(workdir / "config")}
     command = [str(binary), "pages", "dev", str(folder), "--ip", "127.0.0.1", "--port", str(port),
                f"--compatibility-date={COMPATIBILITY_DATE}", "--persist-to", str(workdir / "state"),
+               # its own debugger port: the default 9229 is one fixed port any other process may hold
+               "--inspector-port", str(free_port()),
                "--show-interactive-dev-session=false", "--log-level", "info"]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -9,15 +9,18 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, Protocol
 
 from generator import citations
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 from generator.markup.citations import insert_citations
+from generator.markup.images import responsive_images
 from generator.model import (
     Article,
     Author,
+    ImageInfo,
     NavLink,
     ParsedSource,
     Reference,
@@ -47,8 +50,13 @@ class Previous(Protocol):
 def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, Author],
              bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
              static_files: list[str], include_drafts: bool,
-             previous: Previous | None = None) -> tuple[Site, list[Diagnostic], dict[str, Any]]:
+             previous: Previous | None = None, today: date | None = None, show_scheduled: bool = False,
+             images: Mapping[str, ImageInfo] | None = None) -> tuple[Site, list[Diagnostic], dict[str, Any]]:
     """Build the Site from parsed sources; drafts are left out unless `include_drafts`.
+
+    Articles dated after `today` are scheduled: kept apart in `site.scheduled`, never listed, and
+    their pages built only with `show_scheduled`. `images` (local image URL -> size and variants)
+    gives every body image its width, height and srcset.
 
     Returns the site, findings, and the memo of formatted citations this build used (reused from
     `previous` where their inputs did not change), for the build to keep for the next one.
@@ -58,6 +66,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     findings: list[Diagnostic] = []
     articles: list[Article] = []
     pages: list[Article] = []
+    scheduled_articles: list[Article] = []
     owner: dict[tuple[str, str], str] = {}
     shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
     shared_digest: dict[str, str] = {}   # per shared entry, computed only for entries someone cites
@@ -79,8 +88,10 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
                 "give one of the two files another name or a different `slug:`"))
             continue
         owner[(space, slug)] = source.path
-        article = with_language(config, _article(config, source, slug, shared, shared_digest, memo, load_body), code)
-        (articles if source.kind == "article" else pages).append(article)
+        scheduled = source.kind == "article" and today is not None and meta.date is not None and meta.date > today
+        article = with_language(config, _article(config, source, slug, shared, shared_digest, memo, load_body,
+                                                 images or {}, scheduled), code)
+        (scheduled_articles if scheduled else articles if source.kind == "article" else pages).append(article)
 
     reserved = RESERVED_PAGE_SLUGS | {lang.code for lang in config.languages}
     for page in pages:  # a page may not shadow a built-in section or a language's folder
@@ -89,6 +100,13 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
                                   f"the page slug '{page.slug}' is used by Haven for /{page.slug}/",
                                   "choose another file name or `slug:`"))
     pages = [p for p in pages if p.slug not in reserved]
+    for article in articles + scheduled_articles:   # /articles/page/2/ is the archive's second page
+        if article.slug in RESERVED_ARTICLE_SLUGS:
+            findings.append(finding("reserved-slug", article.source.path, article.meta.lines.get("slug", 1), 1,
+                                  f"the article slug '{article.slug}' is used by Haven for /articles/{article.slug}/",
+                                  "choose another file name or `slug:`"))
+    articles = [a for a in articles if a.slug not in RESERVED_ARTICLE_SLUGS]
+    scheduled_articles = [a for a in scheduled_articles if a.slug not in RESERVED_ARTICLE_SLUGS]
 
     articles.sort(key=lambda a: (a.meta.date.toordinal() if a.meta.date else 0, a.slug), reverse=True)
     by_slug = {a.slug: a for a in articles}
@@ -96,6 +114,8 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
         authors=authors, topics=dict(config.topics), sources=_sources(articles, memo),
         bibliography=bibliography, static_files=static_files,
+        scheduled=sorted(scheduled_articles, key=lambda a: (a.meta.date, a.slug)),
+        show_scheduled=show_scheduled, images=dict(images or {}),
     )
     for article in articles:
         site.neighbours[article.slug] = (_nav(by_slug.get(article.meta.previous)), _nav(by_slug.get(article.meta.next)))
@@ -121,13 +141,15 @@ class Memo:
         return self.used[key]
 
 
+RESERVED_ARTICLE_SLUGS = {"page"}
 RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "static", "pagefind", "feed.xml",
                        "sitemap.xml", "robots.txt"}
 
 
 def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mapping[str, Mapping],
              shared_digest: dict[str, str], memo: Memo,
-             load_body: Callable[[ParsedSource], str]) -> Article:
+             load_body: Callable[[ParsedSource], str], images: Mapping[str, ImageInfo],
+             scheduled: bool) -> Article:
     meta = source.meta
     assert meta is not None
     url = f"/articles/{slug}/" if source.kind == "article" else f"/{slug}/"
@@ -154,12 +176,13 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
 
     def body() -> str:
         html = load_body(source)
-        return insert_citations(html, rendered) if rendered is not None else html
+        html = insert_citations(html, rendered) if rendered is not None else html
+        return responsive_images(html, images, config.base_path) if images else html
 
     return Article(
         source=source, meta=meta, slug=slug, url=url, references=references,
         reading_minutes=max(1, math.ceil(source.word_count / WORDS_PER_MINUTE)), kind=source.kind,
-        citations_key=memo_key, references_key=references_key, body_source=body,
+        citations_key=memo_key, references_key=references_key, body_source=body, scheduled=scheduled,
     )
 
 

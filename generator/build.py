@@ -45,8 +45,9 @@ class BuildOptions:
     search_index: bool = True   # the preview server defers indexing so edits stay fast
     headers: bool = False       # also write a _headers file (CSP etc.) for static hosts
     strict: bool = False        # warnings count as errors
-    today: date | None = None   # the date review schedules are measured against (default: today)
+    today: date | None = None   # the date review schedules and scheduled articles are measured against
     progress: Callable[[str, int, int], None] | None = None   # told (stage, done, total) as the build runs
+    future: bool = False        # also build articles dated after today (unlisted, with a "scheduled" banner)
 
 
 @dataclass
@@ -102,8 +103,10 @@ def build(options: BuildOptions) -> BuildResult:
     sources, findings = discover(site_dir)   # links out of the hub are findings, never read
     result.diagnostics += findings
     today = options.today or date.today()
+    # `today` is an input: the daily build on an article's date publishes it though no file changed
     inputs = input_fingerprint(site_dir, sources, (options.drafts, options.strict, options.headers,
-                                                   options.search_index, str(out_dir.resolve()), today))
+                                                   options.search_index, str(out_dir.resolve()), today,
+                                                   options.future))
     if options.write and options.use_cache and not has_errors(result.diagnostics):
         last = read_stamp(site_dir, out_dir)
         # the output files as the last build left them (one lstat each): a hand-edited one is restored
@@ -119,6 +122,8 @@ def build(options: BuildOptions) -> BuildResult:
     from generator.bibliography import load_bibliography
     from generator.checks import hub as hub_checks
     from generator.checks.policy import apply_policy
+    from generator import images, redirects
+    from generator.theme import static_files as merged_static_files
     from generator.plan import plan
     from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
@@ -151,10 +156,14 @@ def build(options: BuildOptions) -> BuildResult:
     for source in parsed:
         result.diagnostics += source.findings
 
-    # 4. assemble the site model (reusing formatted citations the cache holds)
+    # 4. measure the local images pages show, then assemble the site model (reusing formatted citations)
     static, findings = static_files(site_dir)
     result.diagnostics += findings
-    site, findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts, previous=cache)
+    measured, findings = images.measure(images.referenced(parsed, config.base_path), merged_static_files(site_dir),
+                                        site_dir)
+    result.diagnostics += findings
+    site, findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts, previous=cache,
+                                    today=today, show_scheduled=options.future, images=measured)
     result.site = site
     result.diagnostics += findings
     if cache:
@@ -165,6 +174,7 @@ def build(options: BuildOptions) -> BuildResult:
 
     # 6. check the hub as a whole (links against the planned URLs)
     result.diagnostics += hub_checks.run(site, planned_urls(outputs), templates, site_dir, today)
+    result.diagnostics += redirects.check(site, outputs)
 
     # 7. policy: one place decides what is an error
     suppressions = [s for a in site.articles + site.pages for s in a.source.suppressions]  # read in parse

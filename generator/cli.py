@@ -35,6 +35,8 @@ def make_parser() -> argparse.ArgumentParser:
     def site_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--site", type=Path, default=Path("."), help="the hub's folder (default: current folder)")
         p.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+        p.add_argument("--future", action="store_true",
+                       help="also build articles dated after today (unlisted, marked as scheduled)")
 
     def output_options(p: argparse.ArgumentParser) -> None:
         loudness = p.add_mutually_exclusive_group()
@@ -145,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return publish(PublishOptions(args.site, out, args.to, args.branch, args.push, args.dry_run,
                                           args.headers, args.strict))
-        options = BuildOptions(args.site, out, drafts=args.drafts, write=args.command == "build",
+        options = BuildOptions(args.site, out, drafts=args.drafts, future=args.future, write=args.command == "build",
                                use_cache=not getattr(args, "no_cache", False),
                                headers=getattr(args, "headers", False), strict=args.strict,
                                search_index=not getattr(args, "no_search_index", False))

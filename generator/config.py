@@ -19,6 +19,7 @@ from generator.yamlload import decode_utf8, load_document
 
 SITE_FILE = "site.yaml"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+MAX_PER_PAGE = 500
 DEFAULT_MAX_ARTICLE_BYTES = 2_000_000   # about 300,000 words: far beyond any article, parsed in ~1 s
 
 # Every setting, declared once: name, kind (generator.fields.KINDS), what it is for.
@@ -46,6 +47,7 @@ SETTINGS = (
     Field("extra", "mapping", "anything templates need; Haven does not look inside"),
     Field("checks", "mapping", "check code -> error, warning or off (`haven check --list` lists the codes)"),
     Field("languages", "list", "every language the hub speaks: code, name, dir, default (see the README)"),
+    Field("pagination", "mapping", "per_page: how many articles a page of the archive, a topic or an author lists"),
 )
 KNOWN_KEYS = {f.name for f in SETTINGS}
 NESTED = {
@@ -57,6 +59,7 @@ NESTED = {
     "privacy": ("allow_hosts",),
     "crisis": CRISIS_KEYS,
     "publish": ("branch", "cname"),
+    "pagination": ("per_page",),
 }
 _TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_PUBLISH_BRANCH = "gh-pages"
@@ -135,6 +138,13 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     languages = (parse_languages(read, single, topics) if read.has("languages")
                  else (single_language(got["language"], read.doc.line("language") or 1, read.out),))
     languages = complete_languages(languages, title, got["tagline"], got["description"], topics)
+    per_page = read.number("pagination", "per_page", default=20)
+    if per_page != int(per_page) or per_page > MAX_PER_PAGE:
+        line, col = doc.at("pagination", "per_page")
+        out.append(finding("field-type", SITE_FILE, line, col,
+                         f"pagination.per_page must be a whole number from 1 to {MAX_PER_PAGE}",
+                         "write `per_page: 20`"))
+        per_page = 20
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
@@ -162,6 +172,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         **_publish(read, urlsplit(base_url).hostname or ""),
         default_author=got["default_author"],
         languages=languages,
+        per_page=int(per_page),
     )
     return config, out + read.out
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]   # a note informs (what is scheduled); it never fails a build
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +56,11 @@ def error(code: str, path: str, line: int, col: int, message: str, hint: str = "
 def warning(code: str, path: str, line: int, col: int, message: str, hint: str = "") -> Diagnostic:
     """Shorthand for a warning finding."""
     return Diagnostic(path, line, col, "warning", code, message, hint)
+
+
+def note(code: str, path: str, line: int, col: int, message: str, hint: str = "") -> Diagnostic:
+    """Shorthand for a note: information for the editors that never fails a build, even with --strict."""
+    return Diagnostic(path, line, col, "note", code, message, hint)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

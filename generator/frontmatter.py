@@ -39,6 +39,7 @@ FIELDS = (
     Field("checks", "mapping", "check name -> why it does not apply to this article"),
     Field("lang", "text", "the article's language, if not its folder's (a code from site.yaml `languages:`)", "es"),
     Field("translation_of", "text", "the slug of the original this article translates", "the-original-slug"),
+    Field("aliases", "list", "old addresses of this page that redirect here", "` then `- /articles/old-name/"),
 )
 KNOWN_FIELDS = tuple(f.name for f in FIELDS)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -131,6 +132,7 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
                                  f"a reference must be a mapping of CSL fields, not {described(ref)}",
                                  "write `- id: key` followed by `type:`, `title:`, `author:` ..."))
     kept = [index for index, ref in enumerate(refs) if isinstance(ref, dict)]
+    aliases = _aliases(v, got["aliases"])
 
     meta = FrontMatter(
         title=got["title"], summary=got["summary"], authors=got["author"], date=published, updated=updated,
@@ -143,8 +145,52 @@ def parse_front_matter(part: Split, path: str, kind: str = "article") -> tuple[F
         extra=got["extra"],
         lines={str(key[0]): key_line for key, (key_line, _col) in doc.keys.items() if len(key) == 1},
         lang=got["lang"], translation_of=_slug_ref(v, "translation_of", got["translation_of"]),
+        aliases=tuple(alias for alias, _ in aliases), alias_lines=tuple(at for _, at in aliases),
     )
     return meta, findings + v.out
+
+
+# An old address of this page, as it looked in the address bar without the site's base path:
+# /old-name/, /articles/old-name/ or /old-name.html. Letters of any script, digits, - _ . ~ only.
+_ALIAS = re.compile(r"^/(?:[\w~-][\w.~-]*/)*(?:[\w~-][\w.~-]*)?$")
+
+
+def _aliases(v: Reader, items: list) -> list[tuple[str, int]]:
+    """The `aliases:` list: site paths only (no scheme, host, `..`, query or fragment); findings at each item."""
+    found: list[tuple[str, int]] = []
+    for index, item in enumerate(items):
+        line, col = v.doc.at("aliases", index)
+        if isinstance(item, bool) or not isinstance(item, str) or not item.strip():
+            v.out.append(finding("bad-alias", v.path, line, col, f"an alias must be an old address of this page, "
+                                                               f"not {described(item)}",
+                               "write `aliases: [/articles/old-name/]`"))
+            continue
+        alias = item.strip()
+        why = _alias_problem(alias)
+        if why:
+            v.out.append(finding("bad-alias", v.path, line, col, f"alias '{alias[:80]}' {why}",
+                               "write the old address as a path inside this site, e.g. /articles/old-name/"))
+        elif alias in (a for a, _ in found):
+            v.out.append(finding("duplicate-alias", v.path, line, col, f"alias '{alias[:80]}' is listed twice",
+                                 "remove the second one"))
+        else:
+            found.append((alias, line))
+    return found
+
+
+def _alias_problem(alias: str) -> str:
+    """Why an alias is not a plain path inside the site, or '' when it is one."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", alias) or alias.startswith("//"):
+        return "is a full address; an alias is a path on this site (without https:// and the host)"
+    if not alias.startswith("/"):
+        return "must start with / (the path from the site's root)"
+    if alias == "/":
+        return "is the home page, which cannot redirect elsewhere"
+    if any(s in (".", "..") for s in alias.strip("/").split("/")) or "//" in alias:
+        return "contains '.', '..' or an empty folder name"
+    if not _ALIAS.match(alias):
+        return "may hold only letters, digits, '-', '_', '.', '~' and '/' (no spaces, '?', '#' or '%')"
+    return ""
 
 
 def _slug_ref(v: Reader, key: str, value: str) -> str:

@@ -216,6 +216,7 @@ class SiteConfig:
     publish_branch: str = "gh-pages"     # publish.branch: the branch `haven publish --to git` commits to
     publish_cname: str = ""              # publish.cname: the custom domain written to CNAME ("" = none)
     default_author: str = ""     # the author id `haven new` writes when none is given
+    per_page: int = 20           # articles per page of a listing (archive, topics, authors)
     # Every language the hub speaks, the default first; one entry made from `language:` when the
     # hub declares no `languages:`.
     languages: tuple[Language, ...] = ()
@@ -243,6 +244,30 @@ class Author:
     bio: str = ""
     links: tuple[tuple[str, str], ...] = ()   # (title, url)
     line: int = 0
+
+
+# ----------------------------------------------------------------------------- images
+
+
+@dataclass(frozen=True)
+class ImageVariant:
+    """One resized copy of a raster image: its width and the site URLs of its WebP and original-format files."""
+
+    width: int
+    webp: str
+    original: str
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What a page needs to show a local image: its size, and its resized variants (widest last)."""
+
+    url: str                      # site URL as written, e.g. /static/images/calm.png
+    width: int | None             # None for an SVG that states no size
+    height: int | None
+    kind: str                     # "png", "jpeg", "webp", "gif", "svg"
+    digest: str                   # of the file's bytes: variants are named and cached by it
+    variants: tuple[ImageVariant, ...] = ()
 
 
 # ----------------------------------------------------------------------------- articles
@@ -294,6 +319,8 @@ class FrontMatter:
     lines: Mapping[str, int] = field(default_factory=dict)   # field -> line in the file
     lang: str = ""              # the article's language code ("" : from its folder, else the default)
     translation_of: str = ""    # slug of the original this article translates
+    aliases: tuple[str, ...] = ()       # old site paths that redirect here, e.g. /articles/old-name/
+    alias_lines: tuple[int, ...] = ()   # the line of each alias in the file
 
 
 @dataclass(frozen=True)
@@ -353,6 +380,7 @@ class Article:
     kind: str = "article"
     lang: str = ""            # language code; "" in records made before languages existed = the default
     citations_key: str = ""   # fingerprint of everything the formatted citations depend on
+    scheduled: bool = False   # dated after the build's day: built only with --future, never listed
     references_key: str = ""  # fingerprint of the entries this article cites (not of its text)
     # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
     body_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
@@ -396,3 +424,8 @@ class Site:
         """The published articles in one language, newest first."""
         default = self.config.default_language.code
         return [a for a in self.articles if (a.lang or default) == code]
+    # Articles dated after the build's day. Never listed, linked as neighbours, fed or indexed; their
+    # pages are built (with a "scheduled" banner) only when `show_scheduled` (--future, the preview).
+    scheduled: list[Article] = field(default_factory=list)
+    show_scheduled: bool = False
+    images: Mapping[str, ImageInfo] = field(default_factory=dict)   # local image URL -> its size and variants

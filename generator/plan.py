@@ -12,12 +12,16 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from generator import __version__, feeds, search_index, sitemap, structured
+from markupsafe import Markup
+
+from generator import __version__, feeds, images, redirects, search_index, sitemap, structured
 from generator import headers as host_headers
 from generator.backlinks import address_break_points, backlink_labels, citation_sections
 from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
+from generator.listings import ListingPage, page_title, paginate
+from generator.markup.images import img_html
 from generator.model import Article, Language, Site
 from generator.outputs import (
     Copy,
@@ -74,8 +78,8 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     def listing(articles: list[Article]) -> tuple[tuple[str, str], ...]:
         return (("cards", fingerprint([cards[a.slug] for a in articles])),)
 
-    # articles and standalone pages
-    for article in site.articles + site.pages:
+    # articles and standalone pages; scheduled articles only with --future (and the preview), unlisted
+    for article in site.articles + site.pages + (site.scheduled if site.show_scheduled else []):
         outputs.append(_article_output(site, article, templates, common, cards, base, people))
 
     # home, topics, authors, sources and search: once per language, under its prefix
@@ -93,7 +97,11 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
         full = static_sources[rel]
         outputs.append(Copy(f"static/{rel}", (("file", file_digest(read_site_file(site_dir, full))),), str(full)))
 
+    outputs += images.variant_outputs(site.images, static_sources)
     outputs += _feeds_and_maps(site, common, headers)
+    outputs += redirects.alias_outputs(site, {o.path for o in outputs},
+                                       common + (("template:redirect.html", templates.digest("redirect.html")),),
+                                       lambda url, title: base(url, title))
     outputs.append(search_index.bundle(site, deferred=not search))
     return outputs
 
@@ -111,12 +119,20 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
                   "topic_counts": counts})
     page(f"{at}topics/index.html", "topics.html", common + topics + (("topic-counts", fingerprint(counts)),),
          lambda: {**base(language.url("/topics/"), "Topics", language=language), "topic_counts": counts})
+
+    def paged(url: str, template: str, title: str, items: list[Article], inputs: Inputs, extra: dict,
+              description: str = "") -> None:
+        """A listing split into pages of `per_page` articles: /x/, /x/page/2/ ... (under the language's prefix)."""
+        for part in paginate(language.url(url), items, site.config.per_page):
+            pager = part.pager
+            page(part.path, template, inputs + listing(list(part.items)) + (("pager", fingerprint(pager)),),
+                 functools.partial(_listing_context, base, language, pager, page_title(title, pager), description,
+                                   {"nav_current": language.url(url), "pager": pager, "articles": part.items, **extra}))
+
+    paged("/articles/", "archive.html", "All articles", articles, common, {})
     for tid, topic in language.topics.items():
-        in_topic = [a for a in articles if tid in a.meta.topics]
-        page(f"{at}topics/{tid}/index.html", "topic.html", common + topics + listing(in_topic),
-             lambda topic=topic, in_topic=in_topic: {
-                 **base(language.url(f"/topics/{topic.id}/"), topic.title, topic.description, language=language),
-                 "topic": topic, "articles": in_topic})
+        paged(f"/topics/{tid}/", "topic.html", topic.title, [a for a in articles if tid in a.meta.topics],
+              common + topics, {"topic": topic}, topic.description)
 
     author_digest = (("authors", authors_digest),)
     by_author: dict[str, list[Article]] = {aid: [] for aid in site.authors}
@@ -129,11 +145,8 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
          lambda: {**base(language.url("/authors/"), "Authors", language=language), "authors": site.authors,
                   "by_author": by_author})
     for aid, author in site.authors.items():
-        written = by_author[aid]
-        page(f"{at}authors/{aid}/index.html", "author.html", common + author_digest + listing(written),
-             lambda author=author, written=written: {
-                 **base(language.url(f"/authors/{author.id}/"), author.name, author.bio, language=language),
-                 "author": author, "articles": written})
+        paged(f"/authors/{aid}/", "author.html", author.name, by_author[aid], common + author_digest,
+              {"author": author}, author.bio)
 
     sources = sources_in(site, language.code)
     page(f"{at}sources/index.html", "sources.html",
@@ -147,6 +160,11 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
     page(f"{at}help/index.html", "help.html", common,
          lambda: base(language.url(HELP_URL), crisis.text("heading", language.code),
                       crisis.text("intro", language.code), language=language))
+
+
+def _listing_context(base: Callable[..., dict], language: Language, pager, title: str, description: str,
+                     extra: dict) -> dict:
+    return {**base(pager.url, title, description, language=language), **extra}
 
 
 def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
@@ -178,8 +196,28 @@ def article_head(site: Site, article: Article) -> dict:
     return {
         "jsonld": structured.script_json(structured.jsonld(site, article)),
         "meta": structured.social_meta(site, article),
-        "noindex": article.meta.draft,
+        "noindex": article.meta.draft or article.scheduled,
     }
+
+
+def _image_urls(site: Site, article: Article) -> list[str]:
+    """Site URLs of the local images an article shows (body and `image:`), as `site.images` keys them."""
+    base = site.config.base_path
+    urls = ["/" + link.url[len(base):] for link in article.source.links
+            if link.kind == "image" and link.url.startswith(base)]
+    return urls + ([article.meta.image] if article.meta.image else [])
+
+
+def _hero_image(site: Site, article: Article) -> Markup | None:
+    """The `image:` picture with its size and variants (None without `image:`)."""
+    meta = article.meta
+    if not meta.image:
+        return None
+    config = site.config
+    src = config.base_path + meta.image.lstrip("/") if meta.image.startswith("/") else meta.image
+    attrs = {"src": Markup.escape(src), "alt": Markup.escape(meta.image_alt)}
+    info = site.images.get(meta.image)
+    return Markup(img_html(info, attrs, config.base_path) if info else f'<img src="{attrs["src"]}" alt="{attrs["alt"]}">')
 
 
 def _article_output(site: Site, article: Article, templates: Templates, common: Inputs, cards: dict,
@@ -206,6 +244,8 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
         # the switcher and hreflang: a translation added elsewhere changes this page too
         ("alternates", fingerprint([(alt.language.code, alt.url, alt.translated) for alt in
                                     alternates(site, site.config.language_of(article.lang), article.url, article)])),
+        ("images", fingerprint([site.images.get(u) for u in _image_urls(site, article)])),
+        ("scheduled", str(article.scheduled)),
     )
 
     def context() -> dict:
@@ -213,7 +253,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
         # labels are the English text the template translates ("Home", "Articles") or a topic's own title
         crumbs = [("Home", language.url("/"))]
         if article.kind == "article":
-            crumbs.append(("Articles", language.url("/topics/")) if not topics
+            crumbs.append(("Articles", language.url("/articles/")) if not topics
                           else (topics[0].title, language.url(f"/topics/{topics[0].id}/")))
         return {
             **base(article.url, meta.title, meta.summary, article=article),
@@ -224,7 +264,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "review_due": meta.date and review_due_date(meta.date, meta.reviewed_on, config.review_interval_months),
             "backlinks": _backlinks(article),
             "reference_html": {ref.key: address_break_points(ref.html) for ref in article.references},
-            "head": article_head(site, article),
+            "head": article_head(site, article), "hero_image": _hero_image(site, article),
         }
 
     return Page(f"{article.url.strip('/')}/index.html", inputs, template, context)

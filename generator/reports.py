@@ -15,7 +15,7 @@ JSON schema (`format_json`, version 1); keys always present, in this order:
         {"path": str, "line": int, "code": str, "reason": str, "findings": [Finding, ...]}, ...
       ]
     }
-    Finding = {"path": str, "line": int, "col": int, "severity": "error" | "warning",
+    Finding = {"path": str, "line": int, "col": int, "severity": "error" | "warning" | "note",
                "code": str, "message": str, "hint": str}
 
 `files` counts the files with at least one finding; `line`/`col` are 1-based, 0 for "the whole file".
@@ -94,15 +94,19 @@ def format_human(diagnostics: Iterable[Diagnostic], suppressed: Sequence[Suppres
             lines.append(f"  {where:<8} {paint('note', 'silenced')} {s.code}: {reason}, hides {silenced}")
 
     errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    notes = len(findings) - errors - warnings
     hidden = sum(len(item.findings) for item in suppressed)
-    if findings:
+    if errors + warnings:
+        problem_files = len({f.path for f in findings if f.severity != "note"})
         summary = (
             f"{_plural(errors + warnings, 'problem')} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')}) "
-            f"in {_plural(len(by_file), 'file')}"
+            f"in {_plural(problem_files, 'file')}"
         )
     else:
         summary = "No problems found"
+    if notes:
+        summary += f"; {_plural(notes, 'note')}"
     if suppressed:
         summary += f"; {_plural(len(suppressed), 'suppression')} hiding {_plural(hidden, 'finding')}"
     if lines:
@@ -122,7 +126,7 @@ def format_json(diagnostics: Iterable[Diagnostic], suppressed: Sequence[Suppress
         "version": JSON_SCHEMA_VERSION,
         "summary": {
             "errors": errors,
-            "warnings": len(findings) - errors,
+            "warnings": sum(1 for f in findings if f.severity == "warning"),
             "files": len({f.path for f in findings}),
             "suppressions": len(suppressed),
             "suppressed_findings": sum(len(item.findings) for item in suppressed),
@@ -168,5 +172,6 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
                 properties.append(f"col={finding.col}")
         properties.append(f"title={escape_github_property(finding.code)}")
         message = finding.message + (f"\n{finding.hint}" if finding.hint else "")
-        commands.append(f"::{finding.severity} {','.join(properties)}::{escape_github_data(message)}")
+        command = "notice" if finding.severity == "note" else finding.severity   # GitHub's word for a note
+        commands.append(f"::{command} {','.join(properties)}::{escape_github_data(message)}")
     return "".join(command + "\n" for command in commands)

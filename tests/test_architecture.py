@@ -25,7 +25,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec",
-               "hubinit", "translations", "readability"),
+               "hubinit", "translations", "readability", "images",
+               "redirects", "listings"),
     "build": ("build",),
     # publish a build: to a git branch or a folder (builds first)
     "deploy": ("deploy",),

@@ -21,7 +21,7 @@ TEMPLATE_IDS = frozenset({"main", "top", "refs", "toc", "content-note", "crisis-
 def check_ids(site: Site) -> list[Diagnostic]:
     """Authors, reviewers and topics named in front matter must exist."""
     out: list[Diagnostic] = []
-    for article in site.articles + site.pages:
+    for article in site.articles + site.pages + site.scheduled:   # scheduled: fixed now, not on its day
         meta, path = article.meta, article.source.path
         for aid in meta.authors:
             if aid not in site.authors:
@@ -59,6 +59,8 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
                                    f"this one, or remove `{key}:`"))
                 continue
             other = site.by_slug.get(target)
+            if other is None and any(s.slug == target for s in site.scheduled):
+                continue   # the link to a scheduled neighbour appears on its day
             if other is None:
                 out.append(_unknown("unknown-neighbour", path, meta.lines.get(key, 1), f"{key} article", target,
                                     site.by_slug, "articles/ (check the other article's slug)"))
@@ -73,13 +75,25 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
 
 def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
     """Links and images in bodies that point at site pages or anchors that do not exist."""
-    pages = {a.url: a for a in site.articles + site.pages}
+    pages = {a.url: a for a in site.articles + site.pages + site.scheduled}
+    scheduled = {base_url: a for a in site.scheduled for base_url in (site.config.base_path + a.url.lstrip("/"),)}
     anchors = _LazyAnchors(pages)
     base = site.config.base_path
     out: list[Diagnostic] = []
-    for article in site.articles + site.pages:
+    for article in site.articles + site.pages + site.scheduled:
         for link in article.source.links:
             url = link.url
+            target = scheduled.get(url.split("#", 1)[0]) if scheduled else None
+            if target is not None:
+                # a link from a page published on or after the target's day is fine
+                if not (article.scheduled and article.meta.date and target.meta.date
+                        and article.meta.date >= target.meta.date):
+                    out.append(finding(
+                        "link-to-scheduled", article.source.path, link.line, link.col,
+                        f"link to '{link.url}', which is scheduled for {target.meta.date.isoformat()} "
+                        "and is not published until then", "readers get 'page not found' until that day: "
+                        "link to it once it is published, or schedule this article for the same day or later"))
+                continue
             # fast paths for the two shapes nearly every link has: a plain page address, a fragment
             if url.startswith(base) and not any(c in url for c in "#?%") and "/." not in url \
                     and "/" + url[len(base):] in public_urls:
@@ -145,6 +159,14 @@ def _reference_ids(article: Article) -> set[str]:
 def _broken(article: Article, link, why: str) -> Diagnostic:
     return finding("broken-link", article.source.path, link.line, link.col, f"link to '{link.url}' {why}",
                  "link to pages of this hub with addresses like /articles/<slug>/")
+
+
+def check_scheduled(site: Site) -> list[Diagnostic]:
+    """A note for each article dated after the build's day: what is scheduled, and for when."""
+    return [finding("scheduled", a.source.path, a.meta.lines.get("date", 1), 1,
+                 f"scheduled for {a.meta.date.isoformat()}: not published (home, lists, feeds, search) until then",
+                 "a build on or after that day publishes it; `haven build --future` or `haven serve` shows it now")
+            for a in site.scheduled if a.meta.date]
 
 
 def check_templates(site: Site, templates) -> list[Diagnostic]:

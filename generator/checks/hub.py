@@ -35,7 +35,8 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += url_checks.template_findings(templates.hub_sources(), allowed)
     out += translations.check_catalogues(config, templates.catalogues, templates.parsed())
     out += readability.check_languages_scored(config.languages, SITE_FILE)
-    for article in site.articles + site.pages:
+    out += crossrefs.check_scheduled(site)
+    for article in site.articles + site.pages + site.scheduled:
         meta, source = article.meta, article.source
         out += citation_checks.check_article_citations(
             source.path, source.body_first_line, source.clusters, per_file.own_references(meta),

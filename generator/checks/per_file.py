@@ -6,6 +6,7 @@ from generator.checks import citations as citation_checks
 from generator.checks import claims, readability, safe_messaging
 from generator.checks.policy import Suppression, finding, read_suppressions
 from generator.diagnostics import Diagnostic
+from generator.markup.callouts import check_callouts
 from generator.model import FrontMatter
 
 
@@ -23,6 +24,8 @@ def findings(path: str, meta: FrontMatter, body: str, body_first_line: int, conv
     readable, grade = readability.readability_report(path, body, body_first_line, target, code)
     out += readable
     out += safe_messaging.check_safe_messaging(path, body, body_first_line, topic_ids=meta.topics)
+    if "!!!" in body:
+        out += check_callouts(path, body, body_first_line)
     out += claims.check_unsourced_claims(path, body, body_first_line)
     out += check_placeholders(path, meta, body, body_first_line)
     if meta.references:

@@ -42,6 +42,10 @@ def _w(code: str, description: str, *, suppressible: bool = False) -> Check:
     return Check(code, "warning", description, suppressible=suppressible)
 
 
+def _n(code: str, description: str) -> Check:
+    return Check(code, "note", description)
+
+
 CHECKS: tuple[Check, ...] = (
     # reading files at all
     _e("not-utf8", "a file is not valid UTF-8 text", adjustable=False),
@@ -101,6 +105,13 @@ CHECKS: tuple[Check, ...] = (
     _w("unknown-field", "front matter has a field Haven does not know"),
     _e("bad-slug", "a slug is not lowercase letters, digits and hyphens"),
     _e("reserved-slug", "a slug is taken by one of Haven's own pages", adjustable=False),
+    _e("bad-alias", "an alias is not a path inside the site (a scheme, host, `..`, `?` or `#`)"),
+    _w("duplicate-alias", "an article lists one alias twice"),
+    _e("alias-taken", "an alias is the address of another page, file or alias", adjustable=False),
+    _n("scheduled", "an article is dated after today: not published until that day"),
+    _w("link-to-scheduled", "a published page links to an article that is not published yet", suppressible=True),
+    _e("unknown-callout", "a `!!!` callout names a kind Haven does not have"),
+    _e("bad-callout", "a `!!!` line is not a callout Haven can read"),
     _e("duplicate-slug", "two files would be published at the same address", adjustable=False),
     _e("updated-before-date", "`updated:` is earlier than `date:`"),
     _e("review-without-reviewer", "`reviewed_on:` is set without `reviewed_by:`"),
@@ -130,7 +141,7 @@ CHECKS: tuple[Check, ...] = (
     _e("unsafe-url", "an address with a scheme Haven never publishes (javascript:, data:, ...)"),
     _e("remote-resource", "readers' browsers would fetch something from another host (download it into static/)"),
     _e("bad-allowed-host", "`privacy.allow_hosts` names something that is not a host name"),
-    _e("bad-image", "`image:` is not a picture this hub publishes"),
+    _e("bad-image", "an image (`image:` or in the body) is not a picture this hub publishes or a browser can show"),
     _e("missing-image", "`image:` names a file that is not in static/"),
     _w("stripped-html", "raw HTML in an article lost an element or attribute (scripts, styles, handlers)"),
     # bibliography and citations

@@ -17,6 +17,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from generator.diagnostics import LineIndex
+from generator.markup.callouts import CalloutExtension
 from generator.markup.citations import CitationExtension
 from generator.markup.htmlscan import HtmlNote, scan
 from generator.model import Heading, LinkRef
@@ -199,7 +200,7 @@ class _AccessibleMarkupExtension(markdown.Extension):
 def make_markdown() -> markdown.Markdown:
     """The Markdown instance with Haven's extensions (build once per process)."""
     return markdown.Markdown(
-        extensions=["extra", "toc", "sane_lists", CitationExtension(), _AccessibleMarkupExtension()],
+        extensions=["extra", "toc", "sane_lists", CitationExtension(), CalloutExtension(), _AccessibleMarkupExtension()],
         extension_configs={
             "toc": {"permalink": False, "toc_depth": "2-4"},
         },

@@ -53,7 +53,9 @@ class Preview:
         self.site_dir = Path(site_dir)
         self.out_dir = Path(out_dir)
         self.stream = stream
-        options = BuildOptions(self.site_dir, self.out_dir, drafts=drafts, search_index=False)
+        # scheduled articles are finished work waiting for their day: the writer previews them (unlisted, with
+        # a "scheduled" banner) as readers will see them on that day
+        options = BuildOptions(self.site_dir, self.out_dir, drafts=drafts, future=True, search_index=False)
         self._builder = builder or (lambda: build(options))
         self._nonce = secrets.token_hex(4)
         self._good = 0

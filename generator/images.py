@@ -1,0 +1,175 @@
+"""Local images: measure each one a page shows, and plan its resized variants (Pillow).
+
+Every local image named in a body (`![alt](/static/...)`) or in `image:` is read once per build: its
+width and height go on the page (no jump while it loads), and a raster image wider than the content
+column gets variants at a few widths, in WebP and in its own format, for `srcset`. Variants are
+planned outputs named by the image's content hash: the writer's record skips them while the image
+is unchanged, so each is made once. A file that is not a readable image is an error where it is named.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from generator.diagnostics import Diagnostic, error
+from generator.model import ImageInfo, ImageVariant, ParsedSource
+from generator.outputs import Generated, Output, file_digest
+
+COLUMN_PX = 640                         # the content column (40rem); narrower images are not resized
+VARIANT_WIDTHS = (360, 720, 1080, 1440)  # phones at 1x, 2x, 3x; a desktop column at 2x
+RASTER = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
+RESIZED_FOLDER = "static/_resized"
+MAX_PIXELS = 60_000_000                  # larger is refused: no writer's photo needs it, a decompression bomb does
+_SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.IGNORECASE)
+_SVG_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
+
+Where = tuple[str, int, int]   # file, line, column that names the image
+
+
+def referenced(parsed: Iterable[ParsedSource], base_path: str) -> dict[str, list[Where]]:
+    """Local static image URLs (site-relative, e.g. /static/images/x.png) -> where each is named."""
+    found: dict[str, list[Where]] = {}
+    for source in parsed:
+        if source.meta is None:
+            continue
+        for link in source.links:
+            if link.kind == "image":
+                url = _site_url(link.url, base_path)
+                if url:
+                    found.setdefault(url, []).append((source.path, link.line, link.col))
+        if source.meta.image:
+            url = _site_url(source.meta.image, "/")
+            if url:
+                found.setdefault(url, []).append((source.path, source.meta.lines.get("image", 1), 1))
+    return found
+
+
+def _site_url(url: str, base_path: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path.startswith(base_path):
+        return ""
+    path = "/" + parts.path[len(base_path):]
+    return path if path.startswith("/static/") else ""
+
+
+def measure(named: Mapping[str, list[Where]], static: Mapping[str, Path]) -> tuple[dict[str, ImageInfo], list[Diagnostic]]:
+    """Size and variants of each named image found among the site's static files (`static`: path
+    relative to static/ -> file). Missing files are left to the link check; unreadable ones are errors."""
+    images: dict[str, ImageInfo] = {}
+    findings: list[Diagnostic] = []
+    for url, places in sorted(named.items()):
+        rel = unquote(url[len("/static/"):])
+        file = static.get(rel)
+        if file is None:
+            continue
+        data = file.read_bytes()
+        info, problem = _measure(url, rel, data)
+        if info is None:
+            findings += [error("bad-image", path, line, col, f"'{url}' is not an image a browser can show: {problem}",
+                               "export it again as PNG, JPEG, WebP, GIF or SVG, or fix the address")
+                         for path, line, col in places]
+            continue
+        images[url] = info
+    return images, findings
+
+
+def _measure(url: str, rel: str, data: bytes) -> tuple[ImageInfo | None, str]:
+    digest = file_digest(data)
+    if rel.lower().endswith(".svg"):
+        root = _SVG_ROOT.search(data[:4096])
+        if root is None:
+            return None, "it has no <svg> element"
+        attrs = dict(re.findall(r'\s(width|height)\s*=\s*["\']([^"\']*)["\']', root.group(0).decode("utf-8", "replace")))
+        width, height = (_svg_length(attrs.get("width", "")), _svg_length(attrs.get("height", "")))
+        if width is None or height is None:
+            width = height = None   # no stated size in pixels: the SVG scales to the column
+        return ImageInfo(url, width, height, "svg", digest), ""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()          # checks the file's structure without decoding it all
+            with Image.open(io.BytesIO(data)) as image:
+                kind = RASTER.get(image.format or "")
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    return None, f"it is {width}x{height} pixels, more than any page needs"
+                if _orientation(image) in (5, 6, 7, 8):   # shown turned a quarter: browsers follow EXIF
+                    width, height = height, width
+                animated = getattr(image, "is_animated", False)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        return None, _plain(exc)
+    if kind is None:
+        return None, "browsers do not show this format"
+    variants: tuple[ImageVariant, ...] = ()
+    if width > COLUMN_PX and kind != "gif" and not animated:
+        stem = re.sub(r"[^\w-]+", "-", PurePosixPath(rel).stem).strip("-")[:40] or "image"
+        own = "jpg" if kind == "jpeg" else kind
+        variants = tuple(ImageVariant(w, f"/{RESIZED_FOLDER}/{stem}-{digest[:12]}-{w}.webp",
+                                      f"/{RESIZED_FOLDER}/{stem}-{digest[:12]}-{w}.{own}")
+                         for w in VARIANT_WIDTHS if w < width)
+    return ImageInfo(url, width, height, kind, digest, variants), ""
+
+
+def _svg_length(value: str) -> int | None:
+    match = _SVG_LENGTH.match(value)
+    return round(float(match.group(1))) if match and float(match.group(1)) > 0 else None
+
+
+def _orientation(image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # noqa: BLE001 - broken EXIF: show the image as stored
+        return 1
+
+
+def _plain(exc: Exception) -> str:
+    text = str(exc)
+    if "cannot identify image file" in text:
+        return "the file is not a picture (or is damaged)"
+    if "truncated" in text or "broken" in text.lower():
+        return "the file is cut short or damaged"
+    if "decompression bomb" in text.lower() or "exceeds limit" in text:
+        return "it has far more pixels than any page needs"
+    return "the file is damaged"
+
+
+def variant_outputs(images: Mapping[str, ImageInfo], static: Mapping[str, Path]) -> list[Output]:
+    """One planned output per resized file, read from the image it was made from, keyed by that image's hash."""
+    outputs: list[Output] = []
+    for url, info in sorted(images.items()):
+        source = static[unquote(url[len("/static/"):])]
+        for variant in info.variants:
+            for target, kind in ((variant.webp, "webp"), (variant.original, info.kind)):
+                outputs.append(Generated(target.lstrip("/"), (("image", info.digest), ("resize", f"{variant.width}:{kind}")),
+                                         produce=functools.partial(resize, source, variant.width, kind)))
+    return outputs
+
+
+def resize(source: Path, width: int, kind: str) -> bytes:
+    """The image at `source` scaled to `width` pixels (height in proportion), upright, without metadata."""
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as image:
+        upright = ImageOps.exif_transpose(image)
+        has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+        mode = "RGBA" if has_alpha and kind != "jpeg" else "RGB"
+        converted = upright.convert(mode)
+        height = max(1, round(converted.height * width / converted.width))
+        small = converted.resize((width, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if kind == "webp":
+        small.save(out, "WEBP", quality=80, method=4)
+    elif kind == "jpeg":
+        small.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    else:
+        small.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -43,18 +43,53 @@ def claims(site: Site) -> list[Claim]:
             for alias, line in zip(article.meta.aliases, article.meta.alias_lines)]
 
 
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def sort_claims(site: Site, taken: set[str]) -> tuple[list[Claim], list[tuple[Claim, str]]]:
+    """Claims that get their redirect page, and the others with what already holds their address.
+
+    An address is held when a planned file has its path, when a planned file is one of its folders
+    (/feed.xml/ under the file feed.xml), or when it would be a file where planned files need a folder.
+    """
+    files = dict.fromkeys(set(taken) | {REDIRECTS_FILE}, "")
+    folders = {parent for path in taken for parent in _parents(path)}
+    pages = {f"{a.url.strip('/')}/index.html": a for a in site.articles + site.pages + site.scheduled}
+    accepted: list[Claim] = []
+    rejected: list[tuple[Claim, str]] = []
+    holder: dict[str, Claim] = {}
+    for claim in claims(site):
+        clash = next((p for p in [claim.path, *_parents(claim.path)] if p in files), None)
+        if clash is None and claim.path in folders:
+            clash = claim.path
+        if clash is None:
+            accepted.append(claim)
+            holder[claim.path] = claim
+            files[claim.path] = claim.path
+            folders.update(_parents(claim.path))
+            continue
+        owner = pages.get(clash)
+        if owner is not None:
+            what = "this page's own address" if owner is claim.article else f"the address of {owner.source.path} (line 1)"
+        elif clash in holder:
+            other = holder[clash]
+            what = f"also claimed by {other.article.source.path} (line {other.line})"
+        else:
+            what = f"an address Haven uses for its own pages or files ({clash})"
+        rejected.append((claim, what))
+    return accepted, rejected
+
+
 def alias_outputs(site: Site, taken: set[str], common: Inputs, page: Callable[..., dict]) -> list[Output]:
-    """Redirect pages for the aliases that claim a free path (the first claim wins; `check` reports the
+    """Redirect pages for the aliases whose address is free (the first claim wins; `check` reports the
     rest), and `_redirects` when there is any alias. `common` holds the inputs every redirect reads (the
     template's digest among them); `page(url, title)` makes a template context."""
     outputs: list[Output] = []
-    seen = set(taken)
     lines = []
     base = site.config.base_path
-    for claim in claims(site):
-        if claim.path in seen:
-            continue
-        seen.add(claim.path)
+    for claim in sort_claims(site, taken)[0]:
         target = claim.article
         inputs = common + (("target", fingerprint(target.url, target.meta.title)),)
         outputs.append(Page(claim.path, inputs, "redirect.html",
@@ -75,26 +110,8 @@ def _quoted(path: str) -> str:
 
 def check(site: Site, outputs: list[Output]) -> list[Diagnostic]:
     """An address claimed twice (two aliases, or an alias and a real page) is an error naming both files."""
-    pages = {f"{a.url.strip('/')}/index.html": a for a in site.articles + site.pages + site.scheduled}
-    redirect_paths = {c.path for c in claims(site)}
-    others = {o.path for o in outputs} - redirect_paths
-    first: dict[str, Claim] = {}
-    out: list[Diagnostic] = []
-    for claim in claims(site):
-        where = (claim.article.source.path, claim.line, 1)
-        owner = pages.get(claim.path)
-        if owner is not None:
-            what = "itself" if owner is claim.article else f"{owner.source.path} (line 1)"
-            out.append(error("alias-taken", *where, f"alias '{claim.alias}' is the address of {what}",
-                             "remove the alias, or give that page another slug"))
-        elif claim.path in first:
-            other = first[claim.path]
-            out.append(error("alias-taken", *where,
-                             f"alias '{claim.alias}' is also claimed by {other.article.source.path} "
-                             f"(line {other.line})", "keep the alias in one of the two files only"))
-        elif claim.path in others:
-            out.append(error("alias-taken", *where, f"alias '{claim.alias}' is an address Haven uses for its own "
-                                                    f"pages or files ({claim.path})", "remove the alias"))
-        else:
-            first[claim.path] = claim
-    return out
+    others = {o.path for o in outputs if not (isinstance(o, Page) and o.template == "redirect.html")}
+    return [error("alias-taken", claim.article.source.path, claim.line, 1, f"alias '{claim.alias}' is {what}",
+                  "keep the alias in one file only" if what.startswith("also") else
+                  "remove the alias, or give that page another address")
+            for claim, what in sort_claims(site, others)[1]]

@@ -40,7 +40,10 @@ class _Callouts(Treeprocessor):
             if title is None or title.get("class") != "admonition-title":
                 title = etree.Element("p")
                 div.insert(0, title)
-            if not "".join(title.itertext()).strip():
+            shown = "".join(title.itertext()).strip()
+            if not shown or shown == kind.capitalize():   # admonition's stand-in ("Key-points") or none
+                for child in list(title):
+                    title.remove(child)
                 title.text = CALLOUTS[kind]
             number += 1
             title.set("class", "callout-title")

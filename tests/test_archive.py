@@ -1,0 +1,94 @@
+"""/articles/ lists every article newest first; article listings page at `pagination.per_page` with
+/x/page/2/ URLs, rel=prev/next and a labelled page navigation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.build import BuildOptions, build
+from tests.publishkit import build_ok
+from tests.sitekit import SITE_YAML, article, make_site
+
+
+def many(tmp_path, count: int = 7, per_page: int = 3):
+    articles = {f"note-{n:02d}.md": article(f"Note {n:02d}", date=f"2026-01-{n:02d}") for n in range(1, count + 1)}
+    return make_site(tmp_path / "site", articles, site_yaml=SITE_YAML + f"pagination:\n  per_page: {per_page}\n")
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_the_archive_lists_every_article_newest_first_across_its_pages(tmp_path):
+    site = many(tmp_path)
+    build_ok(site, search_index=False)
+    out = site / "output"
+    pages = [out / "articles/index.html", out / "articles/page/2/index.html", out / "articles/page/3/index.html"]
+    assert [titles(p.read_text("utf-8")) for p in pages] == [
+        ["Note 07", "Note 06", "Note 05"], ["Note 04", "Note 03", "Note 02"], ["Note 01"]]
+    assert not (out / "articles/page/4").exists() and not (out / "articles/page/1").exists()
+
+
+def test_each_page_links_its_neighbours_in_the_head_and_marks_itself_in_the_navigation(tmp_path):
+    site = many(tmp_path)
+    build_ok(site, search_index=False)
+    second = (site / "output/articles/page/2/index.html").read_text("utf-8")
+    assert '<link rel="prev" href="/articles/">' in second and '<link rel="next" href="/articles/page/3/">' in second
+    assert "<title>All articles (page 2 of 3) · Test Hub</title>" in second
+    assert '<link rel="canonical" href="https://test.example.org/articles/page/2/">' in second
+    nav = re.search(r'<nav class="pager" aria-label="([^"]+)">(.*?)</nav>', second, re.S)
+    assert nav and nav.group(1) == "All articles, pages"
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', nav.group(2)) == ["/articles/page/2/"]
+    first = (site / "output/articles/index.html").read_text("utf-8")
+    assert 'rel="prev"' not in first.split("</head>")[0] and '<link rel="next" href="/articles/page/2/">' in first
+
+
+def test_topics_and_authors_page_too(tmp_path):
+    site = many(tmp_path)
+    build_ok(site, search_index=False)
+    out = site / "output"
+    assert titles((out / "topics/calm/page/3/index.html").read_text("utf-8")) == ["Note 01"]
+    assert titles((out / "authors/alex-example/page/2/index.html").read_text("utf-8")) == ["Note 04", "Note 03", "Note 02"]
+    assert 'aria-label="Calm, pages"' in (out / "topics/calm/index.html").read_text("utf-8")
+
+
+def test_one_page_has_no_page_navigation_and_home_links_the_archive(tmp_path):
+    site = make_site(tmp_path / "site")
+    build_ok(site, search_index=False)
+    out = site / "output"
+    assert 'class="pager"' not in (out / "articles/index.html").read_text("utf-8")
+    assert '<a href="/articles/">All articles, newest first</a>' in (out / "index.html").read_text("utf-8")
+
+
+def test_an_article_without_a_topic_has_the_archive_in_its_breadcrumb(tmp_path):
+    text = article("Loose").replace("topics: [calm]\n", "")
+    site = make_site(tmp_path / "site", {"loose.md": text})
+    build_ok(site, search_index=False)
+    page = (site / "output/articles/loose/index.html").read_text("utf-8")
+    assert '<li><a href="/articles/">Articles</a></li>' in page
+
+
+def test_fewer_articles_remove_the_pages_no_longer_needed(tmp_path):
+    site = many(tmp_path)
+    build_ok(site, search_index=False)
+    for n in range(1, 5):
+        (site / f"articles/note-{n:02d}.md").unlink()
+    result = build_ok(site, search_index=False)
+    assert "articles/page/2/index.html" in result.removed and not (site / "output/articles/page/2").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", "many", "[20]", "100000", "true"])
+def test_a_page_size_that_is_not_a_whole_number_is_an_error_in_site_yaml(tmp_path, value):
+    site = make_site(tmp_path / "site", site_yaml=SITE_YAML + f"pagination:\n  per_page: {value}\n")
+    result = build(BuildOptions(site, site / "output", search_index=False))
+    bad = [d for d in result.diagnostics if d.severity == "error"]
+    assert [(d.code, d.path, d.line) for d in bad] == [("setting-type", "site.yaml", SITE_YAML.count("\n") + 1)], bad
+    assert "per_page" in bad[0].message and not (site / "output").exists()
+
+
+def test_an_article_slugged_page_would_hide_the_archive_pages_and_is_an_error(tmp_path):
+    site = make_site(tmp_path / "site", {"page.md": article("Page")})
+    result = build(BuildOptions(site, site / "output", search_index=False))
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["reserved-slug"]

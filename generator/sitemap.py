@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from xml.sax.saxutils import escape
 
+from generator.listings import paginate
 from generator.model import Article, Site
 from generator.structured import absolute, last_touched
 
@@ -48,20 +49,26 @@ def entries(site: Site) -> list[Row]:
         return _alternates(site, [(lang.code, lang.url(section)) for lang in config.languages]) if several else ()
 
     rows: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []
+
+    def listing(language, section: str, articles: list[Article]) -> None:
+        """Every page of a paged listing, newest first; page 1 names its versions in the other languages."""
+        for part in paginate(language.url(section), articles, config.per_page):
+            rows.append((part.pager.url, newest(list(part.items)),
+                         everywhere(section) if part.pager.number == 1 else ()))
+
     for language in config.languages:
         mine = [a for a in public if (a.lang or config.language) == language.code]
         rows.append((language.url("/"), newest(mine), everywhere("/")))
         rows += [(a.url, own(a), versions(a)) for a in sorted(mine, key=lambda a: a.url)]
         rows += [(p.url, own(p), versions(p)) for p in pages if (p.lang or config.language) == language.code]
+        listing(language, "/articles/", mine)
         rows.append((language.url("/topics/"), newest(mine), everywhere("/topics/")))
         for tid in site.topics:
-            rows.append((language.url(f"/topics/{tid}/"), newest([a for a in mine if tid in a.meta.topics]),
-                         everywhere(f"/topics/{tid}/")))
+            listing(language, f"/topics/{tid}/", [a for a in mine if tid in a.meta.topics])
         rows.append((language.url("/authors/"), newest(mine), everywhere("/authors/")))
         for aid in site.authors:
-            rows.append((language.url(f"/authors/{aid}/"), newest([a for a in mine if aid in a.meta.authors
-                                                                    or a.meta.reviewed_by == aid]),
-                         everywhere(f"/authors/{aid}/")))
+            listing(language, f"/authors/{aid}/", [a for a in mine if aid in a.meta.authors
+                                                    or a.meta.reviewed_by == aid])
         rows.append((language.url("/sources/"), newest([a for a in mine if a.references]), everywhere("/sources/")))
         rows.append((language.url("/search/"), "", everywhere("/search/")))
         # crisis help: findable from search engines too

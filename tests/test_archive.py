@@ -92,3 +92,12 @@ def test_an_article_slugged_page_would_hide_the_archive_pages_and_is_an_error(tm
     site = make_site(tmp_path / "site", {"page.md": article("Page")})
     result = build(BuildOptions(site, site / "output", search_index=False))
     assert [d.code for d in result.diagnostics if d.severity == "error"] == ["reserved-slug"]
+
+
+def test_the_sitemap_lists_every_page_of_every_listing(tmp_path):
+    site = many(tmp_path)
+    build_ok(site, search_index=False)
+    sitemap = (site / "output/sitemap.xml").read_text("utf-8")
+    for url in ("articles/", "articles/page/2/", "articles/page/3/", "topics/calm/page/3/", "authors/alex-example/page/2/"):
+        assert f"<loc>https://test.example.org/{url}</loc>" in sitemap, url
+    assert "articles/page/4/" not in sitemap and "topics/sleep/page/2/" not in sitemap

@@ -133,7 +133,7 @@ def test_sample_hub_builds_without_errors_or_broken_links(sample_hub):
 
 def test_output_never_contains_writer_scripts(tmp_path):
     site = make_site(tmp_path / "s", {"a.md": article(body="""
-        Hi <script>alert(1)</script> <img src="/static/css/haven.css" alt="x" onerror="alert(2)">
+        Hi <script>alert(1)</script> <img src="/static/favicon.svg" alt="x" onerror="alert(2)">
         <iframe src="/about/"></iframe> <style>body{display:none}</style>
         """)})
     result = build(BuildOptions(site, site / "output"))

@@ -94,3 +94,18 @@ def test_a_scheduled_article_is_checked_now_not_on_its_day(tmp_path):
     })
     result = build(BuildOptions(site, site / "output", today=date(2026, 2, 1), write=False))
     assert [(d.code, d.path) for d in result.diagnostics if d.severity == "error"] == [("broken-link", "articles/soon.md")]
+
+
+def test_the_preview_shows_scheduled_pages_unlisted(tmp_path):
+    from generator.serve.preview import Preview
+
+    site = make_site(tmp_path / "site", {"first-steps.md": article("First steps"),
+                                         "later.md": article("Later", date="2999-01-01")})
+    preview = Preview(site, site / "output", port=0)
+    try:
+        result = preview._builder()   # the build the preview runs on every save
+    finally:
+        preview.server.server_close()
+    out = site / "output"
+    assert result.ok and "Scheduled for" in (out / "articles/later/index.html").read_text("utf-8")
+    assert "/articles/later/" not in (out / "index.html").read_text("utf-8")

@@ -84,7 +84,7 @@ def test_a_page_size_that_is_not_a_whole_number_is_an_error_in_site_yaml(tmp_pat
     site = make_site(tmp_path / "site", site_yaml=SITE_YAML + f"pagination:\n  per_page: {value}\n")
     result = build(BuildOptions(site, site / "output", search_index=False))
     bad = [d for d in result.diagnostics if d.severity == "error"]
-    assert [(d.code, d.path, d.line) for d in bad] == [("setting-type", "site.yaml", SITE_YAML.count("\n") + 1)], bad
+    assert [(d.code, d.path, d.line) for d in bad] == [("field-type", "site.yaml", SITE_YAML.count("\n") + 2)], bad
     assert "per_page" in bad[0].message and not (site / "output").exists()
 
 

@@ -117,16 +117,16 @@ def build(options: BuildOptions) -> BuildResult:
             return finish()
 
     # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.
+    from generator import images, redirects
     from generator.assemble import assemble
     from generator.authors import load_authors
     from generator.bibliography import load_bibliography
     from generator.checks import hub as hub_checks
     from generator.checks.policy import apply_policy
-    from generator import images, redirects
-    from generator.theme import static_files as merged_static_files
     from generator.plan import plan
     from generator.render import render_outputs
     from generator.templates import TemplateFailure, Templates
+    from generator.theme import static_files as merged_static_files
     from generator.write import (
         WRITER_REPAIRS,
         read_checked_record,

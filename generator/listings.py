@@ -6,8 +6,9 @@ knows its neighbours (for `rel=prev/next` and the page navigation) and every pag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, Sequence, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 

@@ -14,13 +14,21 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator import __version__, feeds, images, redirects, search_index, sitemap, structured
+from generator import (
+    __version__,
+    feeds,
+    images,
+    redirects,
+    search_index,
+    sitemap,
+    structured,
+)
 from generator import headers as host_headers
 from generator.backlinks import address_break_points, backlink_labels, citation_sections
 from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
-from generator.listings import ListingPage, page_title, paginate
+from generator.listings import page_title, paginate
 from generator.markup.images import img_html
 from generator.model import Article, Language, Site
 from generator.outputs import (

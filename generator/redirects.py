@@ -8,6 +8,7 @@ outputs, so the link check knows the old addresses still lead somewhere.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -92,16 +93,17 @@ def alias_outputs(site: Site, taken: set[str], common: Inputs, page: Callable[..
     for claim in sort_claims(site, taken)[0]:
         target = claim.article
         inputs = common + (("target", fingerprint(target.url, target.meta.title)),)
-        outputs.append(Page(claim.path, inputs, "redirect.html",
-                            lambda target=target, alias=claim.alias: {
-                                **page(target.url, target.meta.title), "target": target, "alias": alias,
-                                "head": {"noindex": True}}))
+        outputs.append(Page(claim.path, inputs, "redirect.html", functools.partial(_context, page, target, claim.alias)))
         lines.append(f"{_quoted(base + claim.alias.lstrip('/'))} {_quoted(base + target.url.lstrip('/'))} 301")
     if lines:
         body = ("# Old addresses (aliases:) -> where the page is now. Netlify and Cloudflare Pages read this file.\n"
                 + "".join(line + "\n" for line in lines)).encode("utf-8")
         outputs.append(Generated(REDIRECTS_FILE, common + (("redirects", fingerprint(body)),), produce=lambda: body))
     return outputs
+
+
+def _context(page: Callable[..., dict], target: Article, alias: str) -> dict:
+    return {**page(target.url, target.meta.title), "target": target, "alias": alias, "head": {"noindex": True}}
 
 
 def _quoted(path: str) -> str:

@@ -56,7 +56,7 @@ class _Callouts(Treeprocessor):
 class CalloutExtension(markdown.Extension):
     """Registers `admonition` and the callout markup after it."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtensions(["admonition"], {})
         md.treeprocessors.register(_Callouts(md), "haven-callouts", 3)
 

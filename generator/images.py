@@ -26,6 +26,7 @@ VARIANT_WIDTHS = (360, 720, 1080, 1440)  # phones at 1x, 2x, 3x; a desktop colum
 RASTER = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
 RESIZED_FOLDER = "static/_resized"
 MAX_PIXELS = 60_000_000                  # larger is refused: no writer's photo needs it, a decompression bomb does
+MAX_BYTES = 40_000_000                   # a larger file is refused unread
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.IGNORECASE)
 _SVG_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
 
@@ -68,8 +69,11 @@ def measure(named: Mapping[str, list[Where]], static: Mapping[str, Path]) -> tup
         file = static.get(rel)
         if file is None:
             continue
-        data = file.read_bytes()
-        info, problem = _measure(url, rel, data)
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            info, problem = None, f"the file is {size // 1_000_000} MB; export it at most {MAX_BYTES // 1_000_000} MB"
+        else:
+            info, problem = _measure(url, rel, file.read_bytes())
         if info is None:
             findings += [error("bad-image", path, line, col, f"'{url}' is not an image a browser can show: {problem}",
                                "export it again as PNG, JPEG, WebP, GIF or SVG, or fix the address")

@@ -135,6 +135,7 @@ def bomb() -> bytes:
     ("bomb.png", bomb()),
     ("fake.svg", b"<html><body>not svg</body></html>"),
     ("icon.ico", Image.new("RGB", (16, 16)).tobytes()),
+    ("huge.jpg", b"\xff\xd8" + b"\0" * 40_000_001),
 ])
 def test_a_file_that_is_not_a_picture_is_an_error_where_it_is_named(tmp_path, name, data):
     site = hub(tmp_path, f"Text.\n\nSee ![a picture](/static/images/{name}) here.\n", {name: data})
@@ -147,4 +148,12 @@ def test_a_file_that_is_not_a_picture_is_an_error_where_it_is_named(tmp_path, na
 def test_a_missing_picture_is_still_the_link_checks_finding(tmp_path):
     site = hub(tmp_path, "![Gone](/static/images/gone.png)\n", {})
     result = build(BuildOptions(site, site / "output", search_index=False))
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["broken-link"]
+
+
+@pytest.mark.parametrize("address", ["/static/../site.yaml", "/static/%2e%2e/site.yaml", "/static/images/../../data/authors.yaml"])
+def test_an_image_address_cannot_reach_files_outside_static(tmp_path, address):
+    site = hub(tmp_path, f"![x]({address})\n", {})
+    result = build(BuildOptions(site, site / "output", search_index=False))
+    assert not [d for d in result.diagnostics if d.code == "bad-image"]   # never opened as a picture
     assert [d.code for d in result.diagnostics if d.severity == "error"] == ["broken-link"]

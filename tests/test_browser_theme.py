@@ -54,7 +54,8 @@ def pages(sample_site) -> list[str]:
 
 
 def article_pages(pages: list[str]) -> list[str]:
-    return [u for u in pages if u.startswith("/articles/")]
+    """Article pages: /articles/<slug>/, not the archive (/articles/, /articles/page/2/ ...)."""
+    return [u for u in pages if u.startswith("/articles/") and u != "/articles/" and not u.startswith("/articles/page/")]
 
 
 # ----------------------------------------------------------------------------- in-page scripts
@@ -312,7 +313,7 @@ def test_keyboard_walk_reaches_everything_with_visible_focus(browser, base_url, 
                                         reduced_motion="reduce")
     page = context.new_page()
     problems = []
-    walk = pages if scheme == "light" else [u for u in pages if u.startswith("/articles/")][:1] + ["/"]
+    walk = pages if scheme == "light" else article_pages(pages)[:1] + ["/"]
     try:
         for url in walk:
             page.goto(base_url + url)

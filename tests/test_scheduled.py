@@ -109,3 +109,13 @@ def test_the_preview_shows_scheduled_pages_unlisted(tmp_path):
     out = site / "output"
     assert result.ok and "Scheduled for" in (out / "articles/later/index.html").read_text("utf-8")
     assert "/articles/later/" not in (out / "index.html").read_text("utf-8")
+
+
+def test_haven_build_future_on_the_command_line(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {"first-steps.md": article("First steps"),
+                                         "later.md": article("Later", date="2999-01-01")})
+    assert main(["build", "--site", str(site), "--future", "--no-search-index"]) == 0
+    assert (site / "output/articles/later/index.html").is_file()
+    assert "scheduled for 2999-01-01" in capsys.readouterr().err
+    assert main(["build", "--site", str(site), "--no-search-index"]) == 0
+    assert not (site / "output/articles/later").exists()   # without --future the preview page goes away

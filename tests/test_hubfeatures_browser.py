@@ -115,7 +115,7 @@ def test_a_360px_phone_fetches_a_small_webp_not_the_full_picture(hub_browser, bu
     with serve_folder(built) as base:
         page = hub_browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
         fetched: list[str] = []
-        page.on("requestfinished", lambda request: fetched.append(request.url))
+        page.on("response", lambda response: fetched.append(response.url))   # before the image completes
         page.goto(base + "/articles/boxes/")
         page.locator("picture img").scroll_into_view_if_needed()
         page.wait_for_function("document.querySelector('picture img').complete")

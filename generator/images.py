@@ -59,7 +59,8 @@ def _site_url(url: str, base_path: str) -> str:
     return path if path.startswith("/static/") else ""
 
 
-def measure(named: Mapping[str, list[Where]], static: Mapping[str, Path]) -> tuple[dict[str, ImageInfo], list[Diagnostic]]:
+def measure(named: Mapping[str, list[Where]],
+            static: Mapping[str, Path]) -> tuple[dict[str, ImageInfo], list[Diagnostic]]:
     """Size and variants of each named image found among the site's static files (`static`: path
     relative to static/ -> file). Missing files are left to the link check; unreadable ones are errors."""
     images: dict[str, ImageInfo] = {}
@@ -89,7 +90,8 @@ def _measure(url: str, rel: str, data: bytes) -> tuple[ImageInfo | None, str]:
         root = _SVG_ROOT.search(data[:4096])
         if root is None:
             return None, "it has no <svg> element"
-        attrs = dict(re.findall(r'\s(width|height)\s*=\s*["\']([^"\']*)["\']', root.group(0).decode("utf-8", "replace")))
+        tag = root.group(0).decode("utf-8", "replace")
+        attrs = dict(re.findall(r'\s(width|height)\s*=\s*["\']([^"\']*)["\']', tag))
         width, height = (_svg_length(attrs.get("width", "")), _svg_length(attrs.get("height", "")))
         if width is None or height is None:
             width = height = None   # no stated size in pixels: the SVG scales to the column
@@ -153,7 +155,8 @@ def variant_outputs(images: Mapping[str, ImageInfo], static: Mapping[str, Path])
         source = static[unquote(url[len("/static/"):])]
         for variant in info.variants:
             for target, kind in ((variant.webp, "webp"), (variant.original, info.kind)):
-                outputs.append(Generated(target.lstrip("/"), (("image", info.digest), ("resize", f"{variant.width}:{kind}")),
+                inputs = (("image", info.digest), ("resize", f"{variant.width}:{kind}"))
+                outputs.append(Generated(target.lstrip("/"), inputs,
                                          produce=functools.partial(resize, source, variant.width, kind)))
     return outputs
 

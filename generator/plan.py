@@ -225,7 +225,9 @@ def _hero_image(site: Site, article: Article) -> Markup | None:
     src = config.base_path + meta.image.lstrip("/") if meta.image.startswith("/") else meta.image
     attrs = {"src": Markup.escape(src), "alt": Markup.escape(meta.image_alt)}
     info = site.images.get(meta.image)
-    return Markup(img_html(info, attrs, config.base_path) if info else f'<img src="{attrs["src"]}" alt="{attrs["alt"]}">')
+    if info is None:
+        return Markup(f'<img src="{attrs["src"]}" alt="{attrs["alt"]}">')
+    return Markup(img_html(info, attrs, config.base_path))
 
 
 def _article_output(site: Site, article: Article, templates: Templates, common: Inputs, cards: dict,

@@ -83,14 +83,13 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
     for article in site.articles + site.pages + site.scheduled:
         for link in article.source.links:
             url = link.url
-            target = scheduled.get(url.split("#", 1)[0]) if scheduled else None
-            if target is not None:
+            waiting = scheduled.get(url.split("#", 1)[0]) if scheduled else None
+            if waiting is not None and waiting.meta.date:
                 # a link from a page published on or after the target's day is fine
-                if not (article.scheduled and article.meta.date and target.meta.date
-                        and article.meta.date >= target.meta.date):
+                if not (article.scheduled and article.meta.date and article.meta.date >= waiting.meta.date):
                     out.append(finding(
                         "link-to-scheduled", article.source.path, link.line, link.col,
-                        f"link to '{link.url}', which is scheduled for {target.meta.date.isoformat()} "
+                        f"link to '{link.url}', which is scheduled for {waiting.meta.date.isoformat()} "
                         "and is not published until then", "readers get 'page not found' until that day: "
                         "link to it once it is published, or schedule this article for the same day or later"))
                 continue

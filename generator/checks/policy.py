@@ -323,7 +323,7 @@ def read_suppressions(
 # --- the policy --------------------------------------------------------------------------------------------
 
 
-def severity_of(code: str, levels: Mapping[str, str], emitted: Severity) -> Level:
+def severity_of(code: str, levels: Mapping[str, str], emitted: Severity) -> Level | Severity:
     """The level a finding gets: the hub's choice, else the table's default, else what was emitted."""
     for level in LEVELS:
         if levels.get(code) == level:

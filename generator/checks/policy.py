@@ -109,7 +109,7 @@ CHECKS: tuple[Check, ...] = (
     _w("duplicate-alias", "an article lists one alias twice"),
     _e("alias-taken", "an alias is the address of another page, file or alias", adjustable=False),
     _n("scheduled", "an article is dated after today: not published until that day"),
-    _w("link-to-scheduled", "a published page links to an article that is not published yet", suppressible=True),
+    _w("link-to-scheduled", "a published page links to an article that is not published yet"),
     _e("unknown-callout", "a `!!!` callout names a kind Haven does not have"),
     _e("bad-callout", "a `!!!` line is not a callout Haven can read"),
     _e("duplicate-slug", "two files would be published at the same address", adjustable=False),

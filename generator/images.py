@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from generator.confine.hub import read_site_file
 from generator.diagnostics import Diagnostic, error
 from generator.model import ImageInfo, ImageVariant, ParsedSource
 from generator.outputs import Generated, Output, file_digest
@@ -59,10 +60,11 @@ def _site_url(url: str, base_path: str) -> str:
     return path if path.startswith("/static/") else ""
 
 
-def measure(named: Mapping[str, list[Where]],
-            static: Mapping[str, Path]) -> tuple[dict[str, ImageInfo], list[Diagnostic]]:
+def measure(named: Mapping[str, list[Where]], static: Mapping[str, Path],
+            site_dir: Path) -> tuple[dict[str, ImageInfo], list[Diagnostic]]:
     """Size and variants of each named image found among the site's static files (`static`: path
-    relative to static/ -> file). Missing files are left to the link check; unreadable ones are errors."""
+    relative to static/ -> file, read through confine). Missing files are left to the link check;
+    unreadable ones are errors."""
     images: dict[str, ImageInfo] = {}
     findings: list[Diagnostic] = []
     for url, places in sorted(named.items()):
@@ -70,11 +72,15 @@ def measure(named: Mapping[str, list[Where]],
         file = static.get(rel)
         if file is None:
             continue
-        size = file.stat().st_size
+        try:
+            size = file.stat().st_size
+            data = b"" if size > MAX_BYTES else read_site_file(site_dir, file)
+        except OSError:   # gone since discovery, or a link out of the hub (OutsideHub: confine reports it)
+            continue
         if size > MAX_BYTES:
             info, problem = None, f"the file is {size // 1_000_000} MB; export it at most {MAX_BYTES // 1_000_000} MB"
         else:
-            info, problem = _measure(url, rel, file.read_bytes())
+            info, problem = _measure(url, rel, data)
         if info is None:
             findings += [error("bad-image", path, line, col, f"'{url}' is not an image a browser can show: {problem}",
                                "export it again as PNG, JPEG, WebP, GIF or SVG, or fix the address")
@@ -148,7 +154,7 @@ def _plain(exc: Exception) -> str:
     return "the file is damaged"
 
 
-def variant_outputs(images: Mapping[str, ImageInfo], static: Mapping[str, Path]) -> list[Output]:
+def variant_outputs(images: Mapping[str, ImageInfo], static: Mapping[str, Path], site_dir: Path) -> list[Output]:
     """One planned output per resized file, read from the image it was made from, keyed by that image's hash."""
     outputs: list[Output] = []
     for url, info in sorted(images.items()):
@@ -157,15 +163,16 @@ def variant_outputs(images: Mapping[str, ImageInfo], static: Mapping[str, Path])
             for target, kind in ((variant.webp, "webp"), (variant.original, info.kind)):
                 inputs = (("image", info.digest), ("resize", f"{variant.width}:{kind}"))
                 outputs.append(Generated(target.lstrip("/"), inputs,
-                                         produce=functools.partial(resize, source, variant.width, kind)))
+                                         produce=functools.partial(resize, site_dir, source, variant.width, kind)))
     return outputs
 
 
-def resize(source: Path, width: int, kind: str) -> bytes:
-    """The image at `source` scaled to `width` pixels (height in proportion), upright, without metadata."""
+def resize(site_dir: Path, source: Path, width: int, kind: str) -> bytes:
+    """The image at `source` (read through confine) scaled to `width` pixels (height in proportion),
+    upright, without metadata."""
     from PIL import Image, ImageOps
 
-    with Image.open(source) as image:
+    with Image.open(io.BytesIO(read_site_file(site_dir, source))) as image:
         upright = ImageOps.exif_transpose(image)
         has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
         mode = "RGBA" if has_alpha and kind != "jpeg" else "RGB"

@@ -105,7 +105,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
         full = static_sources[rel]
         outputs.append(Copy(f"static/{rel}", (("file", file_digest(read_site_file(site_dir, full))),), str(full)))
 
-    outputs += images.variant_outputs(site.images, static_sources)
+    outputs += images.variant_outputs(site.images, static_sources, site_dir)
     outputs += _feeds_and_maps(site, common, headers)
     outputs += redirects.alias_outputs(site, {o.path for o in outputs},
                                        common + (("template:redirect.html", templates.digest("redirect.html")),),

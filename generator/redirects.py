@@ -41,7 +41,7 @@ def claims(site: Site) -> list[Claim]:
     built = site.articles + site.pages + (site.scheduled if site.show_scheduled else [])
     return [Claim(alias, output_path(alias), article, line)
             for article in sorted(built, key=lambda a: a.source.path)
-            for alias, line in zip(article.meta.aliases, article.meta.alias_lines)]
+            for alias, line in zip(article.meta.aliases, article.meta.alias_lines, strict=True)]
 
 
 def _parents(path: str) -> list[str]:
@@ -73,7 +73,8 @@ def sort_claims(site: Site, taken: set[str]) -> tuple[list[Claim], list[tuple[Cl
             continue
         owner = pages.get(clash)
         if owner is not None:
-            what = "this page's own address" if owner is claim.article else f"the address of {owner.source.path} (line 1)"
+            what = ("this page's own address" if owner is claim.article
+                    else f"the address of {owner.source.path} (line 1)")
         elif clash in holder:
             other = holder[clash]
             what = f"also claimed by {other.article.source.path} (line {other.line})"
@@ -93,7 +94,8 @@ def alias_outputs(site: Site, taken: set[str], common: Inputs, page: Callable[..
     for claim in sort_claims(site, taken)[0]:
         target = claim.article
         inputs = common + (("target", fingerprint(target.url, target.meta.title)),)
-        outputs.append(Page(claim.path, inputs, "redirect.html", functools.partial(_context, page, target, claim.alias)))
+        context = functools.partial(_context, page, target, claim.alias)
+        outputs.append(Page(claim.path, inputs, "redirect.html", context))
         lines.append(f"{_quoted(base + claim.alias.lstrip('/'))} {_quoted(base + target.url.lstrip('/'))} 301")
     if lines:
         body = ("# Old addresses (aliases:) -> where the page is now. Netlify and Cloudflare Pages read this file.\n"

@@ -200,7 +200,8 @@ class _AccessibleMarkupExtension(markdown.Extension):
 def make_markdown() -> markdown.Markdown:
     """The Markdown instance with Haven's extensions (build once per process)."""
     return markdown.Markdown(
-        extensions=["extra", "toc", "sane_lists", CitationExtension(), CalloutExtension(), _AccessibleMarkupExtension()],
+        extensions=["extra", "toc", "sane_lists", CitationExtension(), CalloutExtension(),
+                    _AccessibleMarkupExtension()],
         extension_configs={
             "toc": {"permalink": False, "toc_depth": "2-4"},
         },

@@ -15,12 +15,12 @@ from typing import Any, Protocol
 from generator import citations
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
+from generator.imageinfo import ImageInfo
 from generator.markup.citations import insert_citations
 from generator.markup.images import responsive_images
 from generator.model import (
     Article,
     Author,
-    ImageInfo,
     NavLink,
     ParsedSource,
     Reference,

@@ -19,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from generator.confine.hub import read_site_file
 from generator.diagnostics import Diagnostic, error
-from generator.model import ImageInfo, ImageVariant, ParsedSource
+from generator.imageinfo import ImageInfo, ImageVariant
+from generator.model import ParsedSource
 from generator.outputs import Generated, Output, file_digest
 
 COLUMN_PX = 640                         # the content column (40rem); narrower images are not resized

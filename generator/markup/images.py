@@ -11,7 +11,7 @@ import html as htmllib
 import re
 from collections.abc import Mapping
 
-from generator.model import ImageInfo
+from generator.imageinfo import ImageInfo
 
 # The content column is 40rem wide (--measure in haven.css), with 1rem of padding each side on a phone.
 SIZES = "(min-width: 42.5rem) 40rem, calc(100vw - 2rem)"

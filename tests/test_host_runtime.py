@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import shutil
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,9 @@ from tests.publishkit import REPO, build_ok, copy_sample, html_pages, page_url
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("host-runtime")]
 
 VARIANTS = {"root": "https://example.org/", "sub-path": "https://example.org/hub/"}
-HOST_FILES = ("_headers", "_redirects")   # read by the host from the root of what it publishes
+HOST_FILES = ("_headers", "_redirects")
+RENAMED = "empathy-vs-sympathy"
+ALIASES = ("/articles/sympathy-or-empathy/", "/empathy-vs-sympathy.html")   # read by the host from the root of what it publishes
 
 WATCH = """
 window.__violations = [];
@@ -71,6 +74,9 @@ def hosted(request, tmp_path_factory):
     ensure_wrangler()
     root = tmp_path_factory.mktemp(f"host-{request.param}")
     site = copy_sample(root / "site", base_url=VARIANTS[request.param])
+    renamed = site / "articles" / f"{RENAMED}.md"   # an article renamed twice: its old addresses are aliases
+    text = renamed.read_text("utf-8")
+    renamed.write_text(text.replace("---\n", f"---\naliases: [{', '.join(ALIASES)}]\n", 1), "utf-8")
     served = root / "served"
     result = build_ok(site, out=served / "hub" if request.param == "sub-path" else served, headers=True)
     base_path = result.site.config.base_path
@@ -126,9 +132,12 @@ def test_the_built_headers_file_holds_the_rules_haven_sends(hosted):
 def test_every_file_is_served_with_the_headers_in_headers_file(hosted):
     files = hosted.files()
     assert len(files) > 40
+    redirected = {source for source, _, _ in redirect_rules(hosted)}   # the host answers these with a redirect
     problems: list[str] = []
     for file in files:
         path = hosted.file_path(file)
+        if path in redirected:
+            continue
         status, sent, body, _ = fetch(hosted.url(path), "GET")
         if file.name.endswith(".html") and file.name != "index.html":
             # Cloudflare serves /x.html as /x (308 there); the headers are checked where it lands
@@ -219,6 +228,38 @@ def test_a_missing_page_gets_404_with_the_hubs_404_page(browser, hosted):
     assert [p for p in watched.problems if "status of 404" not in p or "renamed-long-ago" not in p] == []
     assert len(watched.problems) == 1
     assert watched.violations() == [] and watched.offsite == []
+
+
+def redirect_rules(hosted: Hosted) -> list[tuple[str, str, int]]:
+    """(from, to, status) of every line of the _redirects file the host reads."""
+    rules: list[tuple[str, str, int]] = []
+    if not (hosted.served / "_redirects").exists():
+        return rules
+    for line in (hosted.served / "_redirects").read_text("utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            source, target, status = line.split()
+            rules.append((source, target, int(status)))
+    return rules
+
+
+def test_every_redirects_entry_redirects_with_its_status(browser, hosted):
+    rules = redirect_rules(hosted)
+    target = f"{hosted.base_path}articles/{RENAMED}/"
+    assert {(s, t) for s, t, _ in rules} >= {(hosted.base_path + a.lstrip("/"), target) for a in ALIASES}
+    for source, destination, status in rules:
+        code, sent, _, _ = fetch(hosted.url(source))
+        assert code == status, (source, code, log_of(hosted.workdir)[-1500:])
+        assert urllib.parse.urljoin(hosted.url(source), sent["location"]) == hosted.url(destination), source
+        assert fetch(hosted.url(destination))[0] == 200, destination
+    # a reader following an old link lands on the article, under the policy
+    watched = Watched(browser)
+    for alias in ALIASES:
+        response = watched.page.goto(hosted.url(hosted.base_path + alias.lstrip("/")))
+        assert response is not None and response.status == 200
+        assert watched.page.url == hosted.url(target)
+        assert response.request.redirected_from is not None
+        assert response.request.redirected_from.response().status == 301
+    assert watched.violations() == [] and watched.problems == [] and watched.offsite == []
 
 
 def recommended_static_cache() -> str:

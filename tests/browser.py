@@ -32,7 +32,6 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import threading
 import urllib.parse
 from pathlib import Path
@@ -242,3 +241,32 @@ def block_offsite(page) -> list[str]:
 
     page.route("**/*", handle)
     return blocked
+
+
+# Records Content-Security-Policy violations in the page, for tests that serve the site under its policy.
+CSP_WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+class WatchedPage:
+    """A page that records CSP violations, console errors, Pagefind warnings and off-site requests."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page()
+        self.page.add_init_script(CSP_WATCH)
+        self.problems: list[str] = []
+        self.offsite = block_offsite(self.page)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def _console(self, message):
+        if message.type == "error" or (message.type == "warning" and "pagefind" in message.text.lower()):
+            self.problems.append(f"console {message.type}: {message.text} ({self.page.url})")
+
+    def violations(self) -> list[str]:
+        """The violations reported since the page last loaded."""
+        return self.page.evaluate("() => window.__violations")

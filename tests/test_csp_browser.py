@@ -14,18 +14,10 @@ from pathlib import Path
 import pytest
 
 from generator.headers import content_security_policy, parse_headers_file
-from tests.browser import block_offsite
+from tests.browser import WatchedPage
 from tests.publishkit import html_pages, page_url
 
 pytestmark = pytest.mark.browser
-
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
-
 
 class HeadersHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder like a static host that reads _headers (Netlify / Cloudflare Pages rules)."""
@@ -65,29 +57,14 @@ def site(sample_hub):
     return sample_hub.out
 
 
-class Watched:
-    """A page that records CSP violations, console errors, Pagefind warnings and off-site requests."""
-
-    def __init__(self, browser):
-        self.page = browser.new_page()
-        self.page.add_init_script(WATCH)
-        self.problems: list[str] = []
-        self.offsite = block_offsite(self.page)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-
-    def _console(self, message):
-        if message.type == "error" or (message.type == "warning" and "pagefind" in message.text.lower()):
-            self.problems.append(f"console {message.type}: {message.text}")
+class Watched(WatchedPage):
+    """The shared watcher, checking each page's own Content-Security-Policy header as it loads."""
 
     def goto(self, url: str):
         response = self.page.goto(url)
         assert response is not None and response.ok, url
         assert response.headers.get("content-security-policy") == content_security_policy(), url
         return response
-
-    def violations(self) -> list[str]:
-        return self.page.evaluate("() => window.__violations")
 
 
 def test_no_page_breaks_the_policy(browser, site):

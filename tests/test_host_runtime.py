@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from generator.headers import header_rules, parse_headers_file
-from tests.browser import block_offsite
+from tests.browser import WatchedPage
 from tests.hostkit import ensure_wrangler, log_of, wrangler_serving
 from tests.publishkit import REPO, build_ok, copy_sample, html_pages, page_url
 
@@ -32,17 +32,9 @@ from tests.publishkit import REPO, build_ok, copy_sample, html_pages, page_url
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("host-runtime")]
 
 VARIANTS = {"root": "https://example.org/", "sub-path": "https://example.org/hub/"}
-HOST_FILES = ("_headers", "_redirects")
-RENAMED = "empathy-vs-sympathy"
-ALIASES = ("/articles/sympathy-or-empathy/", "/empathy-vs-sympathy.html")   # read by the host from the root of what it publishes
-
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
-
+HOST_FILES = ("_headers", "_redirects")   # read by the host from the root of what it publishes
+RENAMED = "empathy-vs-sympathy"   # the sample article the suite renames: its old addresses become aliases
+ALIASES = ("/articles/sympathy-or-empathy/", "/empathy-vs-sympathy.html")
 
 @dataclass
 class Hosted:
@@ -153,23 +145,7 @@ def test_every_file_is_served_with_the_headers_in_headers_file(hosted):
     assert problems == [], "\n".join(problems[:30])
 
 
-class Watched:
-    """A page that records CSP violations, console errors and off-site requests."""
-
-    def __init__(self, browser):
-        self.page = browser.new_page()
-        self.page.add_init_script(WATCH)
-        self.problems: list[str] = []
-        self.offsite = block_offsite(self.page)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-
-    def _console(self, message):
-        if message.type == "error" or (message.type == "warning" and "pagefind" in message.text.lower()):
-            self.problems.append(f"console {message.type}: {message.text} ({self.page.url})")
-
-    def violations(self) -> list[str]:
-        return self.page.evaluate("() => window.__violations")
+Watched = WatchedPage
 
 
 def test_no_page_reports_a_csp_violation(browser, hosted):

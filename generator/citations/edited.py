@@ -46,9 +46,6 @@ def edited_source(item: Item, authors: Sequence[_Name], editors: Sequence[_Name]
     if details:
         book += _plain(f" ({details})")
     source = [book]
-    publisher = item.peek("publisher")
-    if publisher and not item.is_author(publisher):
-        source.append(_plain(item.take("publisher")))
-    elif publisher:
-        item.consume("publisher")
+    if publisher := item.take_publisher():
+        source.append(_plain(publisher))
     return source

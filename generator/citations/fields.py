@@ -87,6 +87,14 @@ class Item:
         """The publisher (or a web page's site name) is left out when it is the group author (9.25)."""
         return _fold(value) in self.author_groups
 
+    def take_publisher(self) -> str:
+        """The publisher to show, or "" when there is none or it is the group author (9.25: left out)."""
+        publisher = self.peek("publisher")
+        if publisher and self.is_author(publisher):
+            self.consume("publisher")
+            return ""
+        return self.take("publisher") if publisher else ""
+
     def raw(self, field: str) -> Any:
         """The field as YAML or JSON gave it (names, dates)."""
         return self.data.get(field)

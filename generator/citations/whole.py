@@ -107,9 +107,6 @@ def whole_source(item: Item, is_part: bool, pages: str) -> list[_Span]:
         if pages:
             item.consume("page")
         source.append(_rich(container, italic=True) + tail if tail else _rich(container, italic=True))
-    publisher = item.peek("publisher")
-    if publisher and not item.is_author(publisher):
-        source.append(_plain(item.take("publisher")))
-    elif publisher:
-        item.consume("publisher")
+    if publisher := item.take_publisher():
+        source.append(_plain(publisher))
     return source

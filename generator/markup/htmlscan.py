@@ -97,11 +97,13 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
         collector.feed(m.group(0))
         collector.close()
         for tag, attrs, _ in collector.tags:
+            found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
+                     if kind in ("url", "fetch") and _worth_noting(value, kind)]
+            if not found:   # the usual case: the position costs a scan from the start, so only when needed
+                continue
             line = text.count("\n", 0, m.start()) + 1
             col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            notes += [HtmlNote(line, col, tag, attr, value, kind)
-                      for attr, value, kind in _attribute_notes(tag, attrs)
-                      if kind in ("url", "fetch") and _worth_noting(value, kind)]
+            notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in found]
     return notes
 
 

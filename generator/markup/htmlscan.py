@@ -88,22 +88,14 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
     """
     text = readable_text(page_html)
     notes: list[HtmlNote] = []
-    collector = _Collector()
-    for m in _ANY_TAG.finditer(text):
-        if _PLAIN_PAGE_TAG.fullmatch(m.group(0)):
+    for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG):
+        found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
+                 if kind in ("url", "fetch") and _worth_noting(value, kind)]
+        if not found:   # the usual case: the position costs a scan from the start, so only when needed
             continue
-        collector.reset()
-        collector.tags.clear()
-        collector.feed(m.group(0))
-        collector.close()
-        for tag, attrs, _ in collector.tags:
-            found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
-                     if kind in ("url", "fetch") and _worth_noting(value, kind)]
-            if not found:   # the usual case: the position costs a scan from the start, so only when needed
-                continue
-            line = text.count("\n", 0, m.start()) + 1
-            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in found]
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in found]
     return notes
 
 
@@ -120,7 +112,13 @@ def _tags_worth_parsing(raw_html: str, allowed_tags: frozenset[str] | set[str]):
     """(tag, attributes, tag as written) for every start tag that is not plainly harmless."""
     key = frozenset(allowed_tags)
     plain = _PLAIN_TAGS.get(key) or _PLAIN_TAGS.setdefault(key, _plain_tag_pattern(key))
-    text = _RAW_TEXT.sub(lambda m: m.group(1), _COMMENT.sub("", raw_html))   # what the browser reads as text
+    for _, tag, attrs, written in _parsed_tags(readable_text(raw_html), plain):   # what the browser reads
+        yield tag, attrs, written
+
+
+def _parsed_tags(text: str, plain: re.Pattern[str]):
+    """(offset, tag, attributes, tag as written) of every start tag in `text` that `plain` does not pass
+    as harmless (a regex pass first: the HTML parser is the slow part)."""
     collector = _Collector()
     for m in _ANY_TAG.finditer(text):
         if plain.fullmatch(m.group(0)):
@@ -129,7 +127,8 @@ def _tags_worth_parsing(raw_html: str, allowed_tags: frozenset[str] | set[str]):
         collector.tags.clear()
         collector.feed(m.group(0))
         collector.close()
-        yield from collector.tags
+        for tag, attrs, written in collector.tags:
+            yield m.start(), tag, attrs, written
 
 
 class _Collector(HTMLParser):

@@ -6,6 +6,7 @@ the output as it was. Caches are passed to the stages that read them and kept by
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -75,8 +76,23 @@ class BuildResult:
         return sum(d.severity == "warning" for d in self.diagnostics)
 
 
+# Garbage collection during a build: the records a build makes are almost all acyclic and live to its
+# end, so Python's default (a collection every 700 new objects, a full one every 100 of those) scans
+# the same growing heap again and again; at 10,000 articles full collections took a seventh of the CPU.
+BUILD_GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def build(options: BuildOptions) -> BuildResult:
     """Build the hub in options.site_dir into options.out_dir (or only check it)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)
+    try:
+        return _build(options)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     site_dir, out_dir = options.site_dir, options.out_dir

@@ -19,6 +19,7 @@ The language a page is rendered in is set around each render (`rendering`); the 
 from __future__ import annotations
 
 import contextvars
+import functools
 import gettext as gnu_gettext
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -238,13 +239,25 @@ def long_date(value: date | None) -> str:
     language = _CURRENT.get()[0]
     if language is None or not needs_catalogue(language.code) or babel_locale(language.code) is None:
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return format_date(value, format="long", locale=language.locale)
+    return _formatted_date(value, language.locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_date(value: date, locale: str) -> str:
+    """Babel's long date, remembered: an article's dates appear on its page and in every listing."""
+    return format_date(value, format="long", locale=locale)
 
 
 def number(value: int | float) -> str:
     """A number in the page's language's separators and digits (1,234 in English, 12.345 in Spanish)."""
     language = _CURRENT.get()[0]
     locale = language.locale if language is not None and babel_locale(language.code) else "en"
+    return _formatted_number(value, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_number(value: int | float, locale: str) -> str:
+    """Babel's formatting, remembered: listings show the same few counts on every page."""
     return format_decimal(value, locale=locale)
 
 

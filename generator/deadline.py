@@ -46,8 +46,10 @@ class _Watchdog:
             if self.pid != os.getpid():   # first use in this process (or in a forked child)
                 self.pid, self.queue = os.getpid(), []
                 threading.Thread(target=self._run, name="haven-deadline", daemon=True).start()
+            earliest = not self.queue or deadline.at < self.queue[0][0]
             heapq.heappush(self.queue, (deadline.at, next(self.order), deadline))
-            self.lock.notify()
+            if earliest:   # the thread sleeps until the earliest deadline: wake it only to wait less
+                self.lock.notify()   # (waking it for every page cost more than rendering a small one)
 
     def _run(self) -> None:
         with self.lock:

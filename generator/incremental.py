@@ -252,14 +252,20 @@ def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings
             continue
         todo.append((source, data))
 
-    for source, parsed in zip((s for s, _ in todo), _parse_many(todo, settings), strict=False):
+    body_store = cache.bodies if cache is not None and len(todo) >= PARALLEL_THRESHOLD else None
+    for source, parsed in zip((s for s, _ in todo), _parse_many(todo, settings, body_store), strict=False):
         results[source.path] = parsed
         if cache is not None:
             cache.put(source.path, CacheEntry(source.mtime_ns, source.size, parsed))
     return [results[s.path] for s in sources if s.path in results], len(todo)
 
 
-def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings) -> list[ParsedSource]:
+def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings,
+                body_store: Path | None) -> list[ParsedSource]:
+    """Parse in this process when there are few files, else in worker processes. Workers put each body
+    in the body store themselves (`body_store`, named by content hash) and send back the record
+    without it: the bodies are the bulk of what would otherwise be pickled to this process and
+    written by it alone, while the other core idles."""
     from generator.parse import parse_bytes
 
     workers = min(os.cpu_count() or 1, 8)
@@ -267,15 +273,32 @@ def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings) -
         return [parse_bytes(s.path, s.kind, data, settings) for s, data in todo]
     jobs = [(s.path, s.kind, data) for s, data in todo]
     chunk = max(8, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_parse_job, jobs, [settings] * len(jobs), chunksize=chunk))
+    if body_store is not None:
+        body_store.mkdir(parents=True, exist_ok=True)
+    gc.freeze()   # the parent's objects are never garbage: forked workers need not scan (or copy) them
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
+            return list(pool.map(_parse_job, jobs, [settings] * len(jobs), [body_store] * len(jobs),
+                                 chunksize=chunk))
+    finally:
+        gc.unfreeze()
 
 
-def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings) -> ParsedSource:
+def _fork_context():
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+
+
+def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings, body_store: Path | None) -> ParsedSource:
     from generator.parse import parse_bytes
 
     path, kind, data = job
-    return parse_bytes(path, kind, data, settings)
+    parsed = parse_bytes(path, kind, data, settings)
+    if body_store is None or not parsed.html:
+        return parsed
+    _write_atomic(body_store / f"{parsed.digest}.html", parsed.html.encode("utf-8"))
+    return replace(parsed, html="")
 
 
 STAMP_FILE = "last-build.json"

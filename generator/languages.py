@@ -18,6 +18,7 @@ Without `languages:` the hub speaks `language:` (default "en"), exactly as befor
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -33,8 +34,10 @@ SITE_FILE = "site.yaml"
 LANGUAGE_KEYS = ("code", "name", "dir", "default", "title", "tagline", "description", "topics")
 
 
+@functools.lru_cache(maxsize=256)
 def babel_locale(tag: str) -> Locale | None:
-    """Babel's locale for a BCP 47 tag ("pt-BR" -> pt_BR), or None when Babel does not know it."""
+    """Babel's locale for a BCP 47 tag ("pt-BR" -> pt_BR), or None when Babel does not know it
+    (remembered: pages ask for every date and number they show)."""
     try:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):

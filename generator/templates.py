@@ -316,6 +316,11 @@ def _limited_width(original: Any, position: int) -> Any:
     return limited
 
 
+# How many (type, attribute name) safety answers the sandbox remembers; `obj[name]` with names taken
+# from the site's data could otherwise grow the table without end.
+MAX_REMEMBERED_ATTRIBUTES = 4096
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox (no internals, no changing the site's data), and no giant values from `*`, `**`,
     `%` or formatting widths."""
@@ -326,6 +331,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         for name in ("center", "indent", "format"):
             self.filters[name] = _limited_width(self.filters[name], 0)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's rule (no names starting with _, no Python internals, nothing that changes a list,
+        dict or set), remembered per type and name: the rule reads nothing else, and a page looks up
+        hundreds of attributes, each of which otherwise costs a dozen isinstance checks."""
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = super().is_safe_attribute(obj, attr, value)
+            if len(self._safe_attributes) < MAX_REMEMBERED_ATTRIBUTES:   # names can come from the data
+                self._safe_attributes[key] = safe
+        return safe
 
     def wrap_str_format(self, value: Any) -> Any:
         """`'{:>99999999}'.format(x)` is refused before it runs."""

@@ -217,9 +217,8 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                     record[path]["st"] = list(output_file_stat(out_dir, path) or ())   # touched, not changed
                     result.unchanged += 1
                     continue
-                temp = staging / path
-                temp.parent.mkdir(parents=True, exist_ok=True)
-                temp.write_bytes(data)
+                # staged flat under a number: no folder tree to make and remove again
+                (staging / str(len(staged))).write_bytes(data)
                 staged.append(path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,8 +238,9 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
             result.unchanged += 1
 
     replaced: list[str] = []
-    for path in staged:  # commit: every file replaced atomically, links on the way replaced, never followed
-        replaced += replace_output_file(out_dir, path, staging / path)
+    made: set[str] = set()
+    for number, path in enumerate(staged):  # commit: each file replaced atomically, links replaced, never followed
+        replaced += replace_output_file(out_dir, path, staging / str(number), made)
         record[path]["st"] = list(output_file_stat(out_dir, path) or ())
         result.written.append(path)
     shutil.rmtree(staging, ignore_errors=True)

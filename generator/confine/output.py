@@ -53,10 +53,11 @@ def output_target(out_dir: Path, rel: str) -> Path:
     return out_dir / rel
 
 
-def make_output_dirs(out_dir: Path, rel_dir: str) -> list[str]:
+def make_output_dirs(out_dir: Path, rel_dir: str, made: set[str] | None = None) -> list[str]:
     """Create the folders of `rel_dir` under out_dir, replacing any symbolic link on the way with a
     real folder (the link is removed, never followed; what it pointed to is not touched).
-    Returns the links replaced, for a warning."""
+    Returns the links replaced, for a warning. `made` holds folders this writer already made or
+    checked in the same commit (a thousand pages share a few folders: each is looked at once)."""
     replaced: list[str] = []
     if not rel_dir:
         return replaced
@@ -66,23 +67,29 @@ def make_output_dirs(out_dir: Path, rel_dir: str) -> list[str]:
     parts = rel_dir.split("/")
     for index, part in enumerate(parts):
         current = current / part
+        so_far = "/".join(parts[:index + 1])
+        if made is not None and so_far in made:
+            continue
         if os.path.islink(current):
             os.unlink(current)
-            replaced.append("/".join(parts[:index + 1]))
+            replaced.append(so_far)
         if not current.is_dir():
             if os.path.lexists(current):    # a file where a folder belongs: Haven's outputs changed shape
                 os.unlink(current)
             os.mkdir(current)
+        if made is not None:
+            made.add(so_far)
     return replaced
 
 
-def replace_output_file(out_dir: Path, rel: str, temp: Path) -> list[str]:
+def replace_output_file(out_dir: Path, rel: str, temp: Path, made: set[str] | None = None) -> list[str]:
     """Move the finished temp file into place as the output file `rel` (atomic rename; a link at
-    `rel` itself is replaced, not followed). Returns the links replaced on the way."""
+    `rel` itself is replaced, not followed). Returns the links replaced on the way. `made`: see
+    `make_output_dirs`."""
     if safe_output_path(rel) is None:
         raise UnsafeOutputPath(f"{rel!r} is not a path inside the output folder")
     parent = rel.rpartition("/")[0]
-    replaced = make_output_dirs(out_dir, parent)
+    replaced = make_output_dirs(out_dir, parent, made)
     target = out_dir / rel
     if os.path.islink(target):
         replaced.append(rel)

@@ -48,7 +48,7 @@ def feeds(site: Site) -> list[Feed]:
         out.append(Feed(f"{at}feed.xml", language.title, language.tagline or language.description,
                         language.url("/"), public[:FEED_LIMIT], language.code))
         for tid, topic in language.topics.items():
-            in_topic = [a for a in public if tid in a.meta.topics]
+            in_topic = [a for a in site.in_topic(language.code, tid) if not a.meta.draft]
             out.append(Feed(f"{at}topics/{tid}/feed.xml", f"{topic.title} · {language.title}",
                             topic.description, language.url(f"/topics/{tid}/"), in_topic[:FEED_LIMIT],
                             language.code))

@@ -13,6 +13,7 @@ does no I/O, and every stage shares its fingerprint helpers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,9 +46,9 @@ class Output:
     path: str
     inputs: Inputs
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """One fingerprint over all inputs."""
+        """One fingerprint over all inputs (made once: the planner, the writer and the record all ask)."""
         return fingerprint(self.inputs)
 
 

@@ -120,7 +120,7 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
     at = language.prefix.lstrip("/") + "/" if language.prefix else ""
     articles = site.in_language(language.code)
     latest = articles[:HOME_LATEST]
-    counts = {t: sum(t in a.meta.topics for a in articles) for t in site.topics}
+    counts = {t: len(site.in_topic(language.code, t)) for t in site.topics}
     topics = (("topics", fingerprint([(t.id, t.title, t.description) for t in language.topics.values()])),)
     page(f"{at}index.html", "home.html", common + topics + listing(latest) + (("topic-counts", fingerprint(counts)),),
          lambda: {**base(language.url("/"), language.title, language=language), "latest": latest,
@@ -139,15 +139,11 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
 
     paged("/articles/", "archive.html", "All articles", articles, common, {})
     for tid, topic in language.topics.items():
-        paged(f"/topics/{tid}/", "topic.html", topic.title, [a for a in articles if tid in a.meta.topics],
+        paged(f"/topics/{tid}/", "topic.html", topic.title, site.in_topic(language.code, tid),
               common + topics, {"topic": topic}, topic.description)
 
     author_digest = (("authors", authors_digest),)
-    by_author: dict[str, list[Article]] = {aid: [] for aid in site.authors}
-    for a in articles:
-        for aid in dict.fromkeys(a.meta.authors + ((a.meta.reviewed_by,) if a.meta.reviewed_by else ())):
-            if aid in by_author:
-                by_author[aid].append(a)
+    by_author = {aid: site.by_person(language.code, aid) for aid in site.authors}
     page(f"{at}authors/index.html", "authors.html", common + author_digest + (("author-counts", fingerprint(
         {k: len(v) for k, v in by_author.items()})),),
          lambda: {**base(language.url("/authors/"), "Authors", language=language), "authors": site.authors,

@@ -29,7 +29,6 @@ def entries(site: Site) -> list[Row]:
     sitemap hreflang format asks: the same set on every version.
     """
     config = site.config
-    public = [a for a in site.articles if not a.meta.draft]
     pages = [p for p in site.pages if not p.meta.draft]
     several = len(config.languages) > 1
 
@@ -57,18 +56,17 @@ def entries(site: Site) -> list[Row]:
                          everywhere(section) if part.pager.number == 1 else ()))
 
     for language in config.languages:
-        mine = [a for a in public if (a.lang or config.language) == language.code]
+        mine = [a for a in site.in_language(language.code) if not a.meta.draft]
         rows.append((language.url("/"), newest(mine), everywhere("/")))
         rows += [(a.url, own(a), versions(a)) for a in sorted(mine, key=lambda a: a.url)]
         rows += [(p.url, own(p), versions(p)) for p in pages if (p.lang or config.language) == language.code]
         listing(language, "/articles/", mine)
         rows.append((language.url("/topics/"), newest(mine), everywhere("/topics/")))
         for tid in site.topics:
-            listing(language, f"/topics/{tid}/", [a for a in mine if tid in a.meta.topics])
+            listing(language, f"/topics/{tid}/", [a for a in site.in_topic(language.code, tid) if not a.meta.draft])
         rows.append((language.url("/authors/"), newest(mine), everywhere("/authors/")))
         for aid in site.authors:
-            listing(language, f"/authors/{aid}/", [a for a in mine if aid in a.meta.authors
-                                                    or a.meta.reviewed_by == aid])
+            listing(language, f"/authors/{aid}/", [a for a in site.by_person(language.code, aid) if not a.meta.draft])
         rows.append((language.url("/sources/"), newest([a for a in mine if a.references]), everywhere("/sources/")))
         rows.append((language.url("/search/"), "", everywhere("/search/")))
         # crisis help: findable from search engines too

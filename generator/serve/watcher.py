@@ -1,4 +1,4 @@
-"""Watch the hub's sources and flag changes; nothing else.
+"""Watch the hub's files and flag changes; nothing else.
 
 Watched: `articles/`, `pages/`, `templates/`, `static/`, `data/`, `locales/` (recursively) and `site.yaml`. The
 site folder itself is watched without recursion, so the build's own writes (`output/`), the parse
@@ -34,7 +34,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.sources import is_source_name
+from generator.discover import is_markdown_name
 
 WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data", "locales")   # locales: the hub's catalogues
 WATCHED_FILES = ("site.yaml",)
@@ -71,7 +71,7 @@ def is_relevant(rel: str, is_directory: bool) -> bool:
     if is_directory:
         return not is_scratch_name(name)
     if parts[0] in MARKDOWN_FOLDERS:
-        return is_source_name(name)
+        return is_markdown_name(name)
     return not is_scratch_name(name)
 
 
@@ -87,7 +87,7 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    """Flags changes to the hub's sources by calling `on_change(relative_path)`."""
+    """Flags changes to the hub's files by calling `on_change(relative_path)`."""
 
     def __init__(self, site_dir: Path, on_change: Callable[[str], None], *, polling: bool = False,
                  log: Callable[[str], None] | None = None):

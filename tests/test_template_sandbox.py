@@ -164,7 +164,7 @@ def test_a_bad_time_limit_is_an_error_in_site_yaml(tmp_path, capsys, value, word
      "ran for more than 3 seconds"),
 ])
 def test_the_preview_reports_a_template_failure_as_the_template_s_not_haven_s(tmp_path, template, words):
-    from tests.test_serve import Running, hub
+    from tests.servekit import TIMEOUT, Running, hub
 
     site = hub(tmp_path / "hub")
     (site / "site.yaml").write_text((site / "site.yaml").read_text() + "limits: {render_seconds: 3}\n")
@@ -172,11 +172,9 @@ def test_the_preview_reports_a_template_failure_as_the_template_s_not_haven_s(tm
     try:
         assert run.result.ok, run.log.getvalue()
         good = run.page("/404.html")
-        builds = run.builds
         (site / "templates" / "404.html").write_text("{# a contributor's template #}\n" + template + "\n")
-        run.wait_builds(builds + 1, timeout=60)
-        run.wait_idle()
-        event = run.stream.next_event(10, ("failed",))
+        run.sync("templates")
+        event = run.stream.next_event(TIMEOUT, ("failed",))
         [found] = event[1]["errors"]
         assert (found["path"], found["line"]) == ("templates/404.html", 2)
         assert words in found["message"] and "the page /404.html" in found["message"]

@@ -87,11 +87,13 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    """Flags changes to the hub's files by calling `on_change(relative_path)`."""
+    """Flags changes to the hub's files by calling `on_change(relative_path)`. `clock` (monotonic seconds)
+    times unfinished saves for `settling()`; tests give a fake one."""
 
     def __init__(self, site_dir: Path, on_change: Callable[[str], None], *, polling: bool = False,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, clock: Callable[[], float] = time.monotonic):
         self.site_dir = Path(site_dir).resolve()
+        self._clock = clock
         self._root = str(self.site_dir)
         self._on_change = on_change
         self._polling = polling
@@ -166,7 +168,7 @@ class Watcher:
         Polling cannot tell, so it never holds."""
         if self._polling:
             return False
-        now = time.monotonic()
+        now = self._clock()
         with self._settle_lock:
             for table, limit in ((self._writes, WRITE_HOLD), (self._gone, GONE_HOLD)):
                 for path in [p for p, at in table.items() if now - at > limit]:
@@ -265,7 +267,7 @@ class Watcher:
 
     def _track(self, kind: type, src: str | None, dest: str | None, is_directory: bool) -> None:
         """Keep `settling()` up to date: writes not closed yet, files gone and not back yet."""
-        now = time.monotonic()
+        now = self._clock()
         if src is None:
             return
         with self._settle_lock:

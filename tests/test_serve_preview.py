@@ -6,6 +6,7 @@ and what each returns is scripted; a build can be held inside until the test has
 from __future__ import annotations
 
 import io
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -215,3 +216,19 @@ def test_an_unsafe_output_folder_stops_the_preview_before_it_serves(tmp_path):
     result = preview.start()
     preview.stop()
     assert result.usage_error and not preview.started
+
+
+def test_a_restarted_watcher_or_a_vanished_output_folder_means_a_build(driven):
+    """The idle health check: changes may have been missed while the watcher was down, and an output
+    folder deleted by hand is built again."""
+    d = driven(built("index.html"), built("index.html"))
+    d.preview._health()                               # healthy, output there: nothing to do
+    assert d.loop.wait_idle(TIMEOUT) and d.builder.calls == 1
+    d.preview.watcher.check = lambda: True           # the watcher had stopped and was started again
+    d.preview._health()
+    assert d.loop.wait_idle(TIMEOUT) and d.builder.calls == 2
+    d.preview.watcher.check = lambda: False
+    shutil.rmtree(d.out)
+    d.preview._health()
+    assert d.loop.wait_idle(TIMEOUT) and d.builder.calls == 3
+    assert "output folder disappeared" in d.log.getvalue()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import itertools
 import os
-import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,34 +18,22 @@ from typing import Any
 from generator.build import BuildResult
 from generator.serve import Preview
 from generator.serve.client import EventStream
-from tests.sitekit import article, make_site
+from tests.sitekit import article, built_copy
 
 TIMEOUT = 30.0   # seconds: bounds a failure only; every wait ends as soon as its event happens
 
-_BUILT: dict[str, Path] = {}
+HUB_ARTICLES = {
+    "first-steps.md": article("First steps", next="second-steps"),
+    "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01"),
+    "quiet-evenings.md": article("Quiet evenings", date="2026-03-01",
+                                 body="Evenings can be calm.\n\n## Winding down\n\nDim the lights.\n"),
+}
 
 
 def hub(root: Path) -> Path:
     """The test hub in `root`, already built once (output and parse cache copied from a first build made
     once per test process), so that starting a preview is as quick as a writer's second `haven serve`."""
-    if "hub" not in _BUILT:
-        import atexit
-        import tempfile
-
-        from generator.build import BuildOptions, build
-
-        first = Path(tempfile.mkdtemp(prefix="haven-serve-tests-")) / "hub"
-        make_site(first, {
-            "first-steps.md": article("First steps", next="second-steps"),
-            "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01"),
-            "quiet-evenings.md": article("Quiet evenings", date="2026-03-01",
-                                         body="Evenings can be calm.\n\n## Winding down\n\nDim the lights.\n"),
-        })
-        assert build(BuildOptions(first, first / "output", search_index=False)).ok
-        _BUILT["hub"] = first
-        atexit.register(shutil.rmtree, first.parent, True)
-    shutil.copytree(_BUILT["hub"], root, symlinks=True)
-    return root
+    return built_copy(root, HUB_ARTICLES, search_index=False)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -278,6 +278,7 @@ PLANTED = st.lists(st.tuples(st.sampled_from(["linked", "static", "articles/firs
                              st.sampled_from(["dir", "victim", "secret"])), max_size=3)
 
 
+@pytest.mark.slow   # 25 builds: collected first, so that it starts early on a worker (conftest.py)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=st.dictionaries(RECORD_PATHS, RECORD_ENTRIES, max_size=8), planted=PLANTED,
        garbage=st.sampled_from([None, b"", b"{", b"[]", b'{"files": 3}', b"\xff\xfe"]))

@@ -296,6 +296,7 @@ def _build_forked(site: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_parallel_rendering_matches_serial_and_fails_cleanly(tmp_path):
     serial = chain_site(tmp_path / "serial")
     run(serial)

@@ -1,4 +1,4 @@
-"""Parsed files -> the Site model: URLs, neighbours, authors, topics, citations, sources, related.
+"""Parsed files -> the Site model: URLs, neighbours, authors, topics, citations, cited works, related.
 
 This is where facts that need more than one file appear. Problems found while
 assembling (slug collisions) are returned as findings, like every check.
@@ -15,22 +15,22 @@ from typing import Any, Protocol
 from generator import citations
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
+from generator.discover import default_slug
 from generator.imageinfo import ImageInfo
 from generator.markup.citations import insert_citations
 from generator.markup.images import responsive_images
 from generator.model import (
     Article,
     Author,
+    CitedWork,
     NavLink,
-    ParsedSource,
+    ParsedFile,
     Reference,
     Site,
     SiteConfig,
-    SourceEntry,
 )
 from generator.outputs import fingerprint
-from generator.sources import default_slug
-from generator.translations import link_translations, source_language, with_language
+from generator.translations import file_language, link_translations, with_language
 
 WORDS_PER_MINUTE = 200
 RELATED_COUNT = 3
@@ -43,16 +43,16 @@ class Previous(Protocol):
     def memo(self) -> Mapping[str, Any]:
         """Formatted citations of earlier builds, keyed by everything they depend on."""
 
-    def load_body(self, source: ParsedSource) -> str:
+    def load_body(self, file: ParsedFile) -> str:
         """A body's HTML (bodies are not kept in memory between builds)."""
 
 
-def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, Author],
+def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Author],
              bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
              static_files: list[str], include_drafts: bool,
              previous: Previous | None = None, today: date | None = None, show_scheduled: bool = False,
              images: Mapping[str, ImageInfo] | None = None) -> tuple[Site, list[Diagnostic], dict[str, Any]]:
-    """Build the Site from parsed sources; drafts are left out unless `include_drafts`.
+    """Build the Site from parsed files; drafts are left out unless `include_drafts`.
 
     Articles dated after `today` are scheduled: kept apart in `site.scheduled`, never listed, and
     their pages built only with `show_scheduled`. `images` (local image URL -> size and variants)
@@ -61,7 +61,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     Returns the site, findings, and the memo of formatted citations this build used (reused from
     `previous` where their inputs did not change), for the build to keep for the next one.
     """
-    load_body = previous.load_body if previous else (lambda source: source.html)
+    load_body = previous.load_body if previous else (lambda file: file.html)
     memo = Memo(previous.memo if previous else {})
     findings: list[Diagnostic] = []
     articles: list[Article] = []
@@ -71,38 +71,38 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
     shared_digest: dict[str, str] = {}   # per shared entry, computed only for entries someone cites
 
-    for source in parsed:
-        meta = source.meta
+    for file in parsed:
+        meta = file.meta
         if meta is None or (meta.draft and not include_drafts):
             continue
-        slug = meta.slug or default_slug(source.path)
-        code, problems = source_language(config, source)
+        slug = meta.slug or default_slug(file.path)
+        code, problems = file_language(config, file)
         findings += problems
         # article slugs are unique across the hub; page slugs per language (every About at <prefix>/about/)
-        space = "article" if source.kind == "article" else "page:" + code
+        space = "article" if file.kind == "article" else "page:" + code
         first = owner.get((space, slug))
         if first:
             findings.append(finding(
-                "duplicate-slug", source.path, meta.lines.get("slug", 1), 1,
+                "duplicate-slug", file.path, meta.lines.get("slug", 1), 1,
                 f"slug '{slug}' is already used by {first}",
                 "give one of the two files another name or a different `slug:`"))
             continue
-        owner[(space, slug)] = source.path
-        scheduled = source.kind == "article" and today is not None and meta.date is not None and meta.date > today
-        article = with_language(config, _article(config, source, slug, shared, shared_digest, memo, load_body,
+        owner[(space, slug)] = file.path
+        scheduled = file.kind == "article" and today is not None and meta.date is not None and meta.date > today
+        article = with_language(config, _article(config, file, slug, shared, shared_digest, memo, load_body,
                                                  images or {}, scheduled), code)
-        (scheduled_articles if scheduled else articles if source.kind == "article" else pages).append(article)
+        (scheduled_articles if scheduled else articles if file.kind == "article" else pages).append(article)
 
     reserved = RESERVED_PAGE_SLUGS | {lang.code for lang in config.languages}
     for page in pages:  # a page may not shadow a built-in section or a language's folder
         if page.slug in reserved:
-            findings.append(finding("reserved-slug", page.source.path, page.meta.lines.get("slug", 1), 1,
+            findings.append(finding("reserved-slug", page.parsed.path, page.meta.lines.get("slug", 1), 1,
                                   f"the page slug '{page.slug}' is used by Haven for /{page.slug}/",
                                   "choose another file name or `slug:`"))
     pages = [p for p in pages if p.slug not in reserved]
     for article in articles + scheduled_articles:   # /articles/page/2/ is the archive's second page
         if article.slug in RESERVED_ARTICLE_SLUGS:
-            findings.append(finding("reserved-slug", article.source.path, article.meta.lines.get("slug", 1), 1,
+            findings.append(finding("reserved-slug", article.parsed.path, article.meta.lines.get("slug", 1), 1,
                                   f"the article slug '{article.slug}' is used by Haven for /articles/{article.slug}/",
                                   "choose another file name or `slug:`"))
     articles = [a for a in articles if a.slug not in RESERVED_ARTICLE_SLUGS]
@@ -112,7 +112,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedSource], authors: dict[str, 
     by_slug = {a.slug: a for a in articles}
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
-        authors=authors, topics=dict(config.topics), sources=_sources(articles, memo),
+        authors=authors, topics=dict(config.topics), cited_works=_cited_works(articles, memo),
         bibliography=bibliography, static_files=static_files,
         scheduled=sorted(scheduled_articles, key=lambda a: (a.meta.date, a.slug)),
         show_scheduled=show_scheduled, images=dict(images or {}),
@@ -146,19 +146,19 @@ RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "st
                        "sitemap.xml", "robots.txt"}
 
 
-def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mapping[str, Mapping],
+def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[str, Mapping],
              shared_digest: dict[str, str], memo: Memo,
-             load_body: Callable[[ParsedSource], str], images: Mapping[str, ImageInfo],
+             load_body: Callable[[ParsedFile], str], images: Mapping[str, ImageInfo],
              scheduled: bool) -> Article:
-    meta = source.meta
+    meta = file.meta
     assert meta is not None
-    url = f"/articles/{slug}/" if source.kind == "article" else f"/{slug}/"
+    url = f"/articles/{slug}/" if file.kind == "article" else f"/{slug}/"
     references: tuple[Reference, ...] = ()
     rendered = None
-    memo_key = references_key = ""
-    if source.clusters:
+    memo_key = references_fingerprint = ""
+    if file.clusters:
         own = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
-        keys = sorted({item.key for cluster in source.clusters for item in cluster.items})
+        keys = sorted({item.key for cluster in file.clusters for item in cluster.items})
         found = {k: own[k] if k in own else shared.get(k) for k in keys}
         library = {k: entry for k, entry in found.items() if entry is not None}  # missing keys stay missing
         from_shared = []
@@ -168,21 +168,22 @@ def _article(config: SiteConfig, source: ParsedSource, slug: str, shared: Mappin
                     shared_digest[k] = fingerprint(shared[k])
                 from_shared.append((k, shared_digest[k]))
         # the file's digest covers its clusters and own references; shared entries are added by digest
-        memo_key = "cite:" + fingerprint(source.digest, from_shared)
-        references_key = fingerprint(source.references_digest, from_shared)
-        rendered = memo.get(memo_key, lambda: citations.render_citations(source.clusters, library))
+        memo_key = "cite:" + fingerprint(file.digest, from_shared)
+        references_fingerprint = fingerprint(file.references_digest, from_shared)
+        rendered = memo.get(memo_key, lambda: citations.render_citations(file.clusters, library))
         references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key) or {})
                            for e in rendered.entries)
 
     def body() -> str:
-        html = load_body(source)
+        html = load_body(file)
         html = insert_citations(html, rendered) if rendered is not None else html
         return responsive_images(html, images, config.base_path) if images else html
 
     return Article(
-        source=source, meta=meta, slug=slug, url=url, references=references,
-        reading_minutes=max(1, math.ceil(source.word_count / WORDS_PER_MINUTE)), kind=source.kind,
-        citations_key=memo_key, references_key=references_key, body_source=body, scheduled=scheduled,
+        parsed=file, meta=meta, slug=slug, url=url, references=references,
+        reading_minutes=max(1, math.ceil(file.word_count / WORDS_PER_MINUTE)), kind=file.kind,
+        citations_fingerprint=memo_key, references_fingerprint=references_fingerprint, body_loader=body,
+        scheduled=scheduled,
     )
 
 
@@ -218,7 +219,7 @@ def _related(articles: list[Article]) -> dict[str, list[Article]]:
     return related
 
 
-def _sources(articles: list[Article], memo: Memo) -> list[SourceEntry]:
+def _cited_works(articles: list[Article], memo: Memo) -> list[CitedWork]:
     """Every cited work on the hub, APA order, each with the articles citing it."""
     cited_in: dict[str, list[str]] = defaultdict(list)
     data: dict[str, Mapping] = {}
@@ -230,6 +231,6 @@ def _sources(articles: list[Article], memo: Memo) -> list[SourceEntry]:
     if not data:
         return []
     # what the list depends on: the entries each article cites (not the articles' text)
-    memo_key = "sources:" + fingerprint(sorted({a.references_key for a in articles if a.references}))
+    memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in articles if a.references}))
     formatted = memo.get(memo_key, lambda: citations.format_bibliography([data[k] for k in sorted(data)]))
-    return [SourceEntry(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]
+    return [CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]

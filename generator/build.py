@@ -20,6 +20,7 @@ from generator.config import load_config
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
+from generator.discover import ParseSettings, discover
 from generator.incremental import (
     ParseCache,
     input_fingerprint,
@@ -30,7 +31,6 @@ from generator.incremental import (
 )
 from generator.model import Site
 from generator.outputs import planned_urls
-from generator.sources import ParseSettings, discover
 from generator.write import MARKER, UnsafeOutput, check_output_folder
 
 
@@ -116,11 +116,11 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 2. discover the hub's files; when no input changed since the last good build, there is nothing to do
-    sources, findings = discover(site_dir)   # links out of the hub are findings, never read
+    markdown_files, findings = discover(site_dir)   # links out of the hub are findings, never read
     result.diagnostics += findings
     today = options.today or date.today()
     # `today` is an input: the daily build on an article's date publishes it though no file changed
-    inputs = input_fingerprint(site_dir, sources, (options.drafts, options.strict, options.headers,
+    inputs = input_fingerprint(site_dir, markdown_files, (options.drafts, options.strict, options.headers,
                                                    options.search_index, str(out_dir.resolve()), today,
                                                    options.future))
     if options.write and options.use_cache and not has_errors(result.diagnostics):
@@ -163,14 +163,14 @@ def _build(options: BuildOptions) -> BuildResult:
     cache = ParseCache(site_dir, settings) if options.use_cache else None
     if cache:
         cache.load()
-    _tell(options, "reading articles and pages", 0, len(sources))
-    parsed, result.parsed = parse_all(site_dir, sources, settings, cache)
+    _tell(options, "reading articles and pages", 0, len(markdown_files))
+    parsed, result.parsed = parse_all(site_dir, markdown_files, settings, cache)
     _tell(options, "checking the hub", 0, 0)
     if cache:  # bodies go to disk now; pages read them back one at a time, so memory stays flat
-        cache.save_entries({s.path for s in sources})
+        cache.save_entries({s.path for s in markdown_files})
         parsed = [cache.parsed(p.path) or p for p in parsed]
-    for source in parsed:
-        result.diagnostics += source.findings
+    for file in parsed:
+        result.diagnostics += file.findings
 
     # 4. measure the local images pages show, then assemble the site model (reusing formatted citations)
     static, findings = static_files(site_dir)
@@ -193,7 +193,7 @@ def _build(options: BuildOptions) -> BuildResult:
     result.diagnostics += redirects.check(site, outputs)
 
     # 7. policy: one place decides what is an error
-    suppressions = [s for a in site.articles + site.pages for s in a.source.suppressions]  # read in parse
+    suppressions = [s for a in site.articles + site.pages for s in a.parsed.suppressions]  # read in parse
     result.diagnostics, result.suppressed = apply_policy(result.diagnostics, options.strict, suppressions,
                                                          config.check_levels)
     if has_errors(result.diagnostics) or not options.write:

@@ -30,7 +30,7 @@ from typing import Any, Union
 import orjson
 
 from generator.diagnostics import Diagnostic
-from generator.model import ParsedSource
+from generator.model import ParsedFile
 
 Decoder = Callable[[Any], Any]
 Encoder = Callable[[Any], Any]
@@ -335,7 +335,7 @@ class CacheEntry:
 
     mtime_ns: int
     size: int
-    parsed: ParsedSource
+    parsed: ParsedFile
 
 
 @dataclass
@@ -352,8 +352,8 @@ class Stamp:
 
 
 def checked_memo(memo: dict) -> dict:
-    """Memo values of the kind their key says (formatted citations of an article, or of the sources
-    page); the codec checked each record's fields, this checks which record. Others are dropped."""
+    """Memo values of the kind their key says (an article's formatted citations, or the /sources/ page's
+    cited works); the codec checked each record's fields, this checks which record. Others are dropped."""
     if not memo:
         return memo
     from generator.citations import RenderedCitations, RenderedEntry
@@ -361,7 +361,7 @@ def checked_memo(memo: dict) -> dict:
     def fits(key: str, value: object) -> bool:
         if key.startswith("cite:"):
             return isinstance(value, RenderedCitations)
-        return key.startswith("sources:") and isinstance(value, tuple) and all(
+        return key.startswith("cited-works:") and isinstance(value, tuple) and all(
             isinstance(entry, RenderedEntry) for entry in value)
     return {key: value for key, value in memo.items() if fits(key, value)}
 
@@ -389,9 +389,9 @@ def codec() -> Codec:
     lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
                                                                     "RenderedEntry")}
     lazy.update({name: later("generator.checks.policy", name) for name in ("Suppressed", "Suppression")})
-    overrides = {(ParsedSource, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
-                 (ParsedSource, "findings"): lambda: tuple[Diagnostic, ...],
-                 (ParsedSource, "suppressions"): lambda: tuple[later("generator.checks.policy", "Suppression")(), ...],  # type: ignore[misc]
+    overrides = {(ParsedFile, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
+                 (ParsedFile, "findings"): lambda: tuple[Diagnostic, ...],
+                 (ParsedFile, "suppressions"): lambda: tuple[later("generator.checks.policy", "Suppression")(), ...],  # type: ignore[misc]
                  (Stamp, "diagnostics"): lambda: list[Diagnostic]}
 
     def lazy_type(name: str) -> type:

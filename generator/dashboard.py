@@ -116,11 +116,11 @@ def health_rows(site: Site, diagnostics: Sequence[Diagnostic], today: date) -> l
     errors = Counter(d.path for d in diagnostics if d.severity == "error")
     rows = []
     for article in site.articles:
-        meta, path = article.meta, article.source.path
+        meta, path = article.meta, article.parsed.path
         due = review_due_date(meta.date, meta.reviewed_on, site.config.review_interval_months) if meta.date else None
         rows.append(ArticleHealth(
             path=path, title=meta.title, url=site.config.base_path + article.url.lstrip("/"),
-            grade=article.source.grade, last_reviewed=meta.reviewed_on, review_due=due,
+            grade=article.parsed.grade, last_reviewed=meta.reviewed_on, review_due=due,
             overdue=bool(due and due < today), cited_works=len(article.references),
             warnings=warnings[path], errors=errors[path],
         ))

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from generator.confine.hub import read_site_file
 from generator.diagnostics import Diagnostic, error
 from generator.imageinfo import ImageInfo, ImageVariant
-from generator.model import ParsedSource
+from generator.model import ParsedFile
 from generator.outputs import Generated, Output, file_digest
 
 COLUMN_PX = 640                         # the content column (40rem); narrower images are not resized
@@ -35,21 +35,21 @@ _SVG_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
 Where = tuple[str, int, int]   # file, line, column that names the image
 
 
-def referenced(parsed: Iterable[ParsedSource], base_path: str) -> dict[str, list[Where]]:
+def referenced(parsed: Iterable[ParsedFile], base_path: str) -> dict[str, list[Where]]:
     """Local static image URLs (site-relative, e.g. /static/images/x.png) -> where each is named."""
     found: dict[str, list[Where]] = {}
-    for source in parsed:
-        if source.meta is None:
+    for file in parsed:
+        if file.meta is None:
             continue
-        for link in source.links:
+        for link in file.links:
             if link.kind == "image":
                 url = _site_url(link.url, base_path)
                 if url:
-                    found.setdefault(url, []).append((source.path, link.line, link.col))
-        if source.meta.image:
-            url = _site_url(source.meta.image, "/")
+                    found.setdefault(url, []).append((file.path, link.line, link.col))
+        if file.meta.image:
+            url = _site_url(file.meta.image, "/")
             if url:
-                found.setdefault(url, []).append((source.path, source.meta.lines.get("image", 1), 1))
+                found.setdefault(url, []).append((file.path, file.meta.lines.get("image", 1), 1))
     return found
 
 

@@ -28,14 +28,14 @@ from generator.cachecodec import (
     codec,
 )
 from generator.confine.hub import OutsideHub, read_hub_bytes
-from generator.model import ParsedSource
-from generator.sources import ParseSettings, SourceFile, content_digest
+from generator.discover import MarkdownFile, ParseSettings, content_digest
+from generator.model import ParsedFile
 
 CACHE_DIR = ".haven-cache"
-BODY_DIR = "bodies"   # one file of body HTML per parsed source, read only when a page needs it
+BODY_DIR = "bodies"   # one file of body HTML per parsed file, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4   # 4: records renamed (ParsedFile, `cited-works:` memo keys)
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,7 +64,7 @@ def _shard(name: str) -> int:
 
 
 class ParseCache:
-    """Parsed sources from earlier builds, keyed by path and checked by content hash, plus a memo of
+    """Parsed files from earlier builds, keyed by path and checked by content hash, plus a memo of
     later stages' results keyed by everything they depend on."""
 
     def __init__(self, site_dir: Path, settings: ParseSettings):
@@ -128,12 +128,12 @@ class ParseCache:
         self.entries[path] = entry
         self._dirty.add(_shard(path))
 
-    def body_file(self, parsed: ParsedSource) -> Path:
-        """Where the body HTML of a parsed source is kept."""
+    def body_file(self, parsed: ParsedFile) -> Path:
+        """Where the body HTML of a parsed file is kept."""
         return self.bodies / f"{parsed.digest}.html"
 
-    def load_body(self, parsed: ParsedSource) -> str:
-        """The body HTML of a parsed source: from memory, the body store, or (if that is gone) a fresh parse."""
+    def load_body(self, parsed: ParsedFile) -> str:
+        """The body HTML of a parsed file: from memory, the body store, or (if that is gone) a fresh parse."""
         if parsed.html or parsed.meta is None:
             return parsed.html
         try:
@@ -171,7 +171,7 @@ class ParseCache:
         self._dirty.clear()
         self._remember()
 
-    def parsed(self, path: str) -> ParsedSource | None:
+    def parsed(self, path: str) -> ParsedFile | None:
         """The cached record of one file (bodies not in memory after save_entries)."""
         entry = self.entries.get(path)
         return entry.parsed if entry else None
@@ -224,44 +224,44 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def parse_all(site_dir: Path, sources: list[SourceFile], settings: ParseSettings,
-              cache: ParseCache | None) -> tuple[list[ParsedSource], int]:
-    """Parsed records for every source, reusing the cache; returns (records, how many were parsed)."""
-    results: dict[str, ParsedSource] = {}
-    todo: list[tuple[SourceFile, bytes]] = []
-    for source in sources:
-        entry = cache.entries.get(source.path) if cache else None
-        if entry and entry.mtime_ns == source.mtime_ns and entry.size == source.size:
-            results[source.path] = entry.parsed
+def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings,
+              cache: ParseCache | None) -> tuple[list[ParsedFile], int]:
+    """Parsed records for every file, reusing the cache; returns (records, how many were parsed)."""
+    results: dict[str, ParsedFile] = {}
+    todo: list[tuple[MarkdownFile, bytes]] = []
+    for file in files:
+        entry = cache.entries.get(file.path) if cache else None
+        if entry and entry.mtime_ns == file.mtime_ns and entry.size == file.size:
+            results[file.path] = entry.parsed
             continue
-        if source.size > settings.max_article_bytes:  # refused unread: an enormous file costs nothing
+        if file.size > settings.max_article_bytes:  # refused unread: an enormous file costs nothing
             from generator.parse import too_large
 
-            results[source.path] = too_large(source.path, source.kind, source.size, settings)
+            results[file.path] = too_large(file.path, file.kind, file.size, settings)
             continue
         try:
-            data = read_hub_bytes(site_dir, source.path)
+            data = read_hub_bytes(site_dir, file.path)
         except FileNotFoundError:  # removed since discovery (an editor's atomic save); skip it this time
             continue
         except OutsideHub:  # swapped for a link out of the hub since discovery: never read it
             continue
         if entry and entry.parsed.digest == content_digest(data):
-            results[source.path] = entry.parsed
+            results[file.path] = entry.parsed
             if cache:  # touched, not changed: remember the new stats so the file is not read again
-                cache.put(source.path, CacheEntry(source.mtime_ns, source.size, entry.parsed))
+                cache.put(file.path, CacheEntry(file.mtime_ns, file.size, entry.parsed))
             continue
-        todo.append((source, data))
+        todo.append((file, data))
 
     body_store = cache.bodies if cache is not None and len(todo) >= PARALLEL_THRESHOLD else None
-    for source, parsed in zip((s for s, _ in todo), _parse_many(todo, settings, body_store), strict=False):
-        results[source.path] = parsed
+    for file, parsed in zip((s for s, _ in todo), _parse_many(todo, settings, body_store), strict=False):
+        results[file.path] = parsed
         if cache is not None:
-            cache.put(source.path, CacheEntry(source.mtime_ns, source.size, parsed))
-    return [results[s.path] for s in sources if s.path in results], len(todo)
+            cache.put(file.path, CacheEntry(file.mtime_ns, file.size, parsed))
+    return [results[s.path] for s in files if s.path in results], len(todo)
 
 
-def _parse_many(todo: list[tuple[SourceFile, bytes]], settings: ParseSettings,
-                body_store: Path | None) -> list[ParsedSource]:
+def _parse_many(todo: list[tuple[MarkdownFile, bytes]], settings: ParseSettings,
+                body_store: Path | None) -> list[ParsedFile]:
     """Parse in this process when there are few files, else in worker processes. Workers put each body
     in the body store themselves (`body_store`, named by content hash) and send back the record
     without it: the bodies are the bulk of what would otherwise be pickled to this process and
@@ -290,7 +290,7 @@ def _fork_context():
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 
 
-def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings, body_store: Path | None) -> ParsedSource:
+def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings, body_store: Path | None) -> ParsedFile:
     from generator.parse import parse_bytes
 
     path, kind, data = job
@@ -306,14 +306,14 @@ STAMP_FILE = "last-build.json"
 _SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static", "locales")
 
 
-def input_fingerprint(site_dir: Path, sources: list[SourceFile], options: tuple) -> str:
+def input_fingerprint(site_dir: Path, markdown_files: list[MarkdownFile], options: tuple) -> str:
     """Fingerprint of every input file's path, size and modification time, plus the build options."""
     import hashlib
 
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr((code_fingerprint(), options)).encode())
-    for source in sources:
-        hasher.update(f"{source.path}\0{source.mtime_ns}\0{source.size}\n".encode("utf-8", "surrogateescape"))
+    for markdown in markdown_files:
+        hasher.update(f"{markdown.path}\0{markdown.mtime_ns}\0{markdown.size}\n".encode("utf-8", "surrogateescape"))
     for name in _SETTINGS_INPUTS:
         top = site_dir / name
         if top.is_file():

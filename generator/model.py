@@ -169,7 +169,7 @@ class FrontMatter:
 
 
 @dataclass(frozen=True)
-class ParsedSource:
+class ParsedFile:
     """One Markdown file after parsing: everything that depends on that file alone.
 
     This is the unit cached on disk and produced in worker processes.
@@ -214,9 +214,9 @@ class Reference:
 
 @dataclass(frozen=True)
 class Article:
-    """An assembled article: parsed source plus the facts that need the whole hub."""
+    """An assembled article: its parsed file plus the facts that need the whole hub."""
 
-    source: ParsedSource
+    parsed: ParsedFile
     meta: FrontMatter
     slug: str
     url: str                  # site-relative URL, e.g. /articles/x/ (without base path)
@@ -224,20 +224,26 @@ class Article:
     reading_minutes: int
     kind: str = "article"
     lang: str = ""            # language code; "" in records made before languages existed = the default
-    citations_key: str = ""   # fingerprint of everything the formatted citations depend on
+    citations_fingerprint: str = ""   # fingerprint of everything the formatted citations depend on
     scheduled: bool = False   # dated after the build's day: built only with --future, never listed
-    references_key: str = ""  # fingerprint of the entries this article cites (not of its text)
+    references_fingerprint: str = ""  # fingerprint of the entries this article cites (not of its text)
     # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
-    body_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+    body_loader: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def body_html(self) -> str:
         """The article body as HTML, citations formatted."""
-        return self.body_source() if self.body_source else self.source.html
+        return self.body_loader() if self.body_loader else self.parsed.html
+
+    @property
+    def source(self) -> ParsedFile:
+        """The parsed file under its old name, which hub templates copied from earlier themes use
+        (`article.source.headings`); Haven's own code and theme say `article.parsed`."""
+        return self.parsed
 
 
 @dataclass(frozen=True)
-class SourceEntry:
+class CitedWork:
     """A work on the /sources/ page with the articles that cite it."""
 
     key: str
@@ -257,7 +263,7 @@ class Site:
     by_slug: dict[str, Article]
     authors: dict[str, Author]
     topics: dict[str, Any]
-    sources: list[SourceEntry]
+    cited_works: list[CitedWork]           # the works on the /sources/ page, APA order
     bibliography: Mapping[str, Any]         # key -> (entry, path, line)
     static_files: list[str]                 # relative to static/
     neighbours: dict[str, tuple[NavLink | None, NavLink | None]] = field(default_factory=dict)

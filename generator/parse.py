@@ -1,4 +1,4 @@
-"""Per-file stage: one Markdown file -> one ParsedSource, depending on that file alone.
+"""Per-file stage: one Markdown file -> one ParsedFile, depending on that file alone.
 
 Everything here may run in a worker process and is cached on disk, so it must
 not look at other articles, the clock or anything but the file and the
@@ -15,21 +15,21 @@ from generator.checks.safe_messaging import mentions_suicide
 from generator.checks.urls import body_findings
 from generator.confine.hub import read_hub_bytes
 from generator.diagnostics import Diagnostic
+from generator.discover import MarkdownFile, ParseSettings, content_digest, default_slug
 from generator.frontmatter import parse_front_matter, split
 from generator.markup.convert import convert
-from generator.model import ParsedSource
-from generator.sources import ParseSettings, SourceFile, content_digest, default_slug
+from generator.model import ParsedFile
 from generator.urlpolicy import AllowedHosts
 from generator.yamlload import decode_utf8
 
 
-def parse_file(site_dir: Path, source: SourceFile, settings: ParseSettings) -> ParsedSource:
+def parse_file(site_dir: Path, file: MarkdownFile, settings: ParseSettings) -> ParsedFile:
     """Read and parse one file; problems become findings in the result, never exceptions."""
-    data = read_hub_bytes(site_dir, source.path)
-    return parse_bytes(source.path, source.kind, data, settings)
+    data = read_hub_bytes(site_dir, file.path)
+    return parse_bytes(file.path, file.kind, data, settings)
 
 
-def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> ParsedSource:
+def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> ParsedFile:
     """Parse one file's bytes (the cacheable unit of work)."""
     if len(data) > settings.max_article_bytes:
         return too_large(path, kind, len(data), settings, content_digest(data))
@@ -56,7 +56,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
     findings.extend(file_findings)
     findings += body_findings(path, converted.html_notes, part.body_first_line,
                               AllowedHosts(settings.own_host, settings.allow_hosts), [i[0] for i in converted.images])
-    return ParsedSource(
+    return ParsedFile(
         path=path, kind=kind, digest=digest, meta=meta, body_first_line=part.body_first_line,
         html=converted.html, headings=converted.headings, anchors=converted.anchors,
         links=tuple(_in_file(link, part.body_first_line) for link in converted.links),
@@ -69,7 +69,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
     )
 
 
-def too_large(path: str, kind: str, size: int, settings: ParseSettings, digest: str = "") -> ParsedSource:
+def too_large(path: str, kind: str, size: int, settings: ParseSettings, digest: str = "") -> ParsedFile:
     """The record of a file over the size limit: one finding at its first line, nothing parsed.
 
     Checked before any Markdown work so that an enormous file (by mistake or on purpose) cannot stall a build.
@@ -91,7 +91,7 @@ def _in_file(link, body_first_line: int):
     return replace(link, line=link.line + body_first_line - 1)
 
 
-def _failed(path: str, kind: str, digest: str, findings: list[Diagnostic]) -> ParsedSource:
-    return ParsedSource(path=path, kind=kind, digest=digest, meta=None, body_first_line=1, html="",
+def _failed(path: str, kind: str, digest: str, findings: list[Diagnostic]) -> ParsedFile:
+    return ParsedFile(path=path, kind=kind, digest=digest, meta=None, body_first_line=1, html="",
                         headings=(), anchors=frozenset(), links=(), clusters=(), word_count=0,
                         findings=tuple(findings))

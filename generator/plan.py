@@ -42,7 +42,7 @@ from generator.outputs import (
 )
 from generator.templates import Templates
 from generator.theme import static_files as theme_static_files
-from generator.translations import alternates, homes, sources_in
+from generator.translations import alternates, cited_works_in, homes
 
 HOME_LATEST = 12
 # The long-article threshold for a table of contents: three or more sections.
@@ -152,11 +152,11 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
         paged(f"/authors/{aid}/", "author.html", author.name, by_author[aid], common + author_digest,
               {"author": author}, author.bio)
 
-    sources = sources_in(site, language.code)
+    cited = cited_works_in(site, language.code)   # `sources` in the template: hub templates use that name
     page(f"{at}sources/index.html", "sources.html",
-         common + (("sources", fingerprint([(s.key, s.html, s.cited_in) for s in sources])),
+         common + (("cited-works", fingerprint([(w.key, w.html, w.cited_in) for w in cited])),
                    ("titles", fingerprint({a.slug: a.meta.title for a in articles}))),
-         lambda: {**base(language.url("/sources/"), "Sources", language=language), "sources": sources,
+         lambda: {**base(language.url("/sources/"), "Sources", language=language), "sources": cited,
                   "by_slug": site.by_slug})
     page(f"{at}search/index.html", "search.html", common, lambda: base(language.url("/search/"), "Search",
                                                                          language=language))
@@ -207,7 +207,7 @@ def article_head(site: Site, article: Article) -> dict:
 def _image_urls(site: Site, article: Article) -> list[str]:
     """Site URLs of the local images an article shows (body and `image:`), as `site.images` keys them."""
     base = site.config.base_path
-    urls = ["/" + link.url[len(base):] for link in article.source.links
+    urls = ["/" + link.url[len(base):] for link in article.parsed.links
             if link.kind == "image" and link.url.startswith(base)]
     return urls + ([article.meta.image] if article.meta.image else [])
 
@@ -241,8 +241,8 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
         people[who] = fingerprint(authors, reviewer)
     inputs = common + (
         ("template:" + template, templates.digest(template)),
-        ("source:" + article.source.path, article.source.digest),
-        ("citations", article.citations_key),
+        ("source:" + article.parsed.path, article.parsed.digest),
+        ("citations", article.citations_fingerprint),
         ("authors", people[who]),
         ("neighbours", fingerprint(previous and (previous.title, previous.url),
                                    following and (following.title, following.url))),
@@ -265,8 +265,8 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             **base(article.url, meta.title, meta.summary, article=article),
             "article": article, "meta": meta, "authors": authors, "reviewer": reviewer,
             "article_topics": topics, "previous": previous, "next": following, "related": related,
-            "show_toc": len(article.source.headings) >= TOC_MIN_HEADINGS,
-            "crisis_top": article.source.mentions_suicide, "breadcrumbs": crumbs,
+            "show_toc": len(article.parsed.headings) >= TOC_MIN_HEADINGS,
+            "crisis_top": article.parsed.mentions_suicide, "breadcrumbs": crumbs,
             "review_due": meta.date and review_due_date(meta.date, meta.reviewed_on, config.review_interval_months),
             "backlinks": _backlinks(article),
             "reference_html": {ref.key: address_break_points(ref.html) for ref in article.references},

@@ -40,7 +40,7 @@ def claims(site: Site) -> list[Claim]:
     """Every alias of every page this build makes, in file order."""
     built = site.articles + site.pages + (site.scheduled if site.show_scheduled else [])
     return [Claim(alias, output_path(alias), article, line)
-            for article in sorted(built, key=lambda a: a.source.path)
+            for article in sorted(built, key=lambda a: a.parsed.path)
             for alias, line in zip(article.meta.aliases, article.meta.alias_lines, strict=True)]
 
 
@@ -74,10 +74,10 @@ def sort_claims(site: Site, taken: set[str]) -> tuple[list[Claim], list[tuple[Cl
         owner = pages.get(clash)
         if owner is not None:
             what = ("this page's own address" if owner is claim.article
-                    else f"the address of {owner.source.path} (line 1)")
+                    else f"the address of {owner.parsed.path} (line 1)")
         elif clash in holder:
             other = holder[clash]
-            what = f"also claimed by {other.article.source.path} (line {other.line})"
+            what = f"also claimed by {other.article.parsed.path} (line {other.line})"
         else:
             what = f"an address Haven uses for its own pages or files ({clash})"
         rejected.append((claim, what))
@@ -115,7 +115,7 @@ def _quoted(path: str) -> str:
 def check(site: Site, outputs: list[Output]) -> list[Diagnostic]:
     """An address claimed twice (two aliases, or an alias and a real page) is an error naming both files."""
     others = {o.path for o in outputs if not (isinstance(o, Page) and o.template == "redirect.html")}
-    return [error("alias-taken", claim.article.source.path, claim.line, 1, f"alias '{claim.alias}' is {what}",
+    return [error("alias-taken", claim.article.parsed.path, claim.line, 1, f"alias '{claim.alias}' is {what}",
                   "keep the alias in one file only" if what.startswith("also") else
                   "remove the alias, or give that page another address")
             for claim, what in sort_claims(site, others)[1]]

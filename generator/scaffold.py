@@ -11,8 +11,8 @@ from generator.checks.per_file import PLACEHOLDER_OPENING, PLACEHOLDER_SUMMARY
 from generator.config import load_config
 from generator.confine.hub import OutsideHub, resolve_in_hub
 from generator.diagnostics import did_you_mean
+from generator.discover import default_slug, is_markdown_name
 from generator.slugs import SLUG, slug_from
-from generator.sources import default_slug, is_source_name
 
 TEMPLATE = """---
 title: {title}
@@ -65,7 +65,7 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     except OutsideHub as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 1
-    taken = ({default_slug(p.name) for p in folder.rglob("*") if is_source_name(p.name)}
+    taken = ({default_slug(p.name) for p in folder.rglob("*") if is_markdown_name(p.name)}
              if folder.is_dir() else set())
     if slug in taken:
         if explicit:

@@ -89,7 +89,7 @@ def _record(site: Site, article: Article) -> Record:
 
 def index_fingerprint(site: Site) -> str:
     """What the index holds: every record's inputs, the language and the Pagefind version."""
-    rows = [(a.url, a.source.digest, getattr(a, "citations_key", ""), [(r.key, r.html) for r in a.references],
+    rows = [(a.url, a.parsed.digest, getattr(a, "citations_fingerprint", ""), [(r.key, r.html) for r in a.references],
              a.meta.title, a.meta.summary, a.meta.date, a.lang,
              tuple(site.config.language_of(a.lang).topics[t].title for t in a.meta.topics if t in site.topics))
             for a in site.articles if not a.meta.draft]

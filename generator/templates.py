@@ -83,7 +83,7 @@ class Templates:
         self.catalogues: dict[str, catalogues.Catalogue] = {}
         self._catalogue_digest = ""
         self.env.filters["iso"] = lambda d: d.isoformat() if d else ""
-        self.sources: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
         self._trees: dict[str, Any] = {}
         self._digests: dict[str, str] = {}
 
@@ -105,9 +105,9 @@ class Templates:
             if source is None:
                 out += findings
                 continue
-            self.sources[name] = source
+            self.texts[name] = source
             earlier = _PREVIOUS.get(self._key)
-            if earlier is not None and earlier.sources.get(name) == source and name in earlier._trees:
+            if earlier is not None and earlier.texts.get(name) == source and name in earlier._trees:
                 self._trees[name] = earlier._trees[name]  # unchanged since this process last read it
                 continue
             try:
@@ -118,7 +118,7 @@ class Templates:
                                    "check that every {% block %}, {% if %} and {% for %} is closed and "
                                    "that {{ }} and {% %} are balanced"))
         earlier = _PREVIOUS.get(self._key)
-        if (earlier is not None and earlier.sources == self.sources
+        if (earlier is not None and earlier.texts == self.texts
                 and earlier._catalogue_digest == self._catalogue_digest):
             # nothing changed: keep the compiled templates (the preview server builds many times)
             self.env, self._digests = earlier.env, earlier._digests
@@ -152,13 +152,13 @@ class Templates:
         """The path findings show for template `name` (templates/... for the hub's own)."""
         return self._shown.get(name, f"{TEMPLATE_DIR}/{name}")
 
-    def hub_sources(self) -> dict[str, str]:
+    def hub_texts(self) -> dict[str, str]:
         """The hub's own templates (not the default theme's): path shown in findings -> text."""
-        return {self._shown[name]: text for name, text in self.sources.items()
+        return {self._shown[name]: text for name, text in self.texts.items()
                 if self._shown.get(name, "").startswith(TEMPLATE_DIR + "/")}
 
     def _source_of(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
-        source = self.sources.get(name)
+        source = self.texts.get(name)
         return None if source is None else (source, self._paths.get(name, name), lambda: True)
 
     def parsed(self) -> dict[str, Any]:
@@ -167,14 +167,14 @@ class Templates:
 
     def has(self, name: str) -> bool:
         """True when the hub's templates/ or the default theme holds `name`."""
-        return name in self.sources
+        return name in self.texts
 
     def digest(self, name: str) -> str:
         """Fingerprint of a template and every template it extends, includes or imports."""
         if name not in self._digests:
             hasher = hashlib.blake2b(self._catalogue_digest.encode("utf-8"), digest_size=12)
             for current in self._chain(name):
-                hasher.update(current.encode() + b"\0" + self.sources[current].encode("utf-8"))
+                hasher.update(current.encode() + b"\0" + self.texts[current].encode("utf-8"))
             self._digests[name] = hasher.hexdigest()
         return self._digests[name]
 
@@ -184,13 +184,13 @@ class Templates:
         stack = [name]
         while stack:
             current = stack.pop()
-            if current in seen or current not in self.sources:
+            if current in seen or current not in self.texts:
                 continue
             seen.append(current)
             tree = self._trees.get(current)
             refs = list(jinja_meta.find_referenced_templates(tree)) if tree is not None else []
             if None in refs:  # a dynamic include: it may read any template
-                stack.extend(self.sources)
+                stack.extend(self.texts)
             stack.extend(sorted(r for r in refs if r))
         return seen
 
@@ -199,7 +199,7 @@ class Templates:
         attribute="{{ ... }}"` (and, when several do, whose literal text matches `rendered`, the page's
         text from that tag on); the page's template (line 0) when no single line does."""
         found = [(current, number, text[text.lower().index(f"<{tag}"):]) for current in self._chain(name)
-                 for number, text in enumerate(self.sources[current].splitlines(), 1)
+                 for number, text in enumerate(self.texts[current].splitlines(), 1)
                  if f"<{tag}" in text.lower() and f"{attribute}=" in text.lower() and "{{" in text]
         if len(found) > 1 and rendered:   # the lines whose literal text matches; of those, the most literal text
             found = [f for f in found if re.match(_skeleton(f[2]), rendered, re.DOTALL)]

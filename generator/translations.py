@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic, did_you_mean
-from generator.model import Article, Language, ParsedSource, Site, SiteConfig, SourceEntry
+from generator.model import Article, CitedWork, Language, ParsedFile, Site, SiteConfig
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,13 @@ class Alternate:
     translated: bool    # False: the page does not exist in that language; the switcher goes home
 
 
-def source_language(config: SiteConfig, source: ParsedSource) -> tuple[str, list[Diagnostic]]:
+def file_language(config: SiteConfig, file: ParsedFile) -> tuple[str, list[Diagnostic]]:
     """The language code of one parsed file, and findings when its `lang:` or folder is wrong."""
-    meta = source.meta
+    meta = file.meta
     assert meta is not None
     codes = {lang.code for lang in config.languages}
     default = config.default_language.code
-    parts = source.path.split("/")
+    parts = file.path.split("/")
     folder = parts[1] if len(parts) > 2 and parts[1] in codes else ""
     if not meta.lang:
         return folder or default, []
@@ -49,12 +49,12 @@ def source_language(config: SiteConfig, source: ParsedSource) -> tuple[str, list
         hint = f"write it as `lang: {same[0]}`" if same else did_you_mean(meta.lang, codes)
         declared = ", ".join(sorted(codes))
         return folder or default, [finding(
-            "unknown-language", source.path, line, 1,
+            "unknown-language", file.path, line, 1,
             f"`lang: {meta.lang}` is not one of the hub's languages ({declared})",
             (hint + " or " if hint else "") + "add it to `languages:` in site.yaml")]
     if folder and folder != meta.lang:
         return meta.lang, [finding(
-            "language-conflict", source.path, line, 1,
+            "language-conflict", file.path, line, 1,
             f"`lang: {meta.lang}` disagrees with the folder {parts[0]}/{folder}/",
             f"move the file to {parts[0]}/{meta.lang}/ or remove the `lang:` line")]
     return meta.lang, []
@@ -83,7 +83,7 @@ def link_translations(config: SiteConfig,
         target = item.meta.translation_of
         if not target:
             continue
-        path, line = item.source.path, item.meta.lines.get("translation_of", 1)
+        path, line = item.parsed.path, item.meta.lines.get("translation_of", 1)
         candidates = [c for c in originals.get((item.kind, target), []) if c is not item]
         candidates.sort(key=lambda c: (c.lang != config.default_language.code, order.get(c.lang, 99)))
         if not candidates and target == item.slug:
@@ -111,7 +111,7 @@ def link_translations(config: SiteConfig,
         group = groups.setdefault(original.url, {original.lang: original})
         if item.lang in group:
             findings.append(finding("duplicate-translation", path, line, 1,
-                                  f"'{target}' already has a {item.lang} translation: {group[item.lang].source.path}",
+                                  f"'{target}' already has a {item.lang} translation: {group[item.lang].parsed.path}",
                                   "keep one translation per language, or point this one at another original"))
             continue
         group[item.lang] = item
@@ -155,11 +155,11 @@ def homes(site: Site) -> list[Alternate]:
     return [Alternate(lang, lang.url("/"), False) for lang in languages] if len(languages) > 1 else []
 
 
-def sources_in(site: Site, code: str) -> list[SourceEntry]:
-    """The hub's sources cited by articles in one language, each listing only those articles."""
+def cited_works_in(site: Site, code: str) -> list[CitedWork]:
+    """The works cited by articles in one language (the /sources/ page), each listing only those articles."""
     default = site.config.default_language.code
     entries = []
-    for entry in site.sources:
+    for entry in site.cited_works:
         cited = tuple(slug for slug in entry.cited_in
                       if slug in site.by_slug and (site.by_slug[slug].lang or default) == code)
         if cited:

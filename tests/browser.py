@@ -4,17 +4,11 @@ Playwright cannot download browsers here, so every launch uses `executable_path=
 Typical use in a test module::
 
     import pytest
-    from tests.browser import require_browser, launch_browser, serve_folder, run_axe, block_offsite
+    from tests.browser import serve_folder, run_axe, block_offsite
 
     pytestmark = pytest.mark.browser
 
-    @pytest.fixture(scope="module")
-    def browser():
-        require_browser()
-        with launch_browser() as b:
-            yield b
-
-    def test_home(browser, built_site):
+    def test_home(browser, built_site):      # `browser`: the one chromium of the process (conftest.py)
         with serve_folder(built_site) as base:
             page = browser.new_page()
             offsite = block_offsite(page)
@@ -107,7 +101,7 @@ def launch_browser(**launch_kwargs):
 
     Launches may nest or overlap (each gets its own browser on one shared Playwright driver). Prefer this
     to calling sync_playwright() yourself: a second sync_playwright() in the same process fails while
-    another is alive. Scope browser fixtures to the module so the driver stops between test files."""
+    another is alive. Tests use the `browser` fixture (conftest.py: one browser per test process)."""
     options = {"executable_path": chromium_path(), "headless": True, "args": list(CHROMIUM_ARGS)}
     options.update(launch_kwargs)
     with _shared_playwright() as pw:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = REPO / "generator" / "theme"   # the default theme shipped in the package
@@ -108,6 +110,29 @@ def make_site(root: Path, articles: dict[str, str | bytes] | None = None, *,
         else:
             path.write_text(content, "utf-8")
     return root
+
+
+_BUILT: dict[tuple, Path] = {}
+
+
+def built_copy(dest: Path, articles: dict[str, str | bytes] | None = None, **options: Any) -> Path:
+    """`make_site(dest, articles)` as it is after a successful `build(BuildOptions(dest, dest / "output",
+    **options))`: a copy (times kept, so the next build knows nothing changed) of that hub built once per
+    test process. For tests that start from a good build and then break or change something."""
+    key = (tuple(sorted(articles.items())) if articles is not None else None, tuple(sorted(options.items())))
+    if key not in _BUILT:
+        import atexit
+
+        from generator.build import BuildOptions, build
+
+        first = Path(tempfile.mkdtemp(prefix="haven-built-")) / "hub"
+        make_site(first, articles)
+        result = build(BuildOptions(first, first / "output", **options))
+        assert result.ok, [d.format() for d in result.diagnostics]
+        _BUILT[key] = first
+        atexit.register(shutil.rmtree, first.parent, True)
+    shutil.copytree(_BUILT[key], dest, symlinks=True)
+    return dest
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:

@@ -20,7 +20,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
               "checks.policy"),  # the table of finding codes: data, imports only diagnostics; loaders emit by code
     # read one kind of input file into typed records, checking it at the boundary
     "loaders": ("confine", "yamlload", "fields", "config", "crisisconfig", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",
-                "checks.reference_fields", "sources",
+                "checks.reference_fields", "discover",
                 "templates", "theme", "deadline", "languages", "catalogues"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",

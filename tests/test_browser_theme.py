@@ -186,15 +186,26 @@ def _rgb(css: str) -> tuple[float, float, float]:
 
 # ----------------------------------------------------------------------------- tests
 
+def shard(pages: list[str], part: int) -> list[str]:
+    """One of SHARDS interleaved parts of the pages: a crawl of every page is SHARDS tests, which
+    pytest-xdist can hand to different workers (one test of them all would hold one worker for long)."""
+    return pages[part::SHARDS]
+
+
+SHARDS = 3
+
+
+@pytest.mark.parametrize("part", range(SHARDS))
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(browser, base_url, pages, scheme):
+def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(browser, base_url, pages, scheme, part):
+    mine = shard(pages, part)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     blocked = block_offsite(context)
     try:
-        results = axe_crawl(context, [base_url + u for u in pages], parallel=2)
+        results = axe_crawl(context, [base_url + u for u in mine], parallel=2)
     finally:
         context.close()
-    assert len(results) == len(pages)
+    assert len(results) == len(mine) > 0
     failures = [f"{url} [{scheme}]\n{format_violations(v)}" for url, v in results.items() if v]
     assert not failures, "axe-core violations:\n" + "\n".join(failures)
     assert blocked == [], f"requests left 127.0.0.1: {blocked}"
@@ -306,14 +317,16 @@ def test_text_contrast_measured_in_both_schemes(browser, base_url, pages, scheme
     assert not low, "text below its contrast minimum:\n" + "\n".join(sorted(set(low))[:40])
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_keyboard_walk_reaches_everything_with_visible_focus(browser, base_url, pages, scheme):
-    """Tab from the top: the skip link first (and it works), then every link and control, each with a focus ring."""
+@pytest.mark.parametrize("scheme, part", [("light", part) for part in range(SHARDS)] + [("dark", None)])
+def test_keyboard_walk_reaches_everything_with_visible_focus(browser, base_url, pages, scheme, part):
+    """Tab from the top: the skip link first (and it works), then every link and control, each with a focus ring
+    (every page in the light scheme, in SHARDS parts; an article and the home page in the dark one)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
                                         reduced_motion="reduce")
     page = context.new_page()
     problems = []
-    walk = pages if scheme == "light" else article_pages(pages)[:1] + ["/"]
+    walk = shard(pages, part) if scheme == "light" else article_pages(pages)[:1] + ["/"]
+    assert walk
     try:
         for url in walk:
             page.goto(base_url + url)

@@ -8,14 +8,14 @@ from datetime import date
 import pytest
 
 from generator.cachecodec import ENTRIES, MEMO, CacheDamaged, CacheEntry, Stamp, codec
+from generator.discover import ParseSettings
 from generator.model import FrontMatter, LinkRef
-from generator.sources import ParseSettings
 from tests.sitekit import article, make_site
 
 
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory):
-    """Real parsed sources of a fixture hub: front matter with dates, references, citations, links."""
+    """Real parsed files of a fixture hub: front matter with dates, references, citations, links."""
     from generator.parse import parse_bytes
 
     site = make_site(tmp_path_factory.mktemp("codec") / "hub", {
@@ -31,7 +31,7 @@ def parsed(tmp_path_factory):
             for p in sorted((site / "articles").glob("*.md"))]
 
 
-def test_parsed_sources_read_back_equal(parsed):
+def test_parsed_files_read_back_equal(parsed):
     entries = {p.path: CacheEntry(1, 2, p) for p in parsed}
     back = codec().loads(codec().dumps(entries, ENTRIES), ENTRIES)
     assert back == entries
@@ -80,7 +80,7 @@ def test_memo_values_of_the_wrong_kind_are_dropped(parsed):
     from generator.citations import render_citations
 
     rendered = render_citations(parsed[0].clusters, {})
-    memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "sources:c": (rendered,), "other": rendered,
-            "sources:d": tuple(rendered.entries)}
+    memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "cited-works:c": (rendered,), "other": rendered,
+            "cited-works:d": tuple(rendered.entries)}
     assert checked_memo(codec().loads(codec().dumps(memo, MEMO), MEMO)) == {"cite:a": rendered,
-                                                                             "sources:d": tuple(rendered.entries)}
+                                                                             "cited-works:d": tuple(rendered.entries)}

@@ -145,14 +145,12 @@ SAMPLE_ORDER = [
 ]
 
 
-def test_sample_covers_every_entry():
-    assert set(SAMPLE_TEXT) == set(SAMPLE_BY_ID)
-
-
-@pytest.mark.parametrize("key", sorted(SAMPLE_TEXT))
+@pytest.mark.parametrize("key", sorted(set(SAMPLE_BY_ID) | set(SAMPLE_TEXT)))
 def test_sample_entry_text(key):
+    """Every entry of the golden bibliography formats to the APA text written out above: an entry with no
+    text there, or text for an entry that is not in the bibliography, fails as that entry's case."""
     entries = {e.key: e for e in format_bibliography(SAMPLE)}
-    assert entries[key].text == SAMPLE_TEXT[key]
+    assert key in entries and entries[key].text == SAMPLE_TEXT.get(key)
 
 
 def test_sample_reference_list_order():

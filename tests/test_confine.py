@@ -258,22 +258,11 @@ def test_the_output_folder_itself_may_not_be_a_link(tmp_path):
 
 # ---- the writer, with a random previous output/: hostile record entries and links planted in it
 
-_BUILT_HUB: dict[str, Path] = {}
-
-
 def built_hub(folder: Path) -> Path:
     """A fixture hub built once, copied into `folder` (so each example starts from a good build)."""
-    import shutil
+    from tests.sitekit import built_copy
 
-    from generator.build import BuildOptions, build
-    from tests.sitekit import make_site
-
-    if "hub" not in _BUILT_HUB:
-        first = make_site(Path(tempfile.mkdtemp(prefix="haven-confine-")) / "hub")
-        assert build(BuildOptions(first, first / "output", search_index=False)).ok
-        _BUILT_HUB["hub"] = first
-    shutil.copytree(_BUILT_HUB["hub"], folder, symlinks=True)
-    return folder
+    return built_copy(folder, search_index=False)
 
 
 RECORD_PATHS = st.one_of(
@@ -289,6 +278,7 @@ PLANTED = st.lists(st.tuples(st.sampled_from(["linked", "static", "articles/firs
                              st.sampled_from(["dir", "victim", "secret"])), max_size=3)
 
 
+@pytest.mark.slow   # 25 builds: collected first, so that it starts early on a worker (conftest.py)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=st.dictionaries(RECORD_PATHS, RECORD_ENTRIES, max_size=8), planted=PLANTED,
        garbage=st.sampled_from([None, b"", b"{", b"[]", b'{"files": 3}', b"\xff\xfe"]))

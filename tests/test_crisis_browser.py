@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import block_offsite, format_violations, run_axe, serve_folder
-from tests.publishkit import build_ok, copy_sample
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +16,8 @@ HELP_NOTE = "Help is available now: crisis lines are listed above the results."
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = copy_sample(tmp_path_factory.mktemp("crisis-browser") / "site")
-    build_ok(root)
-    return root / "output"
+def site(sample_hub):
+    return sample_hub.out   # the repository's sample hub, built once per test process (conftest)
 
 
 @pytest.mark.parametrize("javascript", [False, True])

@@ -207,10 +207,8 @@ def test_missing_contact_is_a_warning_and_foreign_forms_are_refused(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    site = copy_sample(tmp_path_factory.mktemp("crisis") / "site")
-    build_ok(site)
-    return site / "output"
+def built(sample_hub):
+    return sample_hub.out   # the repository's sample hub, built once per test process (conftest)
 
 
 def test_help_button_follows_the_skip_link_on_every_page(built):

@@ -13,8 +13,7 @@ from generator.checks.policy import SUPPRESSIBLE as SUPPRESSIBLE_CHECKS
 from generator.checks.policy import Suppression, apply_policy
 from generator.checks.policy import read_suppressions as check_suppressions
 from generator.checks.review import add_months, check_review_due, review_due_date
-from generator.checks.safe_messaging import check_safe_messaging
-from generator.checks.safe_messaging import mentions_suicide as is_on_suicide_topics
+from generator.checks.safe_messaging import check_safe_messaging, mentions_suicide
 from generator.checks.transparency import check_transparency
 from generator.diagnostics import error, warning
 
@@ -107,8 +106,8 @@ def test_safe_messaging_finds_phrases_far_apart():
         ("Empathy and yourself; selfish and selfless.", ("empathy", "therapy"), False),
     ],
 )
-def test_is_on_suicide_topics(body, topics, expected):
-    assert is_on_suicide_topics(body, topics) is expected
+def test_mentions_suicide(body, topics, expected):
+    assert mentions_suicide(body, topics) is expected
 
 
 # --- Sourced claims ------------------------------------------------------------------------------
@@ -408,7 +407,7 @@ def test_body_checks_are_fast():
     for _ in range(50):
         check_safe_messaging(PATH, body, 1)
         check_unsourced_claims(PATH, body, 1)
-        is_on_suicide_topics(body, ())
+        mentions_suicide(body, ())
     per_article = (time.perf_counter() - started) / 50
     assert per_article < 0.01, f"{per_article * 1000:.2f} ms per article"
 

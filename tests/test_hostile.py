@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build
 from tests import hostile
 from tests.hostile import SENTINEL, Case, file_bytes, make_outside, run_haven
-from tests.sitekit import make_site
+from tests.sitekit import built_copy
 
 
 def all_cases() -> list[Case]:
@@ -23,17 +21,9 @@ def all_cases() -> list[Case]:
     return cases
 
 
-_BUILT: dict[str, Path] = {}
-
-
 def good_hub(root: Path) -> Path:
     """A fixture hub already built once (copied from a first build, so each case starts quickly)."""
-    if "hub" not in _BUILT:
-        first = make_site(root.parent / "first-hub")
-        assert build(BuildOptions(first, first / "output", search_index=False)).ok
-        _BUILT["hub"] = first
-    shutil.copytree(_BUILT["hub"], root, symlinks=True)
-    return root
+    return built_copy(root, search_index=False)
 
 
 def output_bytes(hub: Path) -> dict[str, bytes]:

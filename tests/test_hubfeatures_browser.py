@@ -9,7 +9,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.browser import block_offsite, format_violations, launch_browser, require_browser, run_axe, serve_folder
+from tests.browser import block_offsite, format_violations, run_axe, serve_folder
 from tests.publishkit import build_ok
 from tests.sitekit import SITE_YAML, article, make_site
 
@@ -33,13 +33,6 @@ Intro.
 
 
 @pytest.fixture(scope="module")
-def hub_browser():
-    require_browser()
-    with launch_browser() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("hubfeatures")
     articles = {f"note-{n:02d}.md": article(f"Note {n:02d}", date=f"2026-01-{n:02d}") for n in range(1, 8)}
@@ -58,9 +51,9 @@ def built(tmp_path_factory):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/articles/", "/articles/page/2/", "/articles/boxes/", "/articles/later/",
                                   "/old-boxes/"])
-def test_axe_finds_nothing(hub_browser, built, path, scheme):
+def test_axe_finds_nothing(browser, built, path, scheme):
     with serve_folder(built) as base:
-        page = hub_browser.new_page(color_scheme=scheme)
+        page = browser.new_page(color_scheme=scheme)
         offsite = block_offsite(page)
         if path == "/old-boxes/":   # the redirect page itself: its refresh (delay 0, which axe allows) held back
             held = (built / "old-boxes" / "index.html").read_text("utf-8")
@@ -74,9 +67,9 @@ def test_axe_finds_nothing(hub_browser, built, path, scheme):
     assert offsite == []
 
 
-def test_the_page_navigation_works_by_keyboard_and_marks_the_current_page(hub_browser, built):
+def test_the_page_navigation_works_by_keyboard_and_marks_the_current_page(browser, built):
     with serve_folder(built) as base:
-        page = hub_browser.new_page()
+        page = browser.new_page()
         page.goto(base + "/articles/")
         nav = page.get_by_role("navigation", name="All articles, pages")
         assert nav.get_by_role("link", name="Page 1").get_attribute("aria-current") == "page"
@@ -90,9 +83,9 @@ def test_the_page_navigation_works_by_keyboard_and_marks_the_current_page(hub_br
         page.close()
 
 
-def test_callouts_are_named_notes_for_assistive_technology(hub_browser, built):
+def test_callouts_are_named_notes_for_assistive_technology(browser, built):
     with serve_folder(built) as base:
-        page = hub_browser.new_page()
+        page = browser.new_page()
         page.goto(base + "/articles/boxes/")
         names = [page.get_by_role("note", name=name).count() for name in ("Key points", "When to get help",
                                                                           "About this note")]
@@ -102,18 +95,18 @@ def test_callouts_are_named_notes_for_assistive_technology(hub_browser, built):
     assert names == [1, 1, 1] and border == "solid"
 
 
-def test_an_old_address_lands_on_the_new_page(hub_browser, built):
+def test_an_old_address_lands_on_the_new_page(browser, built):
     with serve_folder(built) as base:
-        page = hub_browser.new_page()
+        page = browser.new_page()
         page.goto(base + "/old-boxes/")
         page.wait_for_url(base + "/articles/boxes/")
         assert page.get_by_role("heading", level=1).inner_text() == "Boxes"
         page.close()
 
 
-def test_a_360px_phone_fetches_a_small_webp_not_the_full_picture(hub_browser, built):
+def test_a_360px_phone_fetches_a_small_webp_not_the_full_picture(browser, built):
     with serve_folder(built) as base:
-        page = hub_browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+        page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
         fetched: list[str] = []
         page.on("response", lambda response: fetched.append(response.url))   # before the image completes
         page.goto(base + "/articles/boxes/")

@@ -10,19 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import (axe_crawl, block_offsite, format_violations, launch_browser, require_browser,
-                           serve_folder)
+from tests.browser import axe_crawl, block_offsite, format_violations, serve_folder
 from tests.sitekit import REPO
 
 pytestmark = pytest.mark.browser
 RTL_HUB = REPO / "tests" / "hubs" / "rtl"
-
-
-@pytest.fixture(scope="module")
-def i18n_browser():
-    require_browser()
-    with launch_browser() as browser:
-        yield browser
 
 
 def _build(site: Path, out: Path) -> Path:
@@ -33,8 +25,8 @@ def _build(site: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return _build(REPO, tmp_path_factory.mktemp("sample") / "site")
+def sample(sample_hub):
+    return sample_hub.out   # the repository's sample hub, built once per test process (conftest)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +36,9 @@ def rtl(tmp_path_factory):
     return _build(hub, hub / "output")
 
 
-def test_the_switcher_keeps_the_reader_on_the_same_article(i18n_browser, sample):
+def test_the_switcher_keeps_the_reader_on_the_same_article(browser, sample):
     with serve_folder(sample) as base:
-        page = i18n_browser.new_page()
+        page = browser.new_page()
         offsite = block_offsite(page)
         page.goto(base + "/articles/empathy-vs-sympathy/")
         switcher = page.get_by_role("navigation", name="Language")
@@ -69,20 +61,20 @@ def test_the_switcher_keeps_the_reader_on_the_same_article(i18n_browser, sample)
         page.close()
 
 
-def test_both_languages_are_axe_clean(i18n_browser, sample):
+def test_both_languages_are_axe_clean(browser, sample):
     urls = ["/", "/articles/empathy-vs-sympathy/", "/es/", "/es/articles/empatia-frente-a-lastima/",
             "/es/about/", "/es/topics/", "/es/search/", "/es/sources/"]
     with serve_folder(sample) as base:
-        context = i18n_browser.new_context()
+        context = browser.new_context()
         results = axe_crawl(context, [base + u for u in urls], parallel=2)
         context.close()
     failures = [f"{url}: {format_violations(v)}" for url, v in results.items() if v]
     assert not failures, "\n".join(failures)
 
 
-def test_right_to_left_pages_are_laid_out_right_to_left(i18n_browser, rtl):
+def test_right_to_left_pages_are_laid_out_right_to_left(browser, rtl):
     with serve_folder(rtl) as base:
-        page = i18n_browser.new_page(viewport={"width": 1000, "height": 800})
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
         page.goto(base + "/articles/maqal-tajribi/")
         assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
         assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
@@ -113,20 +105,20 @@ def test_right_to_left_pages_are_laid_out_right_to_left(i18n_browser, rtl):
         page.close()
 
 
-def test_the_rtl_hub_is_axe_clean(i18n_browser, rtl):
+def test_the_rtl_hub_is_axe_clean(browser, rtl):
     urls = ["/", "/articles/maqal-tajribi/", "/topics/", "/en/articles/a-test-article/", "/about/"]
     with serve_folder(rtl) as base:
-        context = i18n_browser.new_context()
+        context = browser.new_context()
         results = axe_crawl(context, [base + u for u in urls], parallel=2)
         context.close()
     failures = [f"{url}: {format_violations(v)}" for url, v in results.items() if v]
     assert not failures, "\n".join(failures)
 
 
-def test_each_language_searches_its_own_articles_in_its_own_words(i18n_browser, sample):
+def test_each_language_searches_its_own_articles_in_its_own_words(browser, sample):
     status = "#search-status"
     with serve_folder(sample) as base:
-        page = i18n_browser.new_page()
+        page = browser.new_page()
         # "lástima" appears only in the Spanish articles; the Spanish search page loads the Spanish index
         page.goto(base + "/es/search/?q=lástima")
         page.wait_for_function("(sel) => /resultado/.test(document.querySelector(sel).textContent)", arg=status,

@@ -178,6 +178,29 @@ def test_damaged_cache_is_ignored_and_rebuilt(site, damage, which):
     assert "article 1, edited" in (site / "output" / "articles" / "a1" / "index.html").read_text()
 
 
+def test_a_cache_in_the_previous_format_is_discarded_and_rewritten(site):
+    """Renaming a cached record's fields changes the cache format: a cache from the format before (same
+    Haven code otherwise) must be parsed again from the files, never decoded into the new records."""
+    import json
+
+    from generator import incremental
+
+    incremental._WARM.clear()
+    shards = sorted((site / CACHE_DIR / INDEX_DIR).glob("*.json"))
+    assert shards
+    for shard in shards:
+        payload = json.loads(shard.read_bytes())
+        assert payload[0][0] == incremental.CACHE_FORMAT
+        payload[0][0] = incremental.CACHE_FORMAT - 1
+        shard.write_bytes(json.dumps(payload).replace('"cited-works:', '"sources:').encode())
+    edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
+    result = run(site)
+    assert result.parsed == 7   # every file read again: nothing decoded from the old format
+    assert "article 1, edited" in (site / "output" / "articles" / "a1" / "index.html").read_text()
+    for shard in sorted((site / CACHE_DIR / INDEX_DIR).glob("entries-*.json")):
+        assert json.loads(shard.read_bytes())[0][0] == incremental.CACHE_FORMAT   # rewritten in the new one
+
+
 def test_an_edit_rewrites_only_the_changed_index_shard(site):
     before = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR / INDEX_DIR).glob("entries-*.json")}
     edit(site / "articles" / "a1.md", "Body of article 1.", "Body of article 1, edited.")
@@ -273,6 +296,7 @@ def _build_forked(site: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_parallel_rendering_matches_serial_and_fails_cleanly(tmp_path):
     serial = chain_site(tmp_path / "serial")
     run(serial)

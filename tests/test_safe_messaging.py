@@ -39,7 +39,7 @@ def test_method_words_outside_suicide_articles_are_not_flagged(text):
     assert check_safe_messaging(PATH, text, 1) == []
 
 
-def test_topic_ids_alone_put_an_article_on_suicide_topics():
+def test_topic_ids_alone_mark_an_article_as_mentioning_suicide():
     [finding] = check_safe_messaging(PATH, "He jumped from the bridge.", 1, topic_ids=["suicide-prevention"])
     assert "leave out how and where" in finding.hint
 

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -33,27 +32,34 @@ class Serve:
         self.proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), *args],
                                      cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
+        self._said = threading.Condition()
+        self._ended = False   # the child closed its stderr (it exited)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         for line in self.proc.stderr:
-            self.lines.append(line.rstrip("\n"))
+            with self._said:
+                self.lines.append(line.rstrip("\n"))
+                self._said.notify_all()
+        with self._said:
+            self._ended = True
+            self._said.notify_all()
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines)
+        with self._said:
+            return "\n".join(self.lines)
 
-    def wait_for(self, needle: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.text:
-            if self.proc.poll() is not None:
-                self._reader.join(2)
-                if needle in self.text:
-                    return
-                pytest.fail(f"haven serve exited {self.proc.returncode} before saying {needle!r}:\n{self.text}")
-            assert time.monotonic() < deadline, f"no {needle!r} in:\n{self.text}"
-            time.sleep(0.05)
+    def wait_for(self, needle: str, timeout: float = 60) -> None:
+        """Wait until the child says `needle` (woken by each line it writes); fail if it exits first."""
+        with self._said:
+            self._said.wait_for(lambda: needle in "\n".join(self.lines) or self._ended, timeout)
+        if needle in self.text:
+            return
+        if self._ended:
+            pytest.fail(f"haven serve exited {self.proc.wait(10)} before saying {needle!r}:\n{self.text}")
+        pytest.fail(f"no {needle!r} in:\n{self.text}")
 
     def interrupt(self, timeout: float = 20) -> int:
         self.proc.send_signal(signal.SIGINT)
@@ -123,19 +129,23 @@ def test_stops_when_run_under_timeout_in_the_background(site, tmp_path):
     if not shutil.which("timeout"):
         pytest.skip("coreutils timeout is missing")
     log = tmp_path / "serve.log"
+    os.mkfifo(log)   # read to its end: the end comes when the preview exits and closes it
+    pid_file = tmp_path / "timeout.pid"
     port = free_port()
     script = (f"(timeout 4 {sys.executable} -m generator serve --site '{site}' --port {port} "
-              f"> '{log}' 2>&1 &)")
+              f"> '{log}' 2>&1 & echo $! > '{pid_file}')")
     subprocess.run(["bash", "-c", script], cwd=REPO, check=True, timeout=20)
-    def text_so_far() -> str:  # the background shell creates the log when it gets to it
-        return log.read_text() if log.exists() else ""
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "haven: stopped" not in text_so_far():
-        time.sleep(0.2)
-    text = text_so_far()
-    if "haven: stopped" not in text:  # do not leave it running
-        subprocess.run(["pkill", "-INT", "-f", f"--port {port}"])
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.append(log.read_text()), daemon=True)
+    reader.start()
+    reader.join(60)   # bounds a failure only: it returns as soon as the preview has exited
+    if reader.is_alive():  # do not leave it running: the `timeout` this test started and its child, by id
+        pid = int(pid_file.read_text())
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        for victim in [*(children.read_text().split() if children.exists() else []), pid]:
+            os.kill(int(victim), signal.SIGKILL)
+        pytest.fail("haven serve was still running a minute after timeout sent SIGTERM")
+    text = said[0]
     assert "haven: stopped" in text, text
     assert "Traceback" not in text
 

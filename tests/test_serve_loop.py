@@ -1,5 +1,5 @@
 """The preview's build loop with a fake builder: how many builds a burst of changes costs, counted with
-events, never with wall time (no watcher, no socket, no sleep)."""
+events, never with wall time (no watcher, no socket, no sleep); the debounce on a fake clock."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 import pytest
 
 from generator.serve.loop import BuildLoop
+from tests.servekit import FakeClock
 
 
 class FakeBuilds:
@@ -129,3 +130,64 @@ def test_a_stream_of_changes_that_never_goes_quiet_still_builds():
     finally:
         loop.stop(10)
     assert loop.builds >= 1 and not loop.busy()
+
+
+# -- the debounce, on a fake clock: when the build of flagged changes may start -------------------------
+
+def clocked(clock, **kwargs) -> BuildLoop[int]:
+    return BuildLoop(lambda: 0, lambda result, more: None, lambda exc, text: -1, clock=clock, **kwargs)
+
+
+def test_nothing_flagged_means_no_build_is_due():
+    assert clocked(FakeClock()).due_in() is None
+
+
+def test_a_build_waits_until_the_changes_have_been_quiet_for_quiet_seconds():
+    clock = FakeClock()
+    loop = clocked(clock, quiet=0.010, max_delay=1.0)
+    loop.flag("articles/a.md")
+    assert loop.due_in() == pytest.approx(0.010)
+    clock.advance(0.006)
+    loop.flag("articles/b.md")                      # another save: the quiet period starts again
+    assert loop.due_in() == pytest.approx(0.010)
+    clock.advance(0.009)
+    assert loop.due_in() == pytest.approx(0.001)
+    clock.advance(0.001)
+    assert loop.due_in() == 0
+
+
+def test_changes_that_never_go_quiet_are_built_at_the_latest_after_max_delay():
+    clock = FakeClock(0.0)   # times in binary fractions: exact in floating point
+    loop = clocked(clock, quiet=0.25, max_delay=4.0)
+    loop.flag("articles/a.md")
+    for _ in range(31):                             # a save every 1/8 s, for almost 4 s
+        clock.advance(0.125)
+        loop.flag("articles/a.md")
+        assert loop.due_in() == min(0.25, 4.0 - clock.now)
+    clock.advance(0.125)
+    assert loop.due_in() == 0
+
+
+def test_an_unfinished_save_holds_the_build_until_it_is_finished_or_max_delay():
+    clock = FakeClock()
+    unfinished = [True]
+    loop = clocked(clock, quiet=0.010, max_delay=1.0, hold=lambda: unfinished[0])
+    loop.flag("articles/a.md")
+    clock.advance(0.010)                            # quiet, but the file is still being written
+    assert 0 < loop.due_in() <= 0.05                 # asked again soon
+    clock.advance(0.5)
+    assert 0 < loop.due_in() <= 0.05
+    unfinished[0] = False                           # the editor closed the file
+    assert loop.due_in() == 0
+    unfinished[0] = True
+    clock.advance(0.49)                             # a save that never finishes waits max_delay at most
+    assert loop.due_in() == 0
+
+
+def test_wait_builds_returns_when_the_build_is_announced(fake):
+    builds, loop = fake
+    loop.start()
+    loop.flag("articles/a.md")
+    assert loop.wait_builds(1, 30)
+    assert builds.results == [(1, False)]            # announced before it was counted
+    assert loop.wait_builds(2, 0) is False

@@ -110,3 +110,20 @@ def test_a_failure_while_answering_is_a_500_not_a_closed_connection(site):
 def test_head_has_the_headers_and_no_body(site):
     status, headers, body = ask(site, "/articles/calm/", method="HEAD")
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_a_request_waits_for_the_running_build_and_gets_the_new_page(site):
+    """A page asked for right after a save is the page from the build of that save, never the one before:
+    the handler waits for the builds under way (here the build finishes inside that wait)."""
+    page = site.out_dir / "articles" / "calm" / "index.html"
+    waited: list[float] = []
+
+    def build_finishes_while_the_request_waits(timeout: float) -> bool:
+        waited.append(timeout)
+        page.write_text("<html><body>Calm, saved</body></html>", "utf-8")
+        return True
+
+    site.wait_idle = build_finishes_while_the_request_waits
+    status, _, body = ask(site, "/articles/calm/")
+    assert status == 200 and b"Calm, saved" in body and len(waited) == 1
+    assert ask(site, "/__haven/state")[0] == 200 and len(waited) == 1   # its own endpoints never wait

@@ -76,6 +76,7 @@ def test_failure_in_an_included_template_names_that_file_and_the_article(tmp_pat
     assert hits and "while rendering articles/" in hits[0], err
 
 
+@pytest.mark.slow   # waits for a render time limit to run out
 def test_a_template_that_never_ends_is_stopped(tmp_path, capsys):
     site = _hub(tmp_path, seconds=3)
     assert main(["build", "--site", str(site)]) == 0
@@ -94,6 +95,7 @@ def test_a_template_that_never_ends_is_stopped(tmp_path, capsys):
     assert snapshot(site / "output") == before
 
 
+@pytest.mark.slow   # waits for a render time limit to run out
 def test_the_limit_stops_a_render_in_a_thread_as_the_preview_server_renders(tmp_path):
     site = _hub(tmp_path, seconds=3)
     (site / "templates" / "404.html").write_text(
@@ -129,6 +131,7 @@ print(json.dumps({"pid": os.getpid(), "errors": errors}))
 """
 
 
+@pytest.mark.slow   # waits for a render time limit to run out
 def test_the_limit_stops_a_render_in_forked_workers(tmp_path):
     marks = tmp_path / "forked"
     marks.mkdir()
@@ -158,13 +161,14 @@ def test_a_bad_time_limit_is_an_error_in_site_yaml(tmp_path, capsys, value, word
                for line in err.splitlines()), err
 
 
+@pytest.mark.slow   # a preview, and a render time limit that runs out
 @pytest.mark.parametrize("template,words", [
     ("{% macro again(n) %}{{ again(n) }}{% endmacro %}{{ again(1) }}", "calls itself without end"),
     ("{% set n = range(100000) | list %}{% for a in n %}{% for b in n %}{% endfor %}{% endfor %}",
      "ran for more than 3 seconds"),
 ])
 def test_the_preview_reports_a_template_failure_as_the_template_s_not_haven_s(tmp_path, template, words):
-    from tests.test_serve import Running, hub
+    from tests.servekit import TIMEOUT, Running, hub
 
     site = hub(tmp_path / "hub")
     (site / "site.yaml").write_text((site / "site.yaml").read_text() + "limits: {render_seconds: 3}\n")
@@ -172,11 +176,9 @@ def test_the_preview_reports_a_template_failure_as_the_template_s_not_haven_s(tm
     try:
         assert run.result.ok, run.log.getvalue()
         good = run.page("/404.html")
-        builds = run.builds
         (site / "templates" / "404.html").write_text("{# a contributor's template #}\n" + template + "\n")
-        run.wait_builds(builds + 1, timeout=60)
-        run.wait_idle()
-        event = run.stream.next_event(10, ("failed",))
+        run.sync("templates")
+        event = run.stream.next_event(TIMEOUT, ("failed",))
         [found] = event[1]["errors"]
         assert (found["path"], found["line"]) == ("templates/404.html", 2)
         assert words in found["message"] and "the page /404.html" in found["message"]

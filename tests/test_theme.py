@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from generator.build import BuildOptions, build
-from tests.sitekit import THEME, make_site
+from tests.sitekit import THEME, article, make_site
 
 
 def theme_only_hub(root):
@@ -114,3 +114,29 @@ def test_theme_list_works_anywhere_but_copy_only_in_a_hub(tmp_path, capsys, monk
     assert main(["theme", "copy", "base.html"]) == 2
     assert "no site.yaml" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_templates_copied_before_the_renames_still_build(tmp_path):
+    """Hubs copied article.html and sources.html when the parsed file was `article.source` and the
+    cited works were `sources`: those names stay readable in templates, with the same content."""
+    site = theme_only_hub(tmp_path / "hub")
+    (site / "templates").mkdir()
+    article_html = (THEME / "templates" / "article.html").read_text("utf-8")
+    assert "article.parsed.headings" in article_html
+    (site / "templates" / "article.html").write_text(
+        article_html.replace("article.parsed.headings", "article.source.headings")
+        .replace("{% if crisis_top %}", "{% if crisis_top %}<p id='old-crisis-flag'>crisis first</p>"))
+    (site / "templates" / "sources.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}<ol id="old-list">{% for s in sources %}'
+        '<li>{{ s.key }}: {{ s.cited_in | join(",") }}</li>{% endfor %}</ol>{% endblock %}\n')
+    (site / "articles" / "first-steps.md").write_text(article(
+        "First steps", extra="references:\n  - {id: own2020, type: book, title: A book, issued: 2020,"
+        " author: [{family: Own, given: A.}]}",
+        body="Talking about suicide helps [@own2020].\n\n## One\n\nText.\n\n## Two\n\nText.\n\n## Three\n\nText.\n"))
+    out = tmp_path / "out"
+    result = build(BuildOptions(site, out, search_index=False))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    page = (out / "articles" / "first-steps" / "index.html").read_text("utf-8")
+    assert 'href="#one"' in page and 'href="#three"' in page   # the table of contents from article.source
+    assert "old-crisis-flag" in page                           # crisis_top still set for such articles
+    assert '<li>own2020: first-steps</li>' in (out / "sources" / "index.html").read_text("utf-8")

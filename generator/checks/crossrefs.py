@@ -22,7 +22,7 @@ def check_ids(site: Site) -> list[Diagnostic]:
     """Authors, reviewers and topics named in front matter must exist."""
     out: list[Diagnostic] = []
     for article in site.articles + site.pages + site.scheduled:   # scheduled: fixed now, not on its day
-        meta, path = article.meta, article.source.path
+        meta, path = article.meta, article.parsed.path
         for aid in meta.authors:
             if aid not in site.authors:
                 out.append(_unknown("unknown-author", path, meta.lines.get("author", 1), "author", aid,
@@ -47,7 +47,7 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
     """previous/next must name an article; pairs should point back to each other."""
     out: list[Diagnostic] = []
     for article in site.articles:
-        meta, path = article.meta, article.source.path
+        meta, path = article.meta, article.parsed.path
         for key, back in (("previous", "next"), ("next", "previous")):
             target = getattr(meta, key)
             if not target:
@@ -69,7 +69,7 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
                     "one-way-neighbour", path, meta.lines.get(key, 1), 1,
                     f"{key} is '{target}', but that article's {back} is "
                     f"'{getattr(other.meta, back) or '(not set)'}'",
-                    f"add `{back}: {article.slug}` to {other.source.path}"))
+                    f"add `{back}: {article.slug}` to {other.parsed.path}"))
     return out
 
 
@@ -81,14 +81,14 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
     base = site.config.base_path
     out: list[Diagnostic] = []
     for article in site.articles + site.pages + site.scheduled:
-        for link in article.source.links:
+        for link in article.parsed.links:
             url = link.url
             waiting = scheduled.get(url.split("#", 1)[0]) if scheduled else None
             if waiting is not None and waiting.meta.date:
                 # a link from a page published on or after the target's day is fine
                 if not (article.scheduled and article.meta.date and article.meta.date >= waiting.meta.date):
                     out.append(finding(
-                        "link-to-scheduled", article.source.path, link.line, link.col,
+                        "link-to-scheduled", article.parsed.path, link.line, link.col,
                         f"link to '{link.url}', which is scheduled for {waiting.meta.date.isoformat()} "
                         "and is not published until then", "readers get 'page not found' until that day: "
                         "link to it once it is published, or schedule this article for the same day or later"))
@@ -119,7 +119,7 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
                     else:
                         hint = (did_you_mean(page, public_urls)
                                 or "check the address; article pages are /articles/<slug>/")
-                    out.append(finding("broken-link", article.source.path, link.line, link.col,
+                    out.append(finding("broken-link", article.parsed.path, link.line, link.col,
                                      f"link to '{link.url}', which is not a page of this hub", hint))
                     continue
             else:
@@ -128,7 +128,7 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
                 known = sorted(anchors[page] - TEMPLATE_IDS)
                 hint = did_you_mean(parts.fragment, known) or (
                     "headings get ids from their text, e.g. '## Why it matters' -> #why-it-matters")
-                out.append(finding("broken-anchor", article.source.path, link.line, link.col,
+                out.append(finding("broken-anchor", article.parsed.path, link.line, link.col,
                                  f"link to '{link.url}': no section '#{parts.fragment}' on {page}", hint))
     return out
 
@@ -142,7 +142,7 @@ class _LazyAnchors(dict):
 
     def __missing__(self, url: str) -> frozenset[str]:
         article = self.pages[url]
-        ids = self[url] = article.source.anchors | TEMPLATE_IDS | _reference_ids(article)
+        ids = self[url] = article.parsed.anchors | TEMPLATE_IDS | _reference_ids(article)
         return ids
 
     def __contains__(self, url: object) -> bool:
@@ -151,18 +151,18 @@ class _LazyAnchors(dict):
 
 def _reference_ids(article: Article) -> set[str]:
     ids = {f"ref-{r.key}" for r in article.references}
-    ids.update(f"cite-{n}" for n in range(1, len(article.source.clusters) + 1))
+    ids.update(f"cite-{n}" for n in range(1, len(article.parsed.clusters) + 1))
     return ids
 
 
 def _broken(article: Article, link, why: str) -> Diagnostic:
-    return finding("broken-link", article.source.path, link.line, link.col, f"link to '{link.url}' {why}",
+    return finding("broken-link", article.parsed.path, link.line, link.col, f"link to '{link.url}' {why}",
                  "link to pages of this hub with addresses like /articles/<slug>/")
 
 
 def check_scheduled(site: Site) -> list[Diagnostic]:
     """A note for each article dated after the build's day: what is scheduled, and for when."""
-    return [finding("scheduled", a.source.path, a.meta.lines.get("date", 1), 1,
+    return [finding("scheduled", a.parsed.path, a.meta.lines.get("date", 1), 1,
                  f"scheduled for {a.meta.date.isoformat()}: not published (home, lists, feeds, search) until then",
                  "a build on or after that day publishes it; `haven build --future` or `haven serve` shows it now")
             for a in site.scheduled if a.meta.date]
@@ -174,7 +174,7 @@ def check_templates(site: Site, templates) -> list[Diagnostic]:
     for article in site.articles + site.pages:
         name = article.meta.template
         if name and not templates.has(name):
-            out.append(finding("unknown-template", article.source.path, article.meta.lines.get("template", 1), 1,
+            out.append(finding("unknown-template", article.parsed.path, article.meta.lines.get("template", 1), 1,
                              f"template '{name}' does not exist in templates/",
-                             did_you_mean(name, templates.sources) or "leave `template:` out to use article.html"))
+                             did_you_mean(name, templates.texts) or "leave `template:` out to use article.html"))
     return out

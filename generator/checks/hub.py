@@ -11,8 +11,8 @@ from generator.checks import urls as url_checks
 from generator.config import SITE_FILE
 from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
+from generator.discover import unread_files
 from generator.model import Site
-from generator.sources import unread_files
 from generator.templates import Templates
 
 
@@ -32,23 +32,23 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += url_checks.image_findings(site, urls, allowed)
     out += url_checks.static_findings(site_dir, site.static_files, allowed)
     out += url_checks.extra_findings(config, allowed)
-    out += url_checks.template_findings(templates.hub_sources(), allowed)
+    out += url_checks.template_findings(templates.hub_texts(), allowed)
     out += translations.check_catalogues(config, templates.catalogues, templates.parsed())
     out += readability.check_languages_scored(config.languages, SITE_FILE)
     out += crossrefs.check_scheduled(site)
     for article in site.articles + site.pages + site.scheduled:
-        meta, source = article.meta, article.source
+        meta, parsed = article.meta, article.parsed
         out += citation_checks.check_article_citations(
-            source.path, source.body_first_line, source.clusters, per_file.own_references(meta),
+            parsed.path, parsed.body_first_line, parsed.clusters, per_file.own_references(meta),
             site.bibliography, check_entries=False)  # the entries were checked, and cached, per file
         if article.kind == "article" and meta.date and not meta.draft:
             line = meta.lines.get("reviewed_on" if meta.reviewed_on else "date", 1)
-            out += review.check_review_due(source.path, line, meta.date, meta.reviewed_on,
+            out += review.check_review_due(parsed.path, line, meta.date, meta.reviewed_on,
                                               config.review_interval_months, today)
     out += crisis.check_crisis_resources(SITE_FILE, [(r.raw, r.line) for r in config.crisis.resources], today)
     out += reader_help.check_crisis_languages(config, [config.language])  # i18n: every language of the hub
     out += reader_help.check_contact(config)
-    out += reader_help.check_help_page_free([(p.source.path, p.url) for p in site.articles + site.pages], HELP_URL)
+    out += reader_help.check_help_page_free([(p.parsed.path, p.url) for p in site.articles + site.pages], HELP_URL)
     out += transparency.check_transparency(SITE_FILE, config.lines.get("transparency", 1), config.transparency,
                                         any(p.slug == "about" for p in site.pages))
     return out

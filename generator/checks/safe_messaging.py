@@ -47,7 +47,7 @@ class Rule:
     why: str
     guidelines: tuple[str, ...]
     language: str = "en"
-    on_suicide_topics_only: bool = False
+    only_if_mentions_suicide: bool = False
 
 
 _SELF = r"(?:himself|herself|themselves|themself|myself|yourself|ourselves)"
@@ -76,20 +76,20 @@ RULES: tuple[Rule, ...] = (
          (SAMARITANS, MINDFRAME)),
     # --- method and location detail (only in articles about suicide or self-harm)
     Rule(r"hang(?:ed|ing|s)? " + _SELF + r"|nooses?|ligatures?", _LEAVE_OUT_HOW,
-         "describing the method can lead vulnerable readers to copy it", _METHOD, on_suicide_topics_only=True),
+         "describing the method can lead vulnerable readers to copy it", _METHOD, only_if_mentions_suicide=True),
     Rule(r"(?:shot|shoots|shooting|poisoned|poisoning|gassed|electrocuted|drowned|suffocated) " + _SELF,
          _LEAVE_OUT_HOW, "describing the method can lead vulnerable readers to copy it", _METHOD,
-         on_suicide_topics_only=True),
+         only_if_mentions_suicide=True),
     Rule(r"(?:slit|slitting|slashed|slashing|cut|cutting) (?:his|her|their|my|your) (?:own )?wrists?", _LEAVE_OUT_HOW,
-         "describing the method can lead vulnerable readers to copy it", _METHOD, on_suicide_topics_only=True),
+         "describing the method can lead vulnerable readers to copy it", _METHOD, only_if_mentions_suicide=True),
     Rule(r"overdos(?:ed|ing) on|overdoses? of|\d+ (?:pills|tablets|capsules)", 'that it was "an overdose", without '
          "naming the medicine or the amount", "naming a substance or a quantity tells readers how", _METHOD,
-         on_suicide_topics_only=True),
+         only_if_mentions_suicide=True),
     Rule(r"jump(?:ed|ing|s)? (?:off|from) (?:a|the|his|her|their) \w+|in front of (?:a|the) (?:train|lorry|truck|bus)",
          _LEAVE_OUT_HOW, "naming a place or a way to die can make it a place others go to", _METHOD,
-         on_suicide_topics_only=True),
+         only_if_mentions_suicide=True),
     Rule(r"suicide (?:hot-?spots?|hot spots?|spots?|bridges?|cliffs?)", '"a location" (or leave the place out)',
-         "naming sites where people have died can draw others to them", _METHOD, on_suicide_topics_only=True),
+         "naming sites where people have died can draw others to them", _METHOD, only_if_mentions_suicide=True),
     # --- stigmatising labels: the illness used as a name or an adjective for a person
     Rule(r"schizophrenics?", '"a person with schizophrenia" ("people with schizophrenia")',
          "a label makes the illness the whole person", (MINDFRAME,)),
@@ -180,7 +180,7 @@ def check_safe_messaging(path: str, body: str, body_first_line: int, language: s
     if not windows:
         return []
     base = language.split("-")[0].lower() if language else None
-    on_topic: bool | None = None
+    mentions: bool | None = None
     excluded = [(b.start, b.end) for b in scanned.blocks if b.in_references]
     findings: list[Diagnostic] = []
     seen: set[int] = set()
@@ -193,10 +193,10 @@ def check_safe_messaging(path: str, body: str, body_first_line: int, language: s
             rule = RULES[int(match.lastgroup[4:])]  # type: ignore[index]
             if base is not None and rule.language != base:
                 continue
-            if rule.on_suicide_topics_only:
-                if on_topic is None:
-                    on_topic = mentions_suicide(body, topic_ids)
-                if not on_topic:
+            if rule.only_if_mentions_suicide:
+                if mentions is None:
+                    mentions = mentions_suicide(body, topic_ids)
+                if not mentions:
                     continue
             seen.add(match.start())
             line, col = body_first_line + scanned.position(match.start())[0], scanned.position(match.start())[1]
@@ -208,11 +208,11 @@ def check_safe_messaging(path: str, body: str, body_first_line: int, language: s
     return findings
 
 
-_SUICIDE_TOPIC_RE = re.compile(
+_MENTIONS_SUICIDE_RE = re.compile(
     r"\b(?:suicid|self[-\s]?harm|self[-\s]?injur|self[-\s]?poison|overdos|autolesi"
     r"|(?:take|took|taking|takes|end|ended|ending|ends)\s+(?:their|his|her|my|your|our)\s+own\s+(?:life|lives)\b)"
 )
-_SUICIDE_TOPIC_ANCHORS = (
+_MENTIONS_SUICIDE_ANCHORS = (
     "suicid", "overdos", "own li", "self-harm", "self harm", "selfharm", "self-injur", "self injur",
     "selfinjur", "self-poison", "self poison", "selfpoison", "autolesi",
 )
@@ -222,7 +222,7 @@ def mentions_suicide(body: str, topic_ids: Iterable[str]) -> bool:
     """Whether an article deals with suicide, self-harm, self-injury or overdose: it mentions them in its
     text ("suicide prevention" counts; "suicidio" and "autolesión" too), or one of its topic ids names
     them. Such pages show crisis resources at the top."""
-    if any(_SUICIDE_TOPIC_RE.search(str(topic).lower().replace("_", "-")) for topic in topic_ids):
+    if any(_MENTIONS_SUICIDE_RE.search(str(topic).lower().replace("_", "-")) for topic in topic_ids):
         return True
     lowered = " ".join(body.lower().split())  # "self-\nharm" across a line break is still self-harm
-    return any(anchor in lowered for anchor in _SUICIDE_TOPIC_ANCHORS) and bool(_SUICIDE_TOPIC_RE.search(lowered))
+    return any(anchor in lowered for anchor in _MENTIONS_SUICIDE_ANCHORS) and bool(_MENTIONS_SUICIDE_RE.search(lowered))

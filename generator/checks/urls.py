@@ -124,7 +124,7 @@ def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> 
     and addresses under the front matter's `extra`."""
     out: list[Diagnostic] = []
     for article in site.articles + site.pages:
-        image, path = article.meta.image, article.source.path
+        image, path = article.meta.image, article.parsed.path
         for key, url, _ in urls_in_extra(article.meta.extra):   # a template may put these in an attribute
             finding = check_url(url, path, article.meta.lines.get("extra", 1), 1, key)
             if finding is not None:
@@ -193,12 +193,12 @@ def static_findings(site_dir: Path, static_files: Iterable[str], allowed: Allowe
     return out
 
 
-def template_findings(sources: Mapping[str, str], allowed: AllowedHosts) -> list[Diagnostic]:
+def template_findings(texts: Mapping[str, str], allowed: AllowedHosts) -> list[Diagnostic]:
     """Addresses written into the hub's templates (path shown -> text; not computed ones) that a reader's
     browser would fetch from another host, or that the URL policy refuses."""
     out: list[Diagnostic] = []
     everything = frozenset(_EMBEDS | _MEDIA | _SCRIPTS | _STYLES | _FORMS | _PAGE_PARTS | _DRAWINGS | {"a", "img"})
-    for shown, text in sources.items():
+    for shown, text in texts.items():
         if not shown.lower().endswith((".html", ".htm", ".xml", ".svg", ".xhtml")):
             continue
         notes = [n for n in scan(text, text, everything) if n.kind in ("url", "fetch") and "{" not in n.value]

@@ -20,6 +20,7 @@ QUIET = 0.010      # seconds without a new change before building (unfinished sa
 MAX_DELAY = 1.0    # never put a build off longer than this, even while changes keep coming
 CHECK_EVERY = 2.0  # seconds between health checks (see `idle_check`) while nothing happens
 RETIRE_AFTER = 0.5  # seconds after a build before its result is freed (see `_run`)
+HOLD_POLL = 0.05   # while a save looks unfinished, how often `hold()` is asked again
 
 
 class BuildLoop(Generic[R]):
@@ -31,14 +32,16 @@ class BuildLoop(Generic[R]):
     dies of one). `idle_check()` runs every CHECK_EVERY seconds while idle (the watcher's health).
     `hold()`, when given, is asked once the changes are quiet: True means a save looks unfinished (a
     file written to and not closed yet, or one that vanished moments ago), so the build waits for it,
-    within max_delay.
+    within max_delay. `clock` (seconds, monotonic) is what the debounce measures with; tests give a fake
+    one and ask `due_in()`.
     """
 
     def __init__(self, builder: Callable[[], R], on_result: Callable[[R, bool], None],
                  on_crash: Callable[[BaseException, str], R], *, quiet: float = QUIET,
                  max_delay: float = MAX_DELAY, idle_check: Callable[[], None] | None = None,
-                 hold: Callable[[], bool] | None = None):
+                 hold: Callable[[], bool] | None = None, clock: Callable[[], float] = time.monotonic):
         self._builder = builder
+        self._clock = clock
         self.hold = hold  # True while a file is still being written (wait for it, up to max_delay)
         self._on_result = on_result
         self._on_crash = on_crash
@@ -60,7 +63,7 @@ class BuildLoop(Generic[R]):
     def flag(self, path: str = "") -> None:
         """Record a change (cheap; called on the watcher's thread)."""
         with self._cond:
-            now = time.monotonic()
+            now = self._clock()
             if self._first_change is None:
                 self._first_change = now
             self._last_change = now
@@ -87,6 +90,28 @@ class BuildLoop(Generic[R]):
                     return False
                 self._cond.wait(left)
             return True
+
+    def wait_builds(self, count: int, timeout: float) -> bool:
+        """Block until `count` builds have finished (their results announced); False after `timeout`."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.builds >= count, timeout)
+
+    def due_in(self) -> float | None:
+        """Seconds until the build of the flagged changes may start (0: now), None when none are flagged.
+
+        The debounce: a build starts once no change has come for `quiet` seconds, or a save looks
+        unfinished (`hold()`) no longer, and at the latest `max_delay` after the first unbuilt change."""
+        with self._cond:
+            if self._first_change is None:
+                return None
+            now = self._clock()
+            latest = self._first_change + self.max_delay
+            due = min(self._last_change + self.quiet, latest)
+            if now < due:
+                return due - now
+            if now < latest and self.hold is not None and self.hold():
+                return min(latest - now, HOLD_POLL)   # a save still in progress: ask again soon
+            return 0.0
 
     def build_now(self) -> R:
         """Run one build on the calling thread (the first build, before the loop starts)."""
@@ -137,15 +162,10 @@ class BuildLoop(Generic[R]):
                 else:
                     check = None
                     while not self._stopping:  # debounce: wait for the changes to go quiet
-                        now = time.monotonic()
-                        latest = self._first_change + self.max_delay
-                        due = min(self._last_change + self.quiet, latest)
-                        if now < due:
-                            self._cond.wait(due - now)
-                        elif now < latest and self.hold is not None and self.hold():
-                            self._cond.wait(min(latest - now, 0.05))  # a save still in progress
-                        else:
+                        wait = self.due_in()
+                        if not wait:
                             break
+                        self._cond.wait(wait)
                     if self._stopping:
                         return
                     paths, self._paths = frozenset(self._paths), set()

@@ -49,8 +49,10 @@ class Preview:
 
     def __init__(self, site_dir: Path, out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  drafts: bool = False, builder: Callable[[], BuildResult] | None = None,
-                 stream: TextIO | None = None, quiet: float = QUIET, polling: bool = False):
+                 stream: TextIO | None = None, quiet: float = QUIET, polling: bool = False,
+                 clock: Callable[[], float] = time.monotonic):
         self.site_dir = Path(site_dir)
+        self._clock = clock   # times how long a reload is held for the builds behind it (HOLD_RELOAD)
         self.out_dir = Path(out_dir)
         self.stream = stream
         # scheduled articles are finished work waiting for their day: the writer previews them (unlisted, with
@@ -188,13 +190,13 @@ class Preview:
             previously = set(self._known)
             self._known |= set(result.written)
             self._known -= set(result.removed)
-        written, removed, new_pages, since = self._held or (set(), set(), set(), time.monotonic())
+        written, removed, new_pages, since = self._held or (set(), set(), set(), self._clock())
         now_written, now_removed = set(result.written), set(result.removed)
         new_pages = (new_pages - now_removed) | {p for p in now_written if p not in previously}
         written = (written - now_removed) | now_written
         removed = (removed - now_written) | now_removed
         was_failed = bool(self.hub.state.get("failed"))
-        if (written or removed) and more_coming and time.monotonic() - since < HOLD_RELOAD and not first:
+        if (written or removed) and more_coming and self._clock() - since < HOLD_RELOAD and not first:
             self._held = (written, removed, new_pages, since)  # the next build's reload covers this one
             return
         self._held = None

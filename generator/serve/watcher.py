@@ -1,4 +1,4 @@
-"""Watch the hub's sources and flag changes; nothing else.
+"""Watch the hub's files and flag changes; nothing else.
 
 Watched: `articles/`, `pages/`, `templates/`, `static/`, `data/`, `locales/` (recursively) and `site.yaml`. The
 site folder itself is watched without recursion, so the build's own writes (`output/`), the parse
@@ -34,7 +34,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.sources import is_source_name
+from generator.discover import is_markdown_name
 
 WATCHED_FOLDERS = ("articles", "pages", "templates", "static", "data", "locales")   # locales: the hub's catalogues
 WATCHED_FILES = ("site.yaml",)
@@ -71,7 +71,7 @@ def is_relevant(rel: str, is_directory: bool) -> bool:
     if is_directory:
         return not is_scratch_name(name)
     if parts[0] in MARKDOWN_FOLDERS:
-        return is_source_name(name)
+        return is_markdown_name(name)
     return not is_scratch_name(name)
 
 
@@ -87,11 +87,13 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    """Flags changes to the hub's sources by calling `on_change(relative_path)`."""
+    """Flags changes to the hub's files by calling `on_change(relative_path)`. `clock` (monotonic seconds)
+    times unfinished saves for `settling()`; tests give a fake one."""
 
     def __init__(self, site_dir: Path, on_change: Callable[[str], None], *, polling: bool = False,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, clock: Callable[[], float] = time.monotonic):
         self.site_dir = Path(site_dir).resolve()
+        self._clock = clock
         self._root = str(self.site_dir)
         self._on_change = on_change
         self._polling = polling
@@ -166,7 +168,7 @@ class Watcher:
         Polling cannot tell, so it never holds."""
         if self._polling:
             return False
-        now = time.monotonic()
+        now = self._clock()
         with self._settle_lock:
             for table, limit in ((self._writes, WRITE_HOLD), (self._gone, GONE_HOLD)):
                 for path in [p for p, at in table.items() if now - at > limit]:
@@ -265,7 +267,7 @@ class Watcher:
 
     def _track(self, kind: type, src: str | None, dest: str | None, is_directory: bool) -> None:
         """Keep `settling()` up to date: writes not closed yet, files gone and not back yet."""
-        now = time.monotonic()
+        now = self._clock()
         if src is None:
             return
         with self._settle_lock:

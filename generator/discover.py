@@ -1,4 +1,5 @@
-"""Finding a hub's source files, cheaply: what a build needs before it knows whether there is work.
+"""Discovering a hub's Markdown files (articles and pages), cheaply: what a build needs before it knows
+whether there is work.
 
 Kept apart from parsing so that an unchanged hub is recognised without importing Markdown,
 Jinja or the checks.
@@ -17,15 +18,15 @@ from generator.diagnostics import Diagnostic
 from generator.slugs import SLUG as SLUG_RE
 
 # Folders writers keep Markdown in, and the kind of page each makes.
-SOURCE_FOLDERS = (("articles", "article"), ("pages", "page"))
+MARKDOWN_FOLDERS = (("articles", "article"), ("pages", "page"))
 # Markdown files, in any case (`.MD` from some editors, `.markdown` from other generators).
-SOURCE_SUFFIXES = (".md", ".markdown")
-# Editors' swap, backup and temporary files are never sources.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Editors' swap, backup and temporary files are never read.
 _IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
 
 
 @dataclass(frozen=True)
-class SourceFile:
+class MarkdownFile:
     """A Markdown file found on disk."""
 
     path: str          # relative to the site folder, posix
@@ -60,21 +61,21 @@ class ParseSettings:
         return parts[1] if len(parts) > 2 and parts[1] in self.languages else self.default_language
 
 
-def is_source_name(name: str) -> bool:
+def is_markdown_name(name: str) -> bool:
     """True for a Markdown file a writer made (not a hidden, swap or backup file)."""
-    return (name.lower().endswith(SOURCE_SUFFIXES) and not name.startswith((".", "#", "~"))
+    return (name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith((".", "#", "~"))
             and not name.endswith(_IGNORED_SUFFIXES))
 
 
-def discover(site_dir: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Every source file under articles/ (sub-folders allowed) and pages/, sorted by path, and
+def discover(site_dir: Path) -> tuple[list[MarkdownFile], list[Diagnostic]]:
+    """Every Markdown file under articles/ (sub-folders allowed) and pages/, sorted by path, and
     findings for files and folders that lead out of the hub (those are never read)."""
-    found: list[SourceFile] = []
+    found: list[MarkdownFile] = []
     findings: list[Diagnostic] = []
-    for folder, kind in SOURCE_FOLDERS:
+    for folder, kind in MARKDOWN_FOLDERS:
         files, problems = walk_hub(site_dir, folder, keep_dir=lambda name: not name.startswith("."),
-                                   keep_file=is_source_name)
-        found += [SourceFile(f.rel, kind, f.mtime_ns, f.size) for f in files]
+                                   keep_file=is_markdown_name)
+        found += [MarkdownFile(f.rel, kind, f.mtime_ns, f.size) for f in files]
         findings += problems
     found.sort(key=lambda s: s.path)
     return found, findings
@@ -104,7 +105,7 @@ def unread_files(site_dir: Path) -> list[Diagnostic]:
     for dirpath, dirnames, filenames in os.walk(top) if top.is_dir() else ():
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if is_source_name(name) or name.startswith((".", "#", "~")) or name.endswith(_IGNORED_SUFFIXES):
+            if is_markdown_name(name) or name.startswith((".", "#", "~")) or name.endswith(_IGNORED_SUFFIXES):
                 continue
             rel = "articles" + os.path.join(dirpath, name)[len(str(top)):].replace(os.sep, "/")
             found.append(finding("unread-file", rel, 0, 0, f"{rel} is not read: Haven reads only .md and "

@@ -21,6 +21,23 @@ def test_python_m_generator_works_like_haven(tmp_path):
     assert "removed" in summary and "warning" in summary and summary.endswith(" s")
 
 
+def test_the_program_exits_quickly_with_everything_said(tmp_path):
+    """`haven` leaves without tearing its heap down (os._exit): what it printed to pipes still arrives,
+    whole, and the exit status is main's."""
+    site = make_site(tmp_path / "s")
+    listed = subprocess.run([sys.executable, "-m", "generator", "check", "--list"], capture_output=True, text=True)
+    assert listed.returncode == 0
+    rows = listed.stdout.splitlines()
+    assert rows[0].split()[:2] == ["code", "default"] and len(rows) > 50 and listed.stdout.endswith("\n")
+    missing = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(tmp_path / "none")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "site.yaml" in missing.stderr
+    (site / "articles" / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
+                            capture_output=True, text=True)
+    assert failed.returncode == 1 and "articles/broken.md:2:" in failed.stderr
+
+
 def test_check_writes_nothing(tmp_path, capsys):
     site = make_site(tmp_path / "s")
     assert main(["check", "--site", str(site)]) == 0

@@ -37,7 +37,7 @@ def test_project_metadata():
     assert "version" not in project and project["dynamic"] == ["version"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "generator.__version__"}
     assert re.fullmatch(r"\d+\.\d+\.\d+", generator.__version__)
-    assert project["scripts"] == {"haven": "generator.cli:main"}
+    assert project["scripts"] == {"haven": "generator.cli:run"}   # main, then a quick exit
     assert any(r.startswith("setuptools>=77") for r in PYPROJECT["build-system"]["requires"])
 
 

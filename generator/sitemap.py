@@ -32,8 +32,10 @@ def entries(site: Site) -> list[Row]:
     pages = [p for p in site.pages if not p.meta.draft]
     several = len(config.languages) > 1
 
+    touched = {a.url: last_touched(a) for a in site.articles}   # each article is in several listings
+
     def newest(articles: list[Article]) -> str:
-        dates = [d for d in (last_touched(a) for a in articles) if d]
+        dates = [d for d in (touched[a.url] for a in articles) if d]
         return max(dates).isoformat() if dates else ""
 
     def own(article: Article) -> str:

@@ -5,8 +5,8 @@ process. A build that forks workers shares most of its pages with them, so addin
 counts shared pages several times, and the largest one alone misses the workers. PSS (proportional set
 size, from /proc/<pid>/smaps_rollup) charges each shared page to its sharers in equal parts, so PSS summed
 over the tree is what the whole build holds in memory. It is sampled: a spike shorter than the interval
-can be missed, so the figure is a lower bound on the true peak (the interval is a few tens of
-milliseconds; a build's memory grows and shrinks over seconds).
+can be missed, so the figure is a lower bound on the true peak (the interval is 50 ms, longer for a tree
+so large that reading it takes more than a tenth of that; a build's memory grows and shrinks over seconds).
 
 Linux only (it reads /proc); elsewhere `TreeSampler.available` is False and the figures stay 0.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,8 +143,11 @@ class TreeSampler:
 
     def _run(self) -> None:
         while True:
+            started = time.perf_counter()
             self.take()
-            if self._stop.wait(self.interval):
+            # Reading smaps_rollup walks the page tables (milliseconds for a process of several GiB): keep
+            # the sampler under a tenth of one core so it does not slow the build it measures.
+            if self._stop.wait(max(self.interval, 9 * (time.perf_counter() - started))):
                 return
 
     def take(self) -> None:

@@ -33,7 +33,7 @@ from bench.memory import TreeSampler
 
 START_TIMEOUT = 3600.0   # the first build of a 50,000-article hub on a busy machine
 EVENT_TIMEOUT = 600.0    # one rebuild
-SETTLE = 0.5             # seconds of quiet after a reload before the next save (a writer's saves are seconds apart)
+SETTLE = 0.5             # seconds without an event before the next save
 STOP_TIMEOUT = 30.0
 SERVING = re.compile(r"serving (http://\S+?)/? ")
 
@@ -104,6 +104,17 @@ class EventStream:
                 left = deadline - time.monotonic()
                 if left <= 0 or self.closed:
                     return None
+                self._cond.wait(left)
+
+    def wait_quiet(self, quiet: float, timeout: float) -> None:
+        """Return once no event has arrived for `quiet` seconds (or after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self.closed:
+                last = self.events[-1][2] if self.events else 0.0
+                left = min(last + quiet, deadline) - time.monotonic()
+                if left <= 0:
+                    return
                 self._cond.wait(left)
 
     def count(self) -> int:
@@ -199,7 +210,9 @@ def measure_preview(command: list[str], cwd: Path, logs: Path, saves: list[tuple
 def _one_save(stream: EventStream, process: subprocess.Popen, stderr_path: Path, article: Path, page_url: str,
               number: int, edit: Callable[[Path, str], None]) -> float:
     """Save one edit and return the seconds until its reload event reached the stream."""
-    time.sleep(SETTLE)  # let the previous save's build and events finish
+    # A writer's saves are seconds apart: let the previous save's builds and events finish, so that no
+    # late event of the last save is taken for this one's.
+    stream.wait_quiet(SETTLE, EVENT_TIMEOUT)
     seen = stream.count()
     sentence = f"This sentence was added by preview save {number + 1} ({time.time_ns()})."
     saved_at = time.monotonic()

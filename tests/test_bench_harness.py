@@ -179,3 +179,14 @@ def test_the_real_generator_fills_every_row_including_the_preview(tmp_path: Path
     assert entry[run.COLD_SEARCH]["files_written"][0] > entry[run.COLD]["files_written"][0]
     assert entry[run.SEARCH_INDEX]["files_written"][0] > 0
     assert "reload event" in markdown and "whole tree PSS" in markdown
+
+
+def test_a_preview_server_that_fails_to_start_stops_the_benchmark_with_its_stderr(tmp_path: Path) -> None:
+    from bench import preview
+
+    command = [sys.executable, "-c", "import sys; sys.stderr.write('haven: error: port 8000 is taken\\n'); "
+               "sys.exit(2)"]
+    with pytest.raises(preview.PreviewFailure) as failure:
+        preview.measure_preview(command, tmp_path, tmp_path / "logs", [(tmp_path / "a.md", "articles/a/")],
+                                run.add_sentence)
+    assert "exited with status 2" in str(failure.value) and "port 8000 is taken" in str(failure.value)

@@ -142,8 +142,10 @@ def markdown_report(results: Sequence[Result], header: dict[str, str], rows: Seq
         "event's arrival. CPU s is user + system time of the process and its children (less sensitive to "
         "other work on the machine); load is the 1-minute load average when the command started. Whole tree "
         "PSS is the proportional set size summed over the process and all its descendants, sampled every "
-        "50 ms (a lower bound on the true peak); largest process is the exact peak resident set of the "
-        "largest single process (for the preview row: sampled over the whole session).",
+        "50 ms (a lower bound on the true peak); it can be below the largest process's figure, because the "
+        "pages of shared libraries are shared with every other process on the machine that maps them. "
+        "Largest process is the exact peak resident set of the largest single process (for the preview "
+        "row: sampled over the whole session).",
         REFERENCE_NOTE,
     ]
     return "\n".join(lines) + "\n"

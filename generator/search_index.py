@@ -44,6 +44,7 @@ from typing import cast
 
 from generator import __version__
 from generator.checks.policy import finding
+from generator.confine.hub import OutsideHub, read_site_file
 from generator.diagnostics import Diagnostic
 from generator.model import Article, Site
 from generator.outputs import Bundle, fingerprint
@@ -226,6 +227,30 @@ def index_files(site: Site, members: list[Article] | None = None,
         files = {rel: data for rel, data in produced.items()
                  if rel == "pagefind-entry.json" or rel.endswith(".pf_meta") or rel.startswith(PART_FOLDERS)}
     return dict(sorted(files.items()))
+
+
+SCRIPT = "static/search/search.js"
+
+
+def script_findings(site: Site, site_dir: Path) -> list[Diagnostic]:
+    """A hub's own copy of the theme's search script that does not merge the index's parts (copied before
+    parts existed): its search page would find only the articles of the first part."""
+    count = len(parts(site))
+    path = site_dir / SCRIPT
+    if count < 2 or not path.is_file():
+        return []
+    try:
+        text = read_site_file(site_dir, path).decode("utf-8", errors="replace")
+    except (OutsideHub, OSError):
+        return []   # a link out of the hub or an unreadable file: reported where static files are read
+    if PARTS_FILE in text:
+        return []
+    return [finding("search-script-parts", SCRIPT, 1, 1,
+                    f"this copy of the theme's search script searches only the first of the search index's "
+                    f"{count} parts (a language with more than {PART_RECORDS:,} articles is indexed in parts), "
+                    "so readers would not find most articles",
+                    "copy the theme's script again with `haven theme copy static/search/search.js` and redo "
+                    "your changes in the new copy, or delete this copy to use the theme's")]
 
 
 def _failure(exc: Exception) -> Diagnostic:

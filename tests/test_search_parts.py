@@ -129,3 +129,27 @@ def test_the_first_part_holds_every_language_however_the_articles_hash(tmp_path,
         for folder in folders:
             entry = json.loads((out / "pagefind" / folder / "pagefind-entry.json").read_text())
             assert code in entry["languages"]
+
+
+def test_a_hub_copy_of_the_search_script_that_cannot_merge_parts_is_a_warning(tmp_path):
+    site = hub(tmp_path / "site")
+    script = site / "static" / "search" / "search.js"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    theme = Path(search_index.__file__).parent / "theme" / "static" / "search" / "search.js"
+    old = theme.read_text(encoding="utf-8").replace("haven-parts.json", "").replace("mergeIndex", "")
+    script.write_text(old, encoding="utf-8")   # a copy made before the index came in parts
+    found = [d for d in build_ok(site).diagnostics if d.code == "search-script-parts"]
+    assert [(d.path, d.line, d.col, d.severity) for d in found] == [("static/search/search.js", 1, 1, "warning")]
+    assert "3 parts" in found[0].message and "haven theme copy static/search/search.js" in found[0].hint
+
+    script.write_text(theme.read_text(encoding="utf-8"), encoding="utf-8")   # copied again: fine
+    assert not [d for d in build_ok(site).diagnostics if d.code == "search-script-parts"]
+
+
+def test_the_old_script_is_no_concern_while_the_index_has_one_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "PART_RECORDS", 1000)
+    site = hub(tmp_path / "site")
+    script = site / "static" / "search" / "search.js"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text("// a hub's own search script\n", encoding="utf-8")
+    assert not [d for d in build_ok(site).diagnostics if d.code == "search-script-parts"]

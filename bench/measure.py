@@ -2,37 +2,54 @@
 
     python -m bench.measure RESULT_JSON STDOUT_FILE STDERR_FILE -- COMMAND...
 
-Peak memory is `getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest resident set of any waited-for
-descendant (the build and its worker processes). The kernel keeps that maximum for the life of the
-waiting process, so each measurement needs a fresh wrapper process: that is why this is a separate,
-tiny program rather than a function in the harness.
+Peak memory, two ways:
+- `getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest resident set of any waited-for descendant (the
+  build and its worker processes), exact. The kernel keeps that maximum for the life of the waiting
+  process, so each measurement needs a fresh wrapper process: that is why this is a separate, tiny
+  program rather than a function in the harness.
+- the whole tree's PSS (bench/memory.py), sampled on a thread while the command runs: what the build and
+  all its workers and indexers hold together, shared pages counted once.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+
+from bench.memory import TreeSampler
 
 
 def measure(command: Sequence[str], stdout_path: Path, stderr_path: Path) -> dict[str, float | int]:
     """Run `command` to completion with its output in files; return seconds, exit code, peak MiB, CPU s."""
     with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
         # Files rather than pipes: nothing in this process has to read while the build runs.
+        load = os.getloadavg()[0]
         started = time.perf_counter()
-        completed = subprocess.run(command, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(process.pid).start()
+        try:
+            returncode = process.wait()
+        finally:
+            sampler.stop()
         seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": seconds,
-        "returncode": completed.returncode,
+        "returncode": returncode,
         "peak_mib": usage.ru_maxrss / 1024,  # ru_maxrss is KiB on Linux
         # CPU time of the build and its workers: on a shared machine it moves far less than wall time.
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "tree_pss_mib": sampler.peak_pss_kib / 1024,
+        "tree_largest_rss_mib": sampler.peak_largest_rss_kib / 1024,
+        "tree_processes": sampler.peak_processes,
+        "memory_samples": sampler.samples,
+        "load_1min": load,
     }
 
 

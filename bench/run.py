@@ -1,32 +1,47 @@
-"""`make bench`: Haven's build times against the floor, measured in the same run on the same machine.
+"""`make bench`: Haven's build times and memory against the floor, measured in the same run on the same machine.
 
-It first copies generator/, bench/, templates/ and static/ to bench/corpora/_code/ and runs everything
-from that copy, so edits made to the project while it runs cannot mix versions. For each corpus size it
-generates a deterministic corpus once (bench/corpora/<n>/, regenerated when bench/corpus.py changes),
-then, for each of BENCH_RUNS runs, on a fresh copy of that corpus with the project's templates/ and
-static/, times the real CLI in a fresh process:
+It first copies generator/, bench/, templates/ and static/ to <work>/_code/ and runs everything from
+that copy, so edits made to the project while it runs cannot mix versions. For each corpus size it
+generates a deterministic corpus once (<work>/<n>/pristine, regenerated when bench/corpus.py changes),
+then, for each of BENCH_RUNS runs, on a fresh copy of that corpus with the default theme's templates/
+and static/ copied in as the hub's own, runs the real CLI in a fresh process for each row, in this order:
 
-  floor             read + YAML C loader + one reused Markdown + one trivial template + write, 2 processes
-  cold build        no cache, empty output folder
-  warm cache        cache kept from the previous build, output folder emptied
-  no-op rebuild     nothing changed (and no output file may be rewritten: "writes on no-op")
-  body edit         one sentence added to one article's body (a different article each run)
-  title edit        the title of one article in the middle of the previous/next chain changed
-  template edit     an HTML comment added to templates/article.html (or another template)
+  floor                              read + YAML C loader + one reused Markdown + one trivial template +
+                                     write, 2 processes (bench/floor.py)
+  cold build, no search index        no cache, empty output folder, --no-search-index
+  warm cache, empty output           cache kept from the cold build, output folder emptied
+  no-op rebuild                      nothing changed (no output file may be rewritten: "writes on no-op")
+  one-article body edit, CLI         one sentence added to one article's body (a different one each run)
+  one-article title edit, CLI        the title of one article in the middle of the previous/next chain
+  template edit                      an HTML comment added to templates/article.html
+  search index added to a built hub  the same hub built with the search index: only the index is new
+  search re-index after one edit     one more article's body edited, built with the search index
+  cold build with the search index   no cache, empty output folder, search index included
+  preview: save -> reload event      `haven serve --port 0` on the built hub; a sentence saved into an
+                                     article's body, timed from the file write to the `reload` event on
+                                     the live-reload stream (as the browser receives it); BENCH_SAVES
+                                     counted saves per run after one warm-up save (bench/preview.py)
 
-and reports medians with min and max, each as a ratio to the floor's median, plus peak memory (largest
-resident set of the build process or any of its children) of the cold build and of the floor.
-A build that exits non-zero stops the benchmark with its stderr; it never becomes a time.
+Every row reports the median, min and max wall time and its ratio to the floor's median, CPU seconds
+(the process and its children) and the load average when it started. Memory, for the floor, both cold
+builds and the preview session: the whole process tree's PSS (sampled from /proc/<pid>/smaps_rollup,
+bench/memory.py) and the largest single process (exact, getrusage). A build that exits non-zero stops
+the benchmark with its stderr; it never becomes a time.
 
 Environment:
   BENCH_SIZES      corpus sizes, comma-separated (default "1000,10000")
   BENCH_RUNS       runs per size (default 5)
-  BENCH_KEEP       "1" keeps bench/corpora/ afterwards (and reuses it next time while corpus.py is unchanged)
-  BENCH_BUILD_CMD  testing aid: replaces the build command; {python}, {site} and {out} are substituted,
+  BENCH_SAVES      counted preview saves per run (default 5; one warm-up save comes first)
+  BENCH_KEEP       "1" keeps the corpora afterwards (and reuses them next time while corpus.py is unchanged)
+  BENCH_WORK       folder for corpora and the code copy (default bench/corpora)
+  BENCH_RESULTS    folder for the result files (default bench/results)
+  BENCH_BUILD_CMD  testing aid: replaces every build command; {python}, {site} and {out} are substituted,
                    e.g. BENCH_BUILD_CMD="{python} -m bench.floor {site} {out}" exercises the harness
-                   without the generator. Default: "{python} -m generator build --site {site} --out {out}".
+                   without the generator (the preview row is then skipped: it needs Haven's server).
+                   Default: "{python} -m generator build --site {site} --out {out} --no-search-index".
 
-Results: a Markdown table on stdout, and bench/results/<timestamp>.md and .json.
+Results: a Markdown report on stdout, and <results>/<timestamp>.md and .json (every sample, every
+summary, the ratios, the load averages and the commit).
 """
 
 from __future__ import annotations
@@ -39,43 +54,43 @@ import platform
 import re
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
 from bench import corpus as corpus_module
+from bench import preview as preview_module
+from bench.report import json_report, markdown_report, noop_writes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPORA_DIR = REPO_ROOT / "bench" / "corpora"
-RESULTS_DIR = REPO_ROOT / "bench" / "results"
-CODE_SNAPSHOT_DIR = CORPORA_DIR / "_code"
 CACHE_DIR_NAME = ".haven-cache"
-# Builds are measured without the search index, like the generators in the issue's table (none of
-# which indexes search); indexing is measured on its own as SEARCH_INDEX.
+# The build rows are measured without the search index, like the generators in the issue's table (none
+# of which indexes search); the search rows add it.
 DEFAULT_BUILD_CMD = "{python} -m generator build --site {site} --out {out} --no-search-index"
 SEARCH_CMD = "{python} -m generator build --site {site} --out {out}"
+SERVE_CMD = "{python} -m generator serve --site {site} --out {out} --port 0"
 CORPUS_SEED = 0
 STDERR_TAIL_LINES = 40
 
 FLOOR = "floor"
-COLD = "cold build"
+COLD = "cold build, no search index"
 WARM = "warm cache, empty output"
 NOOP = "no-op rebuild"
-BODY_EDIT = "one-article body edit"
-TITLE_EDIT = "one-article title edit"
+BODY_EDIT = "one-article body edit, CLI"
+TITLE_EDIT = "one-article title edit, CLI"
 TEMPLATE_EDIT = "template edit"
-SEARCH_INDEX = "search index (Pagefind, whole hub)"
-MEASUREMENTS: tuple[str, ...] = (FLOOR, COLD, WARM, NOOP, BODY_EDIT, TITLE_EDIT, TEMPLATE_EDIT, SEARCH_INDEX)
-
-REFERENCE_NOTE = (
-    "Issue 6 reference figures (same 2-core machine kind): floor 1.4 s at 1,000 articles and 12.8 s at "
-    "10,000, 28 MiB; Hugo 0.58 s / 5.6 s; Pelican 4.8 s / 50.3 s."
-)
+SEARCH_INDEX = "search index added to a built hub"
+SEARCH_REINDEX = "search re-index after one edit"
+COLD_SEARCH = "cold build with the search index"
+PREVIEW = "preview: save -> reload event"
+MEASUREMENTS: tuple[str, ...] = (FLOOR, COLD, WARM, NOOP, BODY_EDIT, TITLE_EDIT, TEMPLATE_EDIT, SEARCH_INDEX,
+                                 SEARCH_REINDEX, COLD_SEARCH, PREVIEW)
+# The rows whose memory the report shows (every row's is in the JSON).
+MEMORY_ROWS: tuple[str, ...] = (FLOOR, COLD, COLD_SEARCH, PREVIEW)
 
 
 class BenchFailure(Exception):
@@ -91,21 +106,36 @@ class Settings:
     keep: bool
     build_cmd: str
     python: str
+    saves: int = 5
+    work: Path = REPO_ROOT / "bench" / "corpora"
+    results: Path = REPO_ROOT / "bench" / "results"
 
     @property
     def build_cmd_is_default(self) -> bool:
         """True when the real generator is being measured (not a BENCH_BUILD_CMD stand-in)."""
         return self.build_cmd == DEFAULT_BUILD_CMD
 
+    @property
+    def search_cmd(self) -> str:
+        """The build command with the search index (the stand-in itself when one is given)."""
+        return SEARCH_CMD if self.build_cmd_is_default else self.build_cmd
+
 
 @dataclass(frozen=True)
 class Sample:
-    """One timed command: wall and CPU seconds, peak resident memory, and output files it changed."""
+    """One timed command: wall and CPU seconds, memory, output files it changed, and the load when it began.
+
+    peak_mib is the largest resident set of any one process (exact); tree_pss_mib the whole process
+    tree's PSS and tree_largest_rss_mib its largest process's RSS, both sampled (bench/memory.py).
+    """
 
     seconds: float
-    cpu_seconds: float
+    cpu_seconds: float | None   # None for a preview save (the server's CPU time is not per save)
     peak_mib: float
-    files_written: int
+    files_written: int | None   # None for a preview save
+    tree_pss_mib: float = 0.0
+    tree_largest_rss_mib: float = 0.0
+    load_1min: float = 0.0
 
 
 @dataclass
@@ -116,11 +146,16 @@ class SizeResult:
     samples: dict[str, list[Sample]] = field(default_factory=lambda: {name: [] for name in MEASUREMENTS})
     commands_run: int = 0
     template_edited: str | None = None
+    skipped: dict[str, str] = field(default_factory=dict)   # measurement -> why it was not measured
+    load_at_start: str = ""
+    load_at_end: str = ""
+    preview_startup_seconds: list[float] = field(default_factory=list)
+    preview_warmup_seconds: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Paths:
-    """The folders one corpus size works in, all under bench/corpora/<n>/ (git-ignored)."""
+    """The folders one corpus size works in, all under <work>/<n>/ (git-ignored by default)."""
 
     root: Path
 
@@ -160,16 +195,22 @@ def read_settings(environ: dict[str, str]) -> Settings:
     try:
         sizes = tuple(int(part) for part in environ.get("BENCH_SIZES", "1000,10000").split(",") if part.strip())
         runs = int(environ.get("BENCH_RUNS", "5"))
+        saves = int(environ.get("BENCH_SAVES", "5"))
     except ValueError as error:
-        raise BenchFailure(f"BENCH_SIZES must be comma-separated integers and BENCH_RUNS an integer: {error}")
-    if not sizes or min(sizes) < 3 or runs < 1:
-        raise BenchFailure("BENCH_SIZES needs sizes of at least 3 articles and BENCH_RUNS at least 1")
+        raise BenchFailure("BENCH_SIZES must be comma-separated integers, BENCH_RUNS and BENCH_SAVES integers: "
+                           f"{error}") from None
+    if not sizes or min(sizes) < 3 or runs < 1 or saves < 1:
+        raise BenchFailure("BENCH_SIZES needs sizes of at least 3 articles, BENCH_RUNS and BENCH_SAVES at least 1")
+    defaults = Settings(sizes, runs, False, DEFAULT_BUILD_CMD, sys.executable)
     return Settings(
         sizes=sizes,
         runs=runs,
         keep=environ.get("BENCH_KEEP", "") not in ("", "0", "false", "no"),
         build_cmd=environ.get("BENCH_BUILD_CMD") or DEFAULT_BUILD_CMD,
         python=sys.executable,
+        saves=saves,
+        work=Path(environ["BENCH_WORK"]).resolve() if environ.get("BENCH_WORK") else defaults.work,
+        results=Path(environ["BENCH_RESULTS"]).resolve() if environ.get("BENCH_RESULTS") else defaults.results,
     )
 
 
@@ -179,14 +220,14 @@ def command_from_template(template: str, python: str, site: Path, out: Path) -> 
     return [part.format(**values) for part in shlex.split(template)]
 
 
-def snapshot_code() -> Path:
+def snapshot_code(work: Path) -> Path:
     """Copy generator/, bench/, templates/ and static/ as they are now; every command runs from the copy.
 
     Others edit the project while a benchmark runs: a build would then measure a mix of versions, and
     Haven's caches, keyed by a fingerprint of its own code, would turn a no-op rebuild into a cold one.
     Running from a copy (its folder first on sys.path, ahead of the editable install) measures one version.
     """
-    root = CODE_SNAPSHOT_DIR
+    root = work / "_code"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     for folder in ("generator", "bench", "templates", "static"):
@@ -276,10 +317,8 @@ def tail(path: Path, lines: int) -> str:
         return ""
 
 
-def run_measured(
-    command: list[str], paths: Paths, label: str, python: str, code_root: Path
-) -> tuple[float, float, float]:
-    """Run `command` under a fresh measure wrapper; (seconds, CPU seconds, peak MiB), or BenchFailure."""
+def run_measured(command: list[str], paths: Paths, label: str, python: str, code_root: Path) -> dict[str, float]:
+    """Run `command` under a fresh measure wrapper; its figures (bench/measure.py), or BenchFailure."""
     paths.logs.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
     result_path, stdout_path, stderr_path = (paths.logs / f"{stem}.{kind}" for kind in ("json", "out", "err"))
@@ -293,10 +332,18 @@ def run_measured(
     if result["returncode"] != 0:
         raise BenchFailure(
             f"{label}: exit code {result['returncode']} from\n  {shlex.join(command)}\n"
-            f"--- last {STDERR_TAIL_LINES} lines of stderr ({stderr_path}) ---\n{tail(stderr_path, STDERR_TAIL_LINES)}\n"
+            f"--- last {STDERR_TAIL_LINES} lines of stderr ({stderr_path}) ---\n"
+            f"{tail(stderr_path, STDERR_TAIL_LINES)}\n"
             f"--- last 10 lines of stdout ---\n{tail(stdout_path, 10)}"
         )
-    return float(result["seconds"]), float(result["cpu_seconds"]), float(result["peak_mib"])
+    return result
+
+
+def sample_of(figures: dict[str, float], files_written: int) -> Sample:
+    """A Sample from the measure wrapper's figures."""
+    return Sample(float(figures["seconds"]), float(figures["cpu_seconds"]), float(figures["peak_mib"]), files_written,
+                  float(figures.get("tree_pss_mib", 0.0)), float(figures.get("tree_largest_rss_mib", 0.0)),
+                  float(figures.get("load_1min", 0.0)))
 
 
 def body_start(text: str) -> int:
@@ -315,10 +362,14 @@ EXTENDS_TAG = re.compile(r"\{%-?\s*extends\b")
 
 def edit_body(article: Path, run: int) -> None:
     """Add a sentence as its own paragraph at the end of the body, before the footnote definitions."""
+    add_sentence(article, f"This sentence was added by benchmark run {run + 1} to measure a one-article edit.")
+
+
+def add_sentence(article: Path, sentence: str) -> None:
+    """Add `sentence` as the body's last paragraph (before the footnote definitions, which would absorb it)."""
     text = article.read_text(encoding="utf-8")
-    sentence = f"This sentence was added by benchmark run {run + 1} to measure a one-article edit."
     footnotes = FOOTNOTE_DEFINITION.search(text, body_start(text))
-    if footnotes:  # after them it would continue the footnote instead of the article
+    if footnotes:
         text = f"{text[:footnotes.start()]}{sentence}\n\n{text[footnotes.start():]}"
     else:
         text = f"{text.rstrip()}\n\n{sentence}\n"
@@ -360,151 +411,122 @@ def edit_template(templates: Path, run: int) -> Path | None:
     return target
 
 
-def bench_size(settings: Settings, size: int, code_root: Path) -> SizeResult:
-    """All runs for one corpus size."""
-    paths = Paths(CORPORA_DIR / str(size))
-    articles = ensure_corpus(paths, size)
-    result = SizeResult(size=size)
+class SizeBench:
+    """The runs for one corpus size: each row measured in a fresh process, in the order the module doc gives."""
 
-    def build(label: str, run: int, edit: Callable[[], object] | None = None, template: str = "") -> None:
-        """Apply `edit`, build once, record time, memory and how many output files changed."""
-        before = snapshot(paths.out)
-        if edit is not None:
-            edit()
-        command = command_from_template(template or settings.build_cmd, settings.python, paths.site, paths.out)
-        seconds, cpu_seconds, peak = run_measured(command, paths, label, settings.python, code_root)
-        written = files_changed(before, snapshot(paths.out))
-        result.samples[label].append(Sample(seconds, cpu_seconds, peak, written))
-        result.commands_run += 1
-        log(f"[{size} run {run + 1}/{settings.runs}] {label}: {seconds:.3f} s ({cpu_seconds:.2f} s CPU), "
-            f"{peak:.1f} MiB, {written} files written")
+    def __init__(self, settings: Settings, size: int, code_root: Path):
+        self.settings, self.size, self.code_root = settings, size, code_root
+        self.paths = Paths(settings.work / str(size))
+        self.result = SizeResult(size=size, load_at_start=load_average())
+        self.articles: list[str] = []
 
-    for run in range(settings.runs):
-        prepare_site(paths, code_root)
+    def run_all(self) -> SizeResult:
+        """Generate (or reuse) the corpus, then every run; the load average is noted before and after."""
+        self.articles = ensure_corpus(self.paths, self.size)
+        for run in range(self.settings.runs):
+            self.one_run(run)
+        self.result.load_at_end = load_average()
+        return self.result
+
+    def article(self, run: int, stride: int, offset: int) -> Path:
+        """A different article for each run and purpose: a prime stride walks the corpus before repeating."""
+        return self.paths.site / self.articles[(offset + run * stride) % self.size]
+
+    def one_run(self, run: int) -> None:
+        """One run of every row on a fresh copy of the corpus."""
+        paths, settings = self.paths, self.settings
+        prepare_site(paths, self.code_root)
 
         # The floor first, on the same files, so both see the same page cache and machine load.
         empty_folder(paths.floor_out)
-        floor_command = [settings.python, "-m", "bench.floor", str(paths.site), str(paths.floor_out)]
-        seconds, cpu_seconds, peak = run_measured(floor_command, paths, FLOOR, settings.python, code_root)
-        result.samples[FLOOR].append(Sample(seconds, cpu_seconds, peak, len(snapshot(paths.floor_out))))
-        result.commands_run += 1
-        log(f"[{size} run {run + 1}/{settings.runs}] {FLOOR}: {seconds:.3f} s ({cpu_seconds:.2f} s CPU), {peak:.1f} MiB")
+        figures = run_measured([settings.python, "-m", "bench.floor", str(paths.site), str(paths.floor_out)],
+                               paths, FLOOR, settings.python, self.code_root)
+        self.record(FLOOR, run, sample_of(figures, len(snapshot(paths.floor_out))))
 
         shutil.rmtree(paths.cache, ignore_errors=True)
         empty_folder(paths.out)
-        build(COLD, run)
-
+        self.build(COLD, run)
         empty_folder(paths.out)  # the cache from the cold build stays
-        build(WARM, run)
+        self.build(WARM, run)
+        self.build(NOOP, run)
+        body_article = self.article(run, 7919, self.size // 3)
+        self.build(BODY_EDIT, run, edit=lambda: edit_body(body_article, run))
+        title_article = paths.site / self.articles[self.size // 2 + run % max(1, self.size // 4)]
+        self.build(TITLE_EDIT, run, edit=lambda: edit_title(title_article, run))
+        self.template_edit(run)
 
-        build(NOOP, run)
+        # Everything else is up to date: this build only adds the search index (Pagefind, whole hub).
+        self.build(SEARCH_INDEX, run, template=settings.search_cmd)
+        reindexed = self.article(run, 7907, self.size // 5)
+        self.build(SEARCH_REINDEX, run, edit=lambda: edit_body(reindexed, run), template=settings.search_cmd)
 
-        # A different article each run: a prime stride walks the whole corpus before repeating.
-        body_article = paths.site / articles[(size // 3 + run * 7919) % size]
-        build(BODY_EDIT, run, edit=lambda: edit_body(body_article, run))
-
-        title_article = paths.site / articles[size // 2 + run % max(1, size // 4)]
-        build(TITLE_EDIT, run, edit=lambda: edit_title(title_article, run))
-
-        edited: list[Path | None] = []
-        if (paths.site / "templates").is_dir() and any((paths.site / "templates").rglob("*.html")):
-            build(TEMPLATE_EDIT, run, edit=lambda: edited.append(edit_template(paths.site / "templates", run)))
-            result.template_edited = str(edited[0].relative_to(paths.site)) if edited and edited[0] else None
-        else:
-            log(f"[{size} run {run + 1}/{settings.runs}] {TEMPLATE_EDIT}: skipped, no templates/*.html yet")
+        shutil.rmtree(paths.cache, ignore_errors=True)
+        empty_folder(paths.out)
+        self.build(COLD_SEARCH, run, template=settings.search_cmd)
 
         if settings.build_cmd_is_default:
-            # Everything else is up to date: this build only (re)indexes the whole hub for search,
-            # which Pagefind cannot update page by page.
-            build(SEARCH_INDEX, run, template=SEARCH_CMD)
-    return result
+            self.preview(run)
+        else:
+            self.result.skipped[PREVIEW] = "needs Haven's preview server (not measured with a BENCH_BUILD_CMD stand-in)"
+
+    def template_edit(self, run: int) -> None:
+        """The template-edit row, when the hub has templates (a stand-in corpus may not)."""
+        templates = self.paths.site / "templates"
+        if not (templates.is_dir() and any(templates.rglob("*.html"))):
+            self.result.skipped[TEMPLATE_EDIT] = "no templates/*.html in the hub"
+            return
+        edited: list[Path | None] = []
+        self.build(TEMPLATE_EDIT, run, edit=lambda: edited.append(edit_template(templates, run)))
+        self.result.template_edited = str(edited[0].relative_to(self.paths.site)) if edited and edited[0] else None
+
+    def build(self, label: str, run: int, edit: Callable[[], object] | None = None, template: str = "") -> None:
+        """Apply `edit`, build once, record time, memory and how many output files changed."""
+        paths = self.paths
+        before = snapshot(paths.out)
+        if edit is not None:
+            edit()
+        command = command_from_template(template or self.settings.build_cmd, self.settings.python, paths.site,
+                                        paths.out)
+        figures = run_measured(command, paths, label, self.settings.python, self.code_root)
+        self.record(label, run, sample_of(figures, files_changed(before, snapshot(paths.out))))
+
+    def preview(self, run: int) -> None:
+        """The preview row: one serve session, one warm-up save and BENCH_SAVES counted ones."""
+        paths, settings = self.paths, self.settings
+        command = command_from_template(SERVE_CMD, settings.python, paths.site, paths.out)
+        saves = []
+        for number in range(settings.saves + 1):
+            article = self.article(run * (settings.saves + 1) + number, 7901, self.size // 7)
+            saves.append((article, f"articles/{article.stem}/"))
+        load = os.getloadavg()[0]
+        try:
+            session = preview_module.measure_preview(command, self.code_root, paths.logs, saves, add_sentence)
+        except preview_module.PreviewFailure as failure:
+            raise BenchFailure(f"{PREVIEW}: {failure}") from None
+        self.result.preview_startup_seconds.append(session.startup_seconds)
+        self.result.preview_warmup_seconds.append(session.warmup_latency)
+        for latency in session.latencies:
+            # The session's memory goes with each of its saves, so every row's samples have the same shape.
+            self.result.samples[PREVIEW].append(Sample(latency, None, session.tree_largest_rss_mib, None,
+                                                       session.tree_pss_mib, session.tree_largest_rss_mib, load))
+        self.result.commands_run += 1
+        log(f"[{self.size} run {run + 1}/{settings.runs}] {PREVIEW}: "
+            + ", ".join(f"{latency * 1000:.0f} ms" for latency in session.latencies)
+            + f" (warm-up {session.warmup_latency * 1000:.0f} ms, server ready after {session.startup_seconds:.1f} s, "
+            f"tree PSS {session.tree_pss_mib:.1f} MiB)")
+
+    def record(self, label: str, run: int, sample: Sample) -> None:
+        """Keep one sample and say it on stderr."""
+        self.result.samples[label].append(sample)
+        self.result.commands_run += 1
+        log(f"[{self.size} run {run + 1}/{self.settings.runs}] {label}: {sample.seconds:.3f} s "
+            f"({sample.cpu_seconds:.2f} s CPU), tree PSS {sample.tree_pss_mib:.1f} MiB, largest process "
+            f"{sample.peak_mib:.1f} MiB, {sample.files_written} files written")
 
 
-def summarise(values: list[float]) -> dict[str, float]:
-    """Median, min and max."""
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-def noop_writes(result: SizeResult) -> list[int]:
-    """Files changed by each no-op rebuild (should all be 0)."""
-    return [sample.files_written for sample in result.samples[NOOP]]
-
-
-def markdown_report(settings: Settings, results: list[SizeResult], header: dict[str, str]) -> str:
-    """The report: time table, memory table, invariants, and the context needed to read them."""
-    lines = [f"# Haven benchmark, {header['timestamp']}", ""]
-    lines += [f"- {key}: {value}" for key, value in header.items() if key != "timestamp"]
-    lines += ["", "| measurement | size | median s | min s | max s | ratio to floor median | CPU s (median) "
-              "| files written (median) |"]
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for result in results:
-        floor_median = statistics.median(sample.seconds for sample in result.samples[FLOOR])
-        for name in MEASUREMENTS:
-            samples = result.samples[name]
-            if not samples:
-                lines.append(f"| {name} | {result.size:,} | n/a | | | | | |")
-                continue
-            stats = summarise([sample.seconds for sample in samples])
-            cpu_median = statistics.median(sample.cpu_seconds for sample in samples)
-            written_median = statistics.median(sample.files_written for sample in samples)
-            lines.append(
-                f"| {name} | {result.size:,} | {stats['median']:.3f} | {stats['min']:.3f} | {stats['max']:.3f} "
-                f"| {stats['median'] / floor_median:.2f}× | {cpu_median:.2f} | {written_median:,.0f} |"
-            )
-    lines += ["", "| peak memory | size | median MiB | min MiB | max MiB | ratio to floor median |"]
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for result in results:
-        floor_peak = statistics.median(sample.peak_mib for sample in result.samples[FLOOR])
-        for name in (COLD, FLOOR):
-            stats = summarise([sample.peak_mib for sample in result.samples[name]])
-            lines.append(
-                f"| {name} | {result.size:,} | {stats['median']:.1f} | {stats['min']:.1f} | {stats['max']:.1f} "
-                f"| {stats['median'] / floor_peak:.2f}× |"
-            )
-    lines.append("")
-    for result in results:
-        writes = noop_writes(result)
-        verdict = "ok" if not any(writes) else "FAILED: a no-op rebuild must not rewrite any file"
-        lines.append(f"- {result.size:,} articles: writes on no-op: {max(writes)} (per run: {writes}) — {verdict}")
-        lines.append(f"- {result.size:,} articles: build exit codes: 0 for all {result.commands_run} commands")
-        if result.template_edited:
-            lines.append(f"- {result.size:,} articles: template edited: {result.template_edited}")
-    lines += [
-        "",
-        "Each figure is the wall time of a fresh process (interpreter start-up included), median of "
-        f"{settings.runs} runs; CPU s is user + system time of the process and its children (less "
-        "sensitive to other work on the machine); peak memory is the largest resident set of the process "
-        "or any child.",
-        REFERENCE_NOTE,
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def json_report(settings: Settings, results: list[SizeResult], header: dict[str, str]) -> dict:
-    """Every sample, plus the summaries in the Markdown table, for tools that track figures over time."""
-    sizes: dict[str, dict] = {}
-    for result in results:
-        floor_median = statistics.median(sample.seconds for sample in result.samples[FLOOR])
-        floor_peak = statistics.median(sample.peak_mib for sample in result.samples[FLOOR])
-        entry: dict[str, object] = {"noop_writes": noop_writes(result), "commands_run": result.commands_run}
-        for name in MEASUREMENTS:
-            samples = result.samples[name]
-            if not samples:
-                continue
-            seconds = summarise([sample.seconds for sample in samples])
-            peak = summarise([sample.peak_mib for sample in samples])
-            entry[name] = {
-                "seconds": [sample.seconds for sample in samples],
-                "cpu_seconds": [sample.cpu_seconds for sample in samples],
-                "peak_mib": [sample.peak_mib for sample in samples],
-                "files_written": [sample.files_written for sample in samples],
-                "seconds_summary": seconds,
-                "peak_mib_summary": peak,
-                "ratio_to_floor": seconds["median"] / floor_median,
-                "peak_ratio_to_floor": peak["median"] / floor_peak,
-            }
-        sizes[str(result.size)] = entry
-    return {**header, "runs": settings.runs, "sizes": sizes}
+def bench_size(settings: Settings, size: int, code_root: Path) -> SizeResult:
+    """All runs for one corpus size."""
+    return SizeBench(settings, size, code_root).run_all()
 
 
 def git_commit() -> str:
@@ -530,41 +552,46 @@ def main() -> int:
     """Run the benchmark as the environment asks; 0 on success, 1 on a failed build or invariant."""
     try:
         settings = read_settings(dict(os.environ))
-        started = dt.datetime.now(dt.timezone.utc)
-        header = {
-            "timestamp": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "commit": git_commit() + " (generator, bench, templates and static copied at start)",
-            "build command": settings.build_cmd
-            + ("" if settings.build_cmd_is_default else " (BENCH_BUILD_CMD stand-in, not Haven)"),
-            "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
-            "load average at start": load_average(),
-        }
-        if os.getloadavg()[0] > (os.cpu_count() or 1) * 0.5:
-            log(f"warning: the machine is busy (load {load_average()}); absolute times will be inflated")
-        code_root = snapshot_code()
+    except BenchFailure as failure:
+        log(f"BENCHMARK FAILED: {failure}")
+        return 1
+    started = dt.datetime.now(dt.UTC)
+    header = {
+        "timestamp": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": git_commit() + " (generator, bench, templates and static copied at start)",
+        "build command": settings.build_cmd
+        + ("" if settings.build_cmd_is_default else " (BENCH_BUILD_CMD stand-in, not Haven)"),
+        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
+        "load average at start": load_average(),
+    }
+    if os.getloadavg()[0] > (os.cpu_count() or 1) * 0.5:
+        log(f"warning: the machine is busy (load {load_average()}); absolute times will be inflated")
+    try:
+        code_root = snapshot_code(settings.work)
         results: list[SizeResult] = []
         for size in settings.sizes:
             results.append(bench_size(settings, size, code_root))
             if not settings.keep:
-                shutil.rmtree(CORPORA_DIR / str(size), ignore_errors=True)
+                shutil.rmtree(settings.work / str(size), ignore_errors=True)
         if not settings.keep:
             shutil.rmtree(code_root, ignore_errors=True)
     except BenchFailure as failure:
         log(f"\nBENCHMARK FAILED: {failure}")
-        log(f"(working files kept under {CORPORA_DIR} for inspection)")
+        log(f"(working files kept under {settings.work} for inspection)")
         return 1
 
     header["load average at end"] = load_average()
-    report = markdown_report(settings, results, header)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    names = {"floor": FLOOR, "noop": NOOP, "preview": "reload"}
+    report = markdown_report(results, header, MEASUREMENTS, MEMORY_ROWS, names, settings.runs, settings.saves,
+                             absolute=(PREVIEW,))
+    settings.results.mkdir(parents=True, exist_ok=True)
     stem = started.strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS_DIR / f"{stem}.md").write_text(report, encoding="utf-8")
-    (RESULTS_DIR / f"{stem}.json").write_text(
-        json.dumps(json_report(settings, results, header), indent=1) + "\n", encoding="utf-8"
-    )
+    (settings.results / f"{stem}.md").write_text(report, encoding="utf-8")
+    document = json_report(results, header, MEASUREMENTS, names, settings.runs, settings.saves)
+    (settings.results / f"{stem}.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     print(report)
-    log(f"written to {RESULTS_DIR / stem}.md and .json")
-    if any(any(noop_writes(result)) for result in results):
+    log(f"written to {settings.results / stem}.md and .json")
+    if any(any(noop_writes(result, NOOP)) for result in results):
         log("BENCHMARK FAILED: a no-op rebuild rewrote output files (see 'writes on no-op' above)")
         return 1
     return 0

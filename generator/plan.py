@@ -110,7 +110,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     outputs += redirects.alias_outputs(site, {o.path for o in outputs},
                                        common + (("template:redirect.html", templates.digest("redirect.html")),),
                                        lambda url, title: base(url, title))
-    outputs.append(search_index.bundle(site, deferred=not search))
+    outputs += search_index.bundles(site, deferred=not search)
     return outputs
 
 

@@ -1,26 +1,41 @@
-"""The search index: Pagefind, run locally as part of the build (no network, ever).
+"""The search index: Pagefind, run locally as part of the build (no network, ever), in parts.
 
 Each published article becomes one Pagefind record built from the site model: its URL, its
 plain-text body (with title and summary), and metadata the search page shows (title, summary,
 topics). Building from the model rather than the HTML means the index holds only articles (never
 navigation, the crisis box or footers) whatever the templates look like, and that we know exactly
-what the index depends on:
+what the index depends on.
 
-- the index is one planned output, a `Bundle` (see outputs.py), whose input is a fingerprint of
-  every record: it is rebuilt only when what it holds changed, or when its files are missing;
-- Pagefind hands its files back in memory; the one writer writes them into `pagefind/` under the
-  one output record, only those whose bytes changed, and removes files it no longer produces;
-- `haven serve` passes search_index=False: the bundle is deferred, so the preview never waits for
+Pagefind cannot update an index page by page (its word index is cut into chunks alphabetically, so one
+new word moves every chunk; pagefind/pagefind#71), its memory grows with the text it indexes (about
+0.3 MiB per 900-word article: 3 GiB for 10,000) and its time too. So a large hub's index is made in
+parts of at most `PART_RECORDS` articles per language, each part a Pagefind bundle of its own, made one
+after another by its own indexer process, and searched together in the browser (Pagefind's
+`mergeIndex`, the way its docs search several sites at once):
+
+- a record's part is a hash of its URL: an edit re-indexes only the part that holds the article (the
+  others keep their files, byte for byte), and peak memory is one part's, not the hub's;
+- part 1 is `pagefind/` (with Pagefind's script and the language's WebAssembly); parts 2, 3 ... are
+  `pagefind/part-2/` ... (index and fragments only; their URLs resolve against the hub's root, as part
+  1's do). `pagefind/haven-parts.json` says, per language, which parts the search page merges in; a
+  hub of up to `PART_RECORDS` articles per language has one part, as before;
+- every part is one planned output, a `Bundle` (see outputs.py), whose input is a fingerprint of the
+  records it holds: it is rebuilt only when what it holds changed, or when its files are missing;
+- Pagefind hands its files back in memory; the one writer writes them under the one output record,
+  only those whose bytes changed, and removes files no part produces any more;
+- `haven serve` passes search_index=False: the bundles are deferred, so the preview never waits for
   indexing (the search page says so when no index is there) and an index made earlier stays.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from io import BufferedReader
@@ -29,14 +44,20 @@ from typing import cast
 
 from generator import __version__
 from generator.checks.policy import finding
+from generator.confine.hub import OutsideHub, read_site_file
 from generator.diagnostics import Diagnostic
 from generator.model import Article, Site
 from generator.outputs import Bundle, fingerprint
 
 FOLDER = "pagefind"
+PART_RECORDS = 1000        # articles per part and language (about 300 MiB of indexer memory each)
+PARTS_FILE = "haven-parts.json"
 # What the browser needs for the JavaScript API; Pagefind's own UI bundles are left out.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# What a part beyond the first needs (its entry, metadata, index and fragments): the browser merges it in
+# with the first part's script and WebAssembly.
+PART_FOLDERS = ("index/", "fragment/", "filter/")
 _HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="(?:heading-anchor|footnote-ref|footnote-backref)"[^>]*>.*?</a>',
                              re.DOTALL)
 # Elements marked data-pagefind-ignore (the footnotes' "Notes" heading) stay out of records and excerpts.
@@ -87,13 +108,66 @@ def _record(site: Site, article: Article) -> Record:
     return Record(article.url, content, tuple(fields), topics, _pagefind_language(language.code))
 
 
-def index_fingerprint(site: Site) -> str:
-    """What the index holds: every record's inputs, the language and the Pagefind version."""
-    rows = [(a.url, a.parsed.digest, getattr(a, "citations_fingerprint", ""), [(r.key, r.html) for r in a.references],
-             a.meta.title, a.meta.summary, a.meta.date, a.lang,
-             tuple(site.config.language_of(a.lang).topics[t].title for t in a.meta.topics if t in site.topics))
-            for a in site.articles if not a.meta.draft]
-    return fingerprint(__version__, pagefind_version(), language(site), site.config.base_path, rows)
+def _inputs(site: Site, article: Article) -> tuple:
+    """What one article's record is made of, without reading its body (bodies stay on disk until needed)."""
+    return (article.url, article.parsed.digest, getattr(article, "citations_fingerprint", ""),
+            [(r.key, r.html) for r in article.references], article.meta.title, article.meta.summary,
+            article.meta.date, article.lang,
+            tuple(site.config.language_of(article.lang).topics[t].title for t in article.meta.topics
+                  if t in site.topics))
+
+
+def parts(site: Site) -> list[list[Article]]:
+    """The published articles by part (the first part always exists, perhaps empty).
+
+    Each language's articles are spread over ceil(n / PART_RECORDS) parts by a hash of their URL, so
+    an article stays in its part while the hub grows, until its language needs one more part."""
+    forced = language(site)
+    by_language: dict[str, list[Article]] = {}
+    for article in site.articles:
+        if not article.meta.draft:
+            code = forced or _pagefind_language(site.config.language_of(article.lang).code)
+            by_language.setdefault(code, []).append(article)
+    found: list[list[Article]] = [[]]
+    for members in by_language.values():
+        count = -(-len(members) // PART_RECORDS)
+        hashes = [int.from_bytes(hashlib.blake2b(a.url.encode("utf-8"), digest_size=8).digest(), "big")
+                  for a in members]
+        slots = [h % count for h in hashes]
+        if 0 not in slots:
+            # The first part must hold every language: the browser loads it in the page's language, and
+            # Pagefind answers a language it lacks with another language's index.
+            slots[hashes.index(min(hashes))] = 0
+        found.extend([] for _ in range(max(slots) + 1 - len(found)))
+        for article, slot in zip(members, slots, strict=True):
+            found[slot].append(article)
+    return found
+
+
+def part_folder(number: int) -> str:
+    """The output folder of part `number` (0-based): pagefind, pagefind/part-2, pagefind/part-3 ..."""
+    return FOLDER if number == 0 else f"{FOLDER}/part-{number + 1}"
+
+
+def parts_manifest(site: Site, split: list[list[Article]]) -> dict[str, list[str]]:
+    """Per Pagefind language, the folders (relative to pagefind/) of the parts beyond the first that hold it."""
+    forced = language(site)
+    manifest: dict[str, list[str]] = {}
+    for number, members in enumerate(split):
+        codes = {forced or _pagefind_language(site.config.language_of(a.lang).code) for a in members}
+        for code in sorted(codes):
+            manifest.setdefault(code, [])
+            if number:
+                manifest[code].append(f"part-{number + 1}/")
+    return dict(sorted(manifest.items()))
+
+
+def index_fingerprint(site: Site, members: list[Article] | None = None, manifest: object = None) -> str:
+    """What one part holds (the whole index when `members` is None): its records' inputs, the language,
+    the Pagefind version and, for the first part, the list of parts the search page merges in."""
+    chosen = members if members is not None else [a for a in site.articles if not a.meta.draft]
+    rows = [_inputs(site, a) for a in chosen]
+    return fingerprint(__version__, pagefind_version(), language(site), site.config.base_path, rows, manifest)
 
 
 def language(site: Site) -> str:
@@ -119,20 +193,64 @@ def pagefind_version() -> str:
         return ""
 
 
-def bundle(site: Site, deferred: bool = False) -> Bundle:
-    """The search index as a planned bundle of files under pagefind/.
+def bundles(site: Site, deferred: bool = False) -> list[Bundle]:
+    """The search index as planned bundles, one per part (see the module doc).
 
-    Its one input is what the index holds, so it is remade only when that changed (or its files are
-    missing); a deferred bundle (the preview server) is not made and keeps the files made last.
+    Each part's one input is what it holds, so it is remade only when that changed (or its files are
+    missing); deferred bundles (the preview server) are not made and keep the files made last.
     """
-    return Bundle(FOLDER, (("search-index", index_fingerprint(site)),),
-                  produce=lambda: index_files(site), failure=_failure, deferred=deferred)
+    split = parts(site)
+    manifest = parts_manifest(site, split)
+    planned = []
+    for number, members in enumerate(split):
+        extra = manifest if number == 0 else None
+        planned.append(Bundle(part_folder(number), (("search-index", index_fingerprint(site, members, extra)),),
+                              produce=_producer(site, members, extra), failure=_failure, deferred=deferred))
+    return planned
 
 
-def index_files(site: Site) -> dict[str, bytes]:
-    """Run the indexer over the site's records; the files the browser needs, by path inside pagefind/."""
-    produced = _run_pagefind(records(site), language(site))
-    return {rel: data for rel, data in sorted(produced.items()) if rel not in UNUSED}
+def _producer(site: Site, members: list[Article], manifest: dict[str, list[str]] | None) -> Callable[[], dict]:
+    return lambda: index_files(site, members, manifest)
+
+
+def index_files(site: Site, members: list[Article] | None = None,
+                manifest: dict[str, list[str]] | None = None) -> dict[str, bytes]:
+    """Run the indexer over some articles' records (all when `members` is None); the files the browser
+    needs, by path inside the part's folder. The first part (with `manifest`) also gets the script and
+    the list of parts; the others only their index and fragments."""
+    chosen = members if members is not None else [a for a in site.articles if not a.meta.draft]
+    produced = _run_pagefind([_record(site, a) for a in chosen], language(site))
+    if manifest is not None:
+        files = {rel: data for rel, data in produced.items() if rel not in UNUSED}
+        files[PARTS_FILE] = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    else:
+        files = {rel: data for rel, data in produced.items()
+                 if rel == "pagefind-entry.json" or rel.endswith(".pf_meta") or rel.startswith(PART_FOLDERS)}
+    return dict(sorted(files.items()))
+
+
+SCRIPT = "static/search/search.js"
+
+
+def script_findings(site: Site, site_dir: Path) -> list[Diagnostic]:
+    """A hub's own copy of the theme's search script that does not merge the index's parts (copied before
+    parts existed): its search page would find only the articles of the first part."""
+    count = len(parts(site))
+    path = site_dir / SCRIPT
+    if count < 2 or not path.is_file():
+        return []
+    try:
+        text = read_site_file(site_dir, path).decode("utf-8", errors="replace")
+    except (OutsideHub, OSError):
+        return []   # a link out of the hub or an unreadable file: reported where static files are read
+    if PARTS_FILE in text:
+        return []
+    return [finding("search-script-parts", SCRIPT, 1, 1,
+                    f"this copy of the theme's search script searches only the first of the search index's "
+                    f"{count} parts (a language with more than {PART_RECORDS:,} articles is indexed in parts), "
+                    "so readers would not find most articles",
+                    "copy the theme's script again with `haven theme copy static/search/search.js` and redo "
+                    "your changes in the new copy, or delete this copy to use the theme's")]
 
 
 def _failure(exc: Exception) -> Diagnostic:

@@ -1,9 +1,11 @@
 """Search in a real browser (Debian chromium): by keyboard alone, a word from one sample article finds
 that article; results are announced and pass axe; without JavaScript the page says so and links to
-the topic and source indexes; it works under a sub-path; the preview (no index) says why search is off."""
+the topic and source indexes; it works under a sub-path; the preview (no index) says why search is off;
+an index made in parts (a large hub's) finds what one index finds, in each language, help first."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -23,18 +25,25 @@ def sample(sample_hub):
     return sample_hub.out, sample_hub.model
 
 
-def unique_word(model) -> tuple[str, object]:
-    """A word that occurs in exactly one published article, and whose stem occurs in no other."""
+def unique_words(model) -> dict[str, str]:
+    """Article URL -> a word that occurs in that published article only, and whose stem occurs in no other."""
     words = {}
     for record in search_index.records(model):
         words[record.url] = set(re.findall(r"[a-z]+", record.content.lower()))
+    found = {}
     for url, own in sorted(words.items()):
         others = set().union(*(w for u, w in words.items() if u != url))
         stems = {w[:6] for w in others}
-        for word in sorted(own):
-            if len(word) >= 8 and word[:6] not in stems:
-                article = next(a for a in model.articles if a.url == url)
-                return word, article
+        chosen = [word for word in sorted(own) if len(word) >= 8 and word[:6] not in stems]
+        if chosen:
+            found[url] = chosen[0]
+    return found
+
+
+def unique_word(model) -> tuple[str, object]:
+    """A word that occurs in exactly one published article, and whose stem occurs in no other."""
+    for url, word in unique_words(model).items():
+        return word, next(a for a in model.articles if a.url == url)
     raise AssertionError("no word unique to one article")
 
 
@@ -168,3 +177,44 @@ def test_the_preview_without_an_index_says_why(browser, tmp_path):
         assert page.locator("#search-form").is_hidden()
         violations = run_axe(page)
         assert violations == [], format_violations(violations)
+
+
+HELP_NOTE = "Help is available now: crisis lines are listed above the results."
+
+
+def test_an_index_in_parts_finds_what_one_index_finds(browser, sample, tmp_path, monkeypatch):
+    """With one article per part (a 10,000-article hub has ten parts of 1,000), every article is found by
+    its own word from its language's search page, help still comes first, and a common word finds as many
+    articles as the single index of the sample build does."""
+    monkeypatch.setattr(search_index, "PART_RECORDS", 1)
+    site = copy_sample(tmp_path / "site")
+    model = build_ok(site).site
+    out = site / "output"
+    manifest = json.loads((out / "pagefind" / search_index.PARTS_FILE).read_text(encoding="utf-8"))
+    assert len(manifest["en"]) >= 2 and (out / "pagefind" / manifest["en"][0] / "pagefind-entry.json").is_file()
+    words = unique_words(model)
+    by_url = {a.url: a for a in model.articles}
+    single_out, _ = sample
+    with serve_folder(out) as base, serve_folder(single_out) as single_base:
+        page = browser.new_page()
+        offsite = block_offsite(page)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        for url, word in words.items():
+            language = by_url[url].lang or model.config.default_language.code
+            prefix = model.config.language_of(language).prefix
+            page.goto(f"{base}{prefix}/search/?q={word}")
+            status = wait_for_status(page, word)   # quoted as the page's language quotes
+            found = [a.get_attribute("href") for a in page.locator("#search-results a").all()]
+            assert url in found, (word, status, found)
+        page.goto(f"{base}/search/?q=I want to kill myself")
+        assert wait_for_status(page, "kill myself").startswith(HELP_NOTE)
+        assert not page.evaluate("document.querySelector('#search-help').hidden")
+        found = {}
+        for where in (base, single_base):
+            page.goto(f"{where}/search/?q=empathy")
+            wait_for_status(page, "\u2018empathy\u2019")
+            found[where] = sorted(a.get_attribute("href") for a in page.locator("#search-results a").all())
+        assert found[base] == found[single_base] and found[base]
+        assert offsite == [] and problems == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from generator import search_index
 from generator.checks import citations as citation_checks
 from generator.checks import crisis, crossrefs, per_file, readability, reader_help, review, translations, transparency
 from generator.checks import urls as url_checks
@@ -31,6 +32,7 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
     out += url_checks.image_findings(site, urls, allowed)
     out += url_checks.static_findings(site_dir, site.static_files, allowed)
+    out += search_index.script_findings(site, site_dir)
     out += url_checks.extra_findings(config, allowed)
     out += url_checks.template_findings(templates.hub_texts(), allowed)
     out += translations.check_catalogues(config, templates.catalogues, templates.parsed())

@@ -183,6 +183,7 @@ CHECKS: tuple[Check, ...] = (
     _w("unknown-suppression", "an article's `checks:` names a check that cannot be silenced"),
     # the build itself
     _w("search-index", "the search index could not be built (the previous one stays)"),
+    _w("search-script-parts", "the hub's own search script cannot search a search index made in parts"),
     Check("usage", "error", "the command itself is wrong (not a hub file)", adjustable=False),
     Check("internal-error", "error", "Haven crashed: a bug in Haven, not in the hub's files", adjustable=False),
 )

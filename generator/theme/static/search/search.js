@@ -53,10 +53,25 @@ let pagefindPromise = null;
 let latest = 0;
 let timer = 0;
 
+const EXCERPT_LENGTH = 24;
+
+// A large hub's index comes in parts (Pagefind cannot update one index page by page, so each edit
+// re-indexes only its part). pagefind/haven-parts.json lists, per language, the parts beyond the first
+// that hold it; they are searched together with this one through Pagefind's mergeIndex.
+function partsFor(parts) {
+  const code = (document.documentElement.lang || "en").toLowerCase();
+  const list = (parts && (parts[code] || parts[code.split("-")[0]])) || [];
+  return Array.isArray(list) ? list.filter((part) => typeof part === "string" && /^part-[0-9]+\/$/.test(part)) : [];
+}
+
 function loadPagefind() {
   if (!pagefindPromise) {
+    const base = form.dataset.pagefind.replace(/pagefind\.js$/, "");
     pagefindPromise = import(form.dataset.pagefind).then(async (pagefind) => {
-      await pagefind.options({ excerptLength: 24 });
+      await pagefind.options({ excerptLength: EXCERPT_LENGTH });
+      const response = await fetch(base + "haven-parts.json");
+      const parts = response.ok ? await response.json() : {};
+      for (const part of partsFor(parts)) await pagefind.mergeIndex(base + part, { excerptLength: EXCERPT_LENGTH });
       return pagefind;
     });
   }

@@ -204,7 +204,9 @@ def bundles(site: Site, deferred: bool = False) -> list[Bundle]:
     planned = []
     for number, members in enumerate(split):
         extra = manifest if number == 0 else None
-        planned.append(Bundle(part_folder(number), (("search-index", index_fingerprint(site, members, extra)),),
+        # a deferred part keeps the files made last and is never compared: its records need no fingerprint
+        held = "deferred" if deferred else index_fingerprint(site, members, extra)
+        planned.append(Bundle(part_folder(number), (("search-index", held),),
                               produce=_producer(site, members, extra), failure=_failure, deferred=deferred))
     return planned
 

@@ -1,0 +1,81 @@
+"""Incremental builds of a large hub equal a clean build.
+
+A thousand articles take the paths a small test hub never does: parsing in worker processes that
+put bodies in the body store themselves, rendering in forked workers, and the once-per-build indexes
+of articles by topic and person that listings, feeds and the sitemap read.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.incremental import BODY_DIR, CACHE_DIR, PARALLEL_THRESHOLD
+from tests.sitekit import snapshot
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:   # `bench` is not an installed package
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench import corpus  # noqa: E402
+
+ARTICLES = 1000
+
+
+def _build(site: Path, out: Path, use_cache: bool = True):
+    result = build(BuildOptions(site, out, search_index=False, use_cache=use_cache))
+    assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"][:3]
+    return result
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    return {path: entry[0] for path, entry in snapshot(folder).items() if path != ".haven-output.json"}
+
+
+def _front(path: Path, key: str) -> str:
+    found = re.search(rf"^{key}: (.*)$", path.read_text("utf-8"), re.MULTILINE)
+    assert found, f"{path.name} has no {key}"
+    return found.group(1)
+
+
+@pytest.mark.slow
+def test_a_thousand_article_hub_after_edits_equals_a_clean_build(tmp_path):
+    site = tmp_path / "hub"
+    corpus.generate(site, ARTICLES, seed=7)
+    files = len(list((site / "articles").glob("*.md"))) + len(list((site / "pages").glob("*.md")))
+    first = _build(site, site / "output")
+    assert first.parsed == files > PARALLEL_THRESHOLD   # parsed by workers, bodies stored by them
+    assert len(list((site / CACHE_DIR / BODY_DIR).glob("*.html"))) == files
+
+    articles = sorted((site / "articles").glob("*.md"))
+    body, retitled, moved = articles[10], articles[500], articles[900]
+    body.write_text(body.read_text("utf-8") + "\nA sentence added by the test.\n", encoding="utf-8")
+    page = f"articles/{body.stem}/index.html"
+    written = _build(site, site / "output").written   # the page, and any feed that carries its text
+    assert page in written and all(path == page or path.endswith("feed.xml") for path in written)
+    old_title = _front(retitled, "title")
+    retitled.write_text(retitled.read_text("utf-8").replace(f"title: {old_title}", 'title: "A new title"', 1),
+                        encoding="utf-8")
+    edited = _build(site, site / "output")
+    # its page, its neighbours (their previous/next links show the title) and the listings that show it
+    slug = retitled.stem
+    assert f"articles/{slug}/index.html" in edited.written and len(edited.written) < ARTICLES / 10
+    topics = _front(moved, "topics")
+    moved.write_text(moved.read_text("utf-8").replace(f"topics: {topics}", "topics: [sleep]", 1), encoding="utf-8")
+    _build(site, site / "output")
+
+    clean = _build(site, tmp_path / "clean", use_cache=False)
+    assert clean.parsed == files
+    incremental, fresh = _pages(site / "output"), _pages(tmp_path / "clean")
+    assert incremental.keys() == fresh.keys()
+    differing = sorted(path for path in fresh if incremental[path] != fresh[path])
+    assert differing == [], differing[:5]
+    output = site / "output"
+    assert "A sentence added by the test." in (output / "articles" / body.stem / "index.html").read_text("utf-8")
+    assert "A new title" in (output / "articles" / slug / "index.html").read_text("utf-8")
+    sleep_pages = "".join(p.read_text("utf-8") for p in (output / "topics" / "sleep").rglob("index.html"))
+    assert f'/articles/{moved.stem}/"' in sleep_pages

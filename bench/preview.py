@@ -15,13 +15,9 @@ server's stderr.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 import signal
-import socket
 import subprocess
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -30,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.memory import TreeSampler
+from generator.serve.client import EventStream as PreviewEvents
 
 START_TIMEOUT = 3600.0   # the first build of a 50,000-article hub on a busy machine
 EVENT_TIMEOUT = 600.0    # one rebuild
@@ -53,45 +50,12 @@ class PreviewRun:
     tree_largest_rss_mib: float = 0.0
 
 
-class EventStream:
-    """A server-sent-events client on a thread, like the browser's EventSource: (type, data, arrival time)."""
+class EventStream(PreviewEvents):
+    """The preview's event stream (the client the tests use, `generator.serve.client`), with what the
+    benchmark asks of it: the first event of some kinds after a point, and a quiet stream."""
 
     def __init__(self, host: str, port: int, timeout: float = 30.0):
-        self._sock = socket.create_connection((host, port), timeout=timeout)
-        self._sock.settimeout(None)
-        self._sock.sendall(f"GET /__haven/events HTTP/1.0\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n"
-                           "Cache-Control: no-cache\r\n\r\n".encode())
-        self.events: list[tuple[str, Any, float]] = []
-        self.closed = False
-        self._cond = threading.Condition()
-        self._thread = threading.Thread(target=self._read, name="bench-event-stream", daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        kind, data = "message", []
-        try:
-            for raw in self._sock.makefile("rb"):
-                line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                if line.startswith("event:"):
-                    kind = line[6:].strip()
-                elif line.startswith("data:"):
-                    data.append(line[5:].strip())
-                elif line == "" and data:
-                    arrived = time.monotonic()
-                    try:
-                        payload = json.loads("\n".join(data))
-                    except ValueError:
-                        payload = "\n".join(data)
-                    with self._cond:
-                        self.events.append((kind, payload, arrived))
-                        self._cond.notify_all()
-                    kind, data = "message", []
-        except (OSError, ValueError):
-            pass
-        finally:
-            with self._cond:
-                self.closed = True
-                self._cond.notify_all()
+        super().__init__(port, host, timeout)
 
     def wait_for(self, kinds: tuple[str, ...], after: int, timeout: float) -> tuple[str, Any, float] | None:
         """The first event of one of `kinds` at index `after` or later; None on timeout or a closed stream."""
@@ -121,13 +85,6 @@ class EventStream:
         """Events received so far."""
         with self._cond:
             return len(self.events)
-
-    def close(self) -> None:
-        """Disconnect and wait for the reader thread."""
-        with contextlib.suppress(OSError):
-            self._sock.shutdown(socket.SHUT_RDWR)
-        self._sock.close()
-        self._thread.join(5)
 
 
 def _tail(path: Path, lines: int = 40) -> str:

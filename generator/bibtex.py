@@ -162,9 +162,9 @@ def _names(raw: str) -> list[dict[str, str]]:
             names.append({"literal": _decode(written[1:-1])})
             continue
         parts = parse_single_name_into_parts(written, strict=False)
-        given, von, family = _name_parts(written, parts.first, parts.von, parts.last)
+        first, von, family = _name_parts(written, parts.first, parts.von, parts.last)
         # "E.R." -> "E. R.", "A.B.C" -> "A. B. C"; "G.Andrew" stays, as pandoc spaces only initials
-        given = re.sub(r"\.(?=[^\W\d_](?:\.|$|\s))", ". ", _decode(" ".join(given)))
+        given = re.sub(r"\.(?=[^\W\d_](?:\.|$|\s))", ". ", _decode(" ".join(first)))
         name = {"family": _decode(" ".join(family)), "given": given}
         if von:
             name["dropping-particle"] = _decode(" ".join(von))
@@ -174,7 +174,10 @@ def _names(raw: str) -> list[dict[str, str]]:
     return names
 
 
-def _name_parts(written: str, first: list[str], von: list[str], last: list[str]) -> tuple[list[str], ...]:
+_Parts = tuple[list[str], list[str], list[str]]  # given names, particle, family name: words as written
+
+
+def _name_parts(written: str, first: list[str], von: list[str], last: list[str]) -> _Parts:
     """pandoc's split of "Last, First" names where it differs from BibTeX's: the particle is only the
     lower-case words that open the name ("Visconti di Oleggio Castello" is all family name), and
     lower-case words closing the given names are the particle ("Elzen, Antonia van den")."""
@@ -271,7 +274,7 @@ def _joined(*parts: str) -> str:
     """Title, subtitle and title addon as pandoc joins them: "Title: Subtitle. Addon" (no colon after
     a title that ends in ? or !)."""
     out = ""
-    for separator, part in zip(("", ":", "."), parts):
+    for separator, part in zip(("", ":", "."), parts, strict=False):
         if part:
             out = part if not out else out + ("" if out.endswith(("?", "!", ".", ":")) else separator) + " " + part
     return out

@@ -15,6 +15,7 @@ from generator.citations.edited import edited_source
 from generator.citations.fields import (
     EDITED_PART_TYPES,
     FULL_DATE_TYPES,
+    LEGAL_TYPES,
     PART_TYPES,
     PERIODICAL_TYPES,
     PLACEABLE_FIELDS,
@@ -78,8 +79,11 @@ def _source(item: Item, is_part: bool, authors: tuple[_Name, ...], editors: tupl
     return from_media if from_media is not None else whole_source(item, is_part, pages)
 
 
-def _closing(item: Item, original: _Date) -> _Span:
-    """DOI or URL (DOI wins, 9.34), a retrieval date for pages that change (9.16), then 9.41's note."""
+def _closing(item: Item, original: _Date, undated: bool) -> _Span:
+    """DOI or URL (DOI wins, 9.34), a retrieval date for pages that change (9.16), then 9.41's note.
+
+    Pages that change: web pages and posts, and undated works (a dictionary online, a map: 10.2,
+    10.3, 10.14). A dated article's `accessed` (Zotero adds one to everything) is not shown (9.16)."""
     closing = _EMPTY
     doi = normalize_doi(item.take("DOI") or item.take("doi"))
     url = item.peek("URL") or item.peek("url")
@@ -87,7 +91,7 @@ def _closing(item: Item, original: _Date) -> _Span:
         closing = link("https://doi.org/" + doi)
     elif url:
         accessed = _parse_date(item.raw("accessed")) if item.raw("accessed") else _NO_DATE
-        if item.kind in ("webpage", "post") and accessed.year is not None:
+        if (item.kind in ("webpage", "post") or undated) and accessed.year is not None:
             closing = _plain(f"Retrieved {_long_date(accessed)}, from ") + link(url)
         else:
             closing = link(url)
@@ -112,13 +116,24 @@ def _build_work(data: Mapping) -> _Work:
         item.consume("editor")
     item.author_groups = {_fold(n.family) for n in authors if n.is_group}
     issued = _parse_date(data.get("issued"), _text(data.get("status")))
+    dated_by_event = issued.year is None and bool(data.get("event-date")) and bool(
+        _text(data.get("event")) or _text(data.get("event-title")))
+    if dated_by_event:  # a presentation is dated by its event: "(2017, July 12–15)" (10.5)
+        issued = _parse_date(data.get("event-date"))
+        item.consume("event-date")
     original = _parse_date(data.get("original-date")) if data.get("original-date") else _NO_DATE
     title = item.take("title")
+    volume_title = item.take("volume-title")
+    if volume_title:  # one volume (an episode, a track) of a titled whole: "Whole: Volume", as pandoc writes it
+        title = f"{title}: {volume_title}" if title else volume_title
     pages = format_pages(item.peek("page"))
     is_part = _is_part(item)
-    title_span = title_element(item, title, is_part, authors, editors, pages)
+    legal = item.kind in LEGAL_TYPES and not names
+    # a case or an act is named as written, in title case, and dated right after its name (11.4, 11.5)
+    title_span = (_plain(_title_case(title)) if legal and title
+                  else title_element(item, title, is_part, authors, editors, pages))
     source = _source(item, is_part, authors, editors, pages)
-    closing = _closing(item, original)
+    closing = _closing(item, original, issued.year is None and issued.label != "in press")
     year_in_text = issued.year_text
     if original.year is not None and issued.year is not None:
         year_in_text = f"{original.year_text}/{issued.year_text}"  # 8.15
@@ -134,11 +149,11 @@ def _build_work(data: Mapping) -> _Work:
     return _Work(
         names=names,
         date=issued,
-        date_detail=issued.detail() if item.kind in FULL_DATE_TYPES else "",
+        date_detail=issued.detail() if item.kind in FULL_DATE_TYPES or dated_by_event else "",
         year_in_text=year_in_text,
         title_in_text=_EMPTY if names else _title_in_text(item, title, is_part),
         title_quoted=is_part,
-        before_date=_element(lead),
+        before_date=lead if legal and title else _element(lead),
         after_date=_Span(
             "".join(" " + part.html for part in (body, closing) if part),
             "".join(" " + part.text for part in (body, closing) if part),

@@ -42,6 +42,7 @@ _TYPES = {
     "letters": "personal_communication", "performance": "speech", "review": "review", "data": "dataset",
     "newsarticle": "article-newspaper",
 }  # pandoc's own table; anything else (`@conference` too) becomes the empty type, as pandoc gives it
+_ISSUE_TYPES = frozenset(["article-journal", "article-magazine", "article-newspaper", "review"])
 _ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 _SUBTITLE_RE = re.compile(r":+\s")
 _SERIES_NUMBER_KINDS = frozenset([
@@ -59,7 +60,8 @@ _PLAIN_FIELDS = {
 _URL_COMMAND_RE = re.compile(r"\\url\{([^{}]*)\}")
 _TYPOGRAPHIC_SINGLE_RE = re.compile(r"‘([^‘’]*)’")
 _SINGLE_QUOTED_RE = re.compile(r"(?<!`)`(?!`)([^`']+)'(?!')")
-_ITALIC_COMMAND_RE = re.compile(r"\\(?:emph|textit)\{([^{}]*)\}")
+_ITALIC_COMMAND_RE = re.compile(r"\\(?:emph|textit|textsl|mkbibemph|mkbibitalic)\{([^{}]*)\}")
+_EDTF_RE = re.compile(r"^(-?)(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?([~?%]*)$")  # biblatex dates
 _DECODER = LatexNodes2Text()
 _GROUP_RE = re.compile("\ue000(\\d+)\ue001")  # a protected {group} while a title is sentence-cased
 # commands that only set the font or keep a line together: their text stays (pylatexenc drops it)
@@ -126,7 +128,7 @@ def _sentence_case(raw: str) -> str:
         words[index] = "".join(parts)
     text = "".join(words)
     for number, group in enumerate(groups):
-        text = text.replace(f"\ue000{number}\ue001", group)
+        text = text.replace(f"\ue000{number}\ue001", "{" + group + "}")  # braces kept: `\\textsl{...}` too
     return _decode(text)
 
 
@@ -197,10 +199,7 @@ def _issued(fields: dict[str, str]) -> dict[str, Any]:
     """`year` and `month` (BibTeX), or biblatex's ISO `date` ("2013-12-10", "2001/2003")."""
     year = fields.get("year", "").strip()
     if not year and fields.get("date", "").strip():
-        ranges = [_accessed(part) for part in fields["date"].split("/", 1)]
-        if all(ranges):
-            return {"date-parts": [r["date-parts"][0] for r in ranges if r]}
-        return {"date-parts": []}
+        return _date_range(fields["date"])
     if not year.isdigit():
         return {"date-parts": []} if year else {}
     parts = [int(year)]
@@ -213,6 +212,30 @@ def _issued(fields: dict[str, str]) -> dict[str, Any]:
         if day.isdigit() and 1 <= int(day) <= 31:
             parts.append(int(day))
     return {"date-parts": [parts]}
+
+
+def _date_range(value: str) -> dict[str, Any]:
+    """biblatex's ISO 8601 `date` as pandoc reads it: "2001/2003", an open range "2015/" (end [0]),
+    "-3000~" (circa 3001 B.C.E.: year 0 is 1 B.C.E.)."""
+    start, slash, end = value.strip().partition("/")
+    first = _edtf(start)
+    last = ((([0], False) if not end.strip() else _edtf(end)) if slash else None)
+    if first is None or (slash and last is None):
+        return {"date-parts": []}
+    out: dict[str, Any] = {"date-parts": [first[0]] + ([last[0]] if last else [])}
+    if first[1]:
+        out["circa"] = True
+    return out
+
+
+def _edtf(text: str) -> tuple[list[int], bool] | None:
+    match = _EDTF_RE.match(text.strip())
+    if not match:
+        accessed = _accessed(text)
+        return (accessed["date-parts"][0], False) if accessed else None
+    sign, year, month, day, qualifier = match.groups()
+    parts = [-int(year) - 1 if sign else int(year)] + [int(p) for p in (month, day) if p]
+    return parts, "~" in qualifier  # pandoc reads "~" as circa; "?" and "%" as no qualifier
 
 
 def _accessed(value: str) -> dict[str, Any] | None:
@@ -244,7 +267,7 @@ def _convert(entry_type: str, key: str, fields: dict[str, str]) -> dict[str, Any
         item["publisher"] = "; ".join(p for p in publishers if p)
     if "number" in fields:
         # BibTeX's number: an article's issue, a book's number in its series, or a report's number
-        target = "issue" if item["type"] == "article-journal" else (
+        target = "issue" if item["type"] in _ISSUE_TYPES else (
             "collection-number" if kind in _SERIES_NUMBER_KINDS else "number")
         item[target] = _decode(fields["number"])
     if "pages" in fields:  # "--" and "–" become "-", spaces stay, as pandoc gives them

@@ -79,3 +79,19 @@ def test_empty_fields_publishers_and_types_as_pandoc_gives_them():
     assert found["a"]["publisher"] == "S; I; O; H; P"
     assert [found[k]["type"] for k in "csmun"] == ["", "legislation", "song", "speech", "article-newspaper"]
     assert found["t"]["genre"] == "Master's Thesis"
+
+
+def test_biblatex_dates_circa_before_the_common_era_and_open_ranges():
+    found = _read("@book{a, title={T}, date={-3000~}}\n@book{b, title={T}, date={1917~/1954~}}\n"
+                  "@audio{c, title={T}, date={2015/}}\n@book{d, title={T}, date={-0379%}}\n")
+    assert found["a"]["issued"] == {"date-parts": [[-3001]], "circa": True}  # year 0 is 1 B.C.E., as pandoc reads it
+    assert found["b"]["issued"] == {"date-parts": [[1917], [1954]], "circa": True}
+    assert found["c"]["issued"] == {"date-parts": [[2015], [0]]}  # a series still going on
+    assert found["d"]["issued"] == {"date-parts": [[-380]]}
+
+
+def test_a_command_around_a_protected_group_keeps_its_text_and_a_review_has_an_issue():
+    found = _read(r"@article{k, title = {Chimpanzees (\textsl{Pan troglodytes})}, year = 2010}" "\n"
+                  r"@review{r, title = {T}, number = {51}, year = 2007}")
+    assert found["k"]["title"] == "Chimpanzees (<i>Pan troglodytes</i>)"
+    assert found["r"]["issue"] == "51" and "number" not in found["r"]

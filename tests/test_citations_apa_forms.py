@@ -133,3 +133,17 @@ def test_a_lone_lower_case_letter_in_a_journal_name_stays_lower_case():  # 6.17:
     assert "Clínica y Salud, 28(3)" in entry(type="article-journal", author=[name("Chaves-Morillo", "V.")], title="T",
                                               **{"container-title": "Clínica y salud"}, volume="28", issue="3",
                                               issued={"date-parts": [[2018]]})
+
+
+def test_a_director_leads_a_film_with_no_author_and_volumes_of_a_multivolume_work():  # 10.12, 10.2
+    assert entry(type="motion_picture", director=[name("Forman", "M.")], title="One flew over the cuckoo’s nest",
+                 publisher="United Artists", issued={"date-parts": [[1975]]}) == (
+        "Forman, M. (Director). (1975). One flew over the cuckoo’s nest [Film]. United Artists.")
+    assert entry(type="book", editor=[name("Koch", "S.")], title="Psychology: A study of science",
+                 **{"number-of-volumes": "1–6"}, publisher="McGraw-Hill", issued={"date-parts": [[1959], [1963]]}) == (
+        "Koch, S. (Ed.). (1959–1963). Psychology: A study of science (Vols. 1–6). McGraw-Hill.")
+
+
+def test_a_given_name_written_in_lower_case_keeps_its_case():  # 9.8: k.d. lang
+    assert entry(type="song", author=[name("lang", "k d")], title="Watershed", publisher="Nonesuch Records",
+                 issued={"date-parts": [[2008]]}).startswith("lang, k. d. (2008). Watershed")

@@ -114,6 +114,10 @@ def _build_work(data: Mapping) -> _Work:
     names, names_are_editors = (authors, False) if authors else (editors, bool(editors))
     if names_are_editors:
         item.consume("editor")
+    directors = () if names else _parse_names(data.get("director"))
+    if directors:  # a film or an episode with no author: its director leads, "(Director)" (10.12)
+        names = directors
+        item.consume("director")
     item.author_groups = {_fold(n.family) for n in authors if n.is_group}
     issued = _parse_date(data.get("issued"), _text(data.get("status")))
     dated_by_event = issued.year is None and bool(data.get("event-date")) and bool(
@@ -142,6 +146,8 @@ def _build_work(data: Mapping) -> _Work:
         lead = _reference_names(names)
         if names_are_editors:
             lead += _plain(" (Ed.)" if len(names) == 1 else " (Eds.)")
+        elif directors:
+            lead += _plain(" (Director)" if len(names) == 1 else " (Directors)")
         body = _join([_element(title_span), *(_element(s) for s in source)], " ")
     else:
         lead = title_span

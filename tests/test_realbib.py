@@ -94,7 +94,10 @@ def test_the_corpus_is_thousands_of_forms_across_every_file(rendered):
     # every item is rendered in three forms by both; a file pandoc cannot read would show here
     for name, (items, haven, theirs) in rendered.items():
         assert len(items) == len(haven) == len(theirs) > 0, name
-        assert all(getattr(theirs[key], form) for key in theirs for form in FORMS), name
+        # a personal communication has no reference-list entry (APA 8.9), in pandoc's output too
+        spoken = {item["id"] for item in items if item.get("type") == "personal_communication"}
+        assert all(getattr(theirs[key], form) for key in theirs for form in FORMS
+                   if not (form == "entry" and key in spoken)), name
 
 
 # Fields Haven reads from a reference; the BibTeX reader must give them as pandoc's conversion does.

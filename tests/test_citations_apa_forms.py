@@ -147,3 +147,21 @@ def test_a_director_leads_a_film_with_no_author_and_volumes_of_a_multivolume_wor
 def test_a_given_name_written_in_lower_case_keeps_its_case():  # 9.8: k.d. lang
     assert entry(type="song", author=[name("lang", "k d")], title="Watershed", publisher="Nonesuch Records",
                  issued={"date-parts": [[2008]]}).startswith("lang, k. d. (2008). Watershed")
+
+
+def test_personal_communications_are_cited_with_initials_and_the_full_date():  # 8.9
+    letter = {"id": "z", "type": "personal_communication", "author": [name("Zacharius", "G. P.")],
+              "title": "Letter to William Rickel", "issued": {"date-parts": [[1953, 8, 15]]}}
+    assert cited(letter) == "(G. P. Zacharius, personal communication, August 15, 1953)"
+    assert cited(letter, narrative=True) == "G. P. Zacharius (personal communication, August 15, 1953)"
+    # an archived letter is a work like any other, with its place in the archive (10.8)
+    archived = {**letter, "publisher": "Rockefeller Archive Center", "number": "GEB series 1.3, Box 371, Folder 3877"}
+    assert cited(archived) == "(Zacharius, 1953)"
+    assert entry(**archived) == ("Zacharius, G. P. (1953, August 15). Letter to William Rickel (GEB series 1.3, "
+                                 "Box 371, Folder 3877) [Letter]. Rockefeller Archive Center.")
+
+
+def test_a_case_carries_no_original_work_note():  # 11.4
+    case = {"type": "legal_case", "title": "Durflinger v. Artiles", "issued": {"date-parts": [[1984]]},
+            "original-date": {"date-parts": [[1981]]}}
+    assert entry(**case) == "Durflinger v. Artiles (1984)."

@@ -68,6 +68,11 @@ def _description(item: Item, notes: list[str]) -> str:
         return "Unpublished manuscript"  # APA 10.8, as pandoc's CSL prints it too
     if kind == "motion_picture":
         return item.take("genre") or "Film"  # APA 10.12; pandoc's CSL prints "[Video recording]"
+    if kind == "personal_communication":  # an archived letter: "(Box 371, Folder 3877) [Letter]" (10.8)
+        number = item.take("number")
+        if number:
+            notes.append(number)
+        return item.take("genre") or "Letter"
     if kind in ("song", "graphic"):  # a description is due (9.21); with none written, the general one
         number = item.take("number")
         if number:  # an episode's number: "(No. 443)" (10.13)

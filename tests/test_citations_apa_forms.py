@@ -165,3 +165,13 @@ def test_a_case_carries_no_original_work_note():  # 11.4
     case = {"type": "legal_case", "title": "Durflinger v. Artiles", "issued": {"date-parts": [[1984]]},
             "original-date": {"date-parts": [[1981]]}}
     assert entry(**case) == "Durflinger v. Artiles (1984)."
+
+
+def test_a_court_an_amended_act_and_a_treaty_are_dated_as_the_manual_shows():  # 11.4, 11.5, 11.10
+    assert entry(type="legal_case", title="Daubert v. Merrell Dow Pharmaceuticals, Inc.", publisher="9th Cir.",
+                 issued={"date-parts": [[1991]]}) == "Daubert v. Merrell Dow Pharmaceuticals, Inc. (9th Cir. 1991)."
+    assert entry(type="legislation", title="Florida mental health act", issued={"date-parts": [[2009]]},
+                 **{"original-date": {"date-parts": [[1971]]}}) == "Florida Mental Health Act (1971 & 2009)."
+    assert entry(type="treaty", title="United Nations Convention on the Rights of the Child",
+                 issued={"date-parts": [[1989, 11, 20]]}, URL="https://www.ohchr.org/crc") == (
+        "United Nations Convention on the Rights of the Child, November 20, 1989. https://www.ohchr.org/crc")

@@ -91,7 +91,7 @@ class Item:
 
     def take_publisher(self) -> str:
         """The publisher to show, or "" when there is none or it is the group author (9.25: left out)."""
-        publisher = self.peek("publisher")
+        publisher = self.peek("publisher") if "publisher" not in self.placed else ""  # shown once (a court: 11.4)
         if publisher and self.is_author(publisher):
             self.consume("publisher")
             return ""

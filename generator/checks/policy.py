@@ -156,6 +156,7 @@ CHECKS: tuple[Check, ...] = (
     _w("unplaced-reference-field", "a reference has a field its APA entry type has no place for"),
     _e("unsafe-reference-url", "a reference's URL or DOI is not an http(s), mailto:, tel: or sms: address"),
     _w("unknown-reference-type", "a reference has a CSL type Haven does not know"),
+    _w("reference-name-list", "a BibTeX list of names has an empty place: `and and`, or `and` at its start or end"),
     _e("unknown-citation", "an article cites an id no reference has"),
     _w("uncited-reference", "an article lists a reference it never cites"),
     _w("malformed-doi", "a reference's DOI is malformed"),

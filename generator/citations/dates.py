@@ -24,14 +24,18 @@ class _Date:
     end_day: int | None = None
     end_year: int | None = None
     label: str = ""  # "in press" or a literal date the writer gave
+    circa: bool = False  # CSL's "circa": an approximate date, "ca. 350 B.C.E." (9.41)
 
     @property
     def year_text(self) -> str:
         if self.year is None:
             return self.label or "n.d."
-        if self.end_year and self.end_year != self.year:
-            return f"{self.year}–{self.end_year}"
-        return str(self.year)
+        text = _year(self.year)
+        if self.end_year == 0:  # CSL's open range, [[2015], [0]]: a series still going on (10.13)
+            text += "–"
+        elif self.end_year and self.end_year != self.year:
+            text = f"{text}–{_year(self.end_year)}"
+        return f"ca. {text}" if self.circa else text
 
     @property
     def sort_key(self) -> tuple:
@@ -56,6 +60,11 @@ class _Date:
             else:
                 text += f"–{_MONTHS[self.end_month - 1]}" + (f" {self.end_day}" if self.end_day else "")
         return ", " + text
+
+
+def _year(year: int) -> str:
+    """ "2013"; a year before the common era (a negative CSL year) is "350 B.C.E." (9.41)."""
+    return f"{-year} B.C.E." if year < 0 else str(year)
 
 
 _NO_DATE = _Date(None)
@@ -105,7 +114,8 @@ def _parse_date_uncached(raw: Any, status: str) -> _Date:
                 if len(parts) > 1 and isinstance(parts[1], (list, tuple)):
                     end = ([_int(v) for v in parts[1]] + [None, None, None])[:3]
                 values += [None] * (3 - len(values))
-                return _Date(values[0], values[1], values[2], end[1], end[2], end[0])
+                return _Date(values[0], values[1], values[2], end[1], end[2], end[0],
+                             circa=bool(raw.get("circa")) and raw.get("circa") not in ("false", "0"))
         for field in ("raw", "literal"):
             if raw.get(field):
                 return _parse_date(str(raw[field]), status)

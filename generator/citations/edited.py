@@ -17,12 +17,16 @@ def volume_details(item: Item, with_edition: bool, pages: str) -> str:
     shown_edition = edition(item.take("edition")) if with_edition else ""
     number = item.take("number")
     volume = item.take("volume")
+    volumes = item.take("number-of-volumes") if not volume else ""
+    if volumes:  # a multivolume work: "(Vols. 1–6)" (10.2); a bare count N is volumes 1 to N
+        volume = volumes if any(dash in volumes for dash in "-–") else f"1–{volumes}"
     groups: list[str] = []
     if number:
         groups += [shown_edition] if shown_edition else []
         groups.append(f"No. {number}")
         shown_edition = ""
-    rest = [d for d in (shown_edition, f"Vol. {volume}" if volume else "", page_label(pages) if pages else "") if d]
+    label = "Vols." if volumes else "Vol."
+    rest = [d for d in (shown_edition, f"{label} {volume}" if volume else "", page_label(pages) if pages else "") if d]
     if pages:
         item.consume("page")
     if rest:

@@ -35,6 +35,8 @@ STANDALONE_TYPES = frozenset([
     "book", "classic", "collection", "report", "thesis", "webpage", "dataset", "software", "post", "pamphlet",
     "manuscript", "standard", "musical_score", "map", "graphic", "patent",
 ])
+# Cases, acts and treaties: named in title case and dated right after the name (11.4-11.10).
+LEGAL_TYPES = frozenset(["legal_case", "legislation", "bill", "regulation", "treaty"])
 # Whole works whose volume, number and editors go in the parenthesis after the title (9.19, 10.2).
 BOOK_LIKE_TYPES = frozenset(["book", "classic", "collection", "document", "pamphlet", "manuscript", "standard"])
 
@@ -89,7 +91,7 @@ class Item:
 
     def take_publisher(self) -> str:
         """The publisher to show, or "" when there is none or it is the group author (9.25: left out)."""
-        publisher = self.peek("publisher")
+        publisher = self.peek("publisher") if "publisher" not in self.placed else ""  # shown once (a court: 11.4)
         if publisher and self.is_author(publisher):
             self.consume("publisher")
             return ""

@@ -27,8 +27,8 @@ class _Form:
 
     @property
     def year(self) -> str:
-        """The year as cited in the text: "2014a", "n.d.-b", "1900/1953"."""
-        return self._with_letter(self.work.year_in_text)
+        """The year as cited in the text: "2014a", "n.d.-b", "1900/1953"; a personal communication's date (8.9)."""
+        return self.work.spoken or self._with_letter(self.work.year_in_text)
 
     @property
     def reference_year(self) -> str:
@@ -70,7 +70,9 @@ class _Form:
         if more:
             names = names[:-1]
         # Plain text throughout (names are never empty), so the HTML is the escaped text.
-        shown = [name.in_text(self.initials and index == 0) for index, name in enumerate(names[: self.names_shown])]
+        # a personal communication names its people with their initials (8.9)
+        shown = [name.in_text(bool(self.work.spoken) or (self.initials and index == 0))
+                 for index, name in enumerate(names[: self.names_shown])]
         conjunction = " and " if narrative else " & "
         if self.names_shown < len(names) or more:
             if len(shown) == 1:
@@ -171,12 +173,13 @@ def _disambiguate(keyed_works: Sequence[tuple[str, _Work]]) -> list[_Form]:
 
 def _entry(form: _Form, cited_by: tuple[int, ...]) -> RenderedEntry:
     work = form.work
-    date_text = f"({form.reference_year}{work.date_detail})."
+    # " (2013)." after the authors; a case, act or treaty dates itself right after its name (11.4-11.10)
+    date_text = work.legal_date or f" ({form.reference_year}{work.date_detail})."
     before, after = work.before_date, work.after_date
     return RenderedEntry(
         form.key,
-        f"{before.html} {_esc(date_text)}{after.html}",
-        f"{before.text} {date_text}{after.text}",
+        f"{before.html}{_esc(date_text)}{after.html}",
+        f"{before.text}{date_text}{after.text}",
         cited_by,
     )
 

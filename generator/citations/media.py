@@ -14,7 +14,9 @@ def media_source(item: Item) -> list[_Span] | None:
         if container and not item.is_author(container):
             return [_plain(item.take("container-title"))]
         item.consume("container-title")
-        return []
+        # no site name: the publisher stands in for it unless it is the author (10.16, 9.25)
+        publisher = item.take_publisher() if not container else ""
+        return [_plain(publisher)] if publisher else []
     if kind == "post-weblog":
         container = item.take("container-title")
         return [_rich(container, italic=True)] if container else []

@@ -70,6 +70,8 @@ _UPPER_INITIALS_RE = re.compile(r"^[A-Z]{2,3}$")
 def _initials(given: str) -> str:
     """ "Carl R." -> "C. R.", "Jean-Paul" -> "J.-P.", "A. C." -> "A. C." (APA 9.8)."""
     words = given.replace(".", ". ").replace(". -", ".-").split()  # "E.-M." stays one hyphenated word
+    # a given name written all in lower case by choice ("k d" lang) keeps its case: "k. d."
+    lower = all(word[:1].islower() for word in words)
     out: list[str] = []
     for word in words:
         if 2 <= len(word) <= 3 and _UPPER_INITIALS_RE.match(word):  # "JP" written without periods
@@ -80,8 +82,8 @@ def _initials(given: str) -> str:
             # the first letter of the piece: nearly always its first character
             letter = piece[0] if piece[:1].isalpha() else next((c for c in piece if c.isalpha()), "")
             if letter:
-                pieces.append(letter.upper() + ".")
-        if pieces and not (word[0].islower() and len(words) > 1):
+                pieces.append((letter if lower else letter.upper()) + ".")
+        if pieces and not (word[0].islower() and len(words) > 1 and not lower):
             out.append("-".join(pieces))
     return " ".join(out)
 

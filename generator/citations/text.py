@@ -203,7 +203,7 @@ def _then_comma(span: _Span) -> _Span:
 
 _MINOR_WORDS = frozenset([
     "a", "an", "the", "and", "as", "but", "for", "if", "nor", "or", "so", "yet", "at", "by", "in", "of", "off", "on",
-    "per", "to", "up", "via",
+    "per", "to", "up", "via", "v", "vs",  # "Brown v. Board of Education" (11.4)
 ])
 _TITLE_WORD_RE = re.compile(r"[^\s\-–—/]+")
 
@@ -226,7 +226,8 @@ def _title_case(value: str) -> str:
         out.append(between)
         word = match.group(0)
         letters = word.strip("“‘\"'(.,:;!?”’)")
-        is_minor = letters.lower() in _MINOR_WORDS and not opens_phrase
+        # a lone lower-case letter is a word of another language ("Clínica y Salud", "Economiche e"): kept
+        is_minor = (letters.lower() in _MINOR_WORDS or (len(letters) == 1 and letters.islower())) and not opens_phrase
         first = next((i for i, c in enumerate(word) if c.isalpha()), None)
         has_capitals = any(c.isupper() for c in word)  # iPhone, eHealth: leave as written
         if first is not None and not has_capitals and not is_minor:

@@ -15,6 +15,7 @@ from generator.citations.edited import edited_source
 from generator.citations.fields import (
     EDITED_PART_TYPES,
     FULL_DATE_TYPES,
+    LEGAL_TYPES,
     PART_TYPES,
     PERIODICAL_TYPES,
     PLACEABLE_FIELDS,
@@ -52,6 +53,11 @@ class _Work(NamedTuple):
     # "(Original work published …)" with no final period (9.35); each element after a space
     sort_key: tuple
     placed: frozenset[str]  # the CSL fields the entry shows (or leaves out on purpose)
+    # a personal communication no one can retrieve is cited with its full date instead of a year (8.9):
+    # "personal communication, August 15, 1953"; "" for every other work
+    spoken: str = ""
+    # a case, act or treaty dated in its own way (11.4-11.10): " (9th Cir. 1991).", ", November 20, 1989."
+    legal_date: str = ""
 
     @property
     def identity(self) -> tuple:
@@ -78,8 +84,11 @@ def _source(item: Item, is_part: bool, authors: tuple[_Name, ...], editors: tupl
     return from_media if from_media is not None else whole_source(item, is_part, pages)
 
 
-def _closing(item: Item, original: _Date) -> _Span:
-    """DOI or URL (DOI wins, 9.34), a retrieval date for pages that change (9.16), then 9.41's note."""
+def _closing(item: Item, original: _Date, undated: bool) -> _Span:
+    """DOI or URL (DOI wins, 9.34), a retrieval date for pages that change (9.16), then 9.41's note.
+
+    Pages that change: web pages and posts, and undated works (a dictionary online, a map: 10.2,
+    10.3, 10.14). A dated article's `accessed` (Zotero adds one to everything) is not shown (9.16)."""
     closing = _EMPTY
     doi = normalize_doi(item.take("DOI") or item.take("doi"))
     url = item.peek("URL") or item.peek("url")
@@ -87,11 +96,11 @@ def _closing(item: Item, original: _Date) -> _Span:
         closing = link("https://doi.org/" + doi)
     elif url:
         accessed = _parse_date(item.raw("accessed")) if item.raw("accessed") else _NO_DATE
-        if item.kind in ("webpage", "post") and accessed.year is not None:
+        if (item.kind in ("webpage", "post") or undated) and accessed.year is not None:
             closing = _plain(f"Retrieved {_long_date(accessed)}, from ") + link(url)
         else:
             closing = link(url)
-    if original.year is not None:
+    if original.year is not None and item.kind not in LEGAL_TYPES:  # a case or act has no such note (11.4)
         note = _plain(f"(Original work published {original.year_text})")  # 9.41
         closing = closing + _plain(" ") + note if closing else note
     return closing
@@ -103,30 +112,59 @@ def _title_in_text(item: Item, title: str, is_part: bool) -> _Span:
     return _rich(_title_case(short_title), italic=not is_part) if short_title else _plain("[Untitled]")
 
 
+def _lead_names(data: Mapping, item: Item, authors: tuple[_Name, ...]) -> tuple[tuple[_Name, ...], str]:
+    """Who leads the entry and the role written after them: the authors; else the editors, "(Eds.)";
+    else a film's or an episode's directors, "(Director)" (9.10, 10.12)."""
+    if authors:
+        return authors, ""
+    editors = _parse_names(data.get("editor"))
+    if editors:
+        item.consume("editor")
+        return editors, " (Ed.)" if len(editors) == 1 else " (Eds.)"
+    directors = _parse_names(data.get("director"))
+    if directors:
+        item.consume("director")
+        return directors, " (Director)" if len(directors) == 1 else " (Directors)"
+    return (), ""
+
+
+def _dated(data: Mapping, item: Item) -> tuple[_Date, bool]:
+    """The date of the work, and whether it is its event's: a presentation with no other date is dated
+    by its conference, "(2017, July 12–15)" (10.5)."""
+    issued = _parse_date(data.get("issued"), _text(data.get("status")))
+    if issued.year is None and data.get("event-date") and (_text(data.get("event")) or _text(data.get("event-title"))):
+        item.consume("event-date")
+        return _parse_date(data.get("event-date")), True
+    return issued, False
+
+
 def _build_work(data: Mapping) -> _Work:
     item = Item(data)
     authors = _parse_names(data.get("author"))
     editors = _parse_names(data.get("editor"))
-    names, names_are_editors = (authors, False) if authors else (editors, bool(editors))
-    if names_are_editors:
-        item.consume("editor")
+    names, role = _lead_names(data, item, authors)
     item.author_groups = {_fold(n.family) for n in authors if n.is_group}
-    issued = _parse_date(data.get("issued"), _text(data.get("status")))
+    issued, dated_by_event = _dated(data, item)
     original = _parse_date(data.get("original-date")) if data.get("original-date") else _NO_DATE
     title = item.take("title")
+    volume_title = item.take("volume-title")
+    if volume_title:  # one volume (an episode, a track) of a titled whole: "Whole: Volume", as pandoc writes it
+        title = f"{title}: {volume_title}" if title else volume_title
     pages = format_pages(item.peek("page"))
     is_part = _is_part(item)
-    title_span = title_element(item, title, is_part, authors, editors, pages)
+    legal = item.kind in LEGAL_TYPES and not names
+    # a case or an act is named as written, in title case, and dated right after its name (11.4, 11.5)
+    title_span = (_plain(_title_case(title)) if legal and title
+                  else title_element(item, title, is_part, authors, editors, pages))
+    legal_date = _legal_date(item, issued, original) if legal and title else ""  # takes the court first
     source = _source(item, is_part, authors, editors, pages)
-    closing = _closing(item, original)
+    closing = _closing(item, original, issued.year is None and issued.label != "in press")
     year_in_text = issued.year_text
     if original.year is not None and issued.year is not None:
         year_in_text = f"{original.year_text}/{issued.year_text}"  # 8.15
     # -- author. (date). title. source. DOI  -- or, with no author (9.12), title. (date). source. DOI
     if names:
-        lead = _reference_names(names)
-        if names_are_editors:
-            lead += _plain(" (Ed.)" if len(names) == 1 else " (Eds.)")
+        lead = _reference_names(names) + _plain(role) if role else _reference_names(names)
         body = _join([_element(title_span), *(_element(s) for s in source)], " ")
     else:
         lead = title_span
@@ -134,18 +172,44 @@ def _build_work(data: Mapping) -> _Work:
     return _Work(
         names=names,
         date=issued,
-        date_detail=issued.detail() if item.kind in FULL_DATE_TYPES else "",
+        date_detail=issued.detail() if item.kind in FULL_DATE_TYPES or dated_by_event else "",
         year_in_text=year_in_text,
         title_in_text=_EMPTY if names else _title_in_text(item, title, is_part),
         title_quoted=is_part,
-        before_date=_element(lead),
+        before_date=lead if legal and title else _element(lead),
         after_date=_Span(
             "".join(" " + part.html for part in (body, closing) if part),
             "".join(" " + part.text for part in (body, closing) if part),
         ),
         sort_key=work_sort_key(names, issued, title),
         placed=frozenset(item.placed),
+        spoken=_spoken(data, issued),
+        legal_date=legal_date,
     )
+
+
+def _legal_date(item: Item, issued: _Date, original: _Date) -> str:
+    """The date after a case's or act's name: the court before the year, "(9th Cir. 1991)" (11.4); an
+    amended act's years, "(1971 & 2009)" (11.5); a treaty's full date after a comma (11.10)."""
+    if item.kind == "treaty" and issued.month:
+        return f", {_long_date(issued)}."
+    years = issued.year_text
+    if item.kind != "legal_case" and original.year is not None and issued.year is not None:
+        years = f"{original.year_text} & {years}"
+    court = item.take("authority") or item.take("publisher") if item.kind == "legal_case" else ""
+    return f" ({court} {years})." if court else f" ({years})."
+
+
+_RETRIEVABLE = ("publisher", "archive", "URL", "DOI", "container-title")
+
+
+def _spoken(data: Mapping, issued: _Date) -> str:
+    """ "personal communication, August 15, 1953" for a letter or talk no reader can retrieve (8.9)."""
+    if _text(data.get("type")) != "personal_communication" or issued.year is None:
+        return ""
+    if any(_text(data.get(field)) for field in _RETRIEVABLE):
+        return ""  # an archived letter is a work in the reference list (10.8)
+    return f"personal communication, {_long_date(issued)}"
 
 
 # Formatting a reference is the costly part, and the same mapping objects are

@@ -9,8 +9,6 @@ navigation and with link addresses; pages work without JavaScript.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -574,9 +572,9 @@ def test_every_article_feature_renders_accessibly(browser, tmp_path):
         content_note: Mentions stress in general terms.
         """, body=FULL_ARTICLE_BODY).replace("author: alex-example\n", "", 1)
     site = make_site(tmp_path / "hub", {"full.md": full, "second.md": article("Second", previous="full")})
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--no-cache"],
-                            cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    from tests.publishkit import build_ok
+
+    build_ok(site, use_cache=False)
     with serve_folder(site / "output") as base:
         for scheme in ("light", "dark"):
             context = browser.new_context(color_scheme=scheme)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ def _emitting_functions(trees: dict[Path, ast.Module]) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=1)   # one scan of the source per test process: three tests read it
 def emitted_codes() -> dict[str, str]:
     """Every finding code written literally in generator/: code -> first file:line that emits it.
 

@@ -4,13 +4,12 @@ right-to-left pages are laid out right to left, and axe finds nothing in either 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser import axe_crawl, block_offsite, format_violations, serve_folder
+from tests.publishkit import build_ok
 from tests.sitekit import REPO
 
 pytestmark = pytest.mark.browser
@@ -18,9 +17,7 @@ RTL_HUB = REPO / "tests" / "hubs" / "rtl"
 
 
 def _build(site: Path, out: Path) -> Path:
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--out", str(out),
-                             "--no-cache"], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+    build_ok(site, out, use_cache=False)   # in this process: the test pays for no interpreter start
     return out
 
 

@@ -1,13 +1,12 @@
 """Fixtures shared by the test modules.
 
 Under pytest-xdist every worker is its own process, so a session fixture is made once per worker (two
-on this machine), never once per test module. Hubs a test only reads are built once per process and shared
-(`sample_hub` here; `tests.sitekit.built_copy` copies a hub built once); browser tests share one browser.
+on this machine), never once per test module; the sample hub is built once per run (`sample_hub`), and
+`tests.sitekit.built_copy` copies a fixture hub built once per process. Browser tests share one browser.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +34,43 @@ def browser():
         yield b
 
 
-@dataclass(frozen=True)
 class SampleBuild:
     """The repository's sample hub, copied and built: read it, never change it."""
 
-    site: Path      # the copy of the hub's sources
-    out: Path       # what the build wrote (pages, feeds, sitemap, _headers, the search index)
-    model: Any      # the assembled site (generator.model.Site)
+    def __init__(self, site: Path, model: Any = None) -> None:
+        self.site = site                # the copy of the hub's sources
+        self.out = site / "output"      # what the build wrote (pages, feeds, sitemap, _headers, the search index)
+        self._model = model
+
+    @property
+    def model(self) -> Any:
+        """The assembled site (generator.model.Site). A worker that found the hub built by another
+        assembles it once, checking only (nothing is written)."""
+        if self._model is None:
+            from generator.build import BuildOptions, build
+
+            result = build(BuildOptions(self.site, self.out, write=False, use_cache=False, headers=True))
+            assert result.ok and result.site is not None, [d.format() for d in result.diagnostics]
+            self._model = result.site
+        return self._model
 
 
 @pytest.fixture(scope="session")
 def sample_hub(tmp_path_factory) -> SampleBuild:
-    """The sample hub built once per test process, with `_headers` and the search index."""
-    site = copy_sample(tmp_path_factory.mktemp("sample") / "site")
-    result = build_ok(site, headers=True)
-    return SampleBuild(site, site / "output", result.site)
+    """The sample hub built once per test run, with `_headers` and the search index: under pytest-xdist the
+    first worker to ask builds it into the run's shared temporary folder and the others wait for it."""
+    import fcntl
+    import os
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent   # the run's folder: every worker's basetemp is inside it
+    folder = root / "sample-hub"
+    with open(root / "sample-hub.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, whatever happens
+        if (folder / "built").is_file():
+            return SampleBuild(folder / "site")
+        site = copy_sample(folder / "site")
+        result = build_ok(site, headers=True)
+        (folder / "built").touch()
+        return SampleBuild(site, result.site)

@@ -74,3 +74,15 @@ def sample_hub(tmp_path_factory) -> SampleBuild:
         result = build_ok(site, headers=True)
         (folder / "built").touch()
         return SampleBuild(site, result.site)
+
+
+@pytest.fixture
+def running(tmp_path):
+    """A preview (`haven serve` in process) of a fresh copy of the serve tests' hub, built and served;
+    stopped afterwards."""
+    from tests.servekit import Running, hub
+
+    run = Running(hub(tmp_path / "hub"))
+    assert run.result.ok, run.log.getvalue()
+    yield run
+    run.stop()

@@ -24,14 +24,6 @@ from tests.servekit import TIMEOUT, Running, edit, hub
 from tests.sitekit import article
 
 
-@pytest.fixture
-def running(tmp_path):
-    run = Running(hub(tmp_path / "hub"))
-    assert run.result.ok, run.log.getvalue()
-    yield run
-    run.stop()
-
-
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     """One preview for tests that only read."""

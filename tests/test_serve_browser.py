@@ -8,18 +8,10 @@ import pytest
 
 from generator.serve import Preview
 from tests.browser import AXE_TAGS, axe_source, block_offsite, format_violations
-from tests.servekit import Running, edit, hub
+from tests.servekit import edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT = 20_000  # ms: a build on a busy machine can take a few seconds
-
-
-@pytest.fixture
-def running(tmp_path):
-    run = Running(hub(tmp_path / "hub"))
-    assert run.result.ok, run.log.getvalue()
-    yield run
-    run.stop()
 
 
 @pytest.fixture

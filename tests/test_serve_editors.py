@@ -21,14 +21,6 @@ from tests.servekit import Running, edit, hub
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def running(tmp_path):
-    run = Running(hub(tmp_path / "hub"))
-    assert run.result.ok, run.log.getvalue()
-    yield run
-    run.stop()
-
-
 def needs(tool: str) -> str:
     path = shutil.which(tool)
     if not path:

@@ -211,6 +211,12 @@ def current_gettext(message: str) -> str:
     return _escaped(catalogue.gettext(message) if catalogue else message)
 
 
+def translated(message: str, **variables: Any) -> str:
+    """`_("...")` in a template: the message in the page's language, escaped, with `%(name)s` filled in
+    (always formatted, as Jinja's newstyle gettext does, so a literal percent sign is written %%)."""
+    return current_gettext(message) % variables
+
+
 def current_ngettext(singular: str, plural: str, n: int) -> str:
     """ngettext in the language being rendered (CLDR plural rules)."""
     catalogue = _CURRENT.get()[1]
@@ -273,6 +279,11 @@ def install(env: Any) -> None:
     env.policies["ext.i18n.trimmed"] = True   # {% trans %} blocks: whitespace collapsed, as Babel extracts them
     env.install_gettext_callables(current_gettext, current_ngettext, newstyle=True,
                                   pgettext=current_pgettext, npgettext=current_npgettext)
+    # `_()` and `{% trans %}` call these on every page (tens of thousands of calls in a build). Jinja's
+    # newstyle versions reach the same function through three context calls (an alias, a wrapper that
+    # asks the context for autoescape, then the function); the translation here is already escaped
+    # text (Markup), so one plain call gives the same result: the message translated, then `% variables`.
+    env.globals["_"] = env.globals["gettext"] = translated
     env.filters["long_date"] = long_date
     env.filters["number"] = number
     env.filters["ltr"] = left_to_right

@@ -154,6 +154,20 @@ def test_a_translation_is_text_never_markup(tmp_path):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_underscore_and_trans_fill_placeholders_escaped_as_jinja_newstyle_gettext_does(tmp_path):
+    """`_()` and `{% trans %}` take a short path to the catalogue; what a page gets must be what Jinja's
+    newstyle gettext gives: the translation escaped, %(name)s filled with escaped values, %% a percent sign."""
+    catalogue = Catalogue("es", {"Every article on %(site)s, newest first.": "Todo %(site)s <al día>",
+                                 "Written by": "Escrito por"})
+    templates = _templates(tmp_path)
+    source = ('{{ _("Every article on %(site)s, newest first.", site=name) }}|{{ _("100%% plain") }}|'
+              '{{ gettext("Written by") }}|{% trans who=name %}By {{ who }}{% endtrans %}|{{ _("Written by") | length }}')
+    with rendering(templates.config.language_of("es"), catalogue):
+        spanish = templates.env.from_string(source).render(name="<b>Calma</b>")
+    assert spanish == ("Todo &lt;b&gt;Calma&lt;/b&gt; &lt;al día&gt;|100% plain|Escrito por|"
+                       "By &lt;b&gt;Calma&lt;/b&gt;|11")
+
+
 def test_check_lists_the_strings_missing_in_a_language(tmp_path):
     site_yaml = TWO_LANGUAGES.replace("  - code: es\n    name: Español\n", "  - code: fr\n    name: Français\n") \
         .replace("Calma", "Calme").replace("Sueño", "Sommeil")

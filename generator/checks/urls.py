@@ -71,29 +71,30 @@ def body_findings(path: str, notes: Iterable[HtmlNote], first_line: int, allowed
     return out
 
 
+# Why the sanitizer removes an element, and what to do instead, by family ({tag} is the element's name).
+_REMOVALS: tuple[tuple[frozenset[str], str, str], ...] = (
+    (_EMBEDS, "<{tag}> is removed: embedded content would load another site inside the page, and tell it who "
+              "reads it", "link to it instead, e.g. [Watch the video (YouTube)](https://...)"),
+    (_MEDIA, "<{tag}> is removed: articles show text and images",
+     "link to the recording, or show a still image: ![description](/static/images/name.png)"),
+    (_SCRIPTS, "<{tag}> is removed with everything in it: scripts never run in articles",
+     "delete it; the hub's own scripts live in static/ and are loaded by the templates"),
+    (_STYLES, "<{tag}> is removed: styles in an article do not apply",
+     "put the rules in static/css/haven.css and use a class ({{: .name}} after a paragraph)"),
+    (_FORMS, "<{tag}> is removed: an article cannot collect what readers type",
+     "link to the form's own page instead"),
+    (_PAGE_PARTS, "<{tag}> is removed: the page's head and frame come from the templates",
+     "delete it; set the title and summary in the front matter"),
+    (_DRAWINGS, "<{tag}> is removed: drawings in the text are not allowed",
+     "save it as a file in static/ and show it as an image: ![description](/static/name.{tag})"),
+)
+
+
 def _removed(tag: str) -> tuple[str, str]:
     """(message, fix) for an element the sanitizer removes."""
-    if tag in _EMBEDS:
-        return (f"<{tag}> is removed: embedded content would load another site inside the page, and tell it "
-                "who reads it", "link to it instead, e.g. [Watch the video (YouTube)](https://...)")
-    if tag in _MEDIA:
-        return (f"<{tag}> is removed: articles show text and images",
-                "link to the recording, or show a still image: ![description](/static/images/name.png)")
-    if tag in _SCRIPTS:
-        return (f"<{tag}> is removed with everything in it: scripts never run in articles",
-                "delete it; the hub's own scripts live in static/ and are loaded by the templates")
-    if tag in _STYLES:
-        return (f"<{tag}> is removed: styles in an article do not apply",
-                "put the rules in static/css/haven.css and use a class ({: .name} after a paragraph)")
-    if tag in _FORMS:
-        return (f"<{tag}> is removed: an article cannot collect what readers type",
-                "link to the form's own page instead")
-    if tag in _PAGE_PARTS:
-        return (f"<{tag}> is removed: the page's head and frame come from the templates",
-                "delete it; set the title and summary in the front matter")
-    if tag in _DRAWINGS:
-        return (f"<{tag}> is removed: drawings in the text are not allowed",
-                f"save it as a file in static/ and show it as an image: ![description](/static/name.{tag})")
+    for tags, message, fix in _REMOVALS:
+        if tag in tags:
+            return message.format(tag=tag), fix.format(tag=tag)
     return (f"<{tag}> is removed: it is not one of the elements articles may use (its text is kept)",
             "write it in Markdown, or use an allowed element such as <p>, <em>, <abbr>, <details>")
 
@@ -197,7 +198,7 @@ def template_findings(texts: Mapping[str, str], allowed: AllowedHosts) -> list[D
     """Addresses written into the hub's templates (path shown -> text; not computed ones) that a reader's
     browser would fetch from another host, or that the URL policy refuses."""
     out: list[Diagnostic] = []
-    everything = frozenset(_EMBEDS | _MEDIA | _SCRIPTS | _STYLES | _FORMS | _PAGE_PARTS | _DRAWINGS | {"a", "img"})
+    everything = frozenset().union(*(tags for tags, _, _ in _REMOVALS), {"a", "img"})
     for shown, text in texts.items():
         if not shown.lower().endswith((".html", ".htm", ".xml", ".svg", ".xhtml")):
             continue

@@ -59,7 +59,7 @@ def entry_fingerprint(site: Site, article: Article) -> str:
     """Everything an entry shows: body and references, title, summary, dates, topics, authors, note."""
     m = article.meta
     authors = [site.authors.get(a) for a in m.authors]
-    return fingerprint(article.url, article.parsed.digest, getattr(article, "citations_fingerprint", ""),
+    return fingerprint(article.url, article.parsed.digest, article.citations_fingerprint,
                        [(r.key, r.html) for r in article.references], m.title, m.summary, m.date, m.updated,
                        m.topics, m.content_note, authors)
 

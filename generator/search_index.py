@@ -110,7 +110,7 @@ def _record(site: Site, article: Article) -> Record:
 
 def _inputs(site: Site, article: Article) -> tuple:
     """What one article's record is made of, without reading its body (bodies stay on disk until needed)."""
-    return (article.url, article.parsed.digest, getattr(article, "citations_fingerprint", ""),
+    return (article.url, article.parsed.digest, article.citations_fingerprint,
             [(r.key, r.html) for r in article.references], article.meta.title, article.meta.summary,
             article.meta.date, article.lang,
             tuple(site.config.language_of(article.lang).topics[t].title for t in article.meta.topics

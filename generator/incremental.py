@@ -130,7 +130,7 @@ class ParseCache:
 
     def body_file(self, parsed: ParsedFile) -> Path:
         """Where the body HTML of a parsed file is kept."""
-        return self.bodies / f"{parsed.digest}.html"
+        return _body_path(self.bodies, parsed)
 
     def load_body(self, parsed: ParsedFile) -> str:
         """The body HTML of a parsed file: from memory, the body store, or (if that is gone) a fresh parse."""
@@ -162,8 +162,8 @@ class ParseCache:
                 if _shard(path) != shard:
                     continue
                 if entry.parsed.html:  # parsed in this build: its body moves to the body store
-                    _write_atomic(self.body_file(entry.parsed), entry.parsed.html.encode("utf-8"))
-                    entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size, replace(entry.parsed, html=""))
+                    entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size,
+                                                            stored_body(self.bodies, entry.parsed))
                 items[path] = entry
             self._write(f"entries-{shard:02d}.json", items, ENTRIES)
         if self._dirty:
@@ -295,9 +295,16 @@ def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings, body_store:
 
     path, kind, data = job
     parsed = parse_bytes(path, kind, data, settings)
-    if body_store is None or not parsed.html:
-        return parsed
-    _write_atomic(body_store / f"{parsed.digest}.html", parsed.html.encode("utf-8"))
+    return parsed if body_store is None or not parsed.html else stored_body(body_store, parsed)
+
+
+def _body_path(store: Path, parsed: ParsedFile) -> Path:
+    return store / f"{parsed.digest}.html"   # by content: a worker and the parent can never disagree
+
+
+def stored_body(store: Path, parsed: ParsedFile) -> ParsedFile:
+    """Put the body HTML of `parsed` in the body store; the record without it."""
+    _write_atomic(_body_path(store, parsed), parsed.html.encode("utf-8"))
     return replace(parsed, html="")
 
 

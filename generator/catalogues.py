@@ -196,6 +196,11 @@ def rendering(language: Language | None, catalogue: Catalogue | None) -> Iterato
         _CURRENT.reset(token)
 
 
+def current_rendering() -> tuple[Language | None, Catalogue | None]:
+    """The language and catalogue being rendered ((None, None) outside a render)."""
+    return _CURRENT.get()
+
+
 def current_language(config: Any) -> Language:
     """The language being rendered (the hub's default outside a render)."""
     return _CURRENT.get()[0] or config.default_language

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta as jinja_meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator import catalogues
@@ -23,6 +22,7 @@ from generator.checks.policy import finding
 from generator.confine.hub import OutsideHub, read_hub_bytes, walk_hub
 from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic
+from generator.fragments import FragmentMemory, cached_include, context_names, referenced_templates
 from generator.model import SiteConfig
 from generator.theme import is_theme_file, template_folders
 from generator.urlpolicy import AllowedHosts, examine
@@ -77,6 +77,7 @@ class Templates:
             # the URL of a section in the page's language: lang_url('/topics/') is /es/topics/ on Spanish pages
             lang_url=lambda path="/": base_path + catalogues.current_language(config).url(str(path)).lstrip("/"),
             languages=config.languages,
+            cached_include=cached_include,
         )
         catalogues.install(self.env)   # _(), {% trans %}, long_date and number in the page's language
         self.config = config
@@ -122,6 +123,8 @@ class Templates:
                 and earlier._catalogue_digest == self._catalogue_digest):
             # nothing changed: keep the compiled templates (the preview server builds many times)
             self.env, self._digests = earlier.env, earlier._digests
+        # fragments remembered for this build only, from these templates (the environment may be reused)
+        self.env.fragments = FragmentMemory(lambda name: context_names(self._trees, self._chain, name))
         if not out:
             _PREVIOUS[self._key] = self
         return out
@@ -188,7 +191,7 @@ class Templates:
                 continue
             seen.append(current)
             tree = self._trees.get(current)
-            refs = list(jinja_meta.find_referenced_templates(tree)) if tree is not None else []
+            refs = referenced_templates(tree) if tree is not None else []
             if None in refs:  # a dynamic include: it may read any template
                 stack.extend(self.texts)
             stack.extend(sorted(r for r in refs if r))
@@ -332,6 +335,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         for name in ("center", "indent", "format"):
             self.filters[name] = _limited_width(self.filters[name], 0)
         self._safe_attributes: dict[tuple[type, str], bool] = {}
+        self.fragments = FragmentMemory(lambda name: None)   # until Templates.load says what templates read
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Jinja's rule (no names starting with _, no Python internals, nothing that changes a list,

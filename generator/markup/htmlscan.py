@@ -68,10 +68,12 @@ _RAW_TEXT = re.compile(r"(<(script|style|textarea|title|xmp|iframe|noembed|nofra
 # Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
                   r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid)")
+_OTHER_PAGE_ATTR = (r"(?!" + _ADDRESS_ATTRS + r"(?![\w:-]))"
+                    r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+# a link to a page elsewhere is as plain on the page as in a body (the body scan passes the same _PLAIN_HREF)
 _PLAIN_PAGE_TAG = re.compile(
-    r"<[a-zA-Z][\w:-]*(?:\s+(?:(?!" + _ADDRESS_ATTRS + r"(?![\w:-]))"
-    r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
-    r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
+    r"<a(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _PLAIN_HREF + r"))*\s*/?>"
+    r"|<[a-zA-Z][\w:-]*(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
 
 
 def readable_text(html_text: str) -> str:
@@ -88,7 +90,7 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
     """
     text = readable_text(page_html)
     notes: list[HtmlNote] = []
-    for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG):
+    for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG, valued_only=True):
         found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
                  if kind in ("url", "fetch") and _worth_noting(value, kind)]
         if not found:   # the usual case: the position costs a scan from the start, so only when needed
@@ -116,16 +118,18 @@ def _tags_worth_parsing(raw_html: str, allowed_tags: frozenset[str] | set[str]):
         yield tag, attrs, written
 
 
-def _parsed_tags(text: str, plain: re.Pattern[str]):
+def _parsed_tags(text: str, plain: re.Pattern[str], valued_only: bool = False):
     """(offset, tag, attributes, tag as written) of every start tag in `text` that `plain` does not pass
-    as harmless (a regex pass first: the HTML parser is the slow part)."""
+    as harmless (a regex pass first: the HTML parser is the slow part). `valued_only`: leave out tags
+    with no attribute value at all (no '='), for scans that look only at addresses."""
     collector = _Collector()
     for m in _ANY_TAG.finditer(text):
-        if plain.fullmatch(m.group(0)):
+        written = m.group(0)
+        if (valued_only and "=" not in written) or plain.fullmatch(written):
             continue
         collector.reset()
         collector.tags.clear()
-        collector.feed(m.group(0))
+        collector.feed(written)
         collector.close()
         for tag, attrs, written in collector.tags:
             yield m.start(), tag, attrs, written

@@ -82,10 +82,13 @@ class FragmentMemory:
             self._written[key] = written
 
 
-def referenced_templates(tree: nodes.Template) -> list[str | None]:
+def referenced_templates(tree: nodes.Template, text: str | None = None) -> list[str | None]:
     """The templates `tree` extends, includes or imports, and those it names in `cached_include(...)`;
-    None for one named at render time (it may be any template)."""
+    None for one named at render time (it may be any template). `text`, the template's source when
+    known, spares the walk over every call of a template that never names cached_include."""
     names: list[str | None] = list(jinja_meta.find_referenced_templates(tree))
+    if text is not None and "cached_include" not in text:
+        return names
     for call in tree.find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name == "cached_include":
             first = call.args[0] if call.args else None
@@ -93,13 +96,15 @@ def referenced_templates(tree: nodes.Template) -> list[str | None]:
     return names
 
 
-def context_names(trees: dict[str, Any], chain: Callable[[str], list[str]], name: str) -> frozenset[str] | None:
+def context_names(trees: dict[str, Any], texts: dict[str, str], chain: Callable[[str], list[str]],
+                  name: str) -> frozenset[str] | None:
     """Every name template `name` and the templates it uses read from the context (a dynamic include
-    makes it unknowable: None). `trees`: syntax trees by name; `chain(name)`: the templates it uses."""
+    makes it unknowable: None). `trees`, `texts`: syntax trees and sources by name; `chain(name)`: the
+    templates it uses."""
     names: set[str] = set()
     for current in chain(name):
         tree = trees.get(current)
-        if tree is None or None in referenced_templates(tree):
+        if tree is None or None in referenced_templates(tree, texts.get(current)):
             return None
         names |= jinja_meta.find_undeclared_variables(tree)
     return frozenset(names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -256,6 +257,8 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
 
     def context() -> dict:
         language = site.config.language_of(article.lang)
+        body = article.body_html   # read once: the backlinks and the template both need it
+        shown = replace(article, body_loader=lambda: body)
         # labels are the English text the template translates ("Home", "Articles") or a topic's own title
         crumbs = [("Home", language.url("/"))]
         if article.kind == "article":
@@ -263,12 +266,12 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
                           else (topics[0].title, language.url(f"/topics/{topics[0].id}/")))
         return {
             **base(article.url, meta.title, meta.summary, article=article),
-            "article": article, "meta": meta, "authors": authors, "reviewer": reviewer,
+            "article": shown, "meta": meta, "authors": authors, "reviewer": reviewer,
             "article_topics": topics, "previous": previous, "next": following, "related": related,
             "show_toc": len(article.parsed.headings) >= TOC_MIN_HEADINGS,
             "crisis_top": article.parsed.mentions_suicide, "breadcrumbs": crumbs,
             "review_due": meta.date and review_due_date(meta.date, meta.reviewed_on, config.review_interval_months),
-            "backlinks": _backlinks(article),
+            "backlinks": _backlinks(article, body),
             "reference_html": {ref.key: address_break_points(ref.html) for ref in article.references},
             "head": article_head(site, article), "hero_image": _hero_image(site, article),
         }
@@ -276,6 +279,6 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     return Page(f"{article.url.strip('/')}/index.html", inputs, template, context)
 
 
-def _backlinks(article: Article) -> dict[str, list[tuple[int, str]]]:
-    sections = citation_sections(article.body_html)
+def _backlinks(article: Article, body: str) -> dict[str, list[tuple[int, str]]]:
+    sections = citation_sections(body)
     return {ref.key: backlink_labels(ref.cited_by, sections) for ref in article.references}

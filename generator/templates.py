@@ -124,7 +124,7 @@ class Templates:
             # nothing changed: keep the compiled templates (the preview server builds many times)
             self.env, self._digests = earlier.env, earlier._digests
         # fragments remembered for this build only, from these templates (the environment may be reused)
-        self.env.fragments = FragmentMemory(lambda name: context_names(self._trees, self._chain, name))
+        self.env.fragments = FragmentMemory(lambda name: context_names(self._trees, self.texts, self._chain, name))
         if not out:
             _PREVIOUS[self._key] = self
         return out
@@ -191,7 +191,7 @@ class Templates:
                 continue
             seen.append(current)
             tree = self._trees.get(current)
-            refs = referenced_templates(tree) if tree is not None else []
+            refs = referenced_templates(tree, self.texts[current]) if tree is not None else []
             if None in refs:  # a dynamic include: it may read any template
                 stack.extend(self.texts)
             stack.extend(sorted(r for r in refs if r))

@@ -82,8 +82,9 @@ def _trees(texts: dict[str, str]) -> dict[str, jinja2.nodes.Template]:
 
 
 def test_a_region_naming_a_template_at_render_time_is_never_remembered():
-    trees = _trees({"region.html": "{% include which %}", "fixed.html": '{% include "part.html" %}{{ a }}',
-                    "part.html": "{{ b }}{{ cached_include(name) }}", "named.html": '{{ cached_include("x.html") }}'})
+    texts = {"region.html": "{% include which %}", "fixed.html": '{% include "part.html" %}{{ a }}',
+             "part.html": "{{ b }}{{ cached_include(name) }}", "named.html": '{{ cached_include("x.html") }}'}
+    trees = _trees(texts)
 
     def chain(name: str) -> list[str]:
         return {"region.html": ["region.html"], "fixed.html": ["fixed.html", "part.html"]}[name]
@@ -91,8 +92,11 @@ def test_a_region_naming_a_template_at_render_time_is_never_remembered():
     assert referenced_templates(trees["region.html"]) == [None]
     assert referenced_templates(trees["part.html"]) == [None]
     assert referenced_templates(trees["named.html"]) == ["x.html"]
-    assert context_names(trees, chain, "region.html") is None
-    assert context_names(trees, chain, "fixed.html") is None   # part.html names one at render time
+    assert referenced_templates(trees["part.html"], texts["part.html"]) == [None]
+    assert context_names(trees, texts, chain, "region.html") is None
+    assert context_names(trees, texts, chain, "fixed.html") is None   # part.html names one at render time
+    texts["part.html"] = "{{ b }}"
+    assert context_names(_trees(texts), texts, chain, "fixed.html") == {"a", "b"}
 
 
 def test_the_memory_keys_by_every_value_read_and_forgets_between_builds():

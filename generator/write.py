@@ -106,7 +106,7 @@ def read_checked_record(out_dir: Path) -> tuple[Record, list[Diagnostic]]:
     record: Record = {}
     ignored: list[str] = []
     for path, entry in files.items():
-        if _inside(out_dir, path) is None or not _plain_entry(entry):
+        if safe_output_path(path, _reserved) is None or not _plain_entry(entry):
             ignored.append(path)
         else:
             record[path] = entry

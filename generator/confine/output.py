@@ -182,7 +182,7 @@ def output_file_stat(out_dir: Path, rel: str) -> tuple[int, int] | None:
     The record keeps this for every file it writes, so a hand-edited or deleted file is noticed
     with one lstat, without reading or hashing it."""
     try:
-        st = os.lstat(out_dir / rel)
+        st = os.lstat(os.path.join(out_dir, rel))   # a string join: pathlib's costs more than the lstat
     except (OSError, ValueError):
         return None
     return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
@@ -203,13 +203,13 @@ def output_state(out_dir: Path, paths: Iterable[str]) -> str:
             folders.add(parent)
             parent = parent.rpartition("/")[0]
         try:
-            st = os.lstat(out_dir / rel)
+            st = os.lstat(os.path.join(out_dir, rel))
             hasher.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
         except (OSError, ValueError):
             hasher.update(f"{rel}\0-\n".encode("utf-8", "surrogatepass"))
     for folder in sorted(folders):
         try:
-            kind = stat.S_IFMT(os.lstat(out_dir / folder).st_mode)
+            kind = stat.S_IFMT(os.lstat(os.path.join(out_dir, folder)).st_mode)
         except (OSError, ValueError):
             kind = 0
         hasher.update(f"{folder}/\0{kind}\n".encode("utf-8", "surrogatepass"))
@@ -228,7 +228,7 @@ def linked_folders(out_dir: Path, paths: Iterable[str]) -> set[str]:
     bad: set[str] = set()
     for folder in folders:
         try:
-            if not stat.S_ISDIR(os.lstat(out_dir / folder).st_mode):
+            if not stat.S_ISDIR(os.lstat(os.path.join(out_dir, folder)).st_mode):
                 bad.add(folder)
         except FileNotFoundError:
             continue

@@ -120,3 +120,35 @@ def test_shown_addresses_break_at_slashes_and_dots_only():
             in softened)
     assert softened.replace("<wbr>", "") == entry   # same text, same targets
     assert '<a href="https://example.org/a.b">the publisher</a>' in softened
+
+
+# Phrases of every rule as writers write them (emphasis, underscores, hyphens, no space, capitals), each
+# far from any other anchor, beside ordinary words that contain one ("change", "psychology").
+WINDOW_PHRASES = [
+    "He committed suicide.", "selfmutilation", "self-mutilating", "self mutilation", "a failed_attempt",
+    "an unsuccessful attempt at suicide", "**Hanged** himself", "he *hanging* themselves", "nooses", "ligatures",
+    "Shot himself", "she poisoned herself", "gassed themselves", "drowned myself", "suffocated yourself",
+    "slit her wrists", "cutting his own wrist", "overdosed on", "20 capsules", "overdoses of",
+    "jumped off a bridge", "in front of a train", "suicide hot-spots", "suicide victims", "suicide bids",
+    "Schizophrenics", "so OCD", "a bit bipolar", "totally psychotic", "very schizo", "an anorexic",
+    "the bulimics", "a depressive", "Psychos", "such a psycho", "lunatics", "nutters", "loonies",
+    "the addicts", "junkies", "the mentally ill", "mental patients", "epidemic of self-harm",
+    "suicide epidemics", "successful suicides", "completed suicide", "cometió suicidio", "un intento fallido",
+    "epidemias de suicidios", "una esquizofrénica",
+]
+FILLER = "Plain words follow here, written only to keep the phrase well away from every other word the check looks for."
+QUIET = "Changes in psychology and psychotherapy helped; a psychologist, an exchange, a hangar, psychometric tests."
+
+
+@pytest.mark.parametrize("phrase", WINDOW_PHRASES)
+def test_anchor_windows_find_everything_a_whole_text_scan_finds(phrase, monkeypatch):
+    """Only the text around anchors at a word's start is searched; that loses no finding: each phrase,
+    alone between plain sentences, gives the same findings as a search of the whole text."""
+    import generator.checks.safe_messaging as safe_messaging
+
+    body = f"{ON_TOPIC}{FILLER}\n\n{QUIET} {FILLER} {phrase} {FILLER}\n"
+    windowed = check_safe_messaging(PATH, body, 1)
+    monkeypatch.setattr(safe_messaging, "_anchor_windows", lambda lowered, anchors, reach: [(0, len(lowered))])
+    whole = check_safe_messaging(PATH, body, 1)
+    assert [f.format() for f in windowed] == [f.format() for f in whole]
+    assert len(whole) == 1, "each phrase is one the guidelines advise against"

@@ -126,6 +126,12 @@ _ANCHORS = (
     "lunatic", "nutter", "loon", "addict", "junkie", "intento", "epidemia", "esquizofr",
 )
 _ANCHOR_REACH = 80  # characters either side of an anchor that a phrase can span
+# Each rule's phrase has an anchor at the start of one of its words, so an anchor inside a word ("hang"
+# in "change") opens no window; these may also sit inside a word ("selfmutilation").
+_ANCHORS_INSIDE_WORDS = frozenset({"mutilat"})
+# Letters an anchor may be followed by (any other letter means another word): the rules read "psycho",
+# "psychos" and "psychotic", never "psychology" or "psychotherapy", the words of every mental-health article.
+_ANCHOR_NEXT_LETTERS = {"psycho": "st"}
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -140,9 +146,15 @@ def _anchor_windows(lowered: str, anchors: Sequence[str], reach: int) -> list[tu
     """Merged (start, end) windows of `reach` characters around every occurrence of any anchor."""
     windows: list[tuple[int, int]] = []
     for anchor in anchors:
+        inside_words = anchor in _ANCHORS_INSIDE_WORDS
+        next_letters = _ANCHOR_NEXT_LETTERS.get(anchor)
         found = lowered.find(anchor)
         while found != -1:
-            windows.append((max(0, found - reach), min(len(lowered), found + len(anchor) + reach)))
+            end = found + len(anchor)
+            after = lowered[end:end + 1]
+            if (inside_words or found == 0 or not lowered[found - 1].isalnum()) and \
+                    (next_letters is None or not after.isalpha() or after in next_letters):
+                windows.append((max(0, found - reach), min(len(lowered), end + reach)))
             found = lowered.find(anchor, found + 1)
     windows.sort()
     merged: list[tuple[int, int]] = []

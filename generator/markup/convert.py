@@ -20,6 +20,7 @@ from generator.diagnostics import LineIndex
 from generator.markup.callouts import CalloutExtension
 from generator.markup.citations import CitationExtension
 from generator.markup.htmlscan import HtmlNote, scan
+from generator.markup.patterns import UsablePatternsExtension
 from generator.model import Heading, LinkRef
 
 # Private-use characters mark citation placeholders; writers' copies are removed first.
@@ -201,7 +202,7 @@ def make_markdown() -> markdown.Markdown:
     """The Markdown instance with Haven's extensions (build once per process)."""
     return markdown.Markdown(
         extensions=["extra", "toc", "sane_lists", CitationExtension(), CalloutExtension(),
-                    _AccessibleMarkupExtension()],
+                    _AccessibleMarkupExtension(), UsablePatternsExtension()],
         extension_configs={
             "toc": {"permalink": False, "toc_depth": "2-4"},
         },

@@ -62,6 +62,8 @@ class Catalogue:
     messages: dict[Any, Any] = field(default_factory=dict)   # str -> str; (str, str) -> tuple[str, ...]
     plural: Callable[[int], int] = lambda n: int(n != 1)
     files: tuple[str, ...] = ()                              # the .po files read, as shown in findings
+    # `_("...")` with no variables, translated, escaped and formatted: the same few dozen on every page
+    formatted: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def gettext(self, message: str) -> str:
         """The translation of `message`, or `message` itself when there is none."""
@@ -219,7 +221,21 @@ def current_gettext(message: str) -> str:
 def translated(message: str, **variables: Any) -> str:
     """`_("...")` in a template: the message in the page's language, escaped, with `%(name)s` filled in
     (always formatted, as Jinja's newstyle gettext does, so a literal percent sign is written %%)."""
-    return current_gettext(message) % variables
+    if variables or type(message) is not str:
+        return current_gettext(message) % variables
+    catalogue = _CURRENT.get()[1]
+    known = catalogue.formatted if catalogue else _UNTRANSLATED
+    found = known.get(message)
+    if found is None:
+        found = current_gettext(message) % variables
+        if len(known) < MAX_REMEMBERED_MESSAGES:   # a template may translate text taken from the data
+            known[message] = found
+    return found
+
+
+# Messages remembered per catalogue (and for pages without one); past this many, they are made each time.
+MAX_REMEMBERED_MESSAGES = 4096
+_UNTRANSLATED: dict[str, str] = {}
 
 
 def current_ngettext(singular: str, plural: str, n: int) -> str:

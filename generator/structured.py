@@ -79,8 +79,26 @@ def publisher(site: Site) -> dict[str, Any]:
     return {"@type": "Organization", "name": site.config.publisher_name, "url": site.config.publisher_url}
 
 
+# The same work is cited by many articles, with the same mapping: its node is made once per mapping
+# (by identity, the mapping kept alive beside it, as generator.citations.works caches formatting).
+_WORKS: dict[tuple[int, str], tuple[Any, dict[str, Any]]] = {}
+MAX_REMEMBERED_WORKS = 8192
+
+
 def cited_work(reference: Reference) -> dict[str, Any]:
-    """One cited work (CSL data) as a schema.org CreativeWork with its DOI or URL."""
+    """One cited work (CSL data) as a schema.org CreativeWork with its DOI or URL (shared: not to be changed)."""
+    key = (id(reference.data), reference.text)
+    known = _WORKS.get(key)
+    if known is not None and known[0] is reference.data:
+        return known[1]
+    if len(_WORKS) >= MAX_REMEMBERED_WORKS:
+        _WORKS.clear()
+    node = _cited_work(reference)
+    _WORKS[key] = (reference.data, node)
+    return node
+
+
+def _cited_work(reference: Reference) -> dict[str, Any]:
     data = reference.data
     node: dict[str, Any] = {"@type": "CreativeWork", "name": _text(data.get("title")) or reference.text}
     names = [n for n in (_csl_name(a) for a in _as_list(data.get("author"))) if n]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -93,9 +94,27 @@ def read_record(out_dir: Path) -> Record:
     return read_checked_record(out_dir)[0]
 
 
+# A long-lived process (the preview server) reads back the record it last wrote or read, thousands of
+# entries: kept in memory with the identity (inode, size, time) its file had then. Any other file is read
+# and checked again; the folders on the way are checked for links every time.
+_KNOWN_RECORDS: dict[str, tuple[tuple[int, int, int], Record]] = {}
+
+
+def _record_identity(out_dir: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.lstat(os.path.join(out_dir, MARKER))
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
 def read_checked_record(out_dir: Path) -> tuple[Record, list[Diagnostic]]:
     """The previous build's record, keeping only entries that may be acted on, and a warning for each
     entry ignored (a path leaving the folder, under a symbolic link, or not what Haven writes)."""
+    identity = _record_identity(out_dir)
+    known = _KNOWN_RECORDS.get(str(out_dir))
+    if known is not None and identity is not None and known[0] == identity:
+        return _checked_entries(out_dir, dict(known[1]), [])
     data = read_output_bytes(out_dir, MARKER)
     try:
         files = json.loads(data)["files"] if data is not None else {}
@@ -110,6 +129,13 @@ def read_checked_record(out_dir: Path) -> tuple[Record, list[Diagnostic]]:
             ignored.append(path)
         else:
             record[path] = entry
+    if not ignored and identity is not None:
+        _KNOWN_RECORDS[str(out_dir)] = (identity, dict(record))
+    return _checked_entries(out_dir, record, ignored)
+
+
+def _checked_entries(out_dir: Path, record: Record, ignored: list[str]) -> tuple[Record, list[Diagnostic]]:
+    """`record` without the entries under a folder that is a link (or no folder), with the warnings."""
     under_links = linked_folders(out_dir, record)   # one lstat per folder
     for path in [p for p in record if any(p.startswith(folder + "/") for folder in under_links)]:
         ignored.append(path)
@@ -262,6 +288,9 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
             handle.write(json.dumps({"generator": __version__, "files": record}, sort_keys=True,
                                     separators=(",", ":")))
         os.replace(tmp, out_dir / MARKER)
+        identity = _record_identity(out_dir)
+        if identity is not None:
+            _KNOWN_RECORDS[str(out_dir)] = (identity, dict(record))
     return result
 
 

@@ -171,20 +171,48 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
+def install_axe(target) -> None:
+    """Put axe-core into every document that `target` (a BrowserContext or a Page) loads from now on.
+
+    One init script, sent once and compiled once by the renderer, where injecting axe after each load
+    sends its 570 kB again and parses it again (about 0.1 s a page). axe only defines `window.axe`; the
+    page's own scripts never see it. (Chromium runs no init script where JavaScript is off.)"""
+    target.add_init_script(script=axe_source())
+
+
 def _ensure_axe(page) -> None:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source())
 
 
 def run_axe(page, tags=None) -> list[dict]:
-    """Run axe-core on the page's current document; return its violations (empty list = clean)."""
+    """Run axe-core on the page's current document; return its violations (empty list = clean). axe is
+    injected when the page does not have it yet (`install_axe` spares a context that work on every load)."""
     _ensure_axe(page)
     return page.evaluate(_AXE_RUN, list(tags or AXE_TAGS))
+
+
+SCHEMES = ("light", "dark")
+
+
+def in_both_schemes(page, url: str, index: int = 0) -> Iterator[str]:
+    """Load `url` once and yield "light" and "dark", the page shown in that colour scheme at each step.
+
+    The page loads in one scheme and is then switched by emulation: the stylesheet's `prefers-color-scheme`
+    rules apply at once, as when a reader's system switches while the page is open. `index` (a crawl's
+    page number) alternates the scheme the page loads in, so a crawl also sees both from the first paint."""
+    first = SCHEMES[index % 2]
+    page.emulate_media(color_scheme=first)
+    page.goto(url)
+    yield first
+    page.emulate_media(color_scheme=SCHEMES[1 - index % 2])
+    yield SCHEMES[1 - index % 2]
 
 
 def axe_crawl(context, urls, parallel: int = 2, tags=None) -> dict[str, list[dict]]:
     """Load each URL in `context` and run axe-core on it, `parallel` pages at a time (axe runs in the
     pages' renderer processes, so this uses more than one core). Returns {url: violations} for every URL."""
+    install_axe(context)
     pages = [context.new_page() for _ in range(max(1, parallel))]
     results: dict[str, list[dict]] = {}
     try:

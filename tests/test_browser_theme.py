@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import axe_crawl, block_offsite, format_violations, serve_folder
+from tests.browser import (
+    SCHEMES,
+    block_offsite,
+    format_violations,
+    in_both_schemes,
+    install_axe,
+    run_axe,
+    serve_folder,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +33,8 @@ SPANISH = {"lang": "es", "nav": ["Inicio", "Temas", "Autores", "Fuentes", "Busca
 BODY_TEXT_MIN = 7.0      # WCAG 1.4.6 (AAA) for the article text
 OTHER_TEXT_MIN = 4.5     # WCAG 1.4.3 (AA) for all other text
 FOCUS_MIN = 3.0          # WCAG 1.4.11 for the focus indicator
+DESKTOP = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -194,28 +204,58 @@ SHARDS = 3
 
 
 @pytest.mark.parametrize("part", range(SHARDS))
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_has_no_axe_violations_and_requests_nothing_offsite(browser, base_url, pages, scheme, part):
+def test_every_page_passes_axe_and_text_contrast_in_both_schemes_and_requests_nothing_offsite(
+        browser, base_url, pages, part):
+    """axe-core finds nothing in the light and the dark scheme, and text contrast is measured in both: body
+    text (.prose) >= 7:1, all other text >= 4.5:1, from computed styles. Each page is loaded once and checked
+    in both schemes (switched as a reader's system does, while the page is open); the pages are loaded in
+    light and dark in turn, so both schemes are also seen from the first paint."""
     mine = shard(pages, part)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    install_axe(context)
     blocked = block_offsite(context)
+    page = context.new_page()
+    failures: list[str] = []
+    low: list[str] = []
+    pairs: dict[str, dict[tuple[str, str, bool], float]] = {scheme: {} for scheme in SCHEMES}
     try:
-        results = axe_crawl(context, [base_url + u for u in mine], parallel=2)
+        for index, url in enumerate(mine):
+            for scheme in in_both_schemes(page, base_url + url, index):
+                violations = run_axe(page)
+                if violations:
+                    failures.append(f"{url} [{scheme}]\n{format_violations(violations)}")
+                for run in page.evaluate(CONTRAST_JS):
+                    need = BODY_TEXT_MIN if run["body"] else OTHER_TEXT_MIN
+                    pairs[scheme][(run["fg"], run["bg"], run["body"])] = run["ratio"]
+                    if run["ratio"] < need:
+                        low.append(f"{url} [{scheme}]: {run['where']} {run['text']!r} {run['fg']} on {run['bg']} "
+                                   f"= {run['ratio']} < {need}")
     finally:
         context.close()
-    assert len(results) == len(mine) > 0
-    failures = [f"{url} [{scheme}]\n{format_violations(v)}" for url, v in results.items() if v]
+    assert mine
     assert not failures, "axe-core violations:\n" + "\n".join(failures)
     assert blocked == [], f"requests left 127.0.0.1: {blocked}"
+    for scheme, measured in pairs.items():
+        body = [r for (fg, bg, is_body), r in measured.items() if is_body]
+        other = [r for (fg, bg, is_body), r in measured.items() if not is_body]
+        assert body and other, f"no body text or no other text measured in the {scheme} scheme"
+        assert min(body) >= BODY_TEXT_MIN
+        print(f"\ncontrast [{scheme}, part {part}] lowest body {min(body):.2f}, lowest other {min(other):.2f}; pairs: "
+              + ", ".join(f"{fg}/{bg}{'*' if b else ''}={r:.2f}" for (fg, bg, b), r in
+                          sorted(measured.items(), key=lambda kv: kv[1])))
+    assert not low, "text below its contrast minimum:\n" + "\n".join(sorted(set(low))[:40])
 
 
-def test_every_page_has_the_shared_structure(browser, base_url, pages):
-    """lang, skip link first, header with the hub's name and main navigation, one main, crisis region, footer."""
-    context = browser.new_context(java_script_enabled=False)
+def test_every_page_has_the_shared_structure_and_is_usable_without_javascript(browser, base_url, pages):
+    """lang, skip link first, header with the hub's name and main navigation, one main, crisis region, footer;
+    and on a phone no page needs a script to show its content or navigation (search says so itself). Both
+    with JavaScript off, on one load of each page."""
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
     page = context.new_page()
     problems = []
     try:
         for url in pages:
+            page.set_viewport_size(DESKTOP)
             page.goto(base_url + url)
             facts = page.evaluate(r"""() => {
               const first = document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
@@ -250,6 +290,12 @@ def test_every_page_has_the_shared_structure(browser, base_url, pages):
                 problems.append(f"{url}: header does not name the hub")
             if facts["tel"] < 1 or facts["web"] < 1:
                 problems.append(f"{url}: crisis region lacks a tel: link or a web link")
+            page.set_viewport_size(PHONE)
+            text, links = page.evaluate("""() => [document.querySelector('main').innerText,
+                                                 document.querySelectorAll('header nav.site-nav a').length]""")
+            if len(text.strip()) < 40 or links != len(NAV_LABELS):
+                problems.append(f"{url} without JavaScript on a phone: main has {len(text.strip())} characters, "
+                                f"header nav {links} links")
     finally:
         context.close()
     assert not problems, "\n".join(problems)
@@ -275,44 +321,19 @@ def test_no_horizontal_scrolling_at_320_css_px(browser, base_url, pages):
             overflow = page.evaluate(SCROLL_JS)
             if overflow:
                 wide.append(f"{url} at 320 px: {overflow}")
+        # the pages' layout is CSS alone (no script sizes anything), so one load per page serves every width
         samples = ["/", next(u for u in article_pages(pages)), "/sources/"]
-        for width in (360, 414, 480, 600, 640, 720, 768, 860, 1024, 1280):
-            page.set_viewport_size({"width": width, "height": 800})
-            for url in samples:
-                page.goto(base_url + url)
+        for url in samples:
+            page.goto(base_url + url)
+            for width in (360, 414, 480, 600, 640, 720, 768, 860, 1024, 1280):
+                page.set_viewport_size({"width": width, "height": 800})
                 overflow = page.evaluate(SCROLL_JS)
                 if overflow:
                     wide.append(f"{url} at {width} px: {overflow}")
+            page.set_viewport_size({"width": 320, "height": 640})
     finally:
         context.close()
     assert not wide, "\n".join(wide)
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_text_contrast_measured_in_both_schemes(browser, base_url, pages, scheme):
-    """Body text (.prose) >= 7:1 and all other text >= 4.5:1, measured from computed styles."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    low, pairs = [], {}
-    try:
-        for url in pages:
-            page.goto(base_url + url)
-            for run in page.evaluate(CONTRAST_JS):
-                need = BODY_TEXT_MIN if run["body"] else OTHER_TEXT_MIN
-                key = (run["fg"], run["bg"], run["body"])
-                pairs[key] = run["ratio"]
-                if run["ratio"] < need:
-                    low.append(f"{url}: {run['where']} {run['text']!r} {run['fg']} on {run['bg']} = {run['ratio']} < {need}")
-    finally:
-        context.close()
-    assert pairs, "no text measured"
-    body = [r for (fg, bg, is_body), r in pairs.items() if is_body]
-    assert body and min(body) >= BODY_TEXT_MIN
-    report = sorted(pairs.items(), key=lambda kv: kv[1])
-    print(f"\ncontrast [{scheme}] lowest body {min(body):.2f}, lowest other "
-          f"{min(r for (_, _, b), r in pairs.items() if not b):.2f}; pairs: "
-          + ", ".join(f"{fg}/{bg}{'*' if b else ''}={r:.2f}" for (fg, bg, b), r in report))
-    assert not low, "text below its contrast minimum:\n" + "\n".join(sorted(set(low))[:40])
 
 
 @pytest.mark.parametrize("scheme, part", [("light", part) for part in range(SHARDS)] + [("dark", None)])
@@ -328,20 +349,14 @@ def test_keyboard_walk_reaches_everything_with_visible_focus(browser, base_url, 
     try:
         for url in walk:
             page.goto(base_url + url)
+            expected = set(page.evaluate(FOCUSABLE_JS))
+            page.evaluate(RECORD_FOCUS_JS)
             page.keyboard.press("Tab")
             first = page.evaluate(FOCUS_JS)
             if not first or "skip-link" not in first["cls"] or not first["inViewport"]:
                 problems.append(f"{url}: first Tab stop is {first}, not a visible skip link")
                 continue
-            page.keyboard.press("Enter")
-            landed = page.evaluate("() => [location.hash, document.activeElement && document.activeElement.id]")
-            if landed != ["#main", "main"]:
-                problems.append(f"{url}: skip link moved to {landed}, expected focus on main")
-
-            page.goto(base_url + url)
-            expected = set(page.evaluate(FOCUSABLE_JS))
-            page.evaluate(RECORD_FOCUS_JS)
-            for _ in range(len(expected) + 2):
+            for _ in range(len(expected) + 1):
                 page.keyboard.press("Tab")
             log = [entry for entry in page.evaluate("() => window.__focusLog") if entry]
             reached = {entry["key"] for entry in log}
@@ -357,6 +372,12 @@ def test_keyboard_walk_reaches_everything_with_visible_focus(browser, base_url, 
             missing = expected - reached
             if missing:
                 problems.append(f"{url}: never reached by Tab: {sorted(missing)[:5]}")
+            # the skip link works: focused again after the walk (no second load), Enter moves focus to main
+            page.focus("a.skip-link")
+            page.keyboard.press("Enter")
+            landed = page.evaluate("() => [location.hash, document.activeElement && document.activeElement.id]")
+            if landed != ["#main", "main"]:
+                problems.append(f"{url}: skip link moved to {landed}, expected focus on main")
     finally:
         context.close()
     assert not problems, "\n".join(problems[:40])
@@ -455,23 +476,6 @@ def test_reduced_motion_is_respected(browser, base_url):
         context.close()
     assert results["reduce"] == {"scroll": "auto", "animated": 0}, results
     assert results["no-preference"]["animated"] == 0, results
-
-
-def test_pages_are_usable_without_javascript(browser, base_url, pages):
-    """No page needs a script to show its content or navigation (search says so itself)."""
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    empty = []
-    try:
-        for url in pages:
-            page.goto(base_url + url)
-            text = page.locator("main").inner_text()
-            links = page.locator("header nav.site-nav a").count()
-            if len(text.strip()) < 40 or links != len(NAV_LABELS):
-                empty.append(f"{url}: main has {len(text.strip())} characters, header nav {links} links")
-    finally:
-        context.close()
-    assert not empty, "\n".join(empty)
 
 
 def test_article_pages_carry_what_a_reader_needs(browser, base_url, pages):
@@ -575,32 +579,32 @@ def test_every_article_feature_renders_accessibly(browser, tmp_path):
     from tests.publishkit import build_ok
 
     build_ok(site, use_cache=False)
+    failures: list[str] = []
     with serve_folder(site / "output") as base:
-        for scheme in ("light", "dark"):
-            context = browser.new_context(color_scheme=scheme)
-            blocked = block_offsite(context)
-            page = context.new_page()
-            page.goto(base + "/articles/full/")
-            facts = page.evaluate(r"""() => ({
-              authors: [...document.querySelectorAll('.facts a[href*="/authors/"]')].map(a => a.textContent),
-              credentials: [...document.querySelectorAll('.facts .credentials')].map(c => c.textContent),
-              times: [...document.querySelectorAll('.facts time')].map(t => t.getAttribute('datetime')),
-              caption: (document.querySelector('.prose table caption') || {}).textContent,
-              figcaption: !!document.querySelector('.prose figure figcaption'),
-            })""")
-            assert facts["authors"] == ["Alex Example (fictional)", "Sam Sample (fictional)", "Sam Sample (fictional)"]
-            assert "MA" in facts["credentials"]
-            # published, updated, reviewed on, and the next review: 24 months after the review
-            assert facts["times"] == ["2026-01-10", "2026-03-01", "2026-03-02", "2028-03-02"]
-            assert facts["caption"] == "What people notice after a week" and facts["figcaption"]
-            runs = page.evaluate(CONTRAST_JS)
-            low = [r for r in runs if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]
-            assert not low, low
-            context.close()
-            context = browser.new_context(color_scheme=scheme)
-            block_offsite(context)
-            results = axe_crawl(context, [base + "/articles/full/", base + "/authors/sam-sample/"], parallel=2)
-            context.close()
-            failures = [f"{u} [{scheme}]\n{format_violations(v)}" for u, v in results.items() if v]
-            assert not failures, "\n".join(failures)
-            assert blocked == [], blocked
+        context = browser.new_context()
+        install_axe(context)
+        blocked = block_offsite(context)
+        page = context.new_page()
+        page.goto(base + "/articles/full/")
+        facts = page.evaluate(r"""() => ({
+          authors: [...document.querySelectorAll('.facts a[href*="/authors/"]')].map(a => a.textContent),
+          credentials: [...document.querySelectorAll('.facts .credentials')].map(c => c.textContent),
+          times: [...document.querySelectorAll('.facts time')].map(t => t.getAttribute('datetime')),
+          caption: (document.querySelector('.prose table caption') || {}).textContent,
+          figcaption: !!document.querySelector('.prose figure figcaption'),
+        })""")
+        assert facts["authors"] == ["Alex Example (fictional)", "Sam Sample (fictional)", "Sam Sample (fictional)"]
+        assert "MA" in facts["credentials"]
+        # published, updated, reviewed on, and the next review: 24 months after the review
+        assert facts["times"] == ["2026-01-10", "2026-03-01", "2026-03-02", "2028-03-02"]
+        assert facts["caption"] == "What people notice after a week" and facts["figcaption"]
+        for index, url in enumerate(("/articles/full/", "/authors/sam-sample/")):
+            for scheme in in_both_schemes(page, base + url, index):
+                low = [r for r in page.evaluate(CONTRAST_JS) if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]
+                assert not low, (url, scheme, low)
+                violations = run_axe(page)
+                if violations:
+                    failures.append(f"{url} [{scheme}]\n{format_violations(violations)}")
+        context.close()
+    assert not failures, "\n".join(failures)
+    assert blocked == [], blocked

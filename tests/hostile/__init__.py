@@ -3,7 +3,7 @@
 To add cases, write `tests/hostile/cases_<topic>.py` with a list `CASES` of `Case` rows (see
 cases_confine.py). Each row gets a fresh fixture hub (tests/sitekit.py) that has been built once, and
 a folder beside it, outside the hub, whose files hold SENTINEL bytes. `arrange(hub, outside)` makes the
-hub hostile; then `haven build` (or the row's command) runs in a subprocess, and the harness asserts:
+hub hostile; then `haven build` (or the row's command) runs, and the harness asserts:
 
 - the exit status is the row's `status`;
 - the output names the row's `where` (e.g. "static/x:1:1") and contains `says`, when given;
@@ -12,10 +12,19 @@ hub hostile; then `haven build` (or the row's command) runs in a subprocess, and
 - no SENTINEL byte is in any file under output/, and every file outside the hub still exists with the
   same bytes (nothing outside was read into the site, written, or deleted);
 - `check(hub, outside)`, when given, holds afterwards (for a row's own facts).
+
+Most rows run `haven` in the test's own process (`generator.cli.main`, the standard streams captured, the
+working folder beside the hub): a fresh interpreter for each row proves nothing more about what Haven does
+with the hub, and costs half a second. Rows marked `process=True` run `python -m generator` in a fresh
+process, as CI runs it: those that could hang (a pipe read would block; the row's timeout ends it, where a
+hang in this process would stop the whole suite), and those whose proof is the real program end to end:
+exit status, bytes that are not text written to a real stderr, no traceback on the way out.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -39,6 +48,7 @@ class Case:
     check: Callable[[Path, Path], None] | None = None
     timeout: float = 60
     skip: str = field(default="")    # a reason this platform cannot run the case
+    process: bool = False            # run `python -m generator` in a fresh process (see the module's text)
 
 
 def make_outside(folder: Path) -> Path:
@@ -70,3 +80,24 @@ def run_haven(hub: Path, command: Sequence[str], timeout: float) -> subprocess.C
     """`haven <command> --site hub` in a fresh process, as CI runs it."""
     return subprocess.run([sys.executable, "-m", "generator", *command, "--site", str(hub)],
                           capture_output=True, text=True, timeout=timeout, cwd=hub.parent, check=False)
+
+
+def run_haven_here(hub: Path, command: Sequence[str]) -> subprocess.CompletedProcess:
+    """`haven <command> --site hub` in this process: `generator.cli.main` with the standard streams captured
+    and the working folder beside the hub, as `run_haven` runs it. An exception escaping Haven is not caught:
+    it fails the test (where `run_haven` finds the traceback in the output)."""
+    from generator.cli import main
+
+    argv = [*command, "--site", str(hub)]
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(hub.parent)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(argv)
+            except SystemExit as exit_:   # argparse's usage errors
+                status = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())

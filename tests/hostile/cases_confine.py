@@ -75,21 +75,23 @@ CASES = [
          1, "site.yaml:1:1", LINK_OUT),
     Case("site.yaml linked to a system file", lambda hub, out: link(hub / "site.yaml", "/etc/hostname"),
          1, "site.yaml:1:1", "/etc/hostname"),
-    # ---- special files: never opened (a pipe would hang the build)
+    # ---- special files: never opened (a pipe would hang the build: these rows run in a process of their own)
     Case("a named pipe in static/", lambda hub, out: fifo(hub / "static/pipe.css"), 1, "static/pipe.css:1:1",
-         "not an ordinary file", timeout=30),
+         "not an ordinary file", timeout=30, process=True),
     Case("a named pipe as an article", lambda hub, out: fifo(hub / "articles/pipe.md"), 1, "articles/pipe.md:1:1",
-         "not an ordinary file", timeout=30),
+         "not an ordinary file", timeout=30, process=True),
     Case("a named pipe as a template", lambda hub, out: fifo(hub / "templates/pipe.html"), 1,
-         "templates/pipe.html:1:1", "not an ordinary file", timeout=30),
+         "templates/pipe.html:1:1", "not an ordinary file", timeout=30, process=True),
     # ---- links that stay inside the hub keep working
     Case("static link inside the hub works", lambda hub, out: link(hub / "static/alias.css", "css/haven.css"),
          0, check=same_bytes("static/alias.css", "static/css/haven.css")),
     Case("absolute link to a file inside the hub works",
          lambda hub, out: link(hub / "static/abs.css", hub.resolve() / "static/css/haven.css"),
          0, check=same_bytes("static/abs.css", "static/css/haven.css")),
-    Case("a static folder that links to itself ends", lambda hub, out: link(hub / "static/loop", "."), 0),
-    Case("an articles folder that links to itself ends", lambda hub, out: link(hub / "articles/again", "."), 0),
+    Case("a static folder that links to itself ends", lambda hub, out: link(hub / "static/loop", "."), 0,
+         process=True),
+    Case("an articles folder that links to itself ends", lambda hub, out: link(hub / "articles/again", "."), 0,
+         process=True),
     # ---- a doctored cache: never executed, never trusted
     Case("pickle in the cache index does not run", lambda hub, out: plant_pickle(hub, out), 0,
          check=lambda hub, out: not_created(out / "pwned")),
@@ -147,7 +149,7 @@ CASES += [
     # ---- haven new never writes through a link out of the hub
     Case("haven new into an articles/ that is a link outside",
          lambda hub, out: replace_with_link(hub / "articles", out / "dir"), 1, "articles:1:1", LINK_OUT,
-         command=("new", "Coping with loneliness", "--author", "alex-example")),
+         command=("new", "Coping with loneliness", "--author", "alex-example"), process=True),
 ]
 
 
@@ -165,7 +167,7 @@ def prepend(path: Path, text: str) -> None:
 
 CASES += [
     Case("site.yaml is a folder", lambda hub, out: folder_in_place_of(hub / "site.yaml"), 1, "site.yaml:1:1",
-         "not an ordinary file"),
+         "not an ordinary file", process=True),
     Case("data/authors.yaml is a folder", lambda hub, out: folder_in_place_of(hub / "data/authors.yaml"), 1,
          "data/authors.yaml:1:1", "not an ordinary file"),
     # ---- templates can only name templates that were read and checked
@@ -191,12 +193,12 @@ def raw_name(folder: Path, name: bytes, data: bytes = b"x{}") -> None:
 CASES += [
     # ---- file names that are not text: they crashed the build (a traceback) and could forge findings
     Case("a static file name that is not UTF-8", lambda hub, out: raw_name(hub / "static", b"\xff\xfe.css"), 1,
-         "static/\ufffd\ufffd.css:1:1", "not plain text"),
+         "static/\ufffd\ufffd.css:1:1", "not plain text", process=True),
     Case("an article name with a terminal escape", lambda hub, out: raw_name(hub / "articles", b"\x1b[31mred.md"), 1,
-         "articles/?[31mred.md:1:1", "not plain text"),
+         "articles/?[31mred.md:1:1", "not plain text", process=True),
     Case("a static name with a line break forging a finding",
          lambda hub, out: raw_name(hub / "static", b"a.css\nsite.yaml:1:1: error: forged"), 1,
-         "static/a.css?site.yaml:1:1: error: forged:1:1", "not plain text"),
+         "static/a.css?site.yaml:1:1: error: forged:1:1", "not plain text", process=True),
 ]
 
 

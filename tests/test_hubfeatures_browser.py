@@ -13,7 +13,8 @@ from tests.browser import block_offsite, format_violations, in_both_schemes, run
 from tests.publishkit import build_ok
 from tests.sitekit import SITE_YAML, article, make_site
 
-pytestmark = pytest.mark.browser
+# one worker builds the module's hub once (under pytest-xdist --dist loadgroup, a group runs on one worker)
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("hubfeatures")]
 
 CALLOUTS = """\
 Intro.

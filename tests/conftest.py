@@ -21,6 +21,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     hands tests out in this order, so the long ones start early and the quick ones fill the workers' ends
     (a long test handed out last would keep one worker busy while the other waits)."""
     items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("slow")))
+    _group_for_xdist(config, items)
+
+
+def _group_for_xdist(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each test marked `xdist_group(name)` the node id `<id>@<name>`, which is how `--dist loadgroup`
+    knows to send the group's tests to one worker (so a module fixture is made once: one wrangler per build
+    variant, one pandoc run). pytest-xdist 3.8 does this by setting `item._nodeid`, which pytest 9.2 no longer
+    reads (a node id is `item._id` now): the suffix was lost and every group silently spread over both
+    workers, each making the group's fixtures. Does nothing where xdist's own renaming took effect."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+            if not item.nodeid.endswith(suffix):
+                raise pytest.UsageError(f"cannot group {item.nodeid} for pytest-xdist with this pytest")
 
 
 @pytest.fixture(scope="session")

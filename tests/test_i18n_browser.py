@@ -12,7 +12,7 @@ from tests.browser import axe_crawl, block_offsite, format_violations, serve_fol
 from tests.publishkit import build_ok
 from tests.sitekit import REPO
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("i18n-browser")]   # the RTL hub built once
 RTL_HUB = REPO / "tests" / "hubs" / "rtl"
 
 

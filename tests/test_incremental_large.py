@@ -1,8 +1,11 @@
 """Incremental builds of a large hub equal a clean build.
 
-A thousand articles take the paths a small test hub never does: parsing in worker processes that
-put bodies in the body store themselves, rendering in forked workers, and the once-per-build indexes
-of articles by topic and person that listings, feeds and the sitemap read.
+A hub past both parallel thresholds takes the paths a small test hub never does: parsing in worker
+processes that put bodies in the body store themselves, rendering in forked workers (where the process
+may fork: not in a pytest-xdist worker, which has threads), and the once-per-build indexes of articles by
+topic and person that listings, feeds and the sitemap read. The size follows the thresholds (a hundred
+articles past the larger one, about 500), so the test keeps taking those paths if they move, and builds
+no more than it must (a thousand articles took twice as long and proved nothing more).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.incremental import BODY_DIR, CACHE_DIR, PARALLEL_THRESHOLD
+from generator.render import PARALLEL_RENDER_THRESHOLD
 from tests.sitekit import snapshot
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +27,7 @@ if str(REPO_ROOT) not in sys.path:   # `bench` is not an installed package
 
 from bench import corpus  # noqa: E402
 
-ARTICLES = 1000
+ARTICLES = max(PARALLEL_THRESHOLD, PARALLEL_RENDER_THRESHOLD) + 100
 
 
 def _build(site: Path, out: Path, use_cache: bool = True):
@@ -43,7 +47,7 @@ def _front(path: Path, key: str) -> str:
 
 
 @pytest.mark.slow
-def test_a_thousand_article_hub_after_edits_equals_a_clean_build(tmp_path):
+def test_a_hub_past_the_parallel_thresholds_after_edits_equals_a_clean_build(tmp_path):
     site = tmp_path / "hub"
     corpus.generate(site, ARTICLES, seed=7)
     files = len(list((site / "articles").glob("*.md"))) + len(list((site / "pages").glob("*.md")))
@@ -52,7 +56,7 @@ def test_a_thousand_article_hub_after_edits_equals_a_clean_build(tmp_path):
     assert len(list((site / CACHE_DIR / BODY_DIR).glob("*.html"))) == files
 
     articles = sorted((site / "articles").glob("*.md"))
-    body, retitled, moved = articles[10], articles[500], articles[900]
+    body, retitled, moved = articles[ARTICLES // 100], articles[ARTICLES // 2], articles[ARTICLES * 9 // 10]
     body.write_text(body.read_text("utf-8") + "\nA sentence added by the test.\n", encoding="utf-8")
     page = f"articles/{body.stem}/index.html"
     written = _build(site, site / "output").written   # the page, and any feed that carries its text
@@ -70,6 +74,7 @@ def test_a_thousand_article_hub_after_edits_equals_a_clean_build(tmp_path):
 
     clean = _build(site, tmp_path / "clean", use_cache=False)
     assert clean.parsed == files
+    assert len(clean.written) > PARALLEL_RENDER_THRESHOLD   # enough pages to render in forked workers
     incremental, fresh = _pages(site / "output"), _pages(tmp_path / "clean")
     assert incremental.keys() == fresh.keys()
     differing = sorted(path for path in fresh if incremental[path] != fresh[path])

@@ -600,7 +600,8 @@ def test_every_article_feature_renders_accessibly(browser, tmp_path):
         assert facts["caption"] == "What people notice after a week" and facts["figcaption"]
         for index, url in enumerate(("/articles/full/", "/authors/sam-sample/")):
             for scheme in in_both_schemes(page, base + url, index):
-                low = [r for r in page.evaluate(CONTRAST_JS) if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]
+                low = [r for r in page.evaluate(CONTRAST_JS)
+                       if r["ratio"] < (BODY_TEXT_MIN if r["body"] else OTHER_TEXT_MIN)]
                 assert not low, (url, scheme, low)
                 violations = run_axe(page)
                 if violations:

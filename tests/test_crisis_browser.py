@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (block_offsite, format_violations, in_both_schemes, install_axe, run_axe,
-                           serve_folder)
+from tests.browser import block_offsite, format_violations, in_both_schemes, install_axe, run_axe, serve_folder
 
 pytestmark = pytest.mark.browser
 

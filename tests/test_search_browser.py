@@ -209,7 +209,8 @@ def test_an_index_in_parts_finds_what_one_index_finds(browser, sample, tmp_path,
             # one load of each language's search page; then a reader types one word after another
             page.goto(f"{base}{prefix}/search/?q={searches[0][1]}")
             for url, word in searches:
-                page.eval_on_selector(STATUS, "status => { status.textContent = ''; }")   # the next answer is this word's
+                # the previous answer wiped, so the one awaited is this word's
+                page.eval_on_selector(STATUS, "status => { status.textContent = ''; }")
                 page.fill("#search-input", word)
                 page.press("#search-input", "Enter")   # searched at once, as the form's button does
                 status = wait_for_status(page, word)   # quoted as the page's language quotes

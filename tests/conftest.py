@@ -58,9 +58,9 @@ def browser():
 class SampleBuild:
     """The repository's sample hub, copied and built: read it, never change it."""
 
-    def __init__(self, site: Path, model: Any = None) -> None:
-        self.site = site                # the copy of the hub's sources
-        self.out = site / "output"      # what the build wrote (pages, feeds, sitemap, _headers, the search index)
+    def __init__(self, site: Path, model: Any = None, out: Path | None = None) -> None:
+        self.site = site                         # the copy of the hub's sources
+        self.out = out or site / "output"        # what the build wrote (pages, feeds, sitemap, _headers, the index)
         self._model = model
 
     @property
@@ -76,25 +76,42 @@ class SampleBuild:
         return self._model
 
 
-@pytest.fixture(scope="session")
-def sample_hub(tmp_path_factory) -> SampleBuild:
-    """The sample hub built once per test run, with `_headers` and the search index: under pytest-xdist the
-    first worker to ask builds it into the run's shared temporary folder and the others wait for it."""
+def _sample_built_once(tmp_path_factory, name: str, base_url: str | None = None, out: str = "site/output"
+                       ) -> SampleBuild:
+    """The sample hub (with `base_url`, when given) built into `out` once per test run, with `_headers` and the
+    search index: under pytest-xdist the first worker to ask builds it into the run's shared temporary folder
+    and the others wait for it."""
     import fcntl
     import os
 
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent   # the run's folder: every worker's basetemp is inside it
-    folder = root / "sample-hub"
-    with open(root / "sample-hub.lock", "w") as lock:
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, whatever happens
         if (folder / "built").is_file():
-            return SampleBuild(folder / "site")
-        site = copy_sample(folder / "site")
-        result = build_ok(site, headers=True)
+            return SampleBuild(folder / "site", out=folder / out)
+        site = copy_sample(folder / "site", base_url=base_url)
+        result = build_ok(site, folder / out, headers=True)
         (folder / "built").touch()
-        return SampleBuild(site, result.site)
+        return SampleBuild(site, result.site, folder / out)
+
+
+@pytest.fixture(scope="session")
+def sample_hub(tmp_path_factory) -> SampleBuild:
+    """The sample hub built once per test run, with `_headers` and the search index."""
+    return _sample_built_once(tmp_path_factory, "sample-hub")
+
+
+SUB_PATH_URL = "https://example.org/hub/"
+
+
+@pytest.fixture(scope="session")
+def sample_hub_under_a_sub_path(tmp_path_factory) -> SampleBuild:
+    """The sample hub with `base_url: https://example.org/hub/`, built once per test run (as `sample_hub`) into
+    `root/hub`, so that serving `root` puts it under /hub/ as a host publishing several things would."""
+    return _sample_built_once(tmp_path_factory, "sample-hub-sub-path", SUB_PATH_URL, "root/hub")
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import re
 import pytest
 
 from generator import search_index
-from tests.browser import (block_offsite, format_violations, run_axe,
-                           serve_folder)
+from tests.browser import block_offsite, format_violations, run_axe, serve_folder
 from tests.publishkit import build_ok, copy_sample
+from tests.sitekit import built_copy
 
 pytestmark = pytest.mark.browser
 
@@ -146,12 +146,10 @@ def test_without_javascript_the_page_says_so_and_links_to_the_indexes(browser, s
         context.close()
 
 
-def test_search_works_under_a_sub_path(browser, tmp_path):
-    site = copy_sample(tmp_path / "site", base_url="https://example.org/hub/")
-    root = tmp_path / "root"
-    model = build_ok(site, root / "hub").site
+def test_search_works_under_a_sub_path(browser, sample, sample_hub_under_a_sub_path):
+    _, model = sample   # the same articles as the sub-path build's; their addresses there start with /hub
     word, target = unique_word(model)
-    with serve_folder(root) as base:
+    with serve_folder(sample_hub_under_a_sub_path.out.parent) as base:
         page = browser.new_page()
         offsite = block_offsite(page)
         page.goto(base + "/hub/search/")
@@ -167,8 +165,8 @@ def test_search_works_under_a_sub_path(browser, tmp_path):
 
 
 def test_the_preview_without_an_index_says_why(browser, tmp_path):
-    site = copy_sample(tmp_path / "site")
-    build_ok(site, search_index=False)   # what `haven serve` does
+    site = built_copy(tmp_path / "hub", search_index=False)   # a hub built as `haven serve` builds it
+    assert not (site / "output" / "pagefind").exists()
     with serve_folder(site / "output") as base:
         page = browser.new_page()
         page.goto(base + "/search/")

@@ -12,21 +12,19 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.publishkit import build_ok, copy_sample, html_pages, page_url, scan
+from tests.publishkit import html_pages, page_url, scan
 
-# the sub-path build (`hub`) is made once: under pytest-xdist --dist loadgroup the module runs on one worker
-pytestmark = pytest.mark.xdist_group("subpath")
-
-BASE_URL = "https://example.org/hub/"
+BASE_URL = "https://example.org/hub/"   # as conftest.sample_hub_under_a_sub_path builds it
 BASE_PATH = "/hub/"
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    site = copy_sample(tmp_path_factory.mktemp("subpath") / "site", base_url=BASE_URL)
-    result = build_ok(site, headers=True)   # search index included
-    assert result.site.config.base_path == BASE_PATH
-    return site / "output"
+def hub(sample_hub_under_a_sub_path):
+    """The sample hub built once per run with base_url https://example.org/hub/ (conftest.py), search index
+    and `_headers` included."""
+    out = sample_hub_under_a_sub_path.out
+    assert '<link rel="stylesheet" href="/hub/static/css/haven.css">' in (out / "index.html").read_text("utf-8")
+    return out
 
 
 def resolve(out: Path, from_url: str, ref: str) -> tuple[Path | None, str]:

@@ -17,8 +17,9 @@ Most rows run `haven` in the test's own process (`generator.cli.main`, the stand
 working folder beside the hub): a fresh interpreter for each row proves nothing more about what Haven does
 with the hub, and costs half a second. Rows marked `process=True` run `python -m generator` in a fresh
 process, as CI runs it: those that could hang (a pipe read would block; the row's timeout ends it, where a
-hang in this process would stop the whole suite), and those whose proof is the real program end to end:
-exit status, bytes that are not text written to a real stderr, no traceback on the way out.
+hang in this process would stop the whole suite; the folder loops, whose proof is that the build ends),
+and a few whose proof is the real program end to end: a name that is not UTF-8 written to a real stderr,
+`haven new`, exit statuses 0 and 1 and no traceback on the way out.
 """
 
 from __future__ import annotations

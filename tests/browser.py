@@ -200,7 +200,8 @@ def in_both_schemes(page, url: str, index: int = 0) -> Iterator[str]:
 
     The page loads in one scheme and is then switched by emulation: the stylesheet's `prefers-color-scheme`
     rules apply at once, as when a reader's system switches while the page is open. `index` (a crawl's
-    page number) alternates the scheme the page loads in, so a crawl also sees both from the first paint."""
+    page number) alternates the scheme the page loads in, so a crawl also sees both from the first paint.
+    The page is left in the second scheme (the next call sets the scheme before it loads)."""
     first = SCHEMES[index % 2]
     page.emulate_media(color_scheme=first)
     page.goto(url)

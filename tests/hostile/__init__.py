@@ -97,8 +97,8 @@ def run_haven_here(hub: Path, command: Sequence[str]) -> subprocess.CompletedPro
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 status = main(argv)
-            except SystemExit as exit_:   # argparse's usage errors
-                status = exit_.code if isinstance(exit_.code, int) else 1
+            except SystemExit as exit_:   # argparse's usage errors; the status a process would exit with
+                status = 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) else 1
     finally:
         os.chdir(here)
     return subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())

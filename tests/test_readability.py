@@ -229,17 +229,34 @@ def test_target_is_respected():
     assert len(check_readability("a.md", body, 1, grade - 0.1)) == 1
 
 
-def test_readability_is_fast_enough_for_ten_thousand_articles():
-    import time
+def _calls_to_check(body: str) -> int:
+    """Python and C function calls one readability check of `body` makes (a count, not a time)."""
+    import sys
 
-    body = "\n\n".join([MIXED * 3, "- " + EASY, "> " + HARD, "Text with `code` and [@cite] here."] * 20)
+    scan_markdown.cache_clear()
     check_readability("a.md", body, 1, 8.0)  # warm the syllable cache, as a real build does
-    started = time.perf_counter()
-    for _ in range(20):
-        scan_markdown.cache_clear()
+    scan_markdown.cache_clear()
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
         check_readability("a.md", body, 1, 8.0)
-    per_article = (time.perf_counter() - started) / 20
-    assert per_article < 0.02, f"{per_article * 1000:.1f} ms for a {len(body)}-character article"
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_readability_work_grows_with_the_text_not_faster():
+    """Ten thousand articles stay affordable when the check's work is linear in the body: twice the text
+    makes at most a little over twice the calls (a quadratic scan would make four times as many)."""
+    part = "\n\n".join([MIXED * 3, "- " + EASY, "> " + HARD, "Text with `code` and [@cite] here."])
+    one, two, four = (_calls_to_check("\n\n".join([part] * n)) for n in (10, 20, 40))
+    assert two <= 2.1 * one and four <= 2.1 * two, (one, two, four)
 
 
 def test_stray_backtick_does_not_swallow_the_next_paragraph():

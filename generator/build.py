@@ -16,7 +16,6 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.cachecodec import Stamp
-from generator.config import load_config
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
@@ -109,13 +108,8 @@ def _build(options: BuildOptions) -> BuildResult:
             result.usage_error = str(exc)
             return finish()
 
-    # 1. config
-    config, findings = load_config(site_dir)
-    result.diagnostics += findings
-    if config is None:
-        return finish()
-
-    # 2. discover the hub's files; when no input changed since the last good build, there is nothing to do
+    # 1. discover the hub's files; when no input changed since the last good build (site.yaml is one of
+    # them), there is nothing to do, and not even the settings need reading
     markdown_files, findings = discover(site_dir)   # links out of the hub are findings, never read
     result.diagnostics += findings
     today = options.today or date.today()
@@ -131,6 +125,14 @@ def _build(options: BuildOptions) -> BuildResult:
             result.diagnostics, result.suppressed = list(last.diagnostics), list(last.suppressed)
             result.unchanged = last.files
             return finish()
+
+    # 2. config (imported only now, with the language data it validates against)
+    from generator.config import load_config
+
+    config, findings = load_config(site_dir)
+    result.diagnostics += findings
+    if config is None:
+        return finish()
 
     # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.
     from generator import images, redirects

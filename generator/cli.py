@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator.build import BuildOptions, BuildResult, build
-from generator.config import SITE_FILE, missing_config
+from generator.discover import SITE_FILE
 from generator.progress import paint, progress_for, wants_color
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -143,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(table_text())
             return EXIT_OK
         if not (args.site / SITE_FILE).exists():  # every command: the same words, the same exit status
+            from generator.config import missing_config  # only when it is missing: the settings' checks load a lot
+
             missing = missing_config(args.site.resolve())
             print(f"haven: error: {missing.message} - {missing.hint}", file=sys.stderr)
             return EXIT_USAGE

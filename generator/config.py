@@ -11,13 +11,13 @@ from generator.checks.policy import finding, read_levels
 from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.diagnostics import Diagnostic
+from generator.discover import SITE_FILE
 from generator.fields import Field, Reader, unknown_keys
 from generator.languages import complete_languages, parse_languages, single_language
 from generator.model import SiteConfig, Topic
 from generator.urlpolicy import checked, read_allow_hosts, urls_in_extra
 from generator.yamlload import decode_utf8, load_document
 
-SITE_FILE = "site.yaml"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 MAX_PER_PAGE = 500
 DEFAULT_MAX_ARTICLE_BYTES = 2_000_000   # about 300,000 words: far beyond any article, parsed in ~1 s

@@ -20,11 +20,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.checks.policy import finding
+from generator.discover import SITE_FILE
 from generator.fields import Reader, described, is_language_tag, unknown_keys
 from generator.model import Contact, Crisis, CrisisResource, EmergencyNumber
 from generator.urlpolicy import checked
 
-SITE_FILE = "site.yaml"
 HELP_URL = "/help/"   # the crisis help page (plain HTML); every page's help button links here
 
 RESOURCE_KEYS = ("name", "region", "regions", "languages", "phone", "sms", "keyword", "url", "note", "verified_on")

@@ -17,6 +17,8 @@ from generator.confine.hub import walk_hub
 from generator.diagnostics import Diagnostic
 from generator.slugs import SLUG as SLUG_RE
 
+SITE_FILE = "site.yaml"   # the hub's settings, at the top of the hub
+
 # Folders writers keep Markdown in, and the kind of page each makes.
 MARKDOWN_FOLDERS = (("articles", "article"), ("pages", "page"))
 # Markdown files, in any case (`.MD` from some editors, `.markdown` from other generators).

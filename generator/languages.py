@@ -27,10 +27,10 @@ from babel import Locale, UnknownLocaleError
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic, did_you_mean
+from generator.discover import SITE_FILE
 from generator.fields import Reader, described, unknown_keys
 from generator.model import Language, Topic
 
-SITE_FILE = "site.yaml"
 LANGUAGE_KEYS = ("code", "name", "dir", "default", "title", "tagline", "description", "topics")
 
 

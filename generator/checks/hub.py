@@ -9,10 +9,9 @@ from generator import search_index
 from generator.checks import citations as citation_checks
 from generator.checks import crisis, crossrefs, per_file, readability, reader_help, review, translations, transparency
 from generator.checks import urls as url_checks
-from generator.config import SITE_FILE
 from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
-from generator.discover import unread_files
+from generator.discover import SITE_FILE, unread_files
 from generator.model import Site
 from generator.templates import Templates
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from generator.catalogues import HUB_LOCALES, Catalogue, missing_messages, needs_catalogue, template_messages
 from generator.checks.policy import finding
-from generator.config import SITE_FILE
 from generator.diagnostics import Diagnostic
+from generator.discover import SITE_FILE
 from generator.model import SiteConfig
 
 SHOWN = 5   # missing messages quoted in a finding

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from generator.identitymemo import IdentityMemo
 from generator.model import Article, Author, Reference, Site
 
 CONTEXT = "https://schema.org"
@@ -79,23 +80,13 @@ def publisher(site: Site) -> dict[str, Any]:
     return {"@type": "Organization", "name": site.config.publisher_name, "url": site.config.publisher_url}
 
 
-# The same work is cited by many articles, with the same mapping: its node is made once per mapping
-# (by identity, the mapping kept alive beside it, as generator.citations.works caches formatting).
-_WORKS: dict[tuple[int, str], tuple[Any, dict[str, Any]]] = {}
-MAX_REMEMBERED_WORKS = 8192
+# The same work is cited by many articles, with the same mapping: its node is made once per mapping.
+_WORKS: IdentityMemo[dict[str, Any]] = IdentityMemo(8192)
 
 
 def cited_work(reference: Reference) -> dict[str, Any]:
     """One cited work (CSL data) as a schema.org CreativeWork with its DOI or URL (shared: not to be changed)."""
-    key = (id(reference.data), reference.text)
-    known = _WORKS.get(key)
-    if known is not None and known[0] is reference.data:
-        return known[1]
-    if len(_WORKS) >= MAX_REMEMBERED_WORKS:
-        _WORKS.clear()
-    node = _cited_work(reference)
-    _WORKS[key] = (reference.data, node)
-    return node
+    return _WORKS.get(reference.data, lambda: _cited_work(reference), extra=reference.text)
 
 
 def _cited_work(reference: Reference) -> dict[str, Any]:

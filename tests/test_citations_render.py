@@ -933,7 +933,7 @@ def test_each_reference_is_formatted_once_however_many_articles_cite_it(monkeypa
     formatted: list[str] = []
     build = works._build_work
     monkeypatch.setattr(works, "_build_work", lambda data: formatted.append(data["id"]) or build(data))
-    works._WORK_CACHE.clear()
+    works._WORKS.clear()
     clusters = [cite(key) for key in SAMPLE_BY_ID] * 3
     render_citations(clusters, SAMPLE_BY_ID)
     assert sorted(formatted) == sorted(SAMPLE_BY_ID)

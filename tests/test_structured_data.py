@@ -300,3 +300,22 @@ def test_drafts_say_noindex(tmp_path):
     build_ok(site, search_index=False, drafts=True)
     page = scan(site / "output" / "articles" / "d" / "index.html")
     assert page.meta("robots") == ["noindex"]
+
+
+def test_a_work_cited_by_many_articles_is_described_once_per_mapping(monkeypatch):
+    """The JSON-LD node of a shared reference is made once per loaded mapping; another mapping (the next
+    build's) is described afresh."""
+    from generator import structured
+    from generator.model import Reference
+
+    made: list[str] = []
+    data = {"id": "w", "type": "book", "title": "A shared book", "author": [{"family": "Example", "given": "A."}]}
+    original = structured._cited_work
+    structured._WORKS.clear()
+    monkeypatch.setattr(structured, "_cited_work", lambda reference: made.append(reference.key) or original(reference))
+    first = [structured.cited_work(Reference("w", "<i>x</i>", "x", (1,), data)) for _ in range(3)]
+    assert made == ["w"] and first[0] is first[1] is first[2]
+    assert first[0]["name"] == "A shared book"
+    changed = dict(data, title="Another book")
+    assert structured.cited_work(Reference("w", "<i>x</i>", "x", (1,), changed))["name"] == "Another book"
+    assert made == ["w", "w"]

@@ -32,6 +32,7 @@ from generator.citations.periodicals import periodical_source
 from generator.citations.sorting import _fold, work_sort_key
 from generator.citations.text import _EMPTY, _element, _join, _plain, _rich, _Span, _text, _title_case
 from generator.citations.whole import title_element, whole_source
+from generator.identitymemo import IdentityMemo
 
 __all__ = ["normalize_doi", "unplaced_fields"]
 
@@ -215,19 +216,11 @@ def _spoken(data: Mapping, issued: _Date) -> str:
 # Formatting a reference is the costly part, and the same mapping objects are
 # rendered for every article that cites them: cache by identity. References are
 # treated as immutable once loaded (the pipeline parses fresh dicts per build).
-_WORK_CACHE: dict[int, tuple[Mapping, _Work]] = {}
-_WORK_CACHE_LIMIT = 8192
+_WORKS: IdentityMemo[_Work] = IdentityMemo(8192)
 
 
 def _work(data: Mapping) -> _Work:
-    cached = _WORK_CACHE.get(id(data))
-    if cached is not None and cached[0] is data:
-        return cached[1]
-    if len(_WORK_CACHE) >= _WORK_CACHE_LIMIT:
-        _WORK_CACHE.clear()
-    built = _build_work(data)
-    _WORK_CACHE[id(data)] = (data, built)
-    return built
+    return _WORKS.get(data, lambda: _build_work(data))
 
 
 def unplaced_fields(data: Mapping) -> tuple[str, ...]:

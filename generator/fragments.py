@@ -41,7 +41,7 @@ class FragmentMemory:
     def __init__(self, reads: Callable[[str], frozenset[str] | None]):
         # reads(name): the context names template `name` and what it uses read; None when unknowable
         self._reads = reads
-        self._names: dict[str, frozenset[str] | None] = {}
+        self._names: dict[str, tuple[str, ...] | None] = {}   # sorted, so a key's order is fixed
         self._written: dict[tuple[Hashable, ...], Markup] = {}
         self._held: list[Any] = []   # keeps keyed objects alive, so an identity is never reused
 
@@ -51,10 +51,11 @@ class FragmentMemory:
         self._written.clear()
         self._held.clear()
 
-    def names_read(self, name: str) -> frozenset[str] | None:
-        """The context names fragment `name` reads (None: it may read any)."""
+    def names_read(self, name: str) -> tuple[str, ...] | None:
+        """The context names fragment `name` reads, sorted (None: it may read any)."""
         if name not in self._names:
-            self._names[name] = self._reads(name)
+            names = self._reads(name)
+            self._names[name] = None if names is None else tuple(sorted(names))
         return self._names[name]
 
     def key(self, name: str, context: Context) -> tuple[Hashable, ...] | None:
@@ -63,7 +64,7 @@ class FragmentMemory:
         if names is None:
             return None
         language, catalogue = catalogues.current_rendering()
-        values = [context.resolve_or_missing(n) for n in sorted(names)]
+        values = [context.resolve_or_missing(n) for n in names]
         return (name, id(language), id(catalogue), *(self._part(v) for v in values))
 
     def _part(self, value: Any) -> Hashable:

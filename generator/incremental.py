@@ -252,7 +252,7 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
             continue
         todo.append((file, data))
 
-    body_store = cache.bodies if cache is not None and len(todo) >= PARALLEL_THRESHOLD else None
+    body_store = cache.bodies if cache is not None else None
     for file, parsed in zip((s for s, _ in todo), _parse_many(todo, settings, body_store), strict=False):
         results[file.path] = parsed
         if cache is not None:
@@ -263,8 +263,8 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
 def _parse_many(todo: list[tuple[MarkdownFile, bytes]], settings: ParseSettings,
                 body_store: Path | None) -> list[ParsedFile]:
     """Parse in this process when there are few files, else in worker processes. Workers put each body
-    in the body store themselves (`body_store`, named by content hash) and send back the record
-    without it: the bodies are the bulk of what would otherwise be pickled to this process and
+    in the body store themselves (`body_store`, when there is one, named by content hash) and send back
+    the record without it: the bodies are the bulk of what would otherwise be pickled to this process and
     written by it alone, while the other core idles."""
     from generator.parse import parse_bytes
 

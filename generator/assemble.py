@@ -17,6 +17,7 @@ from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 from generator.discover import default_slug
 from generator.imageinfo import ImageInfo
+from generator.lastbuild import SinceLastBuild
 from generator.markup.citations import insert_citations
 from generator.markup.images import responsive_images
 from generator.model import (
@@ -70,6 +71,9 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     owner: dict[tuple[str, str], str] = {}
     shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
     shared_digest: dict[str, str] = {}   # per shared entry, computed only for entries someone cites
+    # an article is made from its file, the settings, the shared entries it cites, the sizes of its images and
+    # where bodies are read from: in a long-lived process, last build's article when none of these changed
+    _MADE.begin(fingerprint(config.digest, sorted(shared.items()), sorted((images or {}).items()), previous is None))
 
     for file in parsed:
         meta = file.meta
@@ -89,8 +93,10 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
             continue
         owner[(space, slug)] = file.path
         scheduled = file.kind == "article" and today is not None and meta.date is not None and meta.date > today
-        article = with_language(config, _article(config, file, slug, shared, shared_digest, memo, load_body,
-                                                 images or {}, scheduled), code)
+        article, citations = _MADE.get(file, (slug, code, scheduled), _made, config, file, slug, code, shared,
+                                       shared_digest, memo, load_body, images or {}, scheduled)
+        if article.citations_fingerprint:   # reused or not, the formatted citations stay in the memo kept
+            memo.used.setdefault(article.citations_fingerprint, citations)
         (scheduled_articles if scheduled else articles if file.kind == "article" else pages).append(article)
 
     reserved = RESERVED_PAGE_SLUGS | {lang.code for lang in config.languages}
@@ -120,10 +126,25 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     for article in articles:
         site.neighbours[article.slug] = (_nav(by_slug.get(article.meta.previous)), _nav(by_slug.get(article.meta.next)))
     for language in config.languages:   # related articles come from the reader's own language
-        site.related.update(_related(site.in_language(language.code)))
+        in_language = site.in_language(language.code)
+        site.related.update({slug: [by_slug[s] for s in others]
+                             for slug, others in _related(language.code, in_language).items()})
     site.translations, problems = link_translations(config, articles + pages)
     findings += problems
     return site, findings, memo.used
+
+
+_MADE: SinceLastBuild[tuple[Article, Any]] = SinceLastBuild()
+
+
+def _made(config: SiteConfig, file: ParsedFile, slug: str, code: str, shared: Mapping[str, Mapping],
+          shared_digest: dict[str, str], memo: Memo, load_body: Callable[[ParsedFile], str],
+          images: Mapping[str, ImageInfo], scheduled: bool) -> tuple[Article, Any]:
+    """The article made from `file` in language `code`, and the formatted citations it used (kept together
+    for the next build)."""
+    article = with_language(config, _article(config, file, slug, shared, shared_digest, memo, load_body, images,
+                                              scheduled), code)
+    return article, memo.used.get(article.citations_fingerprint)
 
 
 class Memo:
@@ -194,7 +215,23 @@ def _nav(article: Article | None) -> NavLink | None:
 RELATED_WINDOW = 8  # candidates on each side of an article in each of its topics (newest-first order)
 
 
-def _related(articles: list[Article]) -> dict[str, list[Article]]:
+# In a long-lived process (the preview server), per language: the articles' slugs and topics in date
+# order at the last build, and the related articles found then. Most saves change neither.
+_LAST_RELATED: dict[str, tuple[list[tuple[str, Any]], dict[str, list[str]]]] = {}
+
+
+def _related(code: str, articles: list[Article]) -> dict[str, list[str]]:
+    """Slugs of the articles related to each article of one language (see `_find_related`); found again
+    only when an article's slug, topics or place in date order changed since this process last looked."""
+    shape = [(a.slug, a.meta.topics) for a in articles]
+    last = _LAST_RELATED.get(code)
+    if last is None or last[0] != shape:
+        last = _LAST_RELATED[code] = (shape, {slug: [o.slug for o in others]
+                                              for slug, others in _find_related(articles).items()})
+    return last[1]
+
+
+def _find_related(articles: list[Article]) -> dict[str, list[Article]]:
     """Articles sharing the most topics; among equals, the ones published closest in time.
 
     Candidates are the articles next to this one in each topic's date order, so the work per

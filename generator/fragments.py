@@ -45,9 +45,9 @@ class FragmentMemory:
         self._written: dict[tuple[Hashable, ...], Markup] = {}
         self._held: list[Any] = []   # keeps keyed objects alive, so an identity is never reused
 
-    def clear(self) -> None:
-        """Forget everything: a new build (or new templates) starts here."""
-        self._names.clear()
+    def forget_written(self) -> None:
+        """Forget the fragments written: a new build starts here (what each template reads is kept, for
+        the same templates)."""
         self._written.clear()
         self._held.clear()
 

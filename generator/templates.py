@@ -119,12 +119,18 @@ class Templates:
                                    "check that every {% block %}, {% if %} and {% for %} is closed and "
                                    "that {{ }} and {% %} are balanced"))
         earlier = _PREVIOUS.get(self._key)
+        memory = None
         if (earlier is not None and earlier.texts == self.texts
                 and earlier._catalogue_digest == self._catalogue_digest):
-            # nothing changed: keep the compiled templates (the preview server builds many times)
+            # nothing changed: keep the compiled templates (the preview server builds many times), and what
+            # each fragment reads (finding it walks the syntax trees); the fragments written are forgotten
             self.env, self._digests = earlier.env, earlier._digests
-        # fragments remembered for this build only, from these templates (the environment may be reused)
-        self.env.fragments = FragmentMemory(lambda name: context_names(self._trees, self.texts, self._chain, name))
+            memory = getattr(self.env, "fragments", None)
+        if isinstance(memory, FragmentMemory):
+            memory.forget_written()
+        else:
+            self.env.fragments = FragmentMemory(lambda name: context_names(self._trees, self.texts, self._chain,
+                                                                           name))
         if not out:
             _PREVIOUS[self._key] = self
         return out

@@ -158,6 +158,8 @@ def homes(site: Site) -> list[Alternate]:
 def cited_works_in(site: Site, code: str) -> list[CitedWork]:
     """The works cited by articles in one language (the /sources/ page), each listing only those articles."""
     default = site.config.default_language.code
+    if all((article.lang or default) == code for article in site.articles):   # a hub in one language
+        return list(site.cited_works)
     entries = []
     for entry in site.cited_works:
         cited = tuple(slug for slug in entry.cited_in

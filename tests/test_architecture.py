@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # not listed itself); the most specific name decides.
 LAYERS: dict[str, tuple[str, ...]] = {
     # values and pure functions: no I/O, imported by everyone
-    "model": ("__init__", "model", "outputs", "identitymemo", "diagnostics", "citations", "urlpolicy", "slugs", "imageinfo", "crisismodel",
+    "model": ("__init__", "model", "outputs", "identitymemo", "lastbuild", "diagnostics", "citations", "urlpolicy", "slugs", "imageinfo", "crisismodel",
               "checks.policy"),  # the table of finding codes: data, imports only diagnostics; loaders emit by code
     # read one kind of input file into typed records, checking it at the boundary
     "loaders": ("confine", "yamlload", "fields", "config", "crisisconfig", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",

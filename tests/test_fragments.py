@@ -99,7 +99,7 @@ def test_a_region_naming_a_template_at_render_time_is_never_remembered():
     assert context_names(_trees(texts), texts, chain, "fixed.html") == {"a", "b"}
 
 
-def test_the_memory_keys_by_every_value_read_and_forgets_between_builds():
+def test_the_memory_keys_by_every_value_read_and_forgets_what_it_wrote_between_builds():
     env = jinja2.Environment()
     template = env.from_string("{{ page_title }}|{{ lang }}")
     memory = FragmentMemory(lambda name: frozenset({"page_title", "lang"}))
@@ -110,8 +110,9 @@ def test_the_memory_keys_by_every_value_read_and_forgets_between_builds():
     assert memory.key("r.html", template.new_context({"page_title": "One", "lang": "en"})) == key_one
     memory.keep(key_one, jinja2.utils.markupsafe.Markup("kept"))
     assert memory.recall(key_one) == "kept" and memory.recall(key_two) is None
-    memory.clear()
+    memory.forget_written()
     assert memory.recall(key_one) is None
+    assert memory.names_read("r.html") == ("lang", "page_title")   # the templates did not change
     assert FragmentMemory(lambda name: None).key("r.html", one) is None
 
 

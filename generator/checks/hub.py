@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -12,8 +13,13 @@ from generator.checks import urls as url_checks
 from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
 from generator.discover import SITE_FILE, unread_files
-from generator.model import Site
+from generator.lastbuild import SinceLastBuild
+from generator.model import ParsedFile, Site
+from generator.outputs import fingerprint
 from generator.templates import Templates
+
+# In a long-lived process (the preview server), the findings of last build for records that did not change.
+_CITATION_FINDINGS: SinceLastBuild[list[Diagnostic]] = SinceLastBuild()
 
 
 def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
@@ -37,11 +43,11 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += translations.check_catalogues(config, templates.catalogues, templates.parsed())
     out += readability.check_languages_scored(config.languages, SITE_FILE)
     out += crossrefs.check_scheduled(site)
+    # an article's citations are checked against its own file and the shared bibliography alone
+    _CITATION_FINDINGS.begin(fingerprint(sorted((key, entry) for key, entry in site.bibliography.items())))
     for article in site.articles + site.pages + site.scheduled:
         meta, parsed = article.meta, article.parsed
-        out += citation_checks.check_article_citations(
-            parsed.path, parsed.body_first_line, parsed.clusters, per_file.own_references(meta),
-            site.bibliography, check_entries=False)  # the entries were checked, and cached, per file
+        out += _CITATION_FINDINGS.get(parsed, None, _citation_findings, parsed, site.bibliography)
         if article.kind == "article" and meta.date and not meta.draft:
             line = meta.lines.get("reviewed_on" if meta.reviewed_on else "date", 1)
             out += review.check_review_due(parsed.path, line, meta.date, meta.reviewed_on,
@@ -53,3 +59,10 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += transparency.check_transparency(SITE_FILE, config.lines.get("transparency", 1), config.transparency,
                                         any(p.slug == "about" for p in site.pages))
     return out
+
+
+def _citation_findings(parsed: ParsedFile, bibliography: Mapping[str, tuple[Mapping, str, int]]) -> list[Diagnostic]:
+    assert parsed.meta is not None   # only files with front matter become articles
+    return citation_checks.check_article_citations(
+        parsed.path, parsed.body_first_line, parsed.clusters, per_file.own_references(parsed.meta),
+        bibliography, check_entries=False)  # the entries were checked, and cached, per file

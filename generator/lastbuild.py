@@ -1,0 +1,54 @@
+"""What the last build of a long-lived process made from each record, reused when nothing it read changed.
+
+The preview server builds the same hub again after every save. A file that did not change keeps its
+parsed record (the parse cache keeps the records in memory between builds), and what a stage makes from
+that record alone, in the same "world" (the settings, the shared bibliography, the image sizes: whatever
+else it reads, fingerprinted by the stage), is what it made last time. So the stage asks for the value by
+record and gets last build's value back instead of making it again.
+
+Only values the last BUILDS_KEPT builds used are kept (memory stays a build or two's worth: a process that
+alternates between two kinds of build, such as a test comparing incremental and clean builds, reuses
+for both), the record is kept beside its value (so its identity cannot be reused by another object while
+remembered), and a value is reused only in the world it was made in. A one-build process (the CLI) makes
+every value once, as without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+Made = TypeVar("Made")
+
+
+BUILDS_KEPT = 2
+
+
+class SinceLastBuild(Generic[Made]):
+    """Per record (by identity) and detail: the value a recent build made, if the world is the same.
+
+    `begin(world)` at the start of each build, then `get(record, detail, make, *args)` for each record.
+    """
+
+    def __init__(self) -> None:
+        self._recent: list[tuple[Hashable, dict[int, tuple[Any, Hashable, Made]]]] = []   # newest first
+        self._earlier: list[dict[int, tuple[Any, Hashable, Made]]] = []
+        self._now: dict[int, tuple[Any, Hashable, Made]] = {}
+
+    def begin(self, world: Hashable) -> None:
+        """A new build in `world`: what recent builds in the same world made stays available."""
+        self._earlier = [made for made_in, made in self._recent if made_in == world]
+        self._now = {}
+        self._recent = [(world, self._now), *self._recent[:BUILDS_KEPT - 1]]
+
+    def get(self, record: Any, detail: Hashable, make: Callable[..., Made], *args: Any) -> Made:
+        """The value a recent build made from this very record with the same `detail`, or `make(*args)`."""
+        for made in self._earlier:
+            known = made.get(id(record))
+            if known is not None and known[0] is record and known[1] == detail:
+                value = known[2]
+                break
+        else:
+            value = make(*args)
+        self._now[id(record)] = (record, detail, value)
+        return value

@@ -1,0 +1,127 @@
+"""A long-lived process (the preview server) reuses what its last build made from files that did not
+change, and the site it builds is still the one a clean build makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import BuildOptions, build
+from generator.lastbuild import SinceLastBuild
+from tests.sitekit import article, make_site, snapshot
+
+REFERENCES = """\
+- id: shared2020
+  type: book
+  title: A shared book about calm
+  author: [{family: Example, given: Alex}]
+  issued: {date-parts: [[2020]]}
+  publisher: Test Press
+"""
+
+
+class Record:
+    """A parsed record stand-in: equal to any other, so only identity tells two apart."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record)
+
+    __hash__ = object.__hash__
+
+
+def test_a_value_is_reused_for_the_same_record_detail_and_world_only():
+    memory: SinceLastBuild[str] = SinceLastBuild()
+    made: list[str] = []
+
+    def make(name: str):
+        return lambda: made.append(name) or name
+
+    one, two = Record(), Record()
+    memory.begin("world A")
+    assert memory.get(one, "x", make("one")) == "one" and memory.get(two, "x", make("two")) == "two"
+    memory.begin("world A")
+    assert memory.get(one, "x", make("one again")) == "one"            # reused
+    assert memory.get(two, "y", make("two, other detail")) == "two, other detail"
+    assert memory.get(Record(), "x", make("an equal record")) == "an equal record"   # identity, not equality
+    memory.begin("world B")
+    assert memory.get(one, "x", make("one in B")) == "one in B"      # another world makes it again
+    memory.begin("world A")                                          # the build before that one is kept too
+    assert memory.get(one, "x", make("one back in A")) == "one"
+    memory.begin("world C")
+    memory.begin("world C")
+    memory.begin("world A")                                          # two builds ago at most
+    assert memory.get(one, "x", make("forgotten")) == "forgotten"
+    assert made == ["one", "two", "two, other detail", "an equal record", "one in B", "forgotten"]
+
+
+def _site(root: Path) -> Path:
+    cites = article("Cites the book", next="second-steps",
+                    body="Calm can be learned [@shared2020].\n\n## More\n\nSome more words.\n")
+    hub = make_site(root, {"first-steps.md": cites,
+                           "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01")})
+    (hub / "data" / "references.yaml").write_text(REFERENCES, "utf-8")
+    return hub
+
+
+def _build(hub: Path, out: Path, **options):
+    result = build(BuildOptions(hub, out, search_index=False, **options))
+    assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
+    return result
+
+
+def _pages(folder: Path) -> dict[str, str]:
+    return {path: entry[0] for path, entry in snapshot(folder).items() if path != ".haven-output.json"}
+
+
+def _same_as_a_clean_build(hub: Path, tmp_path: Path, name: str) -> None:
+    clean = tmp_path / name
+    _build(hub, clean, use_cache=False)
+    assert _pages(hub / "output") == _pages(clean)
+
+
+def test_the_preview_keeps_unchanged_articles_and_still_builds_what_a_clean_build_does(tmp_path):
+    hub = _site(tmp_path / "hub")
+    first = _build(hub, hub / "output").site
+    by_slug = {a.slug: a for a in first.articles}
+
+    second_file = hub / "articles" / "second-steps.md"
+    second_file.write_text(second_file.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    after_edit = _build(hub, hub / "output").site
+    kept = {a.slug: a for a in after_edit.articles}
+    assert kept["first-steps"] is by_slug["first-steps"]        # not made again: its file did not change
+    assert kept["second-steps"] is not by_slug["second-steps"]
+    assert "A sentence added later." in kept["second-steps"].body_html
+    _same_as_a_clean_build(hub, tmp_path, "clean-after-edit")
+
+    # the shared entry changes: every article is made again, and the citing page shows the new title
+    references = hub / "data" / "references.yaml"
+    references.write_text(REFERENCES.replace("A shared book about calm", "A revised book about calm"), "utf-8")
+    after_bibliography = {a.slug: a for a in _build(hub, hub / "output").site.articles}
+    assert after_bibliography["first-steps"] is not kept["first-steps"]
+    page = (hub / "output" / "articles" / "first-steps" / "index.html").read_text("utf-8")
+    assert "A revised book about calm" in page and "A shared book about calm" not in page
+    _same_as_a_clean_build(hub, tmp_path, "clean-after-bibliography")
+
+    # a setting every article reads (the base URL) makes them again too
+    site_yaml = hub / "site.yaml"
+    text = site_yaml.read_text("utf-8")
+    base_url = next(line for line in text.splitlines() if line.startswith("base_url:"))
+    site_yaml.write_text(text.replace(base_url, "base_url: https://moved.example.org/hub/"), "utf-8")
+    moved = {a.slug: a for a in _build(hub, hub / "output").site.articles}
+    assert moved["first-steps"] is not after_bibliography["first-steps"]
+    assert "https://moved.example.org/hub/articles/first-steps/" in \
+        (hub / "output" / "articles" / "first-steps" / "index.html").read_text("utf-8")
+    _same_as_a_clean_build(hub, tmp_path, "clean-after-settings")
+
+
+def test_related_articles_follow_a_topic_change_in_the_same_process(tmp_path):
+    files = {f"a{i}.md": article(f"Article {i}", date=f"2026-01-{10 + i}").replace(
+        "topics: [calm]", "topics: [calm]" if i < 3 else "topics: [sleep]") for i in range(6)}
+    hub = make_site(tmp_path / "hub", files)
+    site = _build(hub, hub / "output").site
+    assert all(list(other.meta.topics) == ["sleep"] for other in site.related["a4"])
+    moved = hub / "articles" / "a0.md"
+    moved.write_text(moved.read_text("utf-8").replace("topics: [calm]", "topics: [sleep]"), "utf-8")
+    site = _build(hub, hub / "output").site
+    assert "a0" in {other.slug for other in site.related["a4"]}
+    assert all(related is site.by_slug[related.slug] for related in site.related["a4"])   # this build's articles
+    _same_as_a_clean_build(hub, tmp_path, "clean")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def default_slug(path: str) -> str:
     """The slug a file gets when its front matter names none: its file name, transliterated when it is
     written in another script or with capitals (`Émpathie.md` -> `empathie`, `共感.md` -> `gong-gan`);
     "" when the name has no letters or digits."""
-    stem = Path(path).stem
+    stem = posixpath.splitext(posixpath.basename(path))[0]   # Path(path).stem, without making a Path
     if SLUG_RE.match(stem):
         return stem
     from generator.slugs import slug_from

@@ -117,7 +117,6 @@ class HubFile:
     """A file found under a hub folder: its path as the writer sees it, and its stats."""
 
     rel: str            # relative to the hub, posix, through any links inside it
-    real: Path          # where the bytes are (inside the hub)
     mtime_ns: int
     size: int
 
@@ -151,25 +150,27 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
                 if keep_file(entry.name) or keep_dir(entry.name):
                     findings.append(bad_name_finding(rel))
                 continue
-            real = Path(entry.path)
-            if entry.is_symlink():
-                real = Path(os.path.realpath(entry.path))
-                problem = _link_problem(Path(entry.path), real, root, rel)
-                if problem is not None:
-                    if keep_dir(entry.name) if real.is_dir() else keep_file(entry.name):
-                        findings.append(problem)
-                    continue
+            real: Path | None = None   # a Path only where one is needed: most entries are plain files
             try:
-                st = os.stat(real)
+                if entry.is_symlink():
+                    real = Path(os.path.realpath(entry.path))
+                    problem = _link_problem(Path(entry.path), real, root, rel)
+                    if problem is not None:
+                        if keep_dir(entry.name) if real.is_dir() else keep_file(entry.name):
+                            findings.append(problem)
+                        continue
+                    st = os.stat(real)
+                else:
+                    st = entry.stat(follow_symlinks=False)
             except OSError:   # a dangling link, or a file deleted while we looked
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if keep_dir(entry.name):
-                    visit(real, rel)
+                    visit(real or Path(entry.path), rel)
             elif not keep_file(entry.name):
                 continue
             elif stat.S_ISREG(st.st_mode):
-                files.append(HubFile(rel, real, st.st_mtime_ns, st.st_size))
+                files.append(HubFile(rel, st.st_mtime_ns, st.st_size))
             else:
                 findings.append(not_a_file_finding(rel))
 

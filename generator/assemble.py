@@ -262,8 +262,9 @@ def _cited_works(articles: list[Article], memo: Memo) -> list[CitedWork]:
     data: dict[str, Mapping] = {}
     for article in sorted(articles, key=lambda a: a.meta.title.lower()):
         for ref in article.references:
-            if article.slug not in cited_in[ref.key]:
-                cited_in[ref.key].append(article.slug)
+            citing = cited_in[ref.key]
+            if not citing or citing[-1] != article.slug:   # an article's references come together: not quadratic
+                citing.append(article.slug)               # in the articles citing a popular entry
             data.setdefault(ref.key, ref.data)
     if not data:
         return []

@@ -39,7 +39,7 @@ def entries(site: Site) -> list[Row]:
         return max(dates).isoformat() if dates else ""
 
     def own(article: Article) -> str:
-        day: date | None = last_touched(article)
+        day: date | None = touched.get(article.url) or last_touched(article)   # pages are not in `touched`
         return day.isoformat() if day else ""
 
     def versions(article: Article) -> tuple[tuple[str, str], ...]:
@@ -59,14 +59,15 @@ def entries(site: Site) -> list[Row]:
 
     for language in config.languages:
         mine = [a for a in site.in_language(language.code) if not a.meta.draft]
-        rows.append((language.url("/"), newest(mine), everywhere("/")))
+        latest = newest(mine)   # the home, topics and authors pages change with any article
+        rows.append((language.url("/"), latest, everywhere("/")))
         rows += [(a.url, own(a), versions(a)) for a in sorted(mine, key=lambda a: a.url)]
         rows += [(p.url, own(p), versions(p)) for p in pages if (p.lang or config.language) == language.code]
         listing(language, "/articles/", mine)
-        rows.append((language.url("/topics/"), newest(mine), everywhere("/topics/")))
+        rows.append((language.url("/topics/"), latest, everywhere("/topics/")))
         for tid in site.topics:
             listing(language, f"/topics/{tid}/", [a for a in site.in_topic(language.code, tid) if not a.meta.draft])
-        rows.append((language.url("/authors/"), newest(mine), everywhere("/authors/")))
+        rows.append((language.url("/authors/"), latest, everywhere("/authors/")))
         for aid in site.authors:
             listing(language, f"/authors/{aid}/", [a for a in site.by_person(language.code, aid) if not a.meta.draft])
         rows.append((language.url("/sources/"), newest([a for a in mine if a.references]), everywhere("/sources/")))

@@ -116,8 +116,8 @@ def link_translations(config: SiteConfig,
             continue
         group[item.lang] = item
     table: dict[str, dict[str, Article]] = {}
-    for group in groups.values():
-        ordered = dict(sorted(group.items(), key=lambda pair: order.get(pair[0], 99)))
+    for group in groups.values():   # most articles are alone in their group: nothing to order
+        ordered = group if len(group) == 1 else dict(sorted(group.items(), key=lambda pair: order.get(pair[0], 99)))
         for version in ordered.values():
             table[version.url] = ordered
     return table, findings

@@ -48,6 +48,9 @@ class BuildOptions:
     today: date | None = None   # the date review schedules and scheduled articles are measured against
     progress: Callable[[str, int, int], None] | None = None   # told (stage, done, total) as the build runs
     future: bool = False        # also build articles dated after today (unlisted, with a "scheduled" banner)
+    # the preview: the stamp of this build (what the next build's no-op check reads) is left for the caller
+    # to write after browsers were told (BuildResult.bookkeeping)
+    defer_bookkeeping: bool = False
 
 
 @dataclass
@@ -63,6 +66,8 @@ class BuildResult:
     site: Site | None = None
     usage_error: str = ""       # a problem with the command, not with the hub's files
     suppressed: list = field(default_factory=list)   # findings silenced by `checks:` in front matter
+    # with `defer_bookkeeping`: what is left to do once the output is written (see BuildOptions)
+    bookkeeping: Callable[[], None] | None = None
 
     @property
     def ok(self) -> bool:
@@ -216,11 +221,17 @@ def _build(options: BuildOptions) -> BuildResult:
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
     if options.use_cache and not has_errors(result.diagnostics + written.findings):
         files = len(result.written) + result.unchanged   # every file on the record, the search index's included
-        write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), files,
-                                             result.diagnostics + [f for f in written.findings
-                                                                   if f.code not in WRITER_REPAIRS],
-                                             result.suppressed, output_state(out_dir, written.files),
-                                             written.files))
+        findings = result.diagnostics + [f for f in written.findings if f.code not in WRITER_REPAIRS]
+        suppressed = list(result.suppressed)
+
+        def remember() -> None:   # the stamp: the output files as they are now (one lstat each)
+            write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), files, findings,
+                                                 suppressed, output_state(out_dir, written.files), written.files))
+
+        if options.defer_bookkeeping:
+            result.bookkeeping = remember
+        else:
+            remember()
     result.diagnostics += record_findings + written.findings
     return finish()
 

@@ -45,11 +45,13 @@ class Output:
 
     path: str
     inputs: Inputs
+    # fingerprint(inputs) when the planner already knows it (the same inputs as a recent build's)
+    known_fingerprint: str = field(default="", compare=False, repr=False, kw_only=True)
 
     @functools.cached_property
     def fingerprint(self) -> str:
         """One fingerprint over all inputs (made once: the planner, the writer and the record all ask)."""
-        return fingerprint(self.inputs)
+        return self.known_fingerprint or fingerprint(self.inputs)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from generator.backlinks import address_break_points, backlink_labels, citation_
 from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
+from generator.lastbuild import SinceLastBuild
 from generator.listings import page_title, paginate
 from generator.markup.images import img_html
 from generator.model import Article, Language, Site
@@ -57,6 +58,12 @@ def card_fingerprint(article: Article) -> str:
                        article.reading_minutes, m.content_note, m.draft, m.reviewed_on)
 
 
+# In a long-lived process (the preview server), the card fingerprints of the articles of recent builds, and
+# their pages' inputs.
+_CARDS: SinceLastBuild[str] = SinceLastBuild()
+_PAGE_INPUTS: SinceLastBuild[tuple[Inputs, str]] = SinceLastBuild()
+
+
 def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False,
          search: bool = True) -> list[Output]:
     """Every output of the build, in a stable order.
@@ -66,7 +73,9 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     """
     config = site.config
     common = (("generator", __version__), ("config", config.digest))
-    cards = {a.slug: card_fingerprint(a) for a in site.articles}
+    _CARDS.begin(None)   # a card shows the article alone: the same article (kept by assemble) has the same card
+    _PAGE_INPUTS.begin(None)
+    cards = {a.slug: _CARDS.get(a, None, card_fingerprint, a) for a in site.articles}
     people: dict[tuple, str] = {}   # authors and reviewer shown on a page -> fingerprint (few distinct)
     outputs: list[Output] = []
 
@@ -240,20 +249,16 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     who = (meta.authors, meta.reviewed_by)
     if who not in people:
         people[who] = fingerprint(authors, reviewer)
-    inputs = common + (
-        ("template:" + template, templates.digest(template)),
-        ("source:" + article.parsed.path, article.parsed.digest),
-        ("citations", article.citations_fingerprint),
-        ("authors", people[who]),
-        ("neighbours", fingerprint(previous and (previous.title, previous.url),
-                                   following and (following.title, following.url))),
-        ("related", fingerprint([cards[a.slug] for a in related])),
-        # the switcher and hreflang: a translation added elsewhere changes this page too
-        ("alternates", fingerprint([(alt.language.code, alt.url, alt.translated) for alt in
-                                    alternates(site, site.config.language_of(article.lang), article.url, article)])),
-        ("images", fingerprint([site.images.get(u) for u in _image_urls(site, article)])),
-        ("scheduled", str(article.scheduled)),
-    )
+    # what the page shows besides the article itself; with the same article and the same of these as a
+    # recent build (the preview server), the same inputs and fingerprint, not computed again
+    shown = (templates.digest(template), people[who], previous and (previous.title, previous.url),
+             following and (following.title, following.url), tuple(cards[a.slug] for a in related),
+             # the switcher and hreflang: a translation added elsewhere changes this page too
+             tuple((alt.language.code, alt.url, alt.translated) for alt in
+                   alternates(site, site.config.language_of(article.lang), article.url, article)),
+             tuple(site.images.get(u) for u in _image_urls(site, article)))
+    inputs, known = _PAGE_INPUTS.get(article, (common, template, shown), _page_inputs, article, template, common,
+                                     shown)
 
     def context() -> dict:
         language = site.config.language_of(article.lang)
@@ -276,7 +281,24 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "head": article_head(site, article), "hero_image": _hero_image(site, article),
         }
 
-    return Page(f"{article.url.strip('/')}/index.html", inputs, template, context)
+    return Page(f"{article.url.strip('/')}/index.html", inputs, template, context, known_fingerprint=known)
+
+
+def _page_inputs(article: Article, template: str, common: Inputs, shown: tuple) -> tuple[Inputs, str]:
+    """An article page's inputs and their fingerprint, from what `_article_output` found it shows."""
+    template_digest, people, previous, following, related, alternates_shown, images_shown = shown
+    inputs = common + (
+        ("template:" + template, template_digest),
+        ("source:" + article.parsed.path, article.parsed.digest),
+        ("citations", article.citations_fingerprint),
+        ("authors", people),
+        ("neighbours", fingerprint(previous, following)),
+        ("related", fingerprint(list(related))),
+        ("alternates", fingerprint(list(alternates_shown))),
+        ("images", fingerprint(list(images_shown))),
+        ("scheduled", str(article.scheduled)),
+    )
+    return inputs, fingerprint(inputs)
 
 
 def _backlinks(article: Article, body: str) -> dict[str, list[tuple[int, str]]]:

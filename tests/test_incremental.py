@@ -341,3 +341,18 @@ def test_a_changed_output_file_is_restored_and_only_it(site, damage, tmp_path):
     assert run(site).written == []   # and the build after that has nothing to do
     if damage == "swap-for-link":
         assert (tmp_path / "elsewhere.html").read_bytes() == b"elsewhere"
+
+
+def test_the_preview_writes_the_stamp_when_it_is_told_to_and_then_a_rebuild_does_nothing(site):
+    body = site / "articles" / "a1.md"
+    body.write_text(body.read_text() + "\nOne more sentence.\n")
+    stamp = site / CACHE_DIR / STAMP_FILE
+    before = stamp.read_bytes()
+    edited = run(site, defer_bookkeeping=True)
+    assert "articles/a1/index.html" in edited.written and edited.bookkeeping is not None
+    assert stamp.read_bytes() == before   # not yet: the preview tells browsers first
+    edited.bookkeeping()
+    again = run(site)
+    assert again.site is None   # the stamp matched: nothing was even read or assembled
+    assert again.written == [] and again.parsed == 0 and again.bookkeeping is None
+    assert again.unchanged == edited.unchanged + len(edited.written)

@@ -232,3 +232,25 @@ def test_a_restarted_watcher_or_a_vanished_output_folder_means_a_build(driven):
     d.preview._health()
     assert d.loop.wait_idle(TIMEOUT) and d.builder.calls == 3
     assert "output folder disappeared" in d.log.getvalue()
+
+
+def test_bookkeeping_runs_after_browsers_are_told_and_its_failure_is_only_a_warning(driven):
+    seen: list[list[str]] = []
+    d = driven()
+
+    def remember():
+        seen.append(d.kinds())   # what open pages had been told when the stamp was written
+
+    def cannot_remember():
+        raise OSError(28, "No space left on device")
+
+    first = built("articles/calm/index.html")
+    first.bookkeeping = remember
+    second = built("articles/quiet/index.html")
+    second.bookkeeping = cannot_remember
+    d.builder.script += [first, second]
+    d.save()
+    assert seen == [["reload"]]
+    d.save()
+    assert d.kinds() == ["reload", "reload"]
+    assert "could not remember this build" in d.log.getvalue() and "No space left on device" in d.log.getvalue()

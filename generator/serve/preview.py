@@ -57,7 +57,8 @@ class Preview:
         self.stream = stream
         # scheduled articles are finished work waiting for their day: the writer previews them (unlisted, with
         # a "scheduled" banner) as readers will see them on that day
-        options = BuildOptions(self.site_dir, self.out_dir, drafts=drafts, future=True, search_index=False)
+        options = BuildOptions(self.site_dir, self.out_dir, drafts=drafts, future=True, search_index=False,
+                               defer_bookkeeping=True)   # browsers are told first (see _after_build)
         self._builder = builder or (lambda: build(options))
         self._nonce = secrets.token_hex(4)
         self._good = 0
@@ -144,6 +145,16 @@ class Preview:
                 "home": self._base_path}
 
     def _after_build(self, result: BuildResult, more_coming: bool) -> None:
+        try:
+            self._announce(result, more_coming)
+        finally:   # after browsers were told: what the next build's no-op check reads
+            if result.bookkeeping is not None:
+                try:
+                    result.bookkeeping()
+                except OSError as exc:   # only a no-op rebuild would have used it
+                    self.say(f"haven: warning: could not remember this build ({exc}); the next one redoes its checks")
+
+    def _announce(self, result: BuildResult, more_coming: bool) -> None:
         first, self._first = self._first, False
         findings = list(result.diagnostics)
         if result.usage_error:

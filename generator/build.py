@@ -6,6 +6,7 @@ the output as it was. Caches are passed to the stages that read them and kept by
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -48,8 +49,8 @@ class BuildOptions:
     today: date | None = None   # the date review schedules and scheduled articles are measured against
     progress: Callable[[str, int, int], None] | None = None   # told (stage, done, total) as the build runs
     future: bool = False        # also build articles dated after today (unlisted, with a "scheduled" banner)
-    # the preview: the stamp of this build (what the next build's no-op check reads) is left for the caller
-    # to write after browsers were told (BuildResult.bookkeeping)
+    # the preview: what only the next build reads (the parse cache's files, the stamp its no-op check reads)
+    # is left for the caller to write after browsers were told (BuildResult.bookkeeping)
     defer_bookkeeping: bool = False
 
 
@@ -101,10 +102,25 @@ def _build(options: BuildOptions) -> BuildResult:
     result = BuildResult()
     site_dir, out_dir = options.site_dir, options.out_dir
 
+    later: list[Callable[[], None]] = []   # bookkeeping left for after browsers were told (the preview)
+
+    def bookkeeping(task: Callable[[], None]) -> None:
+        """Run `task` now, or with `defer_bookkeeping` once the caller has shown the result."""
+        if options.defer_bookkeeping:
+            later.append(task)
+        else:
+            task()
+
     def finish() -> BuildResult:
         result.diagnostics = cause_first(result.diagnostics)  # unreadable files first, follow-ons left out
         result.seconds = time.perf_counter() - started
+        if later:
+            result.bookkeeping = run_later
         return result
+
+    def run_later() -> None:
+        for task in later:
+            task()
 
     if options.write:
         try:
@@ -173,7 +189,9 @@ def _build(options: BuildOptions) -> BuildResult:
     _tell(options, "reading articles and pages", 0, len(markdown_files))
     parsed, result.parsed = parse_all(site_dir, markdown_files, settings, cache)
     _tell(options, "checking the hub", 0, 0)
-    if cache:  # bodies go to disk now; pages read them back one at a time, so memory stays flat
+    if cache and options.defer_bookkeeping:   # the preview parses a file or two a save: their bodies can wait
+        bookkeeping(functools.partial(cache.save_entries, {s.path for s in markdown_files}))
+    elif cache:  # bodies go to disk now; pages read them back one at a time, so memory stays flat
         cache.save_entries({s.path for s in markdown_files})
         parsed = [cache.parsed(p.path) or p for p in parsed]
     for file in parsed:
@@ -190,7 +208,7 @@ def _build(options: BuildOptions) -> BuildResult:
     result.site = site
     result.diagnostics += findings
     if cache:
-        cache.save_memo(memo)
+        bookkeeping(functools.partial(cache.save_memo, memo))
 
     # 5. plan every file the build writes
     outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers, search=options.search_index)
@@ -228,10 +246,7 @@ def _build(options: BuildOptions) -> BuildResult:
             write_stamp(site_dir, out_dir, Stamp(inputs, marker_stat(out_dir / MARKER), files, findings,
                                                  suppressed, output_state(out_dir, written.files), written.files))
 
-        if options.defer_bookkeeping:
-            result.bookkeeping = remember
-        else:
-            remember()
+        bookkeeping(remember)
     result.diagnostics += record_findings + written.findings
     return finish()
 

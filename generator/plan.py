@@ -58,10 +58,11 @@ def card_fingerprint(article: Article) -> str:
                        article.reading_minutes, m.content_note, m.draft, m.reviewed_on)
 
 
-# In a long-lived process (the preview server), the card fingerprints of the articles of recent builds, and
-# their pages' inputs.
+# In a long-lived process (the preview server), the card fingerprints of the articles of recent builds, their
+# pages' inputs and their feed entries' fingerprints.
 _CARDS: SinceLastBuild[str] = SinceLastBuild()
 _PAGE_INPUTS: SinceLastBuild[tuple[Inputs, str]] = SinceLastBuild()
+_FEED_ENTRIES: SinceLastBuild[str] = SinceLastBuild()
 
 
 def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False,
@@ -75,6 +76,7 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     common = (("generator", __version__), ("config", config.digest))
     _CARDS.begin(None)   # a card shows the article alone: the same article (kept by assemble) has the same card
     _PAGE_INPUTS.begin(None)
+    _FEED_ENTRIES.begin(None)
     cards = {a.slug: _CARDS.get(a, None, card_fingerprint, a) for a in site.articles}
     people: dict[tuple, str] = {}   # authors and reviewer shown on a page -> fingerprint (few distinct)
     outputs: list[Output] = []
@@ -164,7 +166,7 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
 
     cited = cited_works_in(site, language.code)   # `sources` in the template: hub templates use that name
     page(f"{at}sources/index.html", "sources.html",
-         common + (("cited-works", fingerprint([(w.key, w.html, w.cited_in) for w in cited])),
+         common + (("cited-works", fingerprint(site.cited_works_digest, [(w.key, w.cited_in) for w in cited])),
                    ("titles", fingerprint({a.slug: a.meta.title for a in articles}))),
          lambda: {**base(language.url("/sources/"), "Sources", language=language), "sources": cited,
                   "by_slug": site.by_slug})
@@ -188,8 +190,9 @@ def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
     entry_fps: dict[str, str] = {}
 
     def entry_fp(article: Article) -> str:
-        if article.slug not in entry_fps:
-            entry_fps[article.slug] = feeds.entry_fingerprint(site, article)
+        if article.slug not in entry_fps:   # an entry shows the article and its authors (see entry_fingerprint)
+            authors = tuple(site.authors.get(a) for a in article.meta.authors)
+            entry_fps[article.slug] = _FEED_ENTRIES.get(article, authors, feeds.entry_fingerprint, site, article)
         return entry_fps[article.slug]
 
     for feed in feeds.feeds(site):

@@ -356,3 +356,21 @@ def test_the_preview_writes_the_stamp_when_it_is_told_to_and_then_a_rebuild_does
     assert again.site is None   # the stamp matched: nothing was even read or assembled
     assert again.written == [] and again.parsed == 0 and again.bookkeeping is None
     assert again.unchanged == edited.unchanged + len(edited.written)
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_the_preview_saves_the_parse_cache_when_it_is_told_to(site, told):
+    from generator import incremental
+
+    first, second = site / "articles" / "a1.md", site / "articles" / "a2.md"
+    first.write_text(first.read_text() + "\nOne more sentence.\n")
+    edited = run(site, defer_bookkeeping=True)
+    assert edited.parsed == 1
+    if told:
+        edited.bookkeeping()
+    incremental._WARM.clear()   # as a new process: only what is on disk counts
+    second.write_text(second.read_text() + "\nAnother sentence.\n")
+    after = run(site)
+    # told: only the second file is read again; not told: the first one's entry was never written either
+    assert after.parsed == (1 if told else 2)
+    assert "One more sentence." in (site / "output" / "articles" / "a1" / "index.html").read_text()

@@ -26,6 +26,7 @@ from typing import Any, TextIO
 from generator.build import BuildOptions, BuildResult, build
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
+from generator.serve.collector import Collector
 from generator.serve.events import EventHub
 from generator.serve.loop import QUIET, BuildLoop
 from generator.serve.server import PreviewServer
@@ -60,6 +61,7 @@ class Preview:
         options = BuildOptions(self.site_dir, self.out_dir, drafts=drafts, future=True, search_index=False,
                                defer_bookkeeping=True)   # browsers are told first (see _after_build)
         self._builder = builder or (lambda: build(options))
+        self._collector = Collector()   # no garbage collection during builds; one after each (see collector)
         self._nonce = secrets.token_hex(4)
         self._good = 0
         self._base_path = "/"
@@ -122,7 +124,8 @@ class Preview:
     # -- the builder, wrapped --------------------------------------------------------------------------
     def _build(self) -> BuildResult:
         self.watcher.refresh()  # before reading anything, so no change after this point is missed
-        return self._builder()
+        with self._collector.paused():
+            return self._builder()
 
     def _crashed(self, exc: BaseException, text: str) -> BuildResult:
         self.say("haven: internal error while building - this is a bug in Haven, not in your files:\n" + text)
@@ -147,12 +150,13 @@ class Preview:
     def _after_build(self, result: BuildResult, more_coming: bool) -> None:
         try:
             self._announce(result, more_coming)
-        finally:   # after browsers were told: what the next build's no-op check reads
+        finally:   # after browsers were told: what the next build's no-op check reads, and the garbage
             if result.bookkeeping is not None:
                 try:
                     result.bookkeeping()
                 except OSError as exc:   # only a no-op rebuild would have used it
                     self.say(f"haven: warning: could not remember this build ({exc}); the next one redoes its checks")
+            self._collector.after_build()
 
     def _announce(self, result: BuildResult, more_coming: bool) -> None:
         first, self._first = self._first, False

@@ -261,6 +261,9 @@ def _find_related(articles: list[Article]) -> dict[str, list[Article]]:
 # The fingerprint of a formatted list of cited works, by the list (the memo's value: in a long-lived process
 # the same object while the works cited do not change). Hashing every work's text took a twentieth of a save.
 _WORKS_DIGESTS: IdentityMemo[str] = IdentityMemo(limit=8)
+# The last list of cited works made (a long-lived process makes the same one after most saves), with the
+# formatted list, the articles citing each work and the entries it was made from.
+_LAST_WORKS: dict[str, tuple[Any, dict[str, list[str]], dict[str, Mapping], list[CitedWork]]] = {}
 
 
 def _cited_works(articles: list[Article], memo: Memo) -> tuple[list[CitedWork], str]:
@@ -280,4 +283,9 @@ def _cited_works(articles: list[Article], memo: Memo) -> tuple[list[CitedWork], 
     memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in articles if a.references}))
     formatted = memo.get(memo_key, lambda: citations.format_bibliography([data[k] for k in sorted(data)]))
     digest = _WORKS_DIGESTS.get(formatted, lambda: fingerprint([(e.key, e.html) for e in formatted]))
-    return [CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted], digest
+    last = _LAST_WORKS.get("works")
+    if last is None or not (last[0] is formatted and last[1] == cited_in and last[2].keys() == data.keys()
+                            and all(last[2][key] is entry or last[2][key] == entry for key, entry in data.items())):
+        works = [CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]
+        last = _LAST_WORKS["works"] = (formatted, cited_in, data, works)
+    return list(last[3]), digest

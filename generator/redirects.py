@@ -40,7 +40,7 @@ def claims(site: Site) -> list[Claim]:
     """Every alias of every page this build makes, in file order."""
     built = site.articles + site.pages + (site.scheduled if site.show_scheduled else [])
     return [Claim(alias, output_path(alias), article, line)
-            for article in sorted(built, key=lambda a: a.parsed.path)
+            for article in sorted((a for a in built if a.meta.aliases), key=lambda a: a.parsed.path)
             for alias, line in zip(article.meta.aliases, article.meta.alias_lines, strict=True)]
 
 
@@ -55,13 +55,16 @@ def sort_claims(site: Site, taken: set[str]) -> tuple[list[Claim], list[tuple[Cl
     An address is held when a planned file has its path, when a planned file is one of its folders
     (/feed.xml/ under the file feed.xml), or when it would be a file where planned files need a folder.
     """
+    wanted = claims(site)
+    if not wanted:   # most builds: no page has an old address (the sets below cost a pass over every file)
+        return [], []
     files = dict.fromkeys(set(taken) | {REDIRECTS_FILE}, "")
     folders = {parent for path in taken for parent in _parents(path)}
     pages = {f"{a.url.strip('/')}/index.html": a for a in site.articles + site.pages + site.scheduled}
     accepted: list[Claim] = []
     rejected: list[tuple[Claim, str]] = []
     holder: dict[str, Claim] = {}
-    for claim in claims(site):
+    for claim in wanted:
         clash = next((p for p in [claim.path, *_parents(claim.path)] if p in files), None)
         if clash is None and claim.path in folders:
             clash = claim.path
@@ -114,6 +117,8 @@ def _quoted(path: str) -> str:
 
 def check(site: Site, outputs: list[Output]) -> list[Diagnostic]:
     """An address claimed twice (two aliases, or an alias and a real page) is an error naming both files."""
+    if not any(a.meta.aliases for a in site.articles + site.pages + site.scheduled):
+        return []
     others = {o.path for o in outputs if not (isinstance(o, Page) and o.template == "redirect.html")}
     return [error("alias-taken", claim.article.parsed.path, claim.line, 1, f"alias '{claim.alias}' is {what}",
                   "keep the alias in one file only" if what.startswith("also") else

@@ -92,6 +92,24 @@ def test_the_preview_keeps_unchanged_articles_and_still_builds_what_a_clean_buil
     assert "A sentence added later." in kept["second-steps"].body_html
     _same_as_a_clean_build(hub, tmp_path, "clean-after-edit")
 
+    # another article starts citing the shared book: the sources page lists it under the book as well
+    second_file.write_text(second_file.read_text("utf-8") + "\nSee also [@shared2020].\n", "utf-8")
+    _build(hub, hub / "output")
+    sources = (hub / "output" / "sources" / "index.html").read_text("utf-8")
+    assert "/articles/second-steps/#ref-shared2020" in sources and "/articles/first-steps/#ref-shared2020" in sources
+    _same_as_a_clean_build(hub, tmp_path, "clean-after-citing")
+    # a new title puts it first among the articles citing the book (they are listed by title); the build
+    # before it is incremental too, so the list of works kept is this process's own
+    first_file = hub / "articles" / "first-steps.md"
+    first_file.write_text(first_file.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    _build(hub, hub / "output")
+    second_file.write_text(second_file.read_text("utf-8").replace("title: Second steps", "title: A second look"),
+                           "utf-8")
+    _build(hub, hub / "output")
+    sources = (hub / "output" / "sources" / "index.html").read_text("utf-8")
+    assert sources.index("/articles/second-steps/#ref") < sources.index("/articles/first-steps/#ref")
+    _same_as_a_clean_build(hub, tmp_path, "clean-after-retitling")
+
     # the shared entry changes: every article is made again, and the citing page shows the new title
     references = hub / "data" / "references.yaml"
     references.write_text(REFERENCES.replace("A shared book about calm", "A revised book about calm"), "utf-8")

@@ -143,3 +143,16 @@ def test_related_articles_follow_a_topic_change_in_the_same_process(tmp_path):
     assert "a0" in {other.slug for other in site.related["a4"]}
     assert all(related is site.by_slug[related.slug] for related in site.related["a4"])   # this build's articles
     _same_as_a_clean_build(hub, tmp_path, "clean")
+
+
+def test_a_link_to_a_section_is_checked_again_when_the_target_loses_it(tmp_path):
+    files = {"first-steps.md": article("First steps", next="second-steps",
+                                       body="See [why it helps](/articles/second-steps/#why-it-helps).\n"),
+             "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01")}
+    hub = make_site(tmp_path / "hub", files)
+    _build(hub, hub / "output")
+    second = hub / "articles" / "second-steps.md"
+    second.write_text(second.read_text("utf-8").replace("## Why it helps", "## What it does"), "utf-8")
+    result = build(BuildOptions(hub, hub / "output", search_index=False))
+    assert [(d.code, d.path) for d in result.diagnostics if d.severity == "error"] == \
+        [("broken-anchor", "articles/first-steps.md")]

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic, did_you_mean
+from generator.lastbuild import SinceLastBuild
 from generator.model import Article, Site
 
 # Ids the article template adds around the body; links may point at them.
@@ -78,6 +79,7 @@ def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
     pages = {a.url: a for a in site.articles + site.pages + site.scheduled}
     scheduled = {base_url: a for a in site.scheduled for base_url in (site.config.base_path + a.url.lstrip("/"),)}
     anchors = _LazyAnchors(pages)
+    _ANCHORS.begin(None)
     base = site.config.base_path
     out: list[Diagnostic] = []
     for article in site.articles + site.pages + site.scheduled:
@@ -142,11 +144,21 @@ class _LazyAnchors(dict):
 
     def __missing__(self, url: str) -> frozenset[str]:
         article = self.pages[url]
-        ids = self[url] = article.parsed.anchors | TEMPLATE_IDS | _reference_ids(article)
+        ids = self[url] = _ANCHORS.get(article, None, _page_ids, article)
         return ids
 
     def __contains__(self, url: object) -> bool:
         return url in self.pages
+
+
+# In a long-lived process (the preview server): the ids on the pages of recent builds' articles (the same
+# article, kept by assemble while its file does not change, has the same ids).
+_ANCHORS: SinceLastBuild[frozenset[str]] = SinceLastBuild()
+
+
+def _page_ids(article: Article) -> frozenset[str]:
+    """Every id a link may point at on an article's page: its headings', the template's, its references'."""
+    return article.parsed.anchors | TEMPLATE_IDS | _reference_ids(article)
 
 
 def _reference_ids(article: Article) -> set[str]:

@@ -28,8 +28,8 @@ import os
 import shutil
 import threading
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -115,7 +115,7 @@ def launch_browser(**launch_kwargs):
 class _FolderHandler(http.server.SimpleHTTPRequestHandler):
     """Static handler: index.html for folders (SimpleHTTPRequestHandler's default), 404.html for misses."""
 
-    def log_message(self, format, *args):
+    def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
         pass
 
     def send_error(self, code, message=None, explain=None):

@@ -27,8 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Sequence
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.serve import Preview

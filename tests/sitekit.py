@@ -171,6 +171,8 @@ def internal_links(out_dir: Path, base_path: str = "/") -> list[tuple[str, str]]
             file_rel = unquote(target[len(base_path):])
             if file_rel == "" or file_rel.endswith("/"):
                 file_rel += "index.html"
-            if not (out_dir / file_rel).is_file() or (parts.fragment and file_rel.endswith(".html") and unquote(parts.fragment) not in anchors.get(file_rel, ())):
+            if not (out_dir / file_rel).is_file():
+                broken.append((rel, href))
+            elif parts.fragment and file_rel.endswith(".html") and unquote(parts.fragment) not in anchors.get(file_rel, ()):
                 broken.append((rel, href))
     return broken

@@ -75,7 +75,7 @@ def test_front_matter_has_the_required_keys_and_valid_ids(site: Path, articles: 
     authors = yaml.safe_load((site / "data" / "authors.yaml").read_text(encoding="utf-8"))
     assert len(articles) == ARTICLES == len(list((site / "articles").glob("*.md")))
     for path, meta, body in articles:
-        assert set(meta) >= REQUIRED_KEYS, path
+        assert REQUIRED_KEYS <= set(meta), path
         ids = meta["author"] if isinstance(meta["author"], list) else [meta["author"]]
         assert all(author in authors for author in ids), path
         assert 1 <= len(meta["topics"]) <= 3 and set(meta["topics"]) <= set(config["topics"]), path

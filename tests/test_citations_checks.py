@@ -256,9 +256,8 @@ def test_duplicate_ids_in_one_list():
 
 
 def test_the_real_sample_is_clean():
-    from pathlib import Path
-
     import yaml
+    from pathlib import Path
 
     sample = yaml.safe_load((Path(__file__).parent / "golden" / "citations" / "references.yaml").read_text())
     entries = [(entry, index + 1) for index, entry in enumerate(sample["references"])]

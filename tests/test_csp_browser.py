@@ -24,7 +24,7 @@ class HeadersHandler(http.server.SimpleHTTPRequestHandler):
 
     rules: list[tuple[str, list[tuple[str, str]]]] = []
 
-    def log_message(self, format, *args):
+    def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
         pass
 
     def end_headers(self):

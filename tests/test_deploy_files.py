@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml

@@ -117,4 +117,4 @@ def test_a_360px_phone_fetches_a_small_webp_not_the_full_picture(browser, built)
         page.close()
     # 328 CSS px of column at 2 device pixels each: the 720 px WebP, and never the 1600 px original
     assert shown.endswith("-720.webp") and shown in fetched
-    assert not [u for u in fetched if u.endswith("/wide.png") or ("_resized" in u and u != shown)]
+    assert not [u for u in fetched if u.endswith("/wide.png") or "_resized" in u and u != shown]

@@ -7,8 +7,8 @@ from datetime import date
 from html.parser import HTMLParser
 
 from generator.checks.policy import Suppressed, Suppression, apply_policy
-from generator.dashboard import ArticleHealth, render_dashboard
 from generator.diagnostics import error, warning
+from generator.dashboard import ArticleHealth, render_dashboard
 from generator.reports import (
     escape_github_data,
     escape_github_property,

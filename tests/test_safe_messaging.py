@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from generator.backlinks import backlink_labels, citation_sections
-from generator.checks.safe_messaging import MINDFRAME, RECOMMENDATIONS, SAMARITANS, WHO_IASP, check_safe_messaging
+from generator.checks.safe_messaging import (MINDFRAME, RECOMMENDATIONS, SAMARITANS, WHO_IASP,
+                                             check_safe_messaging)
 
 PATH = "articles/x.md"
 ON_TOPIC = "This article is about suicide prevention.\n\n"

@@ -44,7 +44,7 @@ def ask(server: SimpleNamespace, target: str, method: str = "GET") -> tuple[int,
     sock = FakeSocket(f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
     try:
         PreviewHandler(sock, ("127.0.0.1", 50000), server)  # type: ignore[arg-type]
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - socketserver hands it to handle_error, which logs it
         server.errors.append(exc)
     head, _, body = bytes(sock.sent).partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")

@@ -218,7 +218,7 @@ def hub(root: Path, medical: bool, title: str = "Reviewed piece") -> Path:
     text = REVIEWED.replace("title: Reviewed piece", f"title: {json.dumps(title)}")
     site = make_site(root, {"reviewed.md": text}, site_yaml=site_yaml, authors_yaml=AUTHORS_YAML)
     (site / "static" / "img").mkdir(parents=True, exist_ok=True)
-    from PIL import Image  # a real picture: Haven measures every local image
+    from PIL import Image   # a real picture: Haven measures every local image
 
     Image.new("RGB", (4, 3)).save(site / "static" / "img" / "calm.png")
     return site

@@ -61,7 +61,7 @@ class Preview:
         options = BuildOptions(self.site_dir, self.out_dir, drafts=drafts, future=True, search_index=False,
                                defer_bookkeeping=True)   # browsers are told first (see _after_build)
         self._builder = builder or (lambda: build(options))
-        self._collector = Collector()   # no garbage collection during builds; one after each (see collector)
+        self._collector = Collector()   # garbage is collected after each build (see collector)
         self._nonce = secrets.token_hex(4)
         self._good = 0
         self._base_path = "/"
@@ -124,8 +124,7 @@ class Preview:
     # -- the builder, wrapped --------------------------------------------------------------------------
     def _build(self) -> BuildResult:
         self.watcher.refresh()  # before reading anything, so no change after this point is missed
-        with self._collector.paused():
-            return self._builder()
+        return self._builder()
 
     def _crashed(self, exc: BaseException, text: str) -> BuildResult:
         self.say("haven: internal error while building - this is a bug in Haven, not in your files:\n" + text)

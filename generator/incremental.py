@@ -275,13 +275,15 @@ def _parse_many(todo: list[tuple[MarkdownFile, bytes]], settings: ParseSettings,
     chunk = max(8, len(jobs) // (workers * 8))
     if body_store is not None:
         body_store.mkdir(parents=True, exist_ok=True)
+    frozen_before = gc.get_freeze_count()   # the preview server keeps its long-lived heap frozen
     gc.freeze()   # the parent's objects are never garbage: forked workers need not scan (or copy) them
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
             return list(pool.map(_parse_job, jobs, [settings] * len(jobs), [body_store] * len(jobs),
                                  chunksize=chunk))
     finally:
-        gc.unfreeze()
+        if not frozen_before:   # otherwise what was frozen stays so (the preview's next refreeze sorts it)
+            gc.unfreeze()
 
 
 def _fork_context():

@@ -3,7 +3,10 @@ change, and the site it builds is still the one a clean build makes."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from generator.build import BuildOptions, build
 from generator.lastbuild import SinceLastBuild
@@ -156,3 +159,69 @@ def test_a_link_to_a_section_is_checked_again_when_the_target_loses_it(tmp_path)
     result = build(BuildOptions(hub, hub / "output", search_index=False))
     assert [(d.code, d.path) for d in result.diagnostics if d.severity == "error"] == \
         [("broken-anchor", "articles/first-steps.md")]
+
+
+def _large_hub(root: Path, articles: int) -> Path:
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    if str(repo) not in sys.path:   # `bench` is not an installed package
+        sys.path.insert(0, str(repo))
+    from bench import corpus
+
+    corpus.generate(root, articles, seed=11)
+    return root
+
+
+def _random_edit(hub: Path, rng, step: int) -> str:
+    """One edit a writer makes while the preview runs; returns what it was, for the failure message."""
+    import re
+
+    articles = sorted((hub / "articles").glob("*.md"))
+    target = rng.choice(articles)
+    text = target.read_text("utf-8")
+    kind = rng.choice(["body", "title", "summary", "topics", "reference", "add", "touch"])
+    if kind == "body":
+        text += f"\nA sentence added at step {step}.\n"
+    elif kind == "title":
+        text = re.sub(r"^title: .*$", f'title: "Step {step}: a new title"', text, count=1, flags=re.M)
+    elif kind == "summary":
+        text = re.sub(r"^summary: .*$", f'summary: "A summary written at step {step}."', text, count=1, flags=re.M)
+    elif kind == "topics":
+        text = re.sub(r"^topics: .*$", rng.choice(["topics: [sleep]", "topics: [therapy, anxiety]"]), text,
+                      count=1, flags=re.M)
+    elif kind == "reference":   # an entry's title changes: its citations, the sources page, the feed
+        text = re.sub(r'^    title: "', f'    title: "Revised at step {step}: ', text, count=1, flags=re.M)
+    elif kind == "add":
+        (hub / "articles" / f"added-{step}.md").write_text(re.sub(r"^(previous|next): .*\n", "", text, flags=re.M),
+                                                          "utf-8")
+        return f"{kind} (a copy of {target.name})"
+    target.write_text(text, "utf-8")
+    return f"{kind} {target.name}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [3])
+def test_a_larger_hub_after_random_edits_in_one_process_equals_a_clean_build(tmp_path, seed):
+    """The preview's path (bookkeeping after each build, everything reused that can be) on a hub of a
+    couple of hundred articles, each build compared with a clean one."""
+    import random
+
+    rng = random.Random(seed)
+    hub = _large_hub(tmp_path / "hub", 200)
+
+    def preview_build():
+        result = build(BuildOptions(hub, hub / "output", search_index=False, future=True, defer_bookkeeping=True))
+        assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"][:3]
+        assert result.bookkeeping is not None
+        result.bookkeeping()
+        return result
+
+    preview_build()
+    for step in range(8):
+        what = _random_edit(hub, rng, step)
+        preview_build()
+        clean = tmp_path / f"clean{step}"
+        assert build(BuildOptions(hub, clean, search_index=False, future=True, use_cache=False)).ok
+        assert _pages(hub / "output") == _pages(clean), f"step {step}: {what}"
+        shutil.rmtree(clean)

@@ -29,6 +29,7 @@ from generator.backlinks import address_break_points, backlink_labels, citation_
 from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
+from generator.identitymemo import IdentityMemo
 from generator.lastbuild import SinceLastBuild
 from generator.listings import page_title, paginate
 from generator.markup.images import img_html
@@ -63,6 +64,7 @@ def card_fingerprint(article: Article) -> str:
 _CARDS: SinceLastBuild[str] = SinceLastBuild()
 _PAGE_INPUTS: SinceLastBuild[tuple[Inputs, str]] = SinceLastBuild()
 _FEED_ENTRIES: SinceLastBuild[str] = SinceLastBuild()
+_ROWS_FINGERPRINTS: IdentityMemo[str] = IdentityMemo(limit=4)   # the sitemap's rows, by the list
 
 
 def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False,
@@ -198,8 +200,9 @@ def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
     for feed in feeds.feeds(site):
         outputs.append(Generated(feed.path, common + feeds.feed_inputs(site, feed, entry_fp),
                                  produce=functools.partial(feeds.render_feed, site, feed)))
-    rows = sitemap.entries(site)
-    outputs.append(Generated("sitemap.xml", common + (("sitemap", fingerprint(rows)),),
+    rows = sitemap.entries(site)   # the same list while nothing it shows changes (a long-lived process)
+    rows_fingerprint = _ROWS_FINGERPRINTS.get(rows, lambda: fingerprint(rows))
+    outputs.append(Generated("sitemap.xml", common + (("sitemap", rows_fingerprint),),
                              produce=lambda: sitemap.render_sitemap(rows)))
     outputs.append(Generated("robots.txt", common, produce=lambda: sitemap.render_robots(site)))
     if headers:

@@ -225,3 +225,15 @@ def test_a_larger_hub_after_random_edits_in_one_process_equals_a_clean_build(tmp
         assert build(BuildOptions(hub, clean, search_index=False, future=True, use_cache=False)).ok
         assert _pages(hub / "output") == _pages(clean), f"step {step}: {what}"
         shutil.rmtree(clean)
+
+
+def test_the_sitemap_follows_a_new_date_in_the_same_process(tmp_path):
+    hub = make_site(tmp_path / "hub")
+    _build(hub, hub / "output")
+    second = hub / "articles" / "second-steps.md"
+    second.write_text(second.read_text("utf-8").replace("date: 2026-02-01", "date: 2026-02-01\nupdated: 2026-03-05"),
+                      "utf-8")
+    _build(hub, hub / "output")
+    sitemap = (hub / "output" / "sitemap.xml").read_text("utf-8")
+    assert "/articles/second-steps/</loc><lastmod>2026-03-05</lastmod>" in sitemap
+    _same_as_a_clean_build(hub, tmp_path, "clean")

@@ -30,6 +30,7 @@ after another by its own indexer process, and searched together in the browser (
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -131,8 +132,7 @@ def parts(site: Site) -> list[list[Article]]:
     found: list[list[Article]] = [[]]
     for members in by_language.values():
         count = -(-len(members) // PART_RECORDS)
-        hashes = [int.from_bytes(hashlib.blake2b(a.url.encode("utf-8"), digest_size=8).digest(), "big")
-                  for a in members]
+        hashes = [_url_hash(a.url) for a in members]
         slots = [h % count for h in hashes]
         if 0 not in slots:
             # The first part must hold every language: the browser loads it in the page's language, and
@@ -142,6 +142,12 @@ def parts(site: Site) -> list[list[Article]]:
         for article, slot in zip(members, slots, strict=True):
             found[slot].append(article)
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)   # the same addresses build after build (the preview server)
+def _url_hash(url: str) -> int:
+    """A stable hash of an article's address: where it goes among its language's parts."""
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def part_folder(number: int) -> str:

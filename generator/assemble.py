@@ -18,7 +18,7 @@ from generator.diagnostics import Diagnostic
 from generator.discover import default_slug
 from generator.identitymemo import IdentityMemo
 from generator.imageinfo import ImageInfo
-from generator.lastbuild import SinceLastBuild
+from generator.lastbuild import LastMade, SinceLastBuild
 from generator.markup.citations import insert_citations
 from generator.markup.images import responsive_images
 from generator.model import (
@@ -217,20 +217,19 @@ def _nav(article: Article | None) -> NavLink | None:
 RELATED_WINDOW = 8  # candidates on each side of an article in each of its topics (newest-first order)
 
 
-# In a long-lived process (the preview server), per language: the articles' slugs and topics in date
-# order at the last build, and the related articles found then. Most saves change neither.
-_LAST_RELATED: dict[str, tuple[list[tuple[str, Any]], dict[str, list[str]]]] = {}
+# In a long-lived process (the preview server), per language: the related articles found last, by the
+# articles' slugs and topics in date order then. Most saves change neither.
+_LAST_RELATED: LastMade[dict[str, list[str]]] = LastMade()
 
 
 def _related(code: str, articles: list[Article]) -> dict[str, list[str]]:
     """Slugs of the articles related to each article of one language (see `_find_related`); found again
     only when an article's slug, topics or place in date order changed since this process last looked."""
-    shape = [(a.slug, a.meta.topics) for a in articles]
-    last = _LAST_RELATED.get(code)
-    if last is None or last[0] != shape:
-        last = _LAST_RELATED[code] = (shape, {slug: [o.slug for o in others]
-                                              for slug, others in _find_related(articles).items()})
-    return last[1]
+    return _LAST_RELATED.get(code, [(a.slug, a.meta.topics) for a in articles], _related_slugs, articles)
+
+
+def _related_slugs(articles: list[Article]) -> dict[str, list[str]]:
+    return {slug: [o.slug for o in others] for slug, others in _find_related(articles).items()}
 
 
 def _find_related(articles: list[Article]) -> dict[str, list[Article]]:
@@ -261,9 +260,9 @@ def _find_related(articles: list[Article]) -> dict[str, list[Article]]:
 # The fingerprint of a formatted list of cited works, by the list (the memo's value: in a long-lived process
 # the same object while the works cited do not change). Hashing every work's text took a twentieth of a save.
 _WORKS_DIGESTS: IdentityMemo[str] = IdentityMemo(limit=8)
-# The last list of cited works made (a long-lived process makes the same one after most saves), with the
+# The last list of cited works made (a long-lived process makes the same one after most saves), by the
 # formatted list, the articles citing each work and the entries it was made from.
-_LAST_WORKS: dict[str, tuple[Any, dict[str, list[str]], dict[str, Mapping], list[CitedWork]]] = {}
+_LAST_WORKS: LastMade[list[CitedWork]] = LastMade()
 
 
 def _cited_works(articles: list[Article], memo: Memo) -> tuple[list[CitedWork], str]:
@@ -283,9 +282,6 @@ def _cited_works(articles: list[Article], memo: Memo) -> tuple[list[CitedWork], 
     memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in articles if a.references}))
     formatted = memo.get(memo_key, lambda: citations.format_bibliography([data[k] for k in sorted(data)]))
     digest = _WORKS_DIGESTS.get(formatted, lambda: fingerprint([(e.key, e.html) for e in formatted]))
-    last = _LAST_WORKS.get("works")
-    if last is None or not (last[0] is formatted and last[1] == cited_in and last[2].keys() == data.keys()
-                            and all(last[2][key] is entry or last[2][key] == entry for key, entry in data.items())):
-        works = [CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted]
-        last = _LAST_WORKS["works"] = (formatted, cited_in, data, works)
-    return list(last[3]), digest
+    works = _LAST_WORKS.get("works", (formatted, cited_in, data), lambda: [
+        CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted])
+    return list(works), digest

@@ -52,3 +52,20 @@ class SinceLastBuild(Generic[Made]):
             value = make(*args)
         self._now[id(record)] = (record, detail, value)
         return value
+
+
+class LastMade(Generic[Made]):
+    """Per key, the value made last and what it was made from (`source`, compared with ==: containers
+    compare their items by identity first, so an unchanged source costs a walk, not a deep compare); the
+    value is made again when the source differs. For whole-hub values a long-lived process makes again
+    after every save, such as the sitemap's rows, that most saves leave as they were."""
+
+    def __init__(self) -> None:
+        self._last: dict[Hashable, tuple[Any, Made]] = {}
+
+    def get(self, key: Hashable, source: Any, make: Callable[..., Made], *args: Any) -> Made:
+        """The value made last under `key` when it was made from an equal `source`, else `make(*args)`."""
+        last = self._last.get(key)
+        if last is None or last[0] != source:
+            last = self._last[key] = (source, make(*args))
+        return last[1]

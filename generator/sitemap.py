@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from xml.sax.saxutils import escape
 
+from generator.lastbuild import LastMade
 from generator.listings import paginate
 from generator.model import Article, Site
 from generator.structured import absolute, last_touched
@@ -21,18 +22,14 @@ Row = tuple[str, str, tuple[tuple[str, str], ...]]   # (absolute URL, lastmod, (
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-# In a long-lived process (the preview server): the last rows made, with what they were made from. Most
+# In a long-lived process (the preview server): the last rows made, by what they were made from. Most
 # saves change no date, address, topic, author or language, and the rows were a tenth of a save at 10,000.
-_LAST_ROWS: dict[str, tuple[tuple, list[Row]]] = {}
+_LAST_ROWS: LastMade[list[Row]] = LastMade()
 
 
 def entries(site: Site) -> list[Row]:
     """The sitemap's rows (see `_entries`), the last ones made when nothing they are made from changed."""
-    shape = _shape(site)
-    last = _LAST_ROWS.get("rows")
-    if last is None or last[0] != shape:
-        last = _LAST_ROWS["rows"] = (shape, _entries(site))
-    return last[1]
+    return _LAST_ROWS.get("rows", _shape(site), _entries, site)
 
 
 def _shape(site: Site) -> tuple:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.lastbuild import SinceLastBuild
+from generator.lastbuild import LastMade, SinceLastBuild
 from tests.sitekit import article, make_site, snapshot
 
 REFERENCES = """\
@@ -54,6 +54,21 @@ def test_a_value_is_reused_for_the_same_record_detail_and_world_only():
     memory.begin("world A")                                          # two builds ago at most
     assert memory.get(one, "x", make("forgotten")) == "forgotten"
     assert made == ["one", "two", "two, other detail", "an equal record", "one in B", "forgotten"]
+
+
+def test_a_whole_hub_value_is_made_again_only_when_its_source_differs():
+    memory: LastMade[list[str]] = LastMade()
+    made: list[str] = []
+
+    def make(name: str) -> list[str]:
+        made.append(name)
+        return [name]
+
+    first = memory.get("rows", ("a", 1), make, "first")
+    assert memory.get("rows", ("a", 1), make, "again") is first          # an equal source: the same value
+    assert memory.get("other", ("a", 1), make, "other key") == ["other key"]
+    assert memory.get("rows", ("a", 2), make, "changed") == ["changed"]
+    assert made == ["first", "other key", "changed"]
 
 
 def _site(root: Path) -> Path:

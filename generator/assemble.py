@@ -72,9 +72,11 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     owner: dict[tuple[str, str], str] = {}
     shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
     shared_digest: dict[str, str] = {}   # per shared entry, computed only for entries someone cites
+    # the shared entries with their files and lines (findings name them), fingerprinted once for every stage
+    bibliography_digest = fingerprint(sorted(bibliography.items()))
     # an article is made from its file, the settings, the shared entries it cites, the sizes of its images and
     # where bodies are read from: in a long-lived process, last build's article when none of these changed
-    _MADE.begin(fingerprint(config.digest, sorted(shared.items()), sorted((images or {}).items()), previous is None))
+    _MADE.begin(fingerprint(config.digest, bibliography_digest, sorted((images or {}).items()), previous is None))
 
     for file in parsed:
         meta = file.meta
@@ -121,7 +123,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
         authors=authors, topics=dict(config.topics), cited_works=cited_works, cited_works_digest=works_digest,
-        bibliography=bibliography, static_files=static_files,
+        bibliography=bibliography, bibliography_digest=bibliography_digest, static_files=static_files,
         scheduled=sorted(scheduled_articles, key=lambda a: (a.meta.date, a.slug)),
         show_scheduled=show_scheduled, images=dict(images or {}),
     )

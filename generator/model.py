@@ -265,6 +265,7 @@ class Site:
     topics: dict[str, Any]
     cited_works: list[CitedWork]           # the works on the /sources/ page, APA order
     bibliography: Mapping[str, Any]         # key -> (entry, path, line)
+    bibliography_digest: str                # fingerprint of all of it, lines included
     static_files: list[str]                 # relative to static/
     neighbours: dict[str, tuple[NavLink | None, NavLink | None]] = field(default_factory=dict)
     related: dict[str, list[Article]] = field(default_factory=dict)

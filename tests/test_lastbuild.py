@@ -252,3 +252,18 @@ def test_the_sitemap_follows_a_new_date_in_the_same_process(tmp_path):
     sitemap = (hub / "output" / "sitemap.xml").read_text("utf-8")
     assert "/articles/second-steps/</loc><lastmod>2026-03-05</lastmod>" in sitemap
     _same_as_a_clean_build(hub, tmp_path, "clean")
+
+
+def test_a_citation_found_unknown_is_checked_again_when_the_shared_bibliography_gains_it(tmp_path):
+    hub = _site(tmp_path / "hub")
+    _build(hub, hub / "output")
+    second = hub / "articles" / "second-steps.md"
+    second.write_text(second.read_text("utf-8") + "\nAs shown before [@later2021].\n", "utf-8")
+    result = build(BuildOptions(hub, hub / "output", search_index=False))
+    assert [(d.code, d.path) for d in result.diagnostics if d.severity == "error"] == \
+        [("unknown-citation", "articles/second-steps.md")]
+    references = hub / "data" / "references.yaml"
+    references.write_text(REFERENCES + REFERENCES.replace("shared2020", "later2021").replace("2020", "2021"),
+                          "utf-8")
+    _build(hub, hub / "output")   # the second article's findings were made with the old bibliography
+    assert "/articles/second-steps/#ref-later2021" in (hub / "output" / "sources" / "index.html").read_text("utf-8")

@@ -15,7 +15,6 @@ from generator.diagnostics import Diagnostic
 from generator.discover import SITE_FILE, unread_files
 from generator.lastbuild import SinceLastBuild
 from generator.model import ParsedFile, Site
-from generator.outputs import fingerprint
 from generator.templates import Templates
 
 # In a long-lived process (the preview server), the findings of last build for records that did not change.
@@ -44,7 +43,7 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += readability.check_languages_scored(config.languages, SITE_FILE)
     out += crossrefs.check_scheduled(site)
     # an article's citations are checked against its own file and the shared bibliography alone
-    _CITATION_FINDINGS.begin(fingerprint(sorted((key, entry) for key, entry in site.bibliography.items())))
+    _CITATION_FINDINGS.begin(site.bibliography_digest)
     for article in site.articles + site.pages + site.scheduled:
         meta, parsed = article.meta, article.parsed
         out += _CITATION_FINDINGS.get(parsed, None, _citation_findings, parsed, site.bibliography)

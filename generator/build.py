@@ -189,11 +189,10 @@ def _build(options: BuildOptions) -> BuildResult:
     _tell(options, "reading articles and pages", 0, len(markdown_files))
     parsed, result.parsed = parse_all(site_dir, markdown_files, settings, cache)
     _tell(options, "checking the hub", 0, 0)
-    if cache and options.defer_bookkeeping:   # the preview parses a file or two a save: their bodies can wait
+    if cache:   # bodies go to the body store (the preview parses a file or two a save: theirs can wait)
         bookkeeping(functools.partial(cache.save_entries, {s.path for s in markdown_files}))
-    elif cache:  # bodies go to disk now; pages read them back one at a time, so memory stays flat
-        cache.save_entries({s.path for s in markdown_files})
-        parsed = [cache.parsed(p.path) or p for p in parsed]
+        if not options.defer_bookkeeping:   # pages read bodies back one at a time, so memory stays flat
+            parsed = [cache.parsed(p.path) or p for p in parsed]
     for file in parsed:
         result.diagnostics += file.findings
 

@@ -11,9 +11,9 @@ would at the top level of the template, and remembers it for the rest of the bui
 
 A fragment that names a template only known at render time (`{% include some_variable %}`) is never
 remembered: it could read anything. Values are compared by identity unless they are plain strings,
-numbers or None; the site model does not change while pages render, and the memory is emptied when a
-build loads its templates (`FragmentMemory.clear`), so an object's identity means the same thing for the
-whole build.
+numbers or None; the site model does not change while pages render, and the fragments written are
+forgotten when a build loads its templates (`FragmentMemory.forget_written`), so an object's identity means
+the same thing for the whole build. What each fragment reads is kept while the templates stay the same.
 """
 
 from __future__ import annotations

@@ -261,6 +261,24 @@ def test_every_removed_thing_is_reported_even_in_a_long_body():
     assert notes[0].line == 1 and notes[499].line == 999
 
 
+@pytest.mark.parametrize("markup,noted", [
+    ('<link rel="canonical" href="https://hub.example/a/">', []),
+    ('<link rel="alternate" hreflang="es" href="https://hub.example/es/a/">', []),
+    ('<a href="https://hub.example/feedback/?page=a&amp;title=b">', []),
+    ('<link rel="alternate stylesheet" href="https://cdn.example/a.css">', ["https://cdn.example/a.css"]),
+    ('<link rel="canonical" REL="stylesheet" href="https://cdn.example/a.css">', []),
+    ('<link REL="stylesheet" rel="canonical" href="https://cdn.example/a.css">', ["https://cdn.example/a.css"]),
+    ('<img SRC="https://cdn.example/a.png" alt="">', ["https://cdn.example/a.png"]),
+    ('<img src="/a.png" src="https://cdn.example/b.png" alt="">', ["https://cdn.example/b.png"]),
+    ('<a HREF="javascript:alert(1)">', ["javascript:alert(1)"]),
+])
+def test_a_rendered_page_is_read_as_a_browser_reads_it(markup, noted):
+    from generator.markup.htmlscan import page_addresses
+
+    assert [note.value for note in page_addresses(f"<p>x</p>\n{markup}\n")] == noted
+    assert [note.value for note in page_addresses(f"<p>x</p>\n{markup}\n")] == noted   # remembered the same
+
+
 def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_differently():
     from generator.checks.urls import allowed_hosts, body_findings
     from generator.model import LinkRef
@@ -275,6 +293,10 @@ def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_
     ("banner: https://cdn.example/banner.png", '<img src="{{ config.extra.banner }}" alt="">', ["cdn.example"]),
     ("donate: 'javascript:alert(1)'", '<a href="{{ config.extra.donate }}">Donate</a>', ["'javascript:'"]),
     ("font: https://fonts.example/a.css", '<link rel="stylesheet" href="{{ config.extra.font }}">', ["fonts.example"]),
+    # attribute names are case-blind in a browser; of two `rel`s, a browser reads the first
+    ("banner: https://cdn.example/banner.png", '<img SRC="{{ config.extra.banner }}" alt="">', ["cdn.example"]),
+    ("font: https://fonts.example/a.css", '<link REL="stylesheet" rel="canonical" href="{{ config.extra.font }}">',
+     ["fonts.example"]),
 ])
 def test_addresses_a_template_computes_are_checked_on_the_rendered_page(tmp_path, capsys, extra, markup, words):
     site = make_site(tmp_path / "s", site_yaml=SITE_YAML + f"extra:\n  {extra}\n")

@@ -57,7 +57,8 @@ _PLAIN_ATTR = (r'(?:id|class|title|alt|lang|dir|role|scope|colspan|rowspan|start
                r'loading|decoding|width|height|rel|aria-[\w-]+)="[^"<>&\\]*"')
 _LOCAL_HREF = r'href="(?:/(?![/\\])|#|mailto:|tel:|sms:)[^"\s<>&\\]*"'
 # a link (<a> only: on <link> an https href is a file the browser fetches) to a page elsewhere, or a local one
-_PLAIN_HREF = r'href="(?:https?://[\w.-]+(?:[/?#][^"\s<>&\\]*)?|(?:/(?![/\\])|#|mailto:|tel:|sms:)[^"\s<>&\\]*)"'
+_PLAIN_HREF = (r'href="(?:https?://[\w.-]+(?:[/?#](?:[^"\s<>&\\]|&amp;)*)?'
+               r'|(?:/(?![/\\])|#|mailto:|tel:|sms:)(?:[^"\s<>&\\]|&amp;)*)"')
 _PLAIN_SRC = r'src="/(?![/\\])[^"\s<>&\\]*"'
 _ANY_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -71,11 +72,18 @@ _RAW_TEXT = re.compile(r"(<((?:s(?:cript|tyle)|t(?:extarea|itle)|xmp|iframe|no(?
 # Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
                   r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid)")
-_OTHER_PAGE_ATTR = (r"(?!" + _ADDRESS_ATTRS + r"(?![\w:-]))"
+# (attribute names are read case-blind, as a browser reads them: `SRC=` is `src=`)
+_OTHER_PAGE_ATTR = (r"(?!(?i:" + _ADDRESS_ATTRS + r")(?![\w:-]))"
                     r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
-# a link to a page elsewhere is as plain on the page as in a body (the body scan passes the same _PLAIN_HREF)
+# a link to a page elsewhere is as plain on the page as in a body (the body scan passes the same _PLAIN_HREF),
+# and so is a <link> that names a page rather than fetching a file: one rel, canonical or alternate
+# (a second rel is not allowed in it: a browser reads the first, a scan might read the last)
+_LINK_OTHER_ATTR = (r"(?!(?i:" + _ADDRESS_ATTRS + r"|rel)(?![\w:-]))"
+                    r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 _PLAIN_PAGE_TAG = re.compile(
     r"<a(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _PLAIN_HREF + r"))*\s*/?>"
+    r"|<link(?:\s+(?:" + _LINK_OTHER_ATTR + r"|" + _PLAIN_HREF + r"))*\s+rel=\"(?:canonical|alternate)\""
+    r"(?:\s+(?:" + _LINK_OTHER_ATTR + r"|" + _PLAIN_HREF + r"))*\s*/?>"
     r"|<[a-zA-Z][\w:-]*(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
 
 
@@ -239,9 +247,9 @@ def scan(raw_html: str, source: str, allowed_tags: frozenset[str] | set[str]) ->
 def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str, str]]:
     """(attribute, value, kind) for each attribute of a start tag worth a note (see HtmlNote.kind)."""
     pending: list[tuple[str, str, str]] = []
-    values = {name: value or "" for name, value in attrs}
-    rel = set(values.get("rel", "").lower().split())
-    for name, value in values.items():
+    # a browser reads the first of two attributes of one name: `rel` is that one; every address is checked
+    rel = set(next((value or "" for name, value in attrs if name == "rel"), "").lower().split())
+    for name, value in ((name, value or "") for name, value in attrs):
         if name.startswith("on"):
             pending.append((name, value, "handler"))
         elif name == "style":

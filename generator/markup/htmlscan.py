@@ -100,6 +100,8 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
     computing `src` from site.yaml `extra`, say); this reads what the reader would actually get.
     """
     text = readable_text(page_html)
+    if _all_plain(text):
+        return []
     notes: list[HtmlNote] = []
     for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG, valued_only=True):
         found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
@@ -110,6 +112,27 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
         col = at - (text.rfind("\n", 0, at) + 1) + 1
         notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in found]
     return notes
+
+
+# Start tags, whole, as one C-level pass lists them (the grammar of _ANY_TAG)
+_WHOLE_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
+_PLAIN_ON_PAGES: set[str] = set()   # start tags, as written, known to be plainly harmless on a page
+
+
+def _all_plain(text: str) -> bool:
+    """Whether every start tag with an attribute value in a page is plainly harmless (_PLAIN_PAGE_TAG).
+
+    A page is mostly the tags of the page before: the few not seen yet are matched, and a page with
+    nothing to note skips the per-tag loop of `_parsed_tags`."""
+    for written in set(_WHOLE_TAG.findall(text)) - _PLAIN_ON_PAGES:
+        if "=" not in written:
+            continue
+        if _PLAIN_PAGE_TAG.fullmatch(written) is None:
+            return False
+        if len(_PLAIN_ON_PAGES) >= MAX_REMEMBERED_TAGS:
+            _PLAIN_ON_PAGES.clear()
+        _PLAIN_ON_PAGES.add(written)
+    return True
 
 
 def _plain_tag_pattern(allowed_tags: frozenset[str] | set[str]) -> re.Pattern[str]:

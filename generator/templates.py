@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from generator import catalogues
 from generator.checks.policy import finding
@@ -24,6 +24,7 @@ from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic
 from generator.fragments import FragmentMemory, cached_include, context_names, referenced_templates
 from generator.model import SiteConfig
+from generator.sandbox import Sandbox
 from generator.theme import is_theme_file, template_folders
 from generator.urlpolicy import AllowedHosts, examine
 from generator.yamlload import decode_utf8
@@ -56,7 +57,7 @@ class Templates:
         self.folders = template_folders(site_dir)
         self.render_seconds = config.render_seconds
         self.allowed = AllowedHosts(examine(config.base_url).host, tuple(config.allow_hosts))
-        self.env = _Sandbox(
+        self.env = Sandbox(
             # templates are served from what load() read through confine: an {% include %} can name
             # only a file that was checked, never a link out of the hub
             loader=jinja2.FunctionLoader(self._source_of),
@@ -80,6 +81,7 @@ class Templates:
             cached_include=cached_include,
         )
         catalogues.install(self.env)   # _(), {% trans %}, long_date and number in the page's language
+        self.env.call_directly(*(self.env.globals[name] for name in ("url", "absolute_url", "lang_url", "_")))
         self.config = config
         self.catalogues: dict[str, catalogues.Catalogue] = {}
         self._catalogue_digest = ""
@@ -294,84 +296,3 @@ def _page_of(context: Mapping[str, Any]) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return re.sub(r"\s+", " ", str(exc)).strip() or type(exc).__name__
-
-
-# A string or list a template builds may not grow past this many items (`'x' * 10**10` would take the
-# machine's memory before any time limit could stop it).
-MAX_BUILT_SIZE = 10_000_000
-
-
-# A width in a format ('%99999999s', '{:>99999999}') or a filter (center, indent) past this is refused.
-MAX_WIDTH = 10_000
-_DIGITS = len(str(MAX_WIDTH))   # a width with this many digits or more may be too large
-_BIG_WIDTH = re.compile(rf"%[^a-zA-Z%]*(?:\d{{{_DIGITS},}}|\*)|\{{[^{{}}]*?:[^{{}}]*?\d{{{_DIGITS},}}")
-
-
-def _refuse_wide(fmt: Any) -> None:
-    if isinstance(fmt, str) and _BIG_WIDTH.search(fmt):
-        raise SecurityError("a width this large (or a width taken from the data) would make a giant value")
-
-
-def _limited_width(original: Any, position: int) -> Any:
-    """A filter whose width argument (after the value) may not exceed MAX_WIDTH."""
-    def limited(value: Any, *args: Any, **kwargs: Any) -> Any:
-        """The filter, after its width was found reasonable."""
-        width = args[position] if len(args) > position else kwargs.get("width")
-        if isinstance(width, int) and width > MAX_WIDTH:
-            raise SecurityError(f"a width over {MAX_WIDTH} would make a giant value")
-        if original.__name__ == "do_format":
-            _refuse_wide(value)
-        return original(value, *args, **kwargs)
-    return limited
-
-
-# How many (type, attribute name) safety answers the sandbox remembers; `obj[name]` with names taken
-# from the site's data could otherwise grow the table without end.
-MAX_REMEMBERED_ATTRIBUTES = 4096
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox (no internals, no changing the site's data), and no giant values from `*`, `**`,
-    `%` or formatting widths."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def __init__(self, **options: Any):
-        super().__init__(**options)
-        for name in ("center", "indent", "format"):
-            self.filters[name] = _limited_width(self.filters[name], 0)
-        self._safe_attributes: dict[tuple[type, str], bool] = {}
-        self.fragments = FragmentMemory(lambda name: None)   # until Templates.load says what templates read
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """Jinja's rule (no names starting with _, no Python internals, nothing that changes a list,
-        dict or set), remembered per type and name: the rule reads nothing else, and a page looks up
-        hundreds of attributes, each of which otherwise costs a dozen isinstance checks."""
-        key = (type(obj), attr)
-        safe = self._safe_attributes.get(key)
-        if safe is None:
-            safe = super().is_safe_attribute(obj, attr, value)
-            if len(self._safe_attributes) < MAX_REMEMBERED_ATTRIBUTES:   # names can come from the data
-                self._safe_attributes[key] = safe
-        return safe
-
-    def wrap_str_format(self, value: Any) -> Any:
-        """`'{:>99999999}'.format(x)` is refused before it runs."""
-        wrapped = super().wrap_str_format(value)
-        if wrapped is not None:
-            _refuse_wide(getattr(value, "__self__", None))
-        return wrapped
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        """Refuse a repetition, power or format whose result would be enormous."""
-        if operator == "%":
-            _refuse_wide(left)
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and \
-                        len(seq) * times > MAX_BUILT_SIZE:
-                    raise SecurityError("a value repeated this many times would be too large")
-        if operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(right) > 1000 \
-                and abs(left) > 1:
-            raise SecurityError("a power this large would take too long")
-        return super().call_binop(context, operator, left, right)

@@ -21,7 +21,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # read one kind of input file into typed records, checking it at the boundary
     "loaders": ("confine", "yamlload", "fields", "config", "crisisconfig", "frontmatter", "authors", "bibliography", "bibtex", "checks.citations",
                 "checks.reference_fields", "discover",
-                "templates", "fragments", "theme", "deadline", "languages", "catalogues"),
+                "templates", "sandbox", "fragments", "theme", "deadline", "languages", "catalogues"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec",

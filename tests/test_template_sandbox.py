@@ -31,6 +31,10 @@ HOSTILE_TEMPLATES = [
     ("huge power", "{{ 7 ** 99999999 }}", ["too long"]),
     ("huge format width", "{{ '%99999999s' % 'x' }}", ["width this large"]),
     ("huge str.format width", "{{ '{:>99999999}'.format('x') }}", ["width this large"]),
+    # the sandbox answers an attribute it has seen before from memory: a format method still is not
+    ("huge str.format width, second look", "{% for w in ['{}', '{:>99999999}'] %}{{ w.format('x') }}{% endfor %}",
+     ["width this large"]),
+    ("translation function globals", "{{ _.__globals__ }}", ["templates may not do this"]),
     ("huge center", "{{ 'x' | center(999999999) }}", ["width over"]),
     ("include outside templates", "{% include '../../../../etc/passwd' %}", ["there is no template", "cannot reach files"]),
     ("include by absolute path", "{% include '/etc/passwd' %}", ["there is no template"]),

@@ -191,6 +191,7 @@ class ParsedFile:
     grade: float | None = None  # Flesch-Kincaid grade of the prose
     references_digest: str = ""  # fingerprint of the front matter's own references
     suppressions: tuple[Any, ...] = ()  # checks its front matter silences (generator.checks.policy.Suppression)
+    body_digest: str = ""        # fingerprint of the body's HTML alone (what the search index reads of the file)
 
 
 @dataclass(frozen=True)

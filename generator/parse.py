@@ -66,6 +66,7 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         suppressions=suppressions,
         grade=grade,
         references_digest=content_digest(repr(meta.references).encode("utf-8")) if meta.references else "",
+        body_digest=content_digest(converted.html.encode("utf-8")),
     )
 
 

@@ -110,8 +110,10 @@ def _record(site: Site, article: Article) -> Record:
 
 
 def _inputs(site: Site, article: Article) -> tuple:
-    """What one article's record is made of, without reading its body (bodies stay on disk until needed)."""
-    return (article.url, article.parsed.digest, article.citations_fingerprint,
+    """What one article's record is made of, without reading its body (bodies stay on disk until needed):
+    the body's own fingerprint, not the file's, so a front matter field readers do not search
+    (`reviewed_on:`, say) leaves its part alone."""
+    return (article.url, article.parsed.body_digest, article.citations_fingerprint,
             [(r.key, r.html) for r in article.references], article.meta.title, article.meta.summary,
             article.meta.date, article.lang,
             tuple(site.config.language_of(article.lang).topics[t].title for t in article.meta.topics

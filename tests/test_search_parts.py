@@ -82,6 +82,25 @@ def test_a_body_edit_reindexes_only_the_part_that_holds_the_article(tmp_path):
     assert any(u == url and "kaleidoscope" in content for u, content in fragments(out)[folder])
 
 
+def test_a_front_matter_field_readers_do_not_search_reindexes_no_part(tmp_path, monkeypatch):
+    site = hub(tmp_path / "site")
+    out = site / "output"
+    build_ok(site)
+    before, page_before = index_files(out), snapshot(out)
+    runs: list[int] = []
+    indexer = search_index._run_pagefind
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda records, lang: runs.append(len(records)) or
+                        indexer(records, lang))
+    path = site / "articles" / "a4.md"
+    path.write_text(path.read_text().replace("date: 2026-01-14\n", "date: 2026-01-14\nupdated: 2026-02-01\n"))
+    build_ok(site)
+    assert snapshot(out)["articles/a4/index.html"] != page_before["articles/a4/index.html"]
+    assert runs == [] and index_files(out) == before   # the page shows the new date; the index holds none of it
+    path.write_text(path.read_text().replace("summary: A short", "summary: A shorter"))
+    build_ok(site)
+    assert len(runs) == 1 and index_files(out) != before   # readers search the summary: its part, only
+
+
 def test_a_template_edit_or_a_preview_build_reindexes_no_part(tmp_path):
     site = hub(tmp_path / "site")
     out = site / "output"

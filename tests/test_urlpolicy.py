@@ -261,6 +261,22 @@ def test_every_removed_thing_is_reported_even_in_a_long_body():
     assert notes[0].line == 1 and notes[499].line == 999
 
 
+def test_a_template_that_writes_code_into_pages_is_an_error_at_its_line(tmp_path, capsys):
+    site = make_site(tmp_path / "s")
+    assert build(site, capsys)[0] == 0
+    before = snapshot(site / "output")
+    base = site / "templates" / "base.html"
+    markup = "<script>navigator.sendBeacon('https://tracker.example/p', location.href)</script>"
+    base.write_text(base.read_text().replace("</footer>", "</footer>\n" + markup, 1))
+    code, err = build(site, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    line = 1 + next(n for n, text in enumerate(base.read_text().splitlines()) if markup in text)
+    assert hit.startswith(f"templates/base.html:{line}:1: error: <script> on the page /"), hit
+    assert "[inline-script]" in hit and "static/" in hit
+    assert snapshot(site / "output") == before
+
+
 @pytest.mark.parametrize("markup,noted", [
     ('<link rel="canonical" href="https://hub.example/a/">', []),
     ('<link rel="alternate" hreflang="es" href="https://hub.example/es/a/">', []),
@@ -271,12 +287,39 @@ def test_every_removed_thing_is_reported_even_in_a_long_body():
     ('<img SRC="https://cdn.example/a.png" alt="">', ["https://cdn.example/a.png"]),
     ('<img src="/a.png" src="https://cdn.example/b.png" alt="">', ["https://cdn.example/b.png"]),
     ('<a HREF="javascript:alert(1)">', ["javascript:alert(1)"]),
+    # a base address moves every relative address of the page to its host
+    ('<base href="https://cdn.example/">', ["https://cdn.example/"]),
+    ('<base href="/hub/">', []),
+    # a link's ping is a request sent to its host; a frame's srcdoc is a page of its own
+    ('<a href="/a/" ping="/count https://tracker.example/p">', ["https://tracker.example/p"]),
+    ('<iframe title="x" srcdoc="&lt;img src=&quot;https://cdn.example/a.png&quot;&gt;"></iframe>',
+     ["https://cdn.example/a.png"]),
+    # the CSS of a style element (comments and other elements' text left out, as a browser reads it)
+    ("<style>/* url(https://old.example/x.png) */ body { background: url('https://cdn.example/bg.png') }</style>",
+     ["https://cdn.example/bg.png"]),
+    ("<style>@import 'https://cdn.example/a.css'; p { color: red }</style>", ["https://cdn.example/a.css"]),
+    ("<!-- <style>@import 'https://cdn.example/a.css';</style> --><style>p { color: red }</style>", []),
 ])
 def test_a_rendered_page_is_read_as_a_browser_reads_it(markup, noted):
     from generator.markup.htmlscan import page_addresses
 
     assert [note.value for note in page_addresses(f"<p>x</p>\n{markup}\n")] == noted
     assert [note.value for note in page_addresses(f"<p>x</p>\n{markup}\n")] == noted   # remembered the same
+
+
+@pytest.mark.parametrize("markup,refused", [
+    ("<script>fetch('/count')</script>", True),
+    ('<script type="module">import "/static/a.js";</script>', True),
+    ('<script type="importmap">{"imports": {"a": "https://cdn.example/a.js"}}</script>', True),
+    ('<SCRIPT TYPE="Application/LD+JSON">{"@type": "Article"}</SCRIPT>', False),
+    ('<script src="/static/a.js" defer></script>', False),
+    ("<script>\n  \n</script>", False),
+])
+def test_code_written_into_a_page_is_refused_and_data_is_not(markup, refused):
+    from generator.markup.htmlscan import page_addresses
+
+    assert [(n.line, n.col, n.kind) for n in page_addresses(f"<p>x</p>\n<!-- a\n -->\n{markup}\n")] == \
+        ([(3, 1, "script")] if refused else [])
 
 
 def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_differently():
@@ -297,6 +340,9 @@ def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_
     ("banner: https://cdn.example/banner.png", '<img SRC="{{ config.extra.banner }}" alt="">', ["cdn.example"]),
     ("font: https://fonts.example/a.css", '<link REL="stylesheet" rel="canonical" href="{{ config.extra.font }}">',
      ["fonts.example"]),
+    ("base: https://cdn.example/", '<base href="{{ config.extra.base }}">', ["cdn.example"]),
+    ("banner: https://cdn.example/banner.png", "<style>p { background: url({{ config.extra.banner }}) }</style>",
+     ["cdn.example"]),
 ])
 def test_addresses_a_template_computes_are_checked_on_the_rendered_page(tmp_path, capsys, extra, markup, words):
     site = make_site(tmp_path / "s", site_yaml=SITE_YAML + f"extra:\n  {extra}\n")

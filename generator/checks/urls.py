@@ -108,9 +108,17 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
     notes = page_addresses(page_html)
     lines = _RAW_PAGE_TEXT(page_html).splitlines() if notes else []
     for note in notes:
-        what = f"<{note.tag}> {note.attr} on the page {page}"
+        what = f"<{note.tag}>{' ' + note.attr if note.attr else ''} on the page {page}"
         rendered = "\n".join(lines[note.line - 1:note.line + 2])[note.col - 1:]
         template, line = where_written(note.tag, note.attr, rendered)
+        if note.kind == "script":
+            out.append(policy.finding(
+                "inline-script", template, line, 1,
+                f"{what} has code written into the page: what it loads or sends no check can read, and the "
+                "Content-Security-Policy Haven writes (`--headers`) blocks it",
+                "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
+                "<script src=\"{{ url('/static/js/menu.js') }}\" defer></script>"))
+            continue
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":
             finding = remote_finding(note.value, what, template, line, 1, allowed)

@@ -26,6 +26,7 @@ _FETCHED = {
     "iframe": {"src"}, "frame": {"src"}, "embed": {"src"}, "object": {"data", "codebase"},
     "input": {"src"}, "script": {"src"}, "body": {"background"}, "table": {"background"},
     "td": {"background"}, "th": {"background"}, "use": {"href", "xlink:href"}, "applet": {"codebase"},
+    "base": {"href"},   # every relative address on the page is fetched from it
 }
 _FETCHING_RELS = frozenset({"stylesheet", "preload", "prefetch", "icon", "apple-touch-icon", "modulepreload",
                             "manifest", "prerender", "dns-prefetch", "preconnect", "mask-icon"})
@@ -71,7 +72,7 @@ _RAW_TEXT = re.compile(r"(<((?:s(?:cript|tyle)|t(?:extarea|itle)|xmp|iframe|no(?
 
 # Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
-                  r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid)")
+                  r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid|srcdoc)")
 # (attribute names are read case-blind, as a browser reads them: `SRC=` is `src=`)
 _OTHER_PAGE_ATTR = (r"(?!(?i:" + _ADDRESS_ATTRS + r")(?![\w:-]))"
                     r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
@@ -92,17 +93,22 @@ def readable_text(html_text: str) -> str:
     return _RAW_TEXT.sub(lambda m: m.group(1), _COMMENT.sub("", html_text))
 
 
+_STYLE_OR_SCRIPT = re.compile(r"<s(?:tyle|cript)\b", re.IGNORECASE)
+# Script types a browser does not run, whose text is data (structured data for search engines, say)
+DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
+
+
 def page_addresses(page_html: str) -> list[HtmlNote]:
     """Refused addresses and files from other hosts in a rendered page (line and column in the page, whose
-    comments and script contents are left out).
+    comments and script contents are left out); what a `<style>` element's CSS loads is placed at its tag.
 
     The templates and the data they show can produce addresses no check saw as written (a template
     computing `src` from site.yaml `extra`, say); this reads what the reader would actually get.
     """
     text = readable_text(page_html)
+    notes = _raw_text_notes(page_html) if _STYLE_OR_SCRIPT.search(page_html) else []
     if _all_plain(text):
-        return []
-    notes: list[HtmlNote] = []
+        return notes
     for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG, valued_only=True):
         found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
                  if kind in ("url", "fetch") and _worth_noting(value, kind)]
@@ -111,6 +117,28 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
         line = text.count("\n", 0, at) + 1
         col = at - (text.rfind("\n", 0, at) + 1) + 1
         notes += [HtmlNote(line, col, tag, attr, value, kind) for attr, value, kind in found]
+    return sorted(notes, key=lambda note: (note.line, note.col))
+
+
+def _raw_text_notes(page_html: str) -> list[HtmlNote]:
+    """What the CSS of each `<style>` element on a page loads from another host (or refuses), and each
+    `<script>` with code in it (kind "script": what it may load no check can read; Haven's Content-Security-
+    Policy blocks it); placed at the element's start tag in the page's readable text (`readable_text`)."""
+    text = _COMMENT.sub("", page_html)
+    notes: list[HtmlNote] = []
+    for m in _RAW_TEXT.finditer(text):
+        element, content = m.group(2).lower(), m.group(0)[len(m.group(1)):]
+        if element == "style":
+            found = [("", url, "fetch") for _, url, _ in css_urls(content) if _worth_noting(url, "fetch")]
+        elif element == "script" and re.sub(r"</script\s*>\Z", "", content, flags=re.IGNORECASE).strip():
+            kind = next((value or "" for name, value in _attributes_of(m.group(1)) if name == "type"), "")
+            found = [] if kind.split(";")[0].strip().lower() in DATA_SCRIPT_TYPES else [("", "", "script")]
+        else:
+            continue
+        if found:
+            before = readable_text(text[:m.start()])   # what the page's readable text holds before the tag
+            line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+            notes += [HtmlNote(line, col, element, attr, value, kind) for attr, value, kind in found]
     return notes
 
 
@@ -182,6 +210,14 @@ def _parsed_tags(text: str, plain: re.Pattern[str], valued_only: bool = False):
         collector.close()
         for tag, attrs, written in collector.tags:
             yield m.start(), tag, attrs, written
+
+
+def _attributes_of(start_tag: str) -> list[tuple[str, str | None]]:
+    """The attributes of one start tag, as a browser reads them."""
+    collector = _Collector()
+    collector.feed(start_tag)
+    collector.close()
+    return collector.tags[0][1] if collector.tags else []
 
 
 class _Collector(HTMLParser):
@@ -282,6 +318,10 @@ def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tupl
         elif name in ("srcset", "imagesrcset"):
             kind = "fetch" if tag in ("img", "source", "link") else "url"
             pending += [(name, url, kind) for url in srcset_urls(value)]
+        elif name == "ping":   # addresses the browser sends a request to when the link is followed
+            pending += [(name, url, "fetch") for url in value.split()]
+        elif name == "srcdoc":   # a whole page inside the frame, with addresses of its own
+            pending += [(name, note.value, note.kind) for note in page_addresses(value)]
         elif name in URL_ATTRIBUTES:
             fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
             pending.append((name, value, "fetch" if fetched else "url"))

@@ -299,6 +299,12 @@ def test_a_template_that_writes_code_into_pages_is_an_error_at_its_line(tmp_path
      ["https://cdn.example/bg.png"]),
     ("<style>@import 'https://cdn.example/a.css'; p { color: red }</style>", ["https://cdn.example/a.css"]),
     ("<!-- <style>@import 'https://cdn.example/a.css';</style> --><style>p { color: red }</style>", []),
+    # a refresh sends the reader on without their choosing; SVG fetches with href
+    ('<meta http-equiv="Refresh" content="0; URL=\'https://cdn.example/next\'">', ["https://cdn.example/next"]),
+    ('<meta http-equiv="refresh" content="0; url=/articles/a/">', []),
+    ('<meta name="description" content="https://cdn.example/">', []),
+    ('<svg><script href="https://cdn.example/a.js"></script></svg>', ["https://cdn.example/a.js"]),
+    ('<svg><filter id="f"><feImage href="https://cdn.example/a.png"/></filter></svg>', ["https://cdn.example/a.png"]),
 ])
 def test_a_rendered_page_is_read_as_a_browser_reads_it(markup, noted):
     from generator.markup.htmlscan import page_addresses

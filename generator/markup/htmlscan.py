@@ -24,10 +24,13 @@ _FETCHED = {
     "img": {"src", "srcset", "lowsrc", "dynsrc", "longdesc"}, "image": {"href", "xlink:href"},
     "source": {"src", "srcset"}, "audio": {"src"}, "video": {"src", "poster"}, "track": {"src"},
     "iframe": {"src"}, "frame": {"src"}, "embed": {"src"}, "object": {"data", "codebase"},
-    "input": {"src"}, "script": {"src"}, "body": {"background"}, "table": {"background"},
+    "input": {"src"}, "script": {"src", "href", "xlink:href"}, "body": {"background"}, "table": {"background"},
     "td": {"background"}, "th": {"background"}, "use": {"href", "xlink:href"}, "applet": {"codebase"},
+    "feimage": {"href", "xlink:href"}, "portal": {"src"}, "html": {"manifest"},
     "base": {"href"},   # every relative address on the page is fetched from it
 }
+# <meta http-equiv="refresh" content="0; url=..."> sends the reader there without their choosing
+_REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.IGNORECASE | re.DOTALL)
 _FETCHING_RELS = frozenset({"stylesheet", "preload", "prefetch", "icon", "apple-touch-icon", "modulepreload",
                             "manifest", "prerender", "dns-prefetch", "preconnect", "mask-icon"})
 _CSS_URL = re.compile(r"""@import\s+url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3|url\(\s*(['"]?)(.*?)\5\s*\)""",
@@ -72,7 +75,8 @@ _RAW_TEXT = re.compile(r"(<((?:s(?:cript|tyle)|t(?:extarea|itle)|xmp|iframe|no(?
 
 # Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
-                  r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid|srcdoc)")
+                  r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid|srcdoc|"
+                  r"http-equiv)")
 # (attribute names are read case-blind, as a browser reads them: `SRC=` is `src=`)
 _OTHER_PAGE_ATTR = (r"(?!(?i:" + _ADDRESS_ATTRS + r")(?![\w:-]))"
                     r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
@@ -307,7 +311,7 @@ def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tupl
     """(attribute, value, kind) for each attribute of a start tag worth a note (see HtmlNote.kind)."""
     pending: list[tuple[str, str, str]] = []
     # a browser reads the first of two attributes of one name: `rel` is that one; every address is checked
-    rel = set(next((value or "" for name, value in attrs if name == "rel"), "").lower().split())
+    rel = set(_first_attribute(attrs, "rel").split())
     for name, value in ((name, value or "") for name, value in attrs):
         if name.startswith("on"):
             pending.append((name, value, "handler"))
@@ -320,12 +324,21 @@ def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tupl
             pending += [(name, url, kind) for url in srcset_urls(value)]
         elif name == "ping":   # addresses the browser sends a request to when the link is followed
             pending += [(name, url, "fetch") for url in value.split()]
+        elif name == "content" and tag == "meta" and _first_attribute(attrs, "http-equiv") == "refresh":
+            target = _REFRESH_URL.match(value)
+            if target and target.group(2).strip():
+                pending.append((name, target.group(2).strip(), "fetch"))
         elif name == "srcdoc":   # a whole page inside the frame, with addresses of its own
             pending += [(name, note.value, note.kind) for note in page_addresses(value)]
         elif name in URL_ATTRIBUTES:
             fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
             pending.append((name, value, "fetch" if fetched else "url"))
     return pending
+
+
+def _first_attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
+    """The first `name` attribute's value, lower case (a browser reads the first of two)."""
+    return next((value or "" for attr, value in attrs if attr == name), "").strip().lower()
 
 
 def _worth_noting(url: str, kind: str) -> bool:

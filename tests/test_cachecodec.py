@@ -84,3 +84,22 @@ def test_memo_values_of_the_wrong_kind_are_dropped(parsed):
             "cited-works:d": tuple(rendered.entries)}
     assert checked_memo(codec().loads(codec().dumps(memo, MEMO), MEMO)) == {"cite:a": rendered,
                                                                              "cited-works:d": tuple(rendered.entries)}
+
+
+def test_a_doctored_body_in_the_cache_cannot_put_code_on_a_page(tmp_path, capsys):
+    # the cache holds each body's sanitized HTML; a pull request that can write the CI's cache could swap
+    # one for HTML the sanitizer never saw: the check of every rendered page refuses what it would run
+    from generator.cli import main
+
+    site = make_site(tmp_path / "hub")
+    assert main(["build", "--site", str(site)]) == 0
+    bodies = sorted((site / ".haven-cache").rglob("*.html"))
+    assert bodies
+    for body in bodies:
+        body.write_text(body.read_text() + '<p><img src="/static/x.png" alt="" onerror="alert(1)"></p>\n')
+    capsys.readouterr()
+    code = main(["build", "--site", str(site), "--out", str(tmp_path / "fresh")])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    assert "onerror" in err and "[inline-script]" in err
+    assert not (tmp_path / "fresh" / "index.html").exists()

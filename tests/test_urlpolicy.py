@@ -261,18 +261,21 @@ def test_every_removed_thing_is_reported_even_in_a_long_body():
     assert notes[0].line == 1 and notes[499].line == 999
 
 
-def test_a_template_that_writes_code_into_pages_is_an_error_at_its_line(tmp_path, capsys):
+@pytest.mark.parametrize("markup", [
+    "<script>navigator.sendBeacon('https://tracker.example/p', location.href)</script>",
+    '<p onclick="navigator.sendBeacon(\'https://tracker.example/p\')">Thanks for reading</p>',
+])
+def test_a_template_that_writes_code_into_pages_is_an_error_at_its_line(tmp_path, capsys, markup):
     site = make_site(tmp_path / "s")
     assert build(site, capsys)[0] == 0
     before = snapshot(site / "output")
     base = site / "templates" / "base.html"
-    markup = "<script>navigator.sendBeacon('https://tracker.example/p', location.href)</script>"
     base.write_text(base.read_text().replace("</footer>", "</footer>\n" + markup, 1))
     code, err = build(site, capsys)
     assert code == 1 and "Traceback" not in err, err
     hit = next(line for line in err.splitlines() if ": error: " in line)
     line = 1 + next(n for n, text in enumerate(base.read_text().splitlines()) if markup in text)
-    assert hit.startswith(f"templates/base.html:{line}:1: error: <script> on the page /"), hit
+    assert hit.startswith(f"templates/base.html:{line}:1: error: <") and " on the page /" in hit, hit
     assert "[inline-script]" in hit and "static/" in hit
     assert snapshot(site / "output") == before
 
@@ -305,6 +308,8 @@ def test_a_template_that_writes_code_into_pages_is_an_error_at_its_line(tmp_path
     ('<meta name="description" content="https://cdn.example/">', []),
     ('<svg><script href="https://cdn.example/a.js"></script></svg>', ["https://cdn.example/a.js"]),
     ('<svg><filter id="f"><feImage href="https://cdn.example/a.png"/></filter></svg>', ["https://cdn.example/a.png"]),
+    ('<svg><a><set attributeName="href" to="javascript:go()"/><text>x</text></a></svg>', ["javascript:go()"]),
+    ('<svg><animate attributeName="x" values="0;10" dur="1s"/></svg>', []),
 ])
 def test_a_rendered_page_is_read_as_a_browser_reads_it(markup, noted):
     from generator.markup.htmlscan import page_addresses
@@ -320,6 +325,8 @@ def test_a_rendered_page_is_read_as_a_browser_reads_it(markup, noted):
     ('<SCRIPT TYPE="Application/LD+JSON">{"@type": "Article"}</SCRIPT>', False),
     ('<script src="/static/a.js" defer></script>', False),
     ("<script>\n  \n</script>", False),
+    ('<img src="/a.png" alt="" onerror="fetch(\'/count\')">', True),
+    ('<iframe title="t" srcdoc="&lt;p onclick=&quot;go()&quot;&gt;x&lt;/p&gt;"></iframe>', True),
 ])
 def test_code_written_into_a_page_is_refused_and_data_is_not(markup, refused):
     from generator.markup.htmlscan import page_addresses

@@ -110,7 +110,8 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
     for note in notes:
         what = f"<{note.tag}>{' ' + note.attr if note.attr else ''} on the page {page}"
         rendered = "\n".join(lines[note.line - 1:note.line + 2])[note.col - 1:]
-        template, line = where_written(note.tag, note.attr, rendered)
+        # code is written as it is (no `{{ }}` in it to look for): found by its element's start tag
+        template, line = where_written(note.tag, "" if note.kind == "script" else note.attr, rendered)
         if note.kind == "script":
             out.append(policy.finding(
                 "inline-script", template, line, 1,

@@ -76,7 +76,7 @@ _RAW_TEXT = re.compile(r"(<((?:s(?:cript|tyle)|t(?:extarea|itle)|xmp|iframe|no(?
 # Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
                   r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid|srcdoc|"
-                  r"http-equiv)")
+                  r"http-equiv|attributename)")
 # (attribute names are read case-blind, as a browser reads them: `SRC=` is `src=`)
 _OTHER_PAGE_ATTR = (r"(?!(?i:" + _ADDRESS_ATTRS + r")(?![\w:-]))"
                     r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
@@ -114,8 +114,11 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
     if _all_plain(text):
         return notes
     for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG, valued_only=True):
-        found = [(attr, value, kind) for attr, value, kind in _attribute_notes(tag, attrs)
-                 if kind in ("url", "fetch") and _worth_noting(value, kind)]
+        # an on... attribute is code written into the page, like an inline script (no template of the theme
+        # has one, sanitized bodies have none, and the Content-Security-Policy blocks it)
+        found = [(attr, value, "script" if kind == "handler" else kind)
+                 for attr, value, kind in _attribute_notes(tag, attrs)
+                 if kind in ("handler", "script") or (kind in ("url", "fetch") and _worth_noting(value, kind))]
         if not found:   # the usual case: the position costs a scan from the start, so only when needed
             continue
         line = text.count("\n", 0, at) + 1
@@ -328,6 +331,9 @@ def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tupl
             target = _REFRESH_URL.match(value)
             if target and target.group(2).strip():
                 pending.append((name, target.group(2).strip(), "fetch"))
+        elif name in ("to", "from", "values") and tag in ("animate", "set") and \
+                _first_attribute(attrs, "attributename") in ("href", "xlink:href"):   # SVG setting an address
+            pending += [(name, url.strip(), "url") for url in value.split(";") if url.strip()]
         elif name == "srcdoc":   # a whole page inside the frame, with addresses of its own
             pending += [(name, note.value, note.kind) for note in page_addresses(value)]
         elif name in URL_ATTRIBUTES:

@@ -97,7 +97,6 @@ def readable_text(html_text: str) -> str:
     return _RAW_TEXT.sub(lambda m: m.group(1), _COMMENT.sub("", html_text))
 
 
-_STYLE_OR_SCRIPT = re.compile(r"<s(?:tyle|cript)\b", re.IGNORECASE)
 # Script types a browser does not run, whose text is data (structured data for search engines, say)
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 
@@ -109,8 +108,8 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
     The templates and the data they show can produce addresses no check saw as written (a template
     computing `src` from site.yaml `extra`, say); this reads what the reader would actually get.
     """
-    text = readable_text(page_html)
-    notes = _raw_text_notes(page_html) if _STYLE_OR_SCRIPT.search(page_html) else []
+    text, elements = _readable_text_and_elements(page_html)
+    notes = _raw_text_notes(text, elements)
     if _all_plain(text):
         return notes
     for at, tag, attrs, _ in _parsed_tags(text, _PLAIN_PAGE_TAG, valued_only=True):
@@ -127,25 +126,46 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
     return sorted(notes, key=lambda note: (note.line, note.col))
 
 
-def _raw_text_notes(page_html: str) -> list[HtmlNote]:
+def _readable_text_and_elements(html_text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """`readable_text(html_text)`, and each raw-text element it left out: (offset of its start tag in the
+    readable text, element name, start tag, the text left out)."""
+    stripped = _COMMENT.sub("", html_text)
+    pieces: list[str] = []
+    elements: list[tuple[int, str, str, str]] = []
+    last = length = 0
+    for m in _RAW_TEXT.finditer(stripped):
+        start_tag = m.group(1)
+        pieces += [stripped[last:m.start()], start_tag]
+        length += m.start() - last
+        elements.append((length, m.group(2).lower(), start_tag, m.group(0)[len(start_tag):]))
+        length += len(start_tag)
+        last = m.end()
+    pieces.append(stripped[last:])
+    return "".join(pieces), elements
+
+
+_SCRIPT_TYPES: dict[str, str] = {}   # a script's start tag -> its type, lower case (pages repeat the same few)
+
+
+def _raw_text_notes(text: str, elements: list[tuple[int, str, str, str]]) -> list[HtmlNote]:
     """What the CSS of each `<style>` element on a page loads from another host (or refuses), and each
     `<script>` with code in it (kind "script": what it may load no check can read; Haven's Content-Security-
-    Policy blocks it); placed at the element's start tag in the page's readable text (`readable_text`)."""
-    text = _COMMENT.sub("", page_html)
+    Policy blocks it); placed at the element's start tag in the page's readable text `text`."""
     notes: list[HtmlNote] = []
-    for m in _RAW_TEXT.finditer(text):
-        element, content = m.group(2).lower(), m.group(0)[len(m.group(1)):]
+    for at, element, start_tag, content in elements:
         if element == "style":
             found = [("", url, "fetch") for _, url, _ in css_urls(content) if _worth_noting(url, "fetch")]
         elif element == "script" and re.sub(r"</script\s*>\Z", "", content, flags=re.IGNORECASE).strip():
-            kind = next((value or "" for name, value in _attributes_of(m.group(1)) if name == "type"), "")
-            found = [] if kind.split(";")[0].strip().lower() in DATA_SCRIPT_TYPES else [("", "", "script")]
+            kind = _SCRIPT_TYPES.get(start_tag)
+            if kind is None:
+                kind = _first_attribute(_attributes_of(start_tag), "type").split(";")[0].strip()
+                if len(_SCRIPT_TYPES) < MAX_REMEMBERED_TAGS:
+                    _SCRIPT_TYPES[start_tag] = kind
+            found = [] if kind in DATA_SCRIPT_TYPES else [("", "", "script")]
         else:
             continue
-        if found:
-            before = readable_text(text[:m.start()])   # what the page's readable text holds before the tag
-            line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-            notes += [HtmlNote(line, col, element, attr, value, kind) for attr, value, kind in found]
+        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        notes += [HtmlNote(line, col, element, attr, value, kind) for attr, value, kind in found]
     return notes
 
 

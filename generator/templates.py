@@ -11,6 +11,7 @@ import hashlib
 import re
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,9 @@ class Templates:
                                    f"template syntax error: {exc.message}",
                                    "check that every {% block %}, {% if %} and {% for %} is closed and "
                                    "that {{ }} and {% %} are balanced"))
+            except RecursionError:   # blocks or brackets nested thousands deep
+                out.append(finding("template-syntax", shown, 1, 1, f"template syntax error: {_TOO_DEEP}",
+                                   _TOO_DEEP_FIX))
         earlier = _PREVIOUS.get(self._key)
         memory = None
         if (earlier is not None and earlier.texts == self.texts
@@ -241,6 +245,9 @@ class Templates:
         except RecursionError:
             failure = self._finding(name, context, "a macro or include calls itself without end",
                                     "make sure every macro that calls itself stops (an {% if %} around the call)")
+        except SyntaxError:   # Python's compiler refuses code nested this deep ("too many statically nested blocks")
+            failure = self._finding(name, context, _TOO_DEEP, _TOO_DEEP_FIX)
+            failure = replace(failure, line=failure.line or 1, col=failure.col or 1)   # compiled whole: no line
         except jinja2.TemplateNotFound as exc:
             failure = self._finding(name, context, f"there is no template '{_one_line(exc)[:120]}'",
                                     "name a file of templates/ or of the default theme, e.g. "
@@ -275,6 +282,10 @@ class Templates:
             tb = tb.tb_next
         return finding("template-error", file, line, 1,
                        f"template failed while rendering {_page_of(context)}: {why}", fix)
+
+
+_TOO_DEEP = "its {% if %}, {% for %} or brackets are nested too deeply to compile"
+_TOO_DEEP_FIX = "nest fewer blocks inside each other: move inner parts into a macro or an {% include %}"
 
 
 def _skeleton(template_text: str) -> str:

@@ -190,3 +190,22 @@ def test_the_preview_reports_a_template_failure_as_the_template_s_not_haven_s(tm
         assert run.page("/404.html") == good   # the last good page is still served
     finally:
         run.stop()
+
+
+@pytest.mark.parametrize("template,where", [
+    ("{% if true %}" * 2000 + "x" + "{% endif %}" * 2000, "templates/404.html:1:1: error: template syntax error"),
+    ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "templates/404.html:1:1: error: template syntax error"),
+    ("{% for a in [1] %}" * 30 + "x" + "{% endfor %}" * 30, "templates/404.html:1:1: error: template failed"),
+], ids=["2,000 nested ifs", "3,000 nested brackets", "30 nested loops"])
+def test_a_template_nested_too_deeply_is_an_error_not_a_crash(tmp_path, capsys, template, where):
+    site = _hub(tmp_path)
+    assert main(["build", "--site", str(site)]) == 0
+    capsys.readouterr()
+    before = snapshot(site / "output")
+    (site / "templates" / "404.html").write_text(template + "\n")
+    code = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "RecursionError" not in err, err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    assert hit.startswith(where) and "nested too deeply" in hit, hit
+    assert snapshot(site / "output") == before

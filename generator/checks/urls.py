@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.checks import policy
 from generator.diagnostics import Diagnostic
-from generator.markup.htmlscan import HtmlNote, css_urls, page_addresses, scan
+from generator.markup.htmlscan import HtmlNote, css_urls, file_code_notes, page_addresses, scan
 from generator.markup.htmlscan import readable_text as _RAW_PAGE_TEXT
 from generator.model import LinkRef, Site, SiteConfig
 from generator.urlpolicy import FETCHED_KEYS, AllowedHosts, check_url, examine, remote_finding, urls_in_extra
@@ -189,7 +189,7 @@ def static_findings(site_dir: Path, static_files: Iterable[str], allowed: Allowe
             continue
         text = (site_dir / path).read_bytes().decode("utf-8", errors="replace")
         if markup:
-            out += template_findings({path: text}, allowed)
+            out += template_findings({path: text}, allowed) + _code_findings(path, text, allowed)
             continue
         for offset, url, is_import in css_urls(text):
             line = text.count("\n", 0, offset) + 1
@@ -200,6 +200,26 @@ def static_findings(site_dir: Path, static_files: Iterable[str], allowed: Allowe
             finding = check_url(url, path, line, col, what) or remote_finding(url, what, path, line, col, allowed)
             if finding is not None:
                 out.append(finding)
+    return out
+
+
+def _code_findings(path: str, text: str, allowed: AllowedHosts) -> list[Diagnostic]:
+    """A static HTML or SVG file's code (opened on its own, it runs on the hub's address: a script in an SVG
+    icon can read every page of the hub) and what its style elements load."""
+    out: list[Diagnostic] = []
+    for note in file_code_notes(text):
+        if note.kind in ("script", "handler"):
+            what = f"the {note.attr} attribute on <{note.tag}>" if note.kind == "handler" else "<script>"
+            out.append(policy.finding(
+                "inline-script", path, note.line, note.col,
+                f"{what} is code in a file published as it is: opened on its own it runs on the hub's address",
+                "remove the code (an icon or a drawing needs none); a script belongs in its own .js file in static/"))
+            continue
+        what = "the stylesheet in <style>"
+        finding = check_url(note.value, path, note.line, note.col, what) or \
+            remote_finding(note.value, what, path, note.line, note.col, allowed)
+        if finding is not None:
+            out.append(finding)
     return out
 
 

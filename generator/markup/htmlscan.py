@@ -169,6 +169,17 @@ def _raw_text_notes(text: str, elements: list[tuple[int, str, str, str]]) -> lis
     return notes
 
 
+def file_code_notes(text: str) -> list[HtmlNote]:
+    """For a markup file published as it is (static/*.svg, *.html): what its `<style>` elements load from
+    another host (or refuse), its inline scripts (kind "script") and its on... attributes (kind "handler"),
+    at their line and column in the file."""
+    blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)   # same offsets, no comments
+    elements = [(m.start(), m.group(2).lower(), m.group(1), m.group(0)[len(m.group(1)):])
+                for m in _RAW_TEXT.finditer(blanked)]
+    handlers = [note for note in scan(text, text, frozenset()) if note.kind == "handler"]
+    return _raw_text_notes(blanked, elements) + handlers
+
+
 # Start tags, whole, as one C-level pass lists them (the grammar of _ANY_TAG)
 _WHOLE_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
 _PLAIN_ON_PAGES: set[str] = set()   # start tags, as written, known to be plainly harmless on a page

@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from generator.checks import policy
 from generator.diagnostics import Diagnostic
-from generator.markup.htmlscan import HtmlNote, css_urls, file_code_notes, page_addresses, scan
+from generator.markup.cssurls import css_urls
+from generator.markup.htmlscan import HtmlNote, file_code_notes, page_addresses, scan
 from generator.markup.htmlscan import readable_text as _RAW_PAGE_TEXT
 from generator.model import LinkRef, Site, SiteConfig
 from generator.urlpolicy import FETCHED_KEYS, AllowedHosts, check_url, examine, remote_finding, urls_in_extra

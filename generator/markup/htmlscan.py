@@ -3,6 +3,9 @@
 The sanitizer (nh3) drops what it does not allow without a word; this scan reports each of those
 things at the line the writer typed it, so the writer learns why their video or form vanished, and
 finds every address (including obfuscated `javascript:` ones) for the URL policy.
+
+The same reading, as a browser reads HTML, serves a rendered page (`page_addresses`: what templates and the
+data they show produce) and a markup file published as it is (`file_code_notes`: static HTML and SVG).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class HtmlNote:
 
     kind: "url" (an address to check against the policy), "fetch" (an address the browser loads by
     itself), "element" (an element the sanitizer removes), "handler" (an on... attribute),
-    "style" (a style attribute).
+    "style" (a style attribute), "script" (code written into a page: an inline script or a handler).
     """
 
     line: int
@@ -100,8 +103,9 @@ DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 
 
 def page_addresses(page_html: str) -> list[HtmlNote]:
-    """Refused addresses and files from other hosts in a rendered page (line and column in the page, whose
-    comments and script contents are left out); what a `<style>` element's CSS loads is placed at its tag.
+    """Refused addresses, files from other hosts and code (kind "script") in a rendered page (line and column
+    in the page, whose comments and script contents are left out); what a `<style>` element's CSS loads,
+    and an inline script, are placed at the element's tag.
 
     The templates and the data they show can produce addresses no check saw as written (a template
     computing `src` from site.yaml `extra`, say); this reads what the reader would actually get.
@@ -174,7 +178,8 @@ def file_code_notes(text: str) -> list[HtmlNote]:
     blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)   # same offsets, no comments
     elements = [(m.start(), m.group(2).lower(), m.group(1), m.group(0)[len(m.group(1)):])
                 for m in _RAW_TEXT.finditer(blanked)]
-    handlers = [note for note in scan(text, text, frozenset()) if note.kind == "handler"]
+    every_tag = {m.group(1).lower() for m in _ANY_TAG.finditer(text)}   # none "removed": only handlers wanted
+    handlers = [note for note in scan(text, text, every_tag) if note.kind == "handler"]
     return _raw_text_notes(blanked, elements) + handlers
 
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 import html
 import re
 
-_MARK_RE = re.compile(r'<h2 id="(?P<heading>[^"]+)">(?P<text>.*?)</h2>|id="cite-(?P<cite>\d+)"', re.S)
+# `id="` first, so the regex engine skips to each id at C speed: a section heading (`<h2 id="...">`, the
+# look-behind) or a citation's anchor
+_MARK_RE = re.compile(r'id="(?:cite-(?P<cite>\d+)"|(?<=<h2 id=")(?P<heading>[^"]+)">(?P<text>.*?)</h2>)', re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 _SHOWN_ADDRESS_RE = re.compile(r'(<a href="[^"]*">)(https?://[^<]+)(</a>)')
+_SLASH_RE = re.compile(r"/(?=.)")
+_DOT_RE = re.compile(r"(?<=\w)\.(?=\w)")
 
 
 def address_break_points(entry_html: str) -> str:
@@ -18,8 +22,7 @@ def address_break_points(entry_html: str) -> str:
     way style guides break URLs, and nowhere else. The text and the link target are unchanged."""
     def soften(match: re.Match[str]) -> str:
         scheme, _, rest = match.group(2).partition("://")
-        rest = re.sub(r"/(?=.)", "/<wbr>", rest)
-        rest = re.sub(r"(?<=\w)\.(?=\w)", "<wbr>.", rest)
+        rest = _DOT_RE.sub("<wbr>.", _SLASH_RE.sub("/<wbr>", rest))
         return f"{match.group(1)}{scheme}://{rest}{match.group(3)}"
     return _SHOWN_ADDRESS_RE.sub(soften, entry_html)
 

@@ -92,7 +92,7 @@ def cited_work(reference: Reference) -> dict[str, Any]:
 def _cited_work(reference: Reference) -> dict[str, Any]:
     data = reference.data
     node: dict[str, Any] = {"@type": "CreativeWork", "name": _text(data.get("title")) or reference.text}
-    names = [n for n in (_csl_name(a) for a in _as_list(data.get("author"))) if n]
+    names = [n for n in map(_csl_name, _as_list(data.get("author"))) if n]
     if names:
         node["author"] = [{"@type": "Person", "name": n} for n in names]
     year = _csl_year(data.get("issued"))
@@ -113,10 +113,13 @@ def _cited_work(reference: Reference) -> dict[str, Any]:
     return node
 
 
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.I)
+
+
 def normalise_doi(value: str) -> str:
     """10.x/y from 'doi:10.x/y', 'https://doi.org/10.x/y' or '10.x/y'."""
     value = value.strip()
-    value = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", value, flags=re.I)
+    value = _DOI_PREFIX.sub("", value)
     return value if value.startswith("10.") else ""
 
 
@@ -261,7 +264,7 @@ def _csl_name(name: Any) -> str:
     if name.get("literal"):
         return str(name["literal"]).strip()
     parts: Iterable[Any] = (name.get("given"), name.get("non-dropping-particle"), name.get("family"))
-    return " ".join(str(p).strip() for p in parts if p)
+    return " ".join([str(p).strip() for p in parts if p])   # a list: join makes one from a generator anyway
 
 
 def _csl_year(issued: Any) -> str:

@@ -140,7 +140,8 @@ CHECKS: tuple[Check, ...] = (
     # addresses and privacy (generator.urlpolicy)
     _e("unsafe-url", "an address with a scheme Haven never publishes (javascript:, data:, ...)"),
     _e("remote-resource", "readers' browsers would fetch something from another host (download it into static/)"),
-    _e("inline-script", "code written into a page or a static HTML/SVG file (inline <script>, on... attributes)"),
+    _e("inline-script", "code written into a page or a static HTML/SVG file (inline <script>, on... attributes)",
+       adjustable=False),
     _e("bad-allowed-host", "`privacy.allow_hosts` names something that is not a host name"),
     _e("bad-image", "an image (`image:` or in the body) is not a picture this hub publishes or a browser can show"),
     _e("missing-image", "`image:` names a file that is not in static/"),

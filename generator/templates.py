@@ -211,13 +211,15 @@ class Templates:
 
     def where_written(self, name: str, tag: str, attribute: str, rendered: str = "") -> tuple[str, int]:
         """(path shown, line) of the one line in `name` or the templates it uses that writes `<tag ...
-        attribute="{{ ... }}"` (with no attribute, any `<tag`: a style or script element's text) and,
-        when several do, whose literal text matches `rendered`, the page's text from that tag on; the
-        page's template (line 0) when no single line does."""
-        found = [(current, number, text[text.lower().index(f"<{tag}"):]) for current in self._chain(name)
+        attribute="{{ ... }}"` (or, when none does, `attribute=` as text; with no attribute, any `<tag`:
+        a style or script element's text) and, when several do, whose literal text matches `rendered`,
+        the page's text from that tag on; the page's template (line 0) when no single line does."""
+        lines = [(current, number, text) for current in self._chain(name)
                  for number, text in enumerate(self.texts[current].splitlines(), 1)
-                 if f"<{tag}" in text.lower()
-                 and (not attribute or (f"{attribute}=" in text.lower() and "{{" in text))]
+                 if f"<{tag}" in text.lower() and (not attribute or f"{attribute}=" in text.lower())]
+        if attribute:   # a computed address first; a literal one (the template's own text) when none is
+            lines = [line for line in lines if "{{" in line[2]] or lines
+        found = [(current, number, text[text.lower().index(f"<{tag}"):]) for current, number, text in lines]
         if not attribute:   # an element's text is not in the page's readable text: match its start tag only
             found = [(current, number, text.split(">", 1)[0] + ">") for current, number, text in found]
         if len(found) > 1 and rendered:   # the lines whose literal text matches; of those, the most literal text

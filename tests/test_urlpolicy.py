@@ -271,6 +271,16 @@ def test_every_removed_thing_is_reported_even_in_a_long_body():
     assert notes[0].line == 1 and notes[499].line == 999
 
 
+def test_a_literal_address_the_page_check_finds_names_its_template_line(tmp_path, capsys):
+    # lowered for the template's text, the address is still refused on the rendered page: at its line
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML + "checks: {remote-resource: warning}\n")
+    (site / "templates" / "404.html").write_text('<p>Not here.</p>\n<img src="https://cdn.example/x.png" alt="">\n')
+    code, err = build(site, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    assert hit.startswith("templates/404.html:2:1: error: <img> src on the page /404.html"), hit
+
+
 @pytest.mark.parametrize("markup", [
     "<script>navigator.sendBeacon('https://tracker.example/p', location.href)</script>",
     '<p onclick="navigator.sendBeacon(\'https://tracker.example/p\')">Thanks for reading</p>',

@@ -95,7 +95,7 @@ _PLAIN_PAGE_TAG = re.compile(
 
 def readable_text(html_text: str) -> str:
     """The HTML without comments and without the contents of script, style and other raw-text elements."""
-    return _RAW_TEXT.sub(lambda m: m.group(1), _COMMENT.sub("", html_text))
+    return _readable_text_and_elements(html_text)[0]
 
 
 # Script types a browser does not run, whose text is data (structured data for search engines, say)
@@ -129,8 +129,9 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
 
 
 def _readable_text_and_elements(html_text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
-    """`readable_text(html_text)`, and each raw-text element it left out: (offset of its start tag in the
-    readable text, element name, start tag, the text left out)."""
+    """The HTML without comments and without the text of raw-text elements (script, style, title ...: a
+    browser reads no tags in them), and each element whose text it left out: (offset of its start tag in
+    the readable text, element name, start tag, the text left out)."""
     stripped = _COMMENT.sub("", html_text)
     pieces: list[str] = []
     elements: list[tuple[int, str, str, str]] = []

@@ -162,13 +162,15 @@ def _build(options: BuildOptions) -> BuildResult:
     from generator.bibliography import load_bibliography
     from generator.checks import hub as hub_checks
     from generator.checks.policy import apply_policy
+    from generator.checks.urls import one_per_line
     from generator.plan import plan
-    from generator.render import render_outputs
+    from generator.render import PageRules, render_outputs
     from generator.templates import TemplateFailure, Templates
     from generator.theme import static_files as merged_static_files
     from generator.write import (
         WRITER_REPAIRS,
         read_checked_record,
+        recorded_warnings,
         stale_outputs,
         write_outputs,
     )
@@ -226,7 +228,13 @@ def _build(options: BuildOptions) -> BuildResult:
     # 8. render what changed since the last build and write it, all or nothing
     previous, record_findings = read_checked_record(out_dir)   # the record is data to check, not to obey
     stale = stale_outputs(out_dir, outputs, previous)
-    rendered = _counted(render_outputs(stale, templates), options, "writing pages", len(stale))
+    # the rendered-page check's findings get the hub's levels too; a page not rendered again keeps its warnings
+    rules = PageRules(config.check_levels, options.strict)
+    kept = rules.carried(recorded_warnings(outputs, stale, previous))
+    if has_errors(kept):   # --strict, and an unchanged page had warnings: nothing is written
+        result.diagnostics += kept
+        return finish()
+    rendered = _counted(render_outputs(stale, templates, rules), options, "writing pages", len(stale))
     try:
         written = write_outputs(out_dir, outputs, rendered, previous, rewrite_record=bool(record_findings))
     except TemplateFailure as failure:
@@ -236,6 +244,8 @@ def _build(options: BuildOptions) -> BuildResult:
         result.diagnostics.append(escaped.diagnostic)
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
+    known = {(d.code, d.path, d.line) for d in result.diagnostics}   # a template's own text was checked as read
+    result.diagnostics += [d for d in one_per_line(kept + written.page_warnings) if (d.code, d.path, d.line) not in known]
     if options.use_cache and not has_errors(result.diagnostics + written.findings):
         files = len(result.written) + result.unchanged   # every file on the record, the search index's included
         findings = result.diagnostics + [f for f in written.findings if f.code not in WRITER_REPAIRS]

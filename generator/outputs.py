@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,9 @@ class Page(Output):
 
     template: str
     context: Callable[[], Mapping[str, Any]] = field(compare=False)
+    # the addresses the page's own file was checked for where it is read (its body's links and images,
+    # `image:`): the rendered-page check leaves them to that check when the hub lowered its level
+    ruled_addresses: Callable[[], Collection[str]] | None = field(default=None, compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Rendered:
     output: Output
     files: Mapping[str, bytes]
     failure: Diagnostic | None = None
+    findings: tuple[Diagnostic, ...] = ()   # warnings the rendered-page check found (kept on the record)
 
 
 def url_of(path: str) -> str:

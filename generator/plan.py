@@ -287,7 +287,14 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
             "head": article_head(site, article), "hero_image": _hero_image(site, article),
         }
 
-    return Page(f"{article.url.strip('/')}/index.html", inputs, template, context, known_fingerprint=known)
+    return Page(f"{article.url.strip('/')}/index.html", inputs, template, context, known_fingerprint=known,
+                ruled_addresses=functools.partial(_ruled_addresses, article))
+
+
+def _ruled_addresses(article: Article) -> frozenset[str]:
+    """The addresses the checks of the article's own file ruled on at its lines: its body's links and
+    images, and `image:` (not `extra`: a template decides where those go, so the page check names it)."""
+    return frozenset([link.url for link in article.parsed.links] + ([article.meta.image] if article.meta.image else []))
 
 
 def _page_inputs(article: Article, template: str, common: Inputs, shown: tuple) -> tuple[Inputs, str]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks.policy import apply_policy, severity_of
 from generator.checks.urls import page_findings
 from generator.confine.hub import read_site_file
 from generator.deadline import helper_threads
+from generator.diagnostics import Diagnostic
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
 from generator.templates import TemplateFailure, Templates
 
@@ -24,29 +27,71 @@ from generator.templates import TemplateFailure, Templates
 PARALLEL_RENDER_THRESHOLD = 400
 
 
-def render_outputs(outputs: list[Output], templates: Templates) -> Iterator[Rendered]:
-    """Render each output (files first, bundles last). A template error raises `TemplateFailure`."""
+@dataclass(frozen=True)
+class PageRules:
+    """What the rendered-page check's findings become: the hub's `checks:` levels and `--strict`, as for
+    every other finding (generator.checks.policy); an error stops the render, so nothing is written."""
+
+    levels: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
+
+    def decide(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        """`found` at the severity the hub gives each code (`off` drops it)."""
+        return apply_policy(found, self.strict, (), self.levels)[0]
+
+    def below_error(self, code: str) -> bool:
+        """True when the hub's `checks:` set `code` to warning or off."""
+        return severity_of(code, self.levels, "error") != "error"
+
+    def lowered(self, code: str) -> bool:
+        """True when the hub lets findings of `code` through and `--strict` does not make them errors again."""
+        return not self.strict and self.below_error(code)
+
+    def carried(self, recorded: list[Diagnostic]) -> list[Diagnostic]:
+        """The warnings the record keeps for pages not rendered again, at this build's severity. Levels are
+        an input of every page (site.yaml is), so a kept warning of a code at error level cannot come
+        from a build of these settings: the record is not trusted, and such a row is left out."""
+        return self.decide([item for item in recorded if self.below_error(item.code)])
+
+
+def render_outputs(outputs: list[Output], templates: Templates, rules: PageRules | None = None) -> Iterator[Rendered]:
+    """Render each output (files first, bundles last). A template error, or a rendered page that the page
+    check finds an error in, raises `TemplateFailure`; its warnings come back on the `Rendered`."""
     files = [o for o in outputs if not isinstance(o, Bundle)]
     bundles = [o for o in outputs if isinstance(o, Bundle)]
-    yield from _render_files(files, templates)
+    yield from _render_files(files, templates, rules or PageRules())
     for bundle in bundles:
         yield make_bundle(bundle)
 
 
-def render_file(output: Output, templates: Templates) -> bytes:
-    """The bytes of one output that is a single file."""
+def render_checked(output: Output, templates: Templates, rules: PageRules) -> tuple[bytes, tuple[Diagnostic, ...]]:
+    """The bytes of one output that is a single file, and the warnings the page check found in it."""
     if isinstance(output, Page):
         html = templates.render(output.template, output.context())
-        problems = page_findings(html, "/" + output.path, templates.allowed,
-                                 lambda tag, attr, text: templates.where_written(output.template, tag, attr, text))
-        if problems:   # what a template computed, checked as the reader would get it (generator.urlpolicy)
-            raise TemplateFailure(problems[0])
-        return html.encode("utf-8")
+        found = page_findings(html, "/" + output.path, templates.allowed,
+                              lambda tag, attr, text: templates.where_written(output.template, tag, attr, text),
+                              _reported_elsewhere(output, rules))
+        kept = rules.decide(found) if found else []
+        for problem in kept:   # what a template computed, checked as the reader would get it (generator.urlpolicy)
+            if problem.severity == "error":
+                raise TemplateFailure(problem)
+        return html.encode("utf-8"), tuple(kept)
     if isinstance(output, Generated):
-        return output.produce()
+        return output.produce(), ()
     if isinstance(output, Copy):
-        return read_site_file(templates.site_dir, Path(output.source))   # a hub file only through confine
+        return read_site_file(templates.site_dir, Path(output.source)), ()   # a hub file only through confine
     raise TypeError(f"{type(output).__name__} is not a single file")
+
+
+def _reported_elsewhere(page: Page, rules: PageRules) -> Callable[[str, str], bool]:
+    """(code, address) -> True when the page's own file was checked for that address and the hub lowered
+    the code: the file's check reported it at its line, so the page does not blame a template for it. At
+    error level such a file stops the build before rendering, so an address found then was not in the
+    file as written (a cache altered behind the build's back) and is reported."""
+    def reported(code: str, address: str) -> bool:
+        ruled = page.ruled_addresses
+        return rules.lowered(code) and ruled is not None and address in ruled()
+    return reported
 
 
 def make_bundle(bundle: Bundle) -> Rendered:
@@ -58,31 +103,32 @@ def make_bundle(bundle: Bundle) -> Rendered:
     return Rendered(bundle, {f"{bundle.path}/{rel}": data for rel, data in sorted(made.items())})
 
 
-_FORKED: tuple[list[Output], Templates] | None = None   # what forked workers render from
+_FORKED: tuple[list[Output], Templates, PageRules] | None = None   # what forked workers render from
 
 
-def _render_files(outputs: list[Output], templates: Templates) -> Iterator[Rendered]:
+def _render_files(outputs: list[Output], templates: Templates, rules: PageRules) -> Iterator[Rendered]:
     workers = min(os.cpu_count() or 1, 8)
     # fork only a single-threaded process (the preview server has threads: it renders in-process)
     if len(outputs) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 + helper_threads() \
             or "fork" not in multiprocessing.get_all_start_methods():
         for output in outputs:
-            yield Rendered(output, {output.path: render_file(output, templates)})
+            data, warnings = render_checked(output, templates, rules)
+            yield Rendered(output, {output.path: data}, findings=warnings)
         return
     global _FORKED
-    _FORKED = (outputs, templates)
+    _FORKED = (outputs, templates, rules)
     size = max(1, len(outputs) // (workers * 4))
     chunks = [range(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks), strict=True):
-                for index, data in zip(chunk, datas, strict=True):
-                    yield Rendered(outputs[index], {outputs[index].path: data})
+                for index, (data, warnings) in zip(chunk, datas, strict=True):
+                    yield Rendered(outputs[index], {outputs[index].path: data}, findings=warnings)
     finally:
         _FORKED = None
 
 
-def _render_forked(chunk: range) -> list[bytes]:
+def _render_forked(chunk: range) -> list[tuple[bytes, tuple[Diagnostic, ...]]]:
     assert _FORKED is not None
-    outputs, templates = _FORKED
-    return [render_file(outputs[index], templates) for index in chunk]
+    outputs, templates, rules = _FORKED
+    return [render_checked(outputs[index], templates, rules) for index in chunk]

@@ -64,6 +64,7 @@ class WriteResult:
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
     findings: list[Diagnostic] = field(default_factory=list)   # bundles not made; record entries ignored
+    page_warnings: list[Diagnostic] = field(default_factory=list)   # the rendered-page check's, on pages written now
     files: list[str] = field(default_factory=list)   # every file on the new record
 
 
@@ -151,16 +152,41 @@ def _checked_entries(out_dir: Path, record: Record, ignored: list[str]) -> tuple
 
 
 def _plain_entry(entry: object) -> bool:
-    """True for a record entry of the shape Haven writes (text fingerprints; size and time as numbers)."""
+    """True for a record entry of the shape Haven writes (text fingerprints; size and time as numbers;
+    the page check's warnings as rows of text and numbers)."""
     if not isinstance(entry, dict) or not all(isinstance(entry.get(k, ""), str) for k in ("fp", "sha", "bundle")):
         return False
-    st = entry.get("st")
-    return st is None or (isinstance(st, list) and len(st) == 2 and all(type(n) is int for n in st))
+    st, warnings = entry.get("st"), entry.get("warnings")
+    return (st is None or (isinstance(st, list) and len(st) == 2 and all(type(n) is int for n in st))) and (
+        warnings is None or (isinstance(warnings, list) and all(_warning_row(row) for row in warnings)))
+
+
+# The codes the rendered-page check reports below error when a hub lowers them (`checks:` in site.yaml). A
+# page's warnings are kept with it on the record, so a build that does not render the page again shows them.
+PAGE_WARNING_CODES = frozenset({"remote-resource", "unsafe-url"})
+
+
+def _warning_row(row: object) -> bool:
+    return (isinstance(row, list) and len(row) == 6 and row[0] in PAGE_WARNING_CODES
+            and all(isinstance(row[i], str) for i in (1, 4, 5)) and all(type(row[i]) is int for i in (2, 3)))
+
+
+def recorded_warnings(outputs: list[Output], stale: list[Output], previous: Record) -> list[Diagnostic]:
+    """The page check's warnings the record keeps for the outputs this build does not render again (the
+    record is untrusted: rows of another shape were dropped when it was read; text is shown printable)."""
+    rendered = {output.path for output in stale}
+    return [warning(code, _printable(path), line, col, _printable(message), _printable(hint))
+            for output in outputs if output.path not in rendered
+            for code, path, line, col, message, hint in previous.get(output.path, {}).get("warnings", ())]
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:2000])
 
 
 def _shown(value: object) -> str:
     text = repr(value)
-    return "".join(ch if ch.isprintable() else "?" for ch in (text if len(text) <= 80 else text[:77] + "..."))
+    return _printable(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _record_warning(out_dir: Path, what: str) -> Diagnostic:
@@ -240,6 +266,10 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                 record[path] = {"fp": output.fingerprint, "sha": sha,
                                 **({"bundle": output.path} if isinstance(output, Bundle) else
                                    {"inputs": dict(output.inputs)})}
+                if item.findings:   # shown again by builds that do not render this page (recorded_warnings)
+                    record[path]["warnings"] = [[d.code, d.path, d.line, d.col, d.message, d.hint]
+                                                for d in item.findings]
+                    result.page_warnings += item.findings
                 old = previous.get(path)
                 if old and old.get("sha") == sha and _same_bytes(out_dir, path, data):
                     record[path]["st"] = list(output_file_stat(out_dir, path) or ())   # touched, not changed

@@ -10,7 +10,7 @@ import pytest
 
 from generator.checks.policy import BY_CODE, CHECKS, apply_policy, finding, read_levels
 from generator.cli import main
-from tests.sitekit import REPO, SITE_YAML, article, make_site
+from tests.sitekit import CONTACT_LINE, REPO, SITE_YAML, article, make_site, snapshot
 
 GENERATOR = REPO / "generator"
 EMITTERS = {"error", "warning", "finding", "Diagnostic"}
@@ -186,3 +186,95 @@ def test_policy_uses_the_table_over_the_call_site():
     assert [d.severity for d in kept] == ["warning"]
     kept, _ = apply_policy([loud], strict=False, levels={"review-due": "off"})
     assert kept == []
+
+
+# --- levels reach the rendered-page check --------------------------------------------------------------
+
+
+def build(site: Path, capsys, *args: str) -> tuple[int, str]:
+    code = main(["build", "--site", str(site), *args])
+    return code, capsys.readouterr().err
+
+
+REMOTE_IMAGE = {"a.md": article(body="A chart.\n\n![A chart](https://media.example/chart.png)\n"), "b.md": article("B")}
+
+
+@pytest.mark.parametrize("level", ["warning", "off"])
+def test_a_lowered_remote_resource_publishes_a_body_image_reported_once_at_its_line(tmp_path, capsys, level):
+    site = hub(tmp_path, f"checks:\n  remote-resource: {level}\n", REMOTE_IMAGE)
+    code, err = build(site, capsys)
+    assert code == 0, err
+    page = (site / "output" / "articles" / "a" / "index.html").read_text()
+    assert 'src="https://media.example/chart.png"' in page
+    reported = [line for line in err.splitlines() if "[remote-resource]" in line]
+    # the body's own check names the article's line; the page check does not blame a template for it
+    assert reported == ([next(line for line in reported if line.startswith("articles/a.md:10:1: warning: "))]
+                        if level == "warning" else []), err
+
+
+def test_a_template_address_below_error_is_one_warning_kept_by_builds_that_do_not_render_the_page(tmp_path, capsys):
+    site = hub(tmp_path, CONTACT_LINE + "checks:\n  remote-resource: warning\n  readability: off\n"
+                         "extra:\n  banner: https://cdn.example/banner.png\n",
+               {"a.md": article(), "b.md": article("B")})
+    base = site / "templates" / "base.html"
+    markup = '<img src="{{ config.extra.banner }}" alt="">'
+    base.write_text(base.read_text().replace("</footer>", markup + "</footer>", 1))
+    line = 1 + next(n for n, text in enumerate(base.read_text().splitlines()) if markup in text)
+
+    def banner_warnings(err: str) -> list[str]:
+        return [text for text in err.splitlines() if "cdn.example" in text and "[remote-resource]" in text]
+
+    code, err = build(site, capsys)
+    assert code == 0, err
+    [first] = banner_warnings(err)   # one warning for the line every page shows, not one a page
+    assert first.startswith(f"templates/base.html:{line}:1: warning: <img> src on the page /"), first
+    assert "more pages)" in first
+    (site / "articles" / "b.md").write_text(article("B", body="Another paragraph for B.\n"))
+    code, err = build(site, capsys)   # only B's page and the listings are rendered again
+    assert code == 0 and banner_warnings(err) == [first], err
+    before = snapshot(site / "output")
+    code, err = build(site, capsys, "--strict")   # the same finding counts as an error: nothing is written
+    assert code == 1 and f"templates/base.html:{line}:1: error: <img> src" in err, err
+    assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize("row", [
+    ["inline-script", "templates/base.html", 3, 1, "not a page warning", ""],   # a code the page check never lowers
+    ["remote-resource", "templates/base.html", "3", 1, "a line that is text", ""],
+    ["remote-resource", "templates/base.html", 3, 1, "five fields"],
+])
+def test_a_doctored_page_warning_on_the_record_is_ignored(tmp_path, capsys, row):
+    import json
+
+    site = hub(tmp_path, "", {"a.md": article(), "b.md": article("B")})
+    assert build(site, capsys)[0] == 0
+    marker = site / "output" / ".haven-output.json"
+    record = json.loads(marker.read_text())
+    record["files"]["index.html"]["warnings"] = [row]
+    marker.write_text(json.dumps(record))
+    code, err = build(site, capsys)
+    assert code == 0 and "the output record lists 'index.html'" in err and "[output-record]" in err, err
+    assert row[4] not in err
+
+
+def test_a_page_warning_on_the_record_is_shown_printable_and_only_for_a_lowered_code(tmp_path, capsys):
+    import json
+
+    site = hub(tmp_path, "checks:\n  remote-resource: warning\n", {"a.md": article(), "b.md": article("B")})
+    assert build(site, capsys)[0] == 0
+    marker = site / "output" / ".haven-output.json"
+    record = json.loads(marker.read_text())
+    record["files"]["index.html"]["warnings"] = [
+        ["remote-resource", "templates/base.html", 3, 1, "ring \x1b]0;owned\x07 the bell", "fix \x1b[2J it"]]
+    marker.write_text(json.dumps(record))
+    code, err = build(site, capsys)
+    assert code == 0 and "templates/base.html:3:1: warning: ring ?]0;owned? the bell" in err, err
+    assert "\x1b" not in err and "\x07" not in err
+    # at error level no build of these settings kept such a warning: a row claiming one is not believed
+    (site / "site.yaml").write_text((site / "site.yaml").read_text().replace("remote-resource: warning", ""))
+    assert build(site, capsys)[0] == 0
+    record = json.loads(marker.read_text())
+    record["files"]["index.html"]["warnings"] = [["remote-resource", "templates/base.html", 3, 1, "fake", ""]]
+    marker.write_text(json.dumps(record))
+    code, err = build(site, capsys)
+    assert code == 0 and "fake" not in err, err

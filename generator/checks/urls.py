@@ -7,6 +7,7 @@ Pure apart from reading the hub's static/ files: they return findings; the build
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -101,10 +102,12 @@ def _removed(tag: str) -> tuple[str, str]:
 
 
 def page_findings(page_html: str, page: str, allowed: AllowedHosts,
-                  where_written: Callable[[str, str, str], tuple[str, int]]) -> list[Diagnostic]:
+                  where_written: Callable[[str, str, str], tuple[str, int]],
+                  reported_elsewhere: Callable[[str, str], bool] | None = None) -> list[Diagnostic]:
     """What a rendered page would make the reader's browser do that no check saw as written: a refused
     address, or a file from another host, that a template computed (from site.yaml `extra`, say).
-    `where_written(tag, attribute, page text from the tag on)` names the template line that writes it."""
+    `where_written(tag, attribute, page text from the tag on)` names the template line that writes it;
+    `reported_elsewhere(code, address)` leaves out what another check already reported at its own line."""
     out: list[Diagnostic] = []
     notes = page_addresses(page_html)
     lines = _RAW_PAGE_TEXT(page_html).splitlines() if notes else []
@@ -124,10 +127,25 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":
             finding = remote_finding(note.value, what, template, line, 1, allowed)
-        if finding is not None:
+        if finding is not None and not (reported_elsewhere and reported_elsewhere(finding.code, note.value)):
             out.append(replace(finding, hint=finding.hint + "; the address comes from this template or the data "
                                                             "it shows (site.yaml `extra`, front matter `extra`)"))
     return out
+
+
+_ON_THE_PAGE = re.compile(r" on the page \S+")
+
+
+def one_per_line(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Rendered-page findings with one per template line and address: a template writes the same thing on
+    every page it renders, so the first page is named, with how many more there are."""
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for item in sorted(found, key=lambda d: (d.path, d.line, d.col, d.message)):   # the same page named every build
+        key = (item.code, item.path, item.line, item.col, _ON_THE_PAGE.sub("", item.message, count=1), item.hint)
+        groups.setdefault(key, []).append(item)
+    return [first if not more else replace(first, message=f"{first.message} (and on {len(more)} more "
+                                                            f"page{'s' if len(more) > 1 else ''})")
+            for first, *more in groups.values()]
 
 
 def image_findings(site: Site, public_urls: set[str], allowed: AllowedHosts) -> list[Diagnostic]:

@@ -245,7 +245,8 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
     known = {(d.code, d.path, d.line) for d in result.diagnostics}   # a template's own text was checked as read
-    result.diagnostics += [d for d in one_per_line(kept + written.page_warnings) if (d.code, d.path, d.line) not in known]
+    page_warnings = one_per_line(kept + written.page_warnings)
+    result.diagnostics += [d for d in page_warnings if (d.code, d.path, d.line) not in known]
     if options.use_cache and not has_errors(result.diagnostics + written.findings):
         files = len(result.written) + result.unchanged   # every file on the record, the search index's included
         findings = result.diagnostics + [f for f in written.findings if f.code not in WRITER_REPAIRS]

@@ -14,9 +14,11 @@ from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import __version__
+from generator.checks.urls import AllowedHosts, PageRules, allowed_hosts, feed_findings
 from generator.model import Article, Site
 from generator.outputs import fingerprint
 from generator.structured import absolute, modified, published
+from generator.templates import TemplateFailure
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 50          # newest entries per feed; older articles stay on the topic pages
@@ -98,13 +100,25 @@ def render_feed(site: Site, feed: Feed) -> bytes:
         "  </author>",
         f'  <generator version="{_x(__version__)}">Haven</generator>',
     ]
+    allowed = allowed_hosts(config.base_url, config.allow_hosts)
     for article in feed.articles:
-        lines += _entry(site, article)
+        lines += _entry(site, article, _checked_content(site, feed, article, allowed))
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _entry(site: Site, article: Article) -> list[str]:
+def _checked_content(site: Site, feed: Feed, article: Article, allowed: AllowedHosts) -> str:
+    """The entry's HTML, checked as its page is (`TemplateFailure` on an error: nothing is written). What
+    the hub lowered in `checks:` was reported on the article and is left to that report."""
+    html = content_html(site, article)
+    for problem in PageRules(site.config.check_levels).decide(feed_findings(html, feed.path, article.parsed.path,
+                                                                            allowed)):
+        if problem.severity == "error":
+            raise TemplateFailure(problem)
+    return html
+
+
+def _entry(site: Site, article: Article, content: str) -> list[str]:
     meta = article.meta
     language = site.config.language_of(article.lang)
     url = absolute(site, article.url)
@@ -133,7 +147,7 @@ def _entry(site: Site, article: Article) -> list[str]:
     if meta.content_note:
         summary = f"Content note: {meta.content_note} {summary}"
     lines.append(f"    <summary>{_x(summary)}</summary>")
-    lines.append(f'    <content type="html">{_x(content_html(site, article))}</content>')
+    lines.append(f'    <content type="html">{_x(content)}</content>')
     lines.append("  </entry>")
     return lines
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from generator.checks.policy import apply_policy, severity_of
-from generator.checks.urls import page_findings
+from generator.checks.urls import PageRules, page_findings
 from generator.confine.hub import read_site_file
 from generator.deadline import helper_threads
 from generator.diagnostics import Diagnostic
@@ -25,33 +23,6 @@ from generator.templates import TemplateFailure, Templates
 
 # Below this many outputs, forking workers costs more than it saves.
 PARALLEL_RENDER_THRESHOLD = 400
-
-
-@dataclass(frozen=True)
-class PageRules:
-    """What the rendered-page check's findings become: the hub's `checks:` levels and `--strict`, as for
-    every other finding (generator.checks.policy); an error stops the render, so nothing is written."""
-
-    levels: Mapping[str, str] = field(default_factory=dict)
-    strict: bool = False
-
-    def decide(self, found: list[Diagnostic]) -> list[Diagnostic]:
-        """`found` at the severity the hub gives each code (`off` drops it)."""
-        return apply_policy(found, self.strict, (), self.levels)[0]
-
-    def below_error(self, code: str) -> bool:
-        """True when the hub's `checks:` set `code` to warning or off."""
-        return severity_of(code, self.levels, "error") != "error"
-
-    def lowered(self, code: str) -> bool:
-        """True when the hub lets findings of `code` through and `--strict` does not make them errors again."""
-        return not self.strict and self.below_error(code)
-
-    def carried(self, recorded: list[Diagnostic]) -> list[Diagnostic]:
-        """The warnings the record keeps for pages not rendered again, at this build's severity. Levels are
-        an input of every page (site.yaml is), so a kept warning of a code at error level cannot come
-        from a build of these settings: the record is not trusted, and such a row is left out."""
-        return self.decide([item for item in recorded if self.below_error(item.code)])
 
 
 def render_outputs(outputs: list[Output], templates: Templates, rules: PageRules | None = None) -> Iterator[Rendered]:

@@ -10,7 +10,7 @@ import pytest
 from generator.cachecodec import ENTRIES, MEMO, CacheDamaged, CacheEntry, Stamp, codec
 from generator.discover import ParseSettings
 from generator.model import FrontMatter, LinkRef
-from tests.sitekit import article, make_site
+from tests.sitekit import article, make_site, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +103,24 @@ def test_a_doctored_body_in_the_cache_cannot_put_code_on_a_page(tmp_path, capsys
     assert code == 1 and "Traceback" not in err, err
     assert "onerror" in err and "[inline-script]" in err
     assert not (tmp_path / "fresh" / "index.html").exists()
+
+
+def test_a_doctored_body_in_the_cache_cannot_reach_a_feed_whose_page_is_not_rendered_again(tmp_path, capsys):
+    # a feed carries whole bodies: when another article's edit renders the feed again but not the doctored
+    # article's own page (its inputs did not change), the feed's entries are checked as pages are
+    from generator.cli import main
+
+    site = make_site(tmp_path / "hub", {"a.md": article("A"), "b.md": article("B")})
+    assert main(["build", "--site", str(site)]) == 0
+    for body in sorted((site / ".haven-cache").rglob("*.html")):
+        body.write_text(body.read_text() + '<p><img src="https://tracker.example/p.gif" alt=""></p>\n')
+    (site / "articles" / "b.md").write_text(article("B", body="A new paragraph for B.\n"))
+    before = snapshot(site / "output")
+    capsys.readouterr()
+    code = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    assert hit.startswith("articles/a.md: error: <img> src on the page /feed.xml 'https://tracker.example/p.gif'"), hit
+    assert "delete that folder and build again" in hit and "[remote-resource]" in hit
+    assert snapshot(site / "output") == before

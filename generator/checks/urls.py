@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.checks import policy
+from generator.checks.policy import apply_policy, severity_of
 from generator.diagnostics import Diagnostic
 from generator.markup.cssurls import css_urls
 from generator.markup.htmlscan import HtmlNote, file_code_notes, page_addresses, scan
@@ -103,11 +104,13 @@ def _removed(tag: str) -> tuple[str, str]:
 
 def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                   where_written: Callable[[str, str, str], tuple[str, int]],
-                  reported_elsewhere: Callable[[str, str], bool] | None = None) -> list[Diagnostic]:
+                  reported_elsewhere: Callable[[str, str], bool] | None = None,
+                  origin: str = "") -> list[Diagnostic]:
     """What a rendered page would make the reader's browser do that no check saw as written: a refused
     address, or a file from another host, that a template computed (from site.yaml `extra`, say).
     `where_written(tag, attribute, page text from the tag on)` names the template line that writes it;
-    `reported_elsewhere(code, address)` leaves out what another check already reported at its own line."""
+    `reported_elsewhere(code, address)` leaves out what another check already reported at its own line;
+    `origin`, when given, is the hint instead of the template's (HTML that no template wrote)."""
     out: list[Diagnostic] = []
     notes = page_addresses(page_html)
     lines = _RAW_PAGE_TEXT(page_html).splitlines() if notes else []
@@ -121,16 +124,54 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                 "inline-script", template, line, 1,
                 f"{what} has code written into the page: what it loads or sends no check can read, and the "
                 "Content-Security-Policy Haven writes (`--headers`) blocks it",
-                "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
+                origin or "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
                 "<script src=\"{{ url('/static/js/menu.js') }}\" defer></script>"))
             continue
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":
             finding = remote_finding(note.value, what, template, line, 1, allowed)
         if finding is not None and not (reported_elsewhere and reported_elsewhere(finding.code, note.value)):
-            out.append(replace(finding, hint=finding.hint + "; the address comes from this template or the data "
-                                                            "it shows (site.yaml `extra`, front matter `extra`)"))
+            out.append(replace(finding, hint=origin or finding.hint + "; the address comes from this template or "
+                                                                      "the data it shows (site.yaml `extra`, front "
+                                                                      "matter `extra`)"))
     return out
+
+
+def feed_findings(entry_html: str, feed: str, article_path: str, allowed: AllowedHosts) -> list[Diagnostic]:
+    """What an entry's HTML in a feed (the article's body and formatted references, as the cache keeps
+    them) would make a feed reader fetch or run. Both are checked where they are read, so anything found
+    here is not in the hub's files as written: a cache changed behind the build's back (a CI that
+    restores one a pull request wrote), which is named with the article it claims to come from."""
+    return page_findings(entry_html, "/" + feed, allowed, lambda tag, attribute, text: (article_path, 0),
+                         origin="the article as written does not hold it: if nobody changed .haven-cache/, "
+                                "delete that folder and build again")
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """What the rendered-page check's findings become: the hub's `checks:` levels and `--strict`, as for
+    every other finding (generator.checks.policy); an error stops the render, so nothing is written."""
+
+    levels: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
+
+    def decide(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        """`found` at the severity the hub gives each code (`off` drops it)."""
+        return apply_policy(found, self.strict, (), self.levels)[0]
+
+    def below_error(self, code: str) -> bool:
+        """True when the hub's `checks:` set `code` to warning or off."""
+        return severity_of(code, self.levels, "error") != "error"
+
+    def lowered(self, code: str) -> bool:
+        """True when the hub lets findings of `code` through and `--strict` does not make them errors again."""
+        return not self.strict and self.below_error(code)
+
+    def carried(self, recorded: list[Diagnostic]) -> list[Diagnostic]:
+        """The warnings the record keeps for pages not rendered again, at this build's severity. Levels are
+        an input of every page (site.yaml is), so a kept warning of a code at error level cannot come
+        from a build of these settings: the record is not trusted, and such a row is left out."""
+        return self.decide([item for item in recorded if self.below_error(item.code)])
 
 
 _ON_THE_PAGE = re.compile(r" on the page \S+")

@@ -163,7 +163,7 @@ def _plain_entry(entry: object) -> bool:
 
 # The codes the rendered-page check reports below error when a hub lowers them (`checks:` in site.yaml). A
 # page's warnings are kept with it on the record, so a build that does not render the page again shows them.
-PAGE_WARNING_CODES = frozenset({"remote-resource", "unsafe-url"})
+PAGE_WARNING_CODES = frozenset({"remote-resource"})
 
 
 def _warning_row(row: object) -> bool:

@@ -157,6 +157,8 @@ def test_strict_still_counts_a_lowered_check(tmp_path):
     ("checks:\n  404: off\n", "'404' is not a check code"),
     ("checks:\n  yaml-syntax: off\n", "'yaml-syntax' cannot be switched off"),
     ("checks:\n  template-syntax: warning\n", "'template-syntax' cannot be lowered"),
+    # a javascript: address a template computes would be published: never a warning
+    ("checks:\n  unsafe-url: warning\n", "'unsafe-url' cannot be lowered"),
 ])
 def test_bad_levels_are_errors_at_their_line(tmp_path, capsys, checks, message):
     site = hub(tmp_path, checks)

@@ -138,7 +138,7 @@ CHECKS: tuple[Check, ...] = (
     _e("template-syntax", "a template cannot be read by Jinja", adjustable=False),
     _e("template-error", "a template failed while rendering a page", adjustable=False),
     # addresses and privacy (generator.urlpolicy)
-    _e("unsafe-url", "an address with a scheme Haven never publishes (javascript:, data:, ...)"),
+    _e("unsafe-url", "an address with a scheme Haven never publishes (javascript:, data:, ...)", adjustable=False),
     _e("remote-resource", "readers' browsers would fetch something from another host (download it into static/)"),
     _e("inline-script", "code written into a page or a static HTML/SVG file (inline <script>, on... attributes)",
        adjustable=False),

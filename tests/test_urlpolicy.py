@@ -383,6 +383,11 @@ def test_images_the_sanitizer_keeps_are_checked_even_when_the_scan_reads_markup_
     ("base: https://cdn.example/", '<base href="{{ config.extra.base }}">', ["cdn.example"]),
     ("banner: https://cdn.example/banner.png", "<style>p { background: url({{ config.extra.banner }}) }</style>",
      ["cdn.example"]),
+    # a form sends what readers type (a search about their health) to the host it names
+    ("finder: https://search.example/q", '<form action="{{ config.extra.finder }}"><input name="q" aria-label="q">'
+     "</form>", ["search.example", "sends what readers type", "[offsite-form]"]),
+    ("finder: //search.example/q", '<form method="post"><button formaction="{{ config.extra.finder }}">Go</button>'
+     "</form>", ["search.example", "[offsite-form]"]),
 ])
 def test_addresses_a_template_computes_are_checked_on_the_rendered_page(tmp_path, capsys, extra, markup, words):
     site = make_site(tmp_path / "s", site_yaml=SITE_YAML + f"extra:\n  {extra}\n")
@@ -399,3 +404,17 @@ def test_addresses_a_template_computes_are_checked_on_the_rendered_page(tmp_path
         assert word in hit, (word, hit)
     assert "comes from this template or the data it shows" in hit
     assert snapshot(site / "output") == before
+
+
+def test_a_form_may_post_to_the_hub_itself_and_nowhere_else():
+    from generator.checks.urls import allowed_hosts, page_findings
+
+    allowed = allowed_hosts("https://hub.example/", ("media.example",))
+
+    def where(tag, attribute, text):
+        return "templates/base.html", 3
+
+    mine = '<form action="/search/"></form><form action="https://hub.example/s/"><button formaction="?q=1">Go</button></form>'
+    assert page_findings(mine, "/x/", allowed, where) == []
+    [bad] = page_findings('<form action="https://media.example/s/"></form>', "/x/", allowed, where)
+    assert (bad.path, bad.line, bad.code) == ("templates/base.html", 3, "offsite-form")   # allow_hosts is for files

@@ -130,11 +130,26 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":
             finding = remote_finding(note.value, what, template, line, 1, allowed)
+        if finding is None and note.kind == "send":
+            finding = _offsite_form(note.value, what, template, line, allowed)
         if finding is not None and not (reported_elsewhere and reported_elsewhere(finding.code, note.value)):
             out.append(replace(finding, hint=origin or finding.hint + "; the address comes from this template or "
                                                                       "the data it shows (site.yaml `extra`, front "
                                                                       "matter `extra`)"))
     return out
+
+
+def _offsite_form(url: str, what: str, path: str, line: int, allowed: AllowedHosts) -> Diagnostic | None:
+    """An `offsite-form` error when a form sends what readers type to another host (`allow_hosts` is for
+    files a page shows, and the Content-Security-Policy Haven writes lets forms post only to the hub)."""
+    host = examine(url, True).host
+    if not host or host == allowed.own:
+        return None
+    return policy.finding("offsite-form", path, line, 1,
+                          f"{what} '{url[:80]}' sends what readers type to {host}: a search or a message about their "
+                          "health goes to a site the hub does not control (and the Content-Security-Policy Haven "
+                          "writes, `--headers`, stops the form)",
+                          "point the form at a page of the hub, or link to the other site's form instead")
 
 
 def feed_findings(entry_html: str, feed: str, article_path: str, allowed: AllowedHosts) -> list[Diagnostic]:

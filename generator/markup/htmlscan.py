@@ -43,8 +43,9 @@ class HtmlNote:
     """One thing in a body's HTML the checks report: where, which element, and what about it.
 
     kind: "url" (an address to check against the policy), "fetch" (an address the browser loads by
-    itself), "element" (an element the sanitizer removes), "handler" (an on... attribute),
-    "style" (a style attribute), "script" (code written into a page: an inline script or a handler).
+    itself), "send" (where a form sends what the reader typed), "element" (an element the sanitizer
+    removes), "handler" (an on... attribute), "style" (a style attribute), "script" (code written into a
+    page: an inline script or a handler).
     """
 
     line: int
@@ -119,7 +120,7 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
         # has one, sanitized bodies have none, and the Content-Security-Policy blocks it)
         found = [(attr, value, "script" if kind == "handler" else kind)
                  for attr, value, kind in _attribute_notes(tag, attrs)
-                 if kind in ("handler", "script") or (kind in ("url", "fetch") and _worth_noting(value, kind))]
+                 if kind in ("handler", "script") or (kind in ("url", "fetch", "send") and _worth_noting(value, kind))]
         if not found:   # the usual case: the position costs a scan from the start, so only when needed
             continue
         line = text.count("\n", 0, at) + 1
@@ -327,6 +328,8 @@ def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tupl
             pending += [(name, url.strip(), "url") for url in value.split(";") if url.strip()]
         elif name == "srcdoc":   # a whole page inside the frame, with addresses of its own
             pending += [(name, note.value, note.kind) for note in page_addresses(value)]
+        elif name in ("action", "formaction") and tag in ("form", "button", "input"):
+            pending.append((name, value, "send"))
         elif name in URL_ATTRIBUTES:
             fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
             pending.append((name, value, "fetch" if fetched else "url"))
@@ -341,7 +344,7 @@ def _first_attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
 def _worth_noting(url: str, kind: str) -> bool:
     """Only addresses the policy refuses, or that a browser would fetch from a host, become notes."""
     found = examine(url)
-    return bool(found.problem) or (kind == "fetch" and found.remote)
+    return bool(found.problem) or (kind in ("fetch", "send") and found.remote)
 
 
 # Placing a note searches the body; past this many per body, notes keep the last place found.

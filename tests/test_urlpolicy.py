@@ -406,6 +406,23 @@ def test_addresses_a_template_computes_are_checked_on_the_rendered_page(tmp_path
     assert snapshot(site / "output") == before
 
 
+@pytest.mark.parametrize("markup", [
+    '<meta name="referrer" content="{{ config.extra.policy }}">',
+    '<a href="https://example.org/" REFERRERPOLICY="{{ config.extra.policy }}">x</a>',
+    "<META CONTENT={{ config.extra.policy }} NAME=Referrer>",
+])
+def test_a_referrer_policy_that_names_the_page_to_other_sites_is_an_error_at_its_line(tmp_path, capsys, markup):
+    # the address of the article a reader was on says what they were reading
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML + "extra:\n  policy: unsafe-url\n")
+    base = site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</footer>", markup + "</footer>", 1))
+    code, err = build(site, capsys)
+    line = 1 + next(n for n, text in enumerate(base.read_text().splitlines()) if markup in text)
+    hit = next(text for text in err.splitlines() if ": error: " in text)
+    assert code == 1 and hit.startswith(f"templates/base.html:{line}:1: error: <") and "[referrer-leak]" in hit, err
+    assert "'unsafe-url'" in hit and not (site / "output").exists()
+
+
 def test_a_form_may_post_to_the_hub_itself_and_nowhere_else():
     from generator.checks.urls import allowed_hosts, page_findings
 
@@ -416,5 +433,7 @@ def test_a_form_may_post_to_the_hub_itself_and_nowhere_else():
 
     mine = '<form action="/search/"></form><form action="https://hub.example/s/"><button formaction="?q=1">Go</button></form>'
     assert page_findings(mine, "/x/", allowed, where) == []
+    quiet = '<meta name="referrer" content="no-referrer"><a href="https://example.org/" referrerpolicy="same-origin">x</a>'
+    assert page_findings(quiet, "/x/", allowed, where) == []
     [bad] = page_findings('<form action="https://media.example/s/"></form>', "/x/", allowed, where)
     assert (bad.path, bad.line, bad.code) == ("templates/base.html", 3, "offsite-form")   # allow_hosts is for files

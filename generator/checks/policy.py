@@ -142,6 +142,7 @@ CHECKS: tuple[Check, ...] = (
     _e("remote-resource", "readers' browsers would fetch something from another host (download it into static/)"),
     _e("inline-script", "code written into a page or a static HTML/SVG file (inline <script>, on... attributes)",
        adjustable=False),
+    _e("referrer-leak", "a page's referrer policy tells other sites which page the reader was on", adjustable=False),
     _e("offsite-form", "a form on a page sends what readers type to another host", adjustable=False),
     _e("bad-allowed-host", "`privacy.allow_hosts` names something that is not a host name"),
     _e("bad-image", "an image (`image:` or in the body) is not a picture this hub publishes or a browser can show"),

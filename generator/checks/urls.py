@@ -127,6 +127,14 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                 origin or "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
                 "<script src=\"{{ url('/static/js/menu.js') }}\" defer></script>"))
             continue
+        if note.kind == "referrer":
+            out.append(policy.finding(
+                "referrer-leak", template, line, 1,
+                f"{what} sets the referrer policy '{note.value[:40]}': every site the page links to or loads from "
+                "is told which page the reader was on (an article's address says what they were reading)",
+                "remove it: Haven's pages send no referrer to other sites (`--headers` writes Referrer-Policy: "
+                "no-referrer), or use no-referrer or same-origin"))
+            continue
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":
             finding = remote_finding(note.value, what, template, line, 1, allowed)

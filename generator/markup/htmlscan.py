@@ -35,6 +35,9 @@ _FETCHED = {
 }
 # <meta http-equiv="refresh" content="0; url=..."> sends the reader there without their choosing
 _REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.IGNORECASE | re.DOTALL)
+# Referrer policies that send the page's full address (which article the reader was on) to the sites its
+# links and files lead to; the legacy names too ("always", "default")
+_PATH_REFERRERS = frozenset({"unsafe-url", "no-referrer-when-downgrade", "always", "default"})
 _FETCHING_RELS = frozenset({"stylesheet", "preload", "prefetch", "icon", "apple-touch-icon", "modulepreload",
                             "manifest", "prerender", "dns-prefetch", "preconnect", "mask-icon"})
 
@@ -43,9 +46,10 @@ class HtmlNote:
     """One thing in a body's HTML the checks report: where, which element, and what about it.
 
     kind: "url" (an address to check against the policy), "fetch" (an address the browser loads by
-    itself), "send" (where a form sends what the reader typed), "element" (an element the sanitizer
-    removes), "handler" (an on... attribute), "style" (a style attribute), "script" (code written into a
-    page: an inline script or a handler).
+    itself), "send" (where a form sends what the reader typed), "referrer" (a referrer policy that tells
+    other sites the page the reader came from), "element" (an element the sanitizer removes), "handler"
+    (an on... attribute), "style" (a style attribute), "script" (code written into a page: an inline
+    script or a handler).
     """
 
     line: int
@@ -78,7 +82,7 @@ _RAW_TEXT = re.compile(r"(<((?:s(?:cript|tyle)|t(?:extarea|itle)|xmp|iframe|no(?
 # Any start tag with no attribute that can hold an address (or only local ones): the bulk of a rendered page.
 _ADDRESS_ATTRS = (r"(?:on[\w-]*|style|href|src|srcset|poster|action|formaction|data|background|cite|ping|"
                   r"xlink:href|imagesrcset|longdesc|lowsrc|dynsrc|codebase|manifest|usemap|icon|profile|itemid|srcdoc|"
-                  r"http-equiv|attributename)")
+                  r"http-equiv|attributename|referrerpolicy)")
 # (attribute names are read case-blind, as a browser reads them: `SRC=` is `src=`)
 _OTHER_PAGE_ATTR = (r"(?!(?i:" + _ADDRESS_ATTRS + r")(?![\w:-]))"
                     r"[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
@@ -91,7 +95,9 @@ _PLAIN_PAGE_TAG = re.compile(
     r"<a(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _PLAIN_HREF + r"))*\s*/?>"
     r"|<link(?:\s+(?:" + _LINK_OTHER_ATTR + r"|" + _PLAIN_HREF + r"))*\s+rel=\"(?:canonical|alternate)\""
     r"(?:\s+(?:" + _LINK_OTHER_ATTR + r"|" + _PLAIN_HREF + r"))*\s*/?>"
-    r"|<[a-zA-Z][\w:-]*(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
+    # (not the page's referrer policy: <meta name="referrer" content="..."> is read, see _sends_page_address)
+    r"|<(?!(?i:meta)\b[^>]*?\b(?i:name)\s*=\s*[\"']?\s*(?i:referrer))"
+    r"[a-zA-Z][\w:-]*(?:\s+(?:" + _OTHER_PAGE_ATTR + r"|" + _LOCAL_HREF + r"|" + _PLAIN_SRC + r"))*\s*/?>")
 
 
 def readable_text(html_text: str) -> str:
@@ -120,7 +126,8 @@ def page_addresses(page_html: str) -> list[HtmlNote]:
         # has one, sanitized bodies have none, and the Content-Security-Policy blocks it)
         found = [(attr, value, "script" if kind == "handler" else kind)
                  for attr, value, kind in _attribute_notes(tag, attrs)
-                 if kind in ("handler", "script") or (kind in ("url", "fetch", "send") and _worth_noting(value, kind))]
+                 if kind in ("handler", "script", "referrer")
+                 or (kind in ("url", "fetch", "send") and _worth_noting(value, kind))]
         if not found:   # the usual case: the position costs a scan from the start, so only when needed
             continue
         line = text.count("\n", 0, at) + 1
@@ -328,12 +335,23 @@ def _attribute_notes(tag: str, attrs: list[tuple[str, str | None]]) -> list[tupl
             pending += [(name, url.strip(), "url") for url in value.split(";") if url.strip()]
         elif name == "srcdoc":   # a whole page inside the frame, with addresses of its own
             pending += [(name, note.value, note.kind) for note in page_addresses(value)]
+        elif _sends_page_address(tag, name, value, attrs):
+            pending.append((name, value, "referrer"))
         elif name in ("action", "formaction") and tag in ("form", "button", "input"):
             pending.append((name, value, "send"))
         elif name in URL_ATTRIBUTES:
             fetched = name in _FETCHED.get(tag, ()) or (tag == "link" and name == "href" and rel & _FETCHING_RELS)
             pending.append((name, value, "fetch" if fetched else "url"))
     return pending
+
+
+def _sends_page_address(tag: str, name: str, value: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """True for a referrer policy (an element's own, or the page's `<meta name="referrer">`) that tells other
+    sites the full address of the page the reader was on."""
+    if name == "referrerpolicy":
+        return value.strip().lower() in _PATH_REFERRERS
+    return name == "content" and tag == "meta" and _first_attribute(attrs, "name") == "referrer" and \
+        bool(_PATH_REFERRERS & {token.strip().lower() for token in value.split(",")})
 
 
 def _first_attribute(attrs: list[tuple[str, str | None]], name: str) -> str:

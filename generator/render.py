@@ -25,12 +25,13 @@ from generator.templates import TemplateFailure, Templates
 PARALLEL_RENDER_THRESHOLD = 400
 
 
-def render_outputs(outputs: list[Output], templates: Templates, rules: PageRules | None = None) -> Iterator[Rendered]:
+def render_outputs(outputs: list[Output], templates: Templates, rules: PageRules) -> Iterator[Rendered]:
     """Render each output (files first, bundles last). A template error, or a rendered page that the page
-    check finds an error in, raises `TemplateFailure`; its warnings come back on the `Rendered`."""
+    check finds an error in (at the severity `rules` give it), raises `TemplateFailure`; a page's warnings
+    come back on its `Rendered`."""
     files = [o for o in outputs if not isinstance(o, Bundle)]
     bundles = [o for o in outputs if isinstance(o, Bundle)]
-    yield from _render_files(files, templates, rules or PageRules())
+    yield from _render_files(files, templates, rules)
     for bundle in bundles:
         yield make_bundle(bundle)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator.build import BuildOptions, BuildResult, build
+from generator.diagnostics import printable
 from generator.discover import SITE_FILE
 from generator.progress import paint, progress_for, wants_color
 
@@ -153,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from generator.config import missing_config  # only when it is missing: the settings' checks load a lot
 
             missing = missing_config(args.site.resolve())
-            print(f"haven: error: {missing.message} - {missing.hint}", file=sys.stderr)
+            print(f"haven: error: {printable(missing.message)} - {printable(missing.hint)}", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "new":
             from generator.scaffold import new_article

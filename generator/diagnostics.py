@@ -6,6 +6,7 @@ Checks never print or raise for anything a file can contain: they return
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -30,13 +31,13 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        """Render compiler-style: `path:line:col: severity: message - hint [code]`."""
-        where = self.path
+        """Render compiler-style: `path:line:col: severity: message - hint [code]` (printable: see `printable`)."""
+        where = printable(self.path)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {printable(self.message)}"
         if self.hint:
-            text += f" - {self.hint}"
+            text += f" - {printable(self.hint)}"
         return f"{text} [{self.code}]"
 
     def as_warning(self) -> Diagnostic:
@@ -152,3 +153,20 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+# What a file can hold that a terminal or a CI log would act on rather than show: control characters (escape
+# sequences that retitle or clear the terminal, a carriage return that overwrites the line, a line break
+# that fakes a finding of its own) and the bidirectional overrides that show text in another order.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` as findings show it: what a file quoted in a message is shown as an escape (\\x1b, \\u202e),
+    never acted on, wherever findings are printed (the terminal, a CI log, the preview)."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -60,9 +60,19 @@ class Page(Output):
 
     template: str
     context: Callable[[], Mapping[str, Any]] = field(compare=False)
-    # the addresses the page's own file was checked for where it is read (its body's links and images,
-    # `image:`): the rendered-page check leaves them to that check when the hub lowered its level
-    ruled_addresses: Callable[[], Collection[str]] | None = field(default=None, compare=False, kw_only=True)
+    # the hub file the page shows (an article or a standalone page), for the rendered-page check
+    made_from: PageSource | None = field(default=None, compare=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """The file a page shows, as the rendered-page check needs it: what it finds in the page's body came
+    from the file (or from the cache that keeps its body), not from a template."""
+
+    path: str
+    # the addresses the file's own checks ruled on at its lines (its body's links and images, `image:`)
+    addresses: Callable[[], Collection[str]]
+    body: Callable[[], str]   # the body's HTML as the page shows it
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from generator.outputs import (
     Inputs,
     Output,
     Page,
+    PageSource,
     file_digest,
     fingerprint,
 )
@@ -288,7 +289,8 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
         }
 
     return Page(f"{article.url.strip('/')}/index.html", inputs, template, context, known_fingerprint=known,
-                ruled_addresses=functools.partial(_ruled_addresses, article))
+                made_from=PageSource(article.parsed.path, functools.partial(_ruled_addresses, article),
+                                     lambda: article.body_html))
 
 
 def _ruled_addresses(article: Article) -> frozenset[str]:

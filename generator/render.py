@@ -42,7 +42,7 @@ def render_checked(output: Output, templates: Templates, rules: PageRules) -> tu
         html = templates.render(output.template, output.context())
         found = page_findings(html, "/" + output.path, templates.allowed,
                               lambda tag, attr, text: templates.where_written(output.template, tag, attr, text),
-                              _reported_elsewhere(output, rules))
+                              _reported_elsewhere(output, rules), in_source=_in_body(output))
         kept = rules.decide(found) if found else []
         for problem in kept:   # what a template computed, checked as the reader would get it (generator.urlpolicy)
             if problem.severity == "error":
@@ -61,9 +61,22 @@ def _reported_elsewhere(page: Page, rules: PageRules) -> Callable[[str, str], bo
     error level such a file stops the build before rendering, so an address found then was not in the
     file as written (a cache altered behind the build's back) and is reported."""
     def reported(code: str, address: str) -> bool:
-        ruled = page.ruled_addresses
-        return rules.lowered(code) and ruled is not None and address in ruled()
+        return rules.lowered(code) and page.made_from is not None and address in page.made_from.addresses()
     return reported
+
+
+def _in_body(page: Page) -> Callable[[str], str] | None:
+    """(a start tag as the page has it) -> the page's own file when its body holds that tag, else ""."""
+    source = page.made_from
+    if source is None:
+        return None
+    body: list[str] = []   # read only when the page check finds something (rare): from the body store
+
+    def holding(tag: str) -> str:
+        if not body:
+            body.append(source.body())
+        return source.path if tag in body[0] else ""
+    return holding
 
 
 def make_bundle(bundle: Bundle) -> Rendered:

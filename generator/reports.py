@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from generator.checks.policy import Suppressed
-from generator.diagnostics import Diagnostic, cause_first, file_order, sort_key
+from generator.diagnostics import Diagnostic, cause_first, file_order, printable, sort_key
 
 JSON_SCHEMA_VERSION = 1
 
@@ -79,16 +79,16 @@ def format_human(diagnostics: Iterable[Diagnostic], suppressed: Sequence[Suppres
     for path in file_order(findings, also=suppressions_by_file):  # files that cannot be read first
         if lines:
             lines.append("")
-        lines.append(paint("file", path))
+        lines.append(paint("file", printable(path)))
         for finding in by_file.get(path, []):
             where = f"{finding.line}:{finding.col or 1}" if finding.line else "-"
             severity = paint(finding.severity, f"{finding.severity:<7}")
-            lines.append(f"  {where:<8} {severity}  {finding.message}  {paint('dim', f'[{finding.code}]')}")
+            lines.append(f"  {where:<8} {severity}  {printable(finding.message)}  {paint('dim', f'[{finding.code}]')}")
             if finding.hint:
-                lines.append(f"  {'':<8} {'':<7}  {paint('dim', 'hint: ' + finding.hint)}")
+                lines.append(f"  {'':<8} {'':<7}  {paint('dim', 'hint: ' + printable(finding.hint))}")
         for item in suppressions_by_file.get(path, []):
             s = item.suppression
-            reason = f'"{s.reason}"' if s.reason else "(no reason given)"
+            reason = f'"{printable(s.reason)}"' if s.reason else "(no reason given)"
             silenced = _plural(len(item.findings), "finding") if item.findings else "nothing"
             where = str(s.line) if s.line else "-"
             lines.append(f"  {where:<8} {paint('note', 'silenced')} {s.code}: {reason}, hides {silenced}")
@@ -165,13 +165,14 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     message on a second line. `line`/`col` are left out when 0 (a finding about the whole file)."""
     commands = []
     for finding in cause_first(diagnostics):
-        properties = [f"file={escape_github_property(finding.path)}"]
+        properties = [f"file={escape_github_property(printable(finding.path))}"]
         if finding.line:
             properties.append(f"line={finding.line}")
             if finding.col:
                 properties.append(f"col={finding.col}")
         properties.append(f"title={escape_github_property(finding.code)}")
-        message = finding.message + (f"\n{finding.hint}" if finding.hint else "")
+        # printable first: a line break a file put in a message is shown, never a command line of its own
+        message = printable(finding.message) + (f"\n{printable(finding.hint)}" if finding.hint else "")
         command = "notice" if finding.severity == "note" else finding.severity   # GitHub's word for a note
         commands.append(f"::{command} {','.join(properties)}::{escape_github_data(message)}")
     return "".join(command + "\n" for command in commands)

@@ -37,7 +37,7 @@ from generator.confine.output import (
     replace_output_file,
     safe_output_path,
 )
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic, printable, warning
 from generator.outputs import Bundle, Output, Rendered, content_digest
 
 MARKER = ".haven-output.json"
@@ -181,7 +181,7 @@ def recorded_warnings(outputs: list[Output], stale: list[Output], previous: Reco
 
 
 def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text[:2000])
+    return printable(text[:2000])
 
 
 def _shown(value: object) -> str:

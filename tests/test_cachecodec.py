@@ -101,7 +101,10 @@ def test_a_doctored_body_in_the_cache_cannot_put_code_on_a_page(tmp_path, capsys
     code = main(["build", "--site", str(site), "--out", str(tmp_path / "fresh")])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err, err
-    assert "onerror" in err and "[inline-script]" in err
+    hit = next(line for line in err.splitlines() if ": error: " in line)
+    # named with the article whose body it claims to be, not the template that shows bodies
+    assert hit.startswith("articles/") and ".md: error: <img> onerror on the page /" in hit, hit
+    assert "[inline-script]" in hit and "delete that folder and build again" in hit
     assert not (tmp_path / "fresh" / "index.html").exists()
 
 

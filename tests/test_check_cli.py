@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
+import pytest
+
 from generator.cli import main
 from tests.sitekit import article, make_site
 
@@ -77,3 +79,24 @@ def test_html_dashboard_has_a_row_per_article(tmp_path, capsys):
     parser.feed(report.read_text())
     assert parser.rows == 2 and parser.caption
     assert not (site / "output").exists()
+
+
+# A contributor's file can quote anything into a finding: escape sequences that retitle or clear the
+# terminal (hiding the findings above), a carriage return or line break that fakes a line of its own, a
+# bidirectional override that shows text in another order. Every report shows them as escapes.
+HOSTILE_AUTHOR = r'"evil\e]0;pwned\a\e[2J\r\n::error file=x::fake\u202egnp.exe"'
+RAW = ("\x1b", "\x07", "\r", "\u202e")
+
+
+@pytest.mark.parametrize("fmt", ["human", "lines", "github"])
+def test_what_a_file_quotes_into_a_finding_is_printed_as_escapes(tmp_path, capsys, fmt):
+    text = article().replace("author: alex-example", f"author: {HOSTILE_AUTHOR}", 1)
+    assert "evil" in text
+    site = make_site(tmp_path / "s", {"a.md": text, "b.md": article("B")})
+    assert main(["check", "--site", str(site), "--format", fmt]) == 1
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert not any(raw in shown for raw in RAW), repr(shown)
+    assert r"evil\x1b]0;pwned\x07\x1b[2J\x0d\x0a::error file=x::fake\u202egnp.exe" in shown, shown
+    if fmt == "github":   # one workflow command per finding: the quoted line break started none
+        assert not any(line.startswith("::error file=x") for line in shown.splitlines())

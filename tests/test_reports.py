@@ -116,10 +116,14 @@ def test_github_escaping_follows_actions_toolkit():
     # @actions/core: data escapes % \r \n; properties also escape : and ,
     assert escape_github_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
     assert escape_github_property("dir:x/a,b%.md\n") == "dir%3Ax/a%2Cb%25.md%0A"
-    odd = warning("odd,code:x", "notes/a,b:c.md", 2, 5, "50% of 'x'\nsecond line", "")
+    odd = warning("odd,code:x", "notes/a,b:c.md", 2, 5, "50% of 'x'", "second line")
     assert format_github([odd]) == (
         "::warning file=notes/a%2Cb%3Ac.md,line=2,col=5,title=odd%2Ccode%3Ax::50%25 of 'x'%0Asecond line\n"
     )
+    # a line break a file put into a message is shown as one, never a line (or a command) of its own
+    quoted = warning("unknown-author", "articles/a.md", 2, 1, "unknown author 'x\n::error::y'", "")
+    assert format_github([quoted]) == (
+        "::warning file=articles/a.md,line=2,col=1,title=unknown-author::unknown author 'x\\x0a::error::y'\n")
 
 
 def test_github_one_line_per_finding_sorted():

@@ -105,26 +105,33 @@ def _removed(tag: str) -> tuple[str, str]:
 def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                   where_written: Callable[[str, str, str], tuple[str, int]],
                   reported_elsewhere: Callable[[str, str], bool] | None = None,
-                  origin: str = "") -> list[Diagnostic]:
+                  origin: str = "", in_source: Callable[[str], str] | None = None) -> list[Diagnostic]:
     """What a rendered page would make the reader's browser do that no check saw as written: a refused
     address, or a file from another host, that a template computed (from site.yaml `extra`, say).
     `where_written(tag, attribute, page text from the tag on)` names the template line that writes it;
     `reported_elsewhere(code, address)` leaves out what another check already reported at its own line;
-    `origin`, when given, is the hint instead of the template's (HTML that no template wrote)."""
+    `origin`, when given, is the hint instead of the template's (HTML that no template wrote);
+    `in_source(start tag)` names the page's own file when its body holds the tag: no template wrote it, and
+    bodies are checked where they are read, so it came from a cache altered behind the build's back."""
     out: list[Diagnostic] = []
     notes = page_addresses(page_html)
     lines = _RAW_PAGE_TEXT(page_html).splitlines() if notes else []
     for note in notes:
         what = f"<{note.tag}>{' ' + note.attr if note.attr else ''} on the page {page}"
         rendered = "\n".join(lines[note.line - 1:note.line + 2])[note.col - 1:]
-        # code is written as it is (no `{{ }}` in it to look for): found by its element's start tag
-        template, line = where_written(note.tag, "" if note.kind == "script" else note.attr, rendered)
+        start_tag = rendered[:rendered.find(">") + 1]
+        source = in_source(start_tag) if in_source and start_tag else ""
+        if source:
+            template, line, hint = source, 0, CACHE_ORIGIN
+        else:   # code is written as it is (no `{{ }}` in it to look for): found by its element's start tag
+            template, line = where_written(note.tag, "" if note.kind == "script" else note.attr, rendered)
+            hint = origin
         if note.kind == "script":
             out.append(policy.finding(
                 "inline-script", template, line, 1,
                 f"{what} has code written into the page: what it loads or sends no check can read, and the "
                 "Content-Security-Policy Haven writes (`--headers`) blocks it",
-                origin or "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
+                hint or "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
                 "<script src=\"{{ url('/static/js/menu.js') }}\" defer></script>"))
             continue
         if note.kind == "referrer":
@@ -132,8 +139,8 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                 "referrer-leak", template, line, 1,
                 f"{what} sets the referrer policy '{note.value[:40]}': every site the page links to or loads from "
                 "is told which page the reader was on (an article's address says what they were reading)",
-                "remove it: Haven's pages send no referrer to other sites (`--headers` writes Referrer-Policy: "
-                "no-referrer), or use no-referrer or same-origin"))
+                hint or "remove it: Haven's pages send no referrer to other sites (`--headers` writes "
+                "Referrer-Policy: no-referrer), or use no-referrer or same-origin"))
             continue
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":
@@ -141,7 +148,7 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
         if finding is None and note.kind == "send":
             finding = _offsite_form(note.value, what, template, line, allowed)
         if finding is not None and not (reported_elsewhere and reported_elsewhere(finding.code, note.value)):
-            out.append(replace(finding, hint=origin or finding.hint + "; the address comes from this template or "
+            out.append(replace(finding, hint=hint or finding.hint + "; the address comes from this template or "
                                                                       "the data it shows (site.yaml `extra`, front "
                                                                       "matter `extra`)"))
     return out
@@ -166,8 +173,12 @@ def feed_findings(entry_html: str, feed: str, article_path: str, allowed: Allowe
     here is not in the hub's files as written: a cache changed behind the build's back (a CI that
     restores one a pull request wrote), which is named with the article it claims to come from."""
     return page_findings(entry_html, "/" + feed, allowed, lambda tag, attribute, text: (article_path, 0),
-                         origin="the article as written does not hold it: if nobody changed .haven-cache/, "
-                                "delete that folder and build again")
+                         origin=CACHE_ORIGIN)
+
+
+# The hint for what a page or feed shows of a body that the body's file does not hold
+CACHE_ORIGIN = ("the article as written does not hold it: if nobody changed .haven-cache/, delete that folder "
+                "and build again")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.cachecodec import Stamp
+from generator.confine.cache import cache_folder_problem
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
@@ -133,12 +134,16 @@ def _build(options: BuildOptions) -> BuildResult:
     # them), there is nothing to do, and not even the settings need reading
     markdown_files, findings = discover(site_dir)   # links out of the hub are findings, never read
     result.diagnostics += findings
+    # the cache is Haven's own folder in the hub: used only while it and its folders are real folders
+    unsafe_cache = cache_folder_problem(site_dir) if options.use_cache else None
+    use_cache = options.use_cache and unsafe_cache is None
+    result.diagnostics += [unsafe_cache] if unsafe_cache else []
     today = options.today or date.today()
     # `today` is an input: the daily build on an article's date publishes it though no file changed
     inputs = input_fingerprint(site_dir, markdown_files, (options.drafts, options.strict, options.headers,
                                                    options.search_index, str(out_dir.resolve()), today,
                                                    options.future))
-    if options.write and options.use_cache and not has_errors(result.diagnostics):
+    if options.write and use_cache and not has_errors(result.diagnostics):
         last = read_stamp(site_dir, out_dir)
         # the output files as the last build left them (one lstat each): a hand-edited one is restored
         if last and last.inputs == inputs and last.marker == marker_stat(out_dir / MARKER) \
@@ -185,7 +190,7 @@ def _build(options: BuildOptions) -> BuildResult:
     settings = ParseSettings(config.base_path, config.readability_target, config.max_article_bytes,
                              urlsplit(config.base_url).hostname or "", config.allow_hosts,
                              tuple(lang.code for lang in config.languages), config.default_language.code)
-    cache = ParseCache(site_dir, settings) if options.use_cache else None
+    cache = ParseCache(site_dir, settings) if use_cache else None
     if cache:
         cache.load()
     _tell(options, "reading articles and pages", 0, len(markdown_files))
@@ -247,7 +252,7 @@ def _build(options: BuildOptions) -> BuildResult:
     known = {(d.code, d.path, d.line) for d in result.diagnostics}   # a template's own text was checked as read
     page_warnings = one_per_line(kept + written.page_warnings)
     result.diagnostics += [d for d in page_warnings if (d.code, d.path, d.line) not in known]
-    if options.use_cache and not has_errors(result.diagnostics + written.findings):
+    if use_cache and not has_errors(result.diagnostics + written.findings):
         files = len(result.written) + result.unchanged   # every file on the record, the search index's included
         findings = result.diagnostics + [f for f in written.findings if f.code not in WRITER_REPAIRS]
         suppressed = list(result.suppressed)

@@ -27,11 +27,11 @@ from generator.cachecodec import (
     checked_memo,
     codec,
 )
+from generator.confine.cache import CACHE_DIR, body_file_name, read_cache_file
 from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.discover import MarkdownFile, ParseSettings, content_digest
 from generator.model import ParsedFile
 
-CACHE_DIR = ".haven-cache"
 BODY_DIR = "bodies"   # one file of body HTML per parsed file, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
@@ -85,7 +85,7 @@ class ParseCache:
         stats = {}
         for name in names:
             try:
-                st = os.stat(self.folder / name)
+                st = os.lstat(self.folder / name)
             except OSError:
                 continue
             stats[name] = (st.st_mtime_ns, st.st_size)
@@ -115,8 +115,7 @@ class ParseCache:
         if name not in files:
             return {}
         try:
-            with open(self.folder / name, "rb") as handle:
-                raw = codec().parse(handle.read())
+            raw = codec().parse(read_cache_file(self.folder / name))
             if type(raw) is not list or len(raw) != 2 or raw[0] != list(self.key):
                 return {}
             return codec().decode(raw[1], shape)
@@ -137,7 +136,7 @@ class ParseCache:
         if parsed.html or parsed.meta is None:
             return parsed.html
         try:
-            return self.body_file(parsed).read_text("utf-8")
+            return read_cache_file(self.body_file(parsed)).decode("utf-8")
         except (OSError, UnicodeDecodeError):  # a damaged cache is never trusted: parse again
             from generator.parse import parse_bytes
 
@@ -153,8 +152,8 @@ class ParseCache:
         if self._dirty:
             self.folder.mkdir(parents=True, exist_ok=True)
             gitignore = self.folder.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
+            if not os.path.lexists(gitignore):   # (a link there is replaced by the rename, never followed)
+                _write_atomic(gitignore, b"*\n")
             self.bodies.mkdir(exist_ok=True)
         for shard in sorted(self._dirty):
             items: dict[str, CacheEntry] = {}
@@ -301,7 +300,7 @@ def _parse_job(job: tuple[str, str, bytes], settings: ParseSettings, body_store:
 
 
 def _body_path(store: Path, parsed: ParsedFile) -> Path:
-    return store / f"{parsed.digest}.html"   # by content: a worker and the parent can never disagree
+    return store / body_file_name(parsed.digest)   # by content: a worker and the parent can never disagree
 
 
 def stored_body(store: Path, parsed: ParsedFile) -> ParsedFile:
@@ -348,8 +347,7 @@ def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
 
 def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
     try:
-        with open(site_dir / CACHE_DIR / STAMP_FILE, "rb") as handle:
-            return codec().loads(handle.read(), dict[str, Stamp])
+        return codec().loads(read_cache_file(site_dir / CACHE_DIR / STAMP_FILE), dict[str, Stamp])
     except (OSError, CacheDamaged):  # a cache is never trusted
         return {}
 

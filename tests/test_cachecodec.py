@@ -127,3 +127,14 @@ def test_a_doctored_body_in_the_cache_cannot_reach_a_feed_whose_page_is_not_rend
     assert hit.startswith("articles/a.md: error: <img> src on the page /feed.xml 'https://tracker.example/p.gif'"), hit
     assert "delete that folder and build again" in hit and "[remote-resource]" in hit
     assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize("digest", ["../../../outside/secret", "/etc/hostname", "0" * 31, "0" * 32 + "/x",
+                                    "0" * 32 + "\n", "ABCDEF" + "0" * 26])
+def test_a_cached_body_is_read_only_under_a_content_hash_name(digest):
+    # the cache's records name their body by content hash; a doctored one must not name a path
+    from generator.confine.cache import body_file_name
+
+    assert body_file_name("0123456789abcdef" * 2) == "0123456789abcdef0123456789abcdef.html"
+    with pytest.raises(OSError):
+        body_file_name(digest)

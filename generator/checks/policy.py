@@ -67,6 +67,7 @@ CHECKS: tuple[Check, ...] = (
     _e("bad-file-name", "a file name is not plain UTF-8 text or holds control characters", adjustable=False),
     _w("output-record", "the output folder's record names a path Haven will not act on (ignored)"),
     _w("output-link", "a link inside the output folder was replaced by the file Haven writes there"),
+    _w("unsafe-cache", "`.haven-cache` or a folder in it is a link or not a folder: the build ran without its cache"),
     # site.yaml
     _e("missing-config", "the hub has no site.yaml", adjustable=False),
     _e("config-unreadable", "site.yaml exists but cannot be read", adjustable=False),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.hostile import SENTINEL, Case
@@ -100,7 +102,70 @@ CASES = [
          check=lambda hub, out: not_created(out / "pwned")),
     Case("cache with wrong types is rebuilt", lambda hub, out: retype_cache(hub), 0,
          check=lambda hub, out: assert_in(b"First steps", hub / "output/articles/first-steps/index.html")),
+    # ---- a cache folder that is a link (a pull request can commit one; Git keeps links): the build runs
+    # without its cache, never reading, writing or deleting through it (bodies would be written there,
+    # and old ones pruned: every file of a linked folder deleted)
+    Case("cache folder linked to a folder outside", lambda hub, out: cache_linked(hub, ".haven-cache", out / "dir"),
+         0, ".haven-cache: warning: .haven-cache is a symbolic link", "[unsafe-cache]"),
+    Case("cache bodies folder linked to a folder outside",
+         lambda hub, out: cache_linked(hub, ".haven-cache/bodies", out), 0,
+         ".haven-cache/bodies: warning: .haven-cache/bodies is a symbolic link", "ran without its cache"),
+    Case("cache index folder linked to a folder outside",
+         lambda hub, out: cache_linked(hub, ".haven-cache/index", out / "dir"), 0, "", "[unsafe-cache]"),
+    Case("cache folder that is a named pipe", lambda hub, out: cache_fifo(hub), 0, "", "is not a folder",
+         process=True),
+    # ---- files in the cache's real folders: never read through a link, never a FIFO
+    Case("cached bodies linked to a secret outside", lambda hub, out: bodies_replaced(hub, lambda b: link(b, out / "secret.txt")),
+         0, check=lambda hub, out: assert_in(b"Breathing slowly", hub / "output/articles/first-steps/index.html")),
+    Case("cached bodies that are named pipes", lambda hub, out: bodies_replaced(hub, fifo_in_place), 0,
+         check=lambda hub, out: assert_in(b"Breathing slowly", hub / "output/articles/first-steps/index.html"),
+         process=True),
+    Case("cache index shards and stamp that are named pipes", lambda hub, out: fifos_in_place(cache_files(hub)), 0,
+         check=lambda hub, out: assert_in(b"First steps", hub / "output/articles/first-steps/index.html"),
+         process=True),
 ]
+
+
+def cache_linked(hub: Path, rel: str, target: Path) -> None:
+    """A folder of the cache replaced by a link to `target`, and an article edited (so the build writes
+    the cache: through the link, the old Haven wrote bodies there and pruned everything else)."""
+    replace_with_link(hub / rel, target)
+    edit_article(hub)
+
+
+def cache_fifo(hub: Path) -> None:
+    """The cache folder replaced by a named pipe, and an article edited."""
+    (hub / ".haven-cache").rename(hub / ".haven-cache-moved")
+    os.mkfifo(hub / ".haven-cache")
+    edit_article(hub)
+
+
+def edit_article(hub: Path) -> None:
+    page = hub / "articles" / "first-steps.md"
+    page.write_text(page.read_text() + "\nOne more sentence.\n")
+
+
+def bodies_replaced(hub: Path, replace: Callable[[Path], None]) -> None:
+    """Every cached body replaced (by `replace`), and the output removed so that every page is rendered."""
+    for body in sorted((hub / ".haven-cache" / "bodies").iterdir()):
+        body.unlink()
+        replace(body)
+    shutil.rmtree(hub / "output")
+
+
+def fifo_in_place(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def fifos_in_place(paths: list[Path]) -> None:
+    """Each file replaced by a named pipe (opening one to read blocks until a writer comes: never)."""
+    for path in paths:
+        path.unlink()
+        os.mkfifo(path)
+
+
+def cache_files(hub: Path) -> list[Path]:
+    return sorted((hub / ".haven-cache" / "index").iterdir()) + [hub / ".haven-cache" / "last-build.json"]
 
 
 def plant_pickle(hub: Path, outside: Path, name: str = "") -> None:

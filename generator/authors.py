@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from generator.checks.policy import finding
-from generator.confine.hub import OutsideHub, read_hub_bytes
+from generator.confine.hub import DATA_FILE_LIMIT, OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author
@@ -27,7 +27,7 @@ AUTHOR_FIELDS = (
 def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], str]:
     """Read the authors file; returns (authors by id, findings, fingerprint of the file)."""
     try:
-        raw = read_hub_bytes(site_dir, AUTHORS_FILE)   # never through a link out of the hub
+        raw = read_hub_bytes(site_dir, AUTHORS_FILE, DATA_FILE_LIMIT)   # never through a link out of the hub
     except OutsideHub as exc:
         return {}, [exc.diagnostic], ""
     except FileNotFoundError:

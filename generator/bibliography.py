@@ -19,7 +19,7 @@ import yaml
 from generator.bibtex import LoadedEntry, read_bibtex
 from generator.checks.citations import check_bibliography
 from generator.checks.policy import finding
-from generator.confine.hub import OutsideHub, read_hub_bytes
+from generator.confine.hub import DATA_FILE_LIMIT, OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 
 __all__ = ["BIBLIOGRAPHY_FILES", "load_bibliography"]
@@ -46,7 +46,7 @@ def load_bibliography(site_dir: Path) -> tuple[Bibliography, list[Diagnostic]]:
         if not os.path.lexists(file):
             continue
         try:
-            text = read_hub_bytes(Path(site_dir), relative).decode("utf-8-sig")
+            text = read_hub_bytes(Path(site_dir), relative, DATA_FILE_LIMIT).decode("utf-8-sig")
         except OutsideHub as exc:
             findings.append(exc.diagnostic)
             continue

@@ -37,7 +37,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator.checks.policy import finding
-from generator.confine.hub import OutsideHub, read_hub_bytes
+from generator.confine.hub import DATA_FILE_LIMIT, OutsideHub, read_hub_bytes
 from generator.diagnostics import Diagnostic
 from generator.languages import babel_locale
 from generator.model import Language
@@ -106,7 +106,7 @@ def load_catalogues(site_dir: Path, languages: Iterable[Language]) -> tuple[dict
             findings += _read_into(catalogue, theme_file.read_bytes(), str(theme_file), language.code)
         hub_file = f"{HUB_LOCALES}/{language.code}.po"
         try:   # the hub's, through confine: a link out of the hub is refused, never read
-            data = read_hub_bytes(site_dir, hub_file)
+            data = read_hub_bytes(site_dir, hub_file, DATA_FILE_LIMIT)
         except FileNotFoundError:
             data = None
         except OutsideHub as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.checks.policy import finding, read_levels
-from generator.confine.hub import OutsideHub, read_hub_bytes
+from generator.confine.hub import DATA_FILE_LIMIT, OutsideHub, read_hub_bytes
 from generator.crisisconfig import CRISIS_KEYS, parse_contact, parse_crisis
 from generator.diagnostics import Diagnostic
 from generator.discover import SITE_FILE
@@ -77,7 +77,7 @@ def missing_config(site_dir: Path) -> Diagnostic:
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read and validate site.yaml in `site_dir`; None plus findings when unusable."""
     try:
-        raw = read_hub_bytes(site_dir, SITE_FILE)   # never through a link out of the hub
+        raw = read_hub_bytes(site_dir, SITE_FILE, DATA_FILE_LIMIT)   # never through a link out of the hub
     except OutsideHub as exc:
         return None, [exc.diagnostic]
     except FileNotFoundError:

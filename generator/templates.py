@@ -20,7 +20,7 @@ from jinja2.sandbox import SecurityError
 
 from generator import catalogues
 from generator.checks.policy import finding
-from generator.confine.hub import OutsideHub, read_hub_bytes, walk_hub
+from generator.confine.hub import DATA_FILE_LIMIT, OutsideHub, read_hub_bytes, walk_hub
 from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic
 from generator.fragments import FragmentMemory, cached_include, context_names, referenced_templates
@@ -99,7 +99,8 @@ class Templates:
                                              for code, c in self.catalogues.items()))
         for name, path, shown in self._template_files(out):
             try:   # the hub's files through confine; the theme's are Haven's own
-                data = read_hub_bytes(self.site_dir, shown) if path.is_relative_to(self.folder) else path.read_bytes()
+                data = read_hub_bytes(self.site_dir, shown, DATA_FILE_LIMIT) if path.is_relative_to(self.folder) \
+                    else path.read_bytes()
             except OutsideHub as exc:
                 out.append(exc.diagnostic)
                 continue

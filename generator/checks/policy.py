@@ -64,6 +64,8 @@ CHECKS: tuple[Check, ...] = (
        adjustable=False),
     _e("not-a-file", "a path Haven reads is a folder, pipe, socket or device, not an ordinary file",
        adjustable=False),
+    _e("file-too-large", "a settings, data, bibliography, template or translation file is over 10 MB",
+       adjustable=False),
     _e("bad-file-name", "a file name is not plain UTF-8 text or holds control characters", adjustable=False),
     _w("output-record", "the output folder's record names a path Haven will not act on (ignored)"),
     _w("output-link", "a link inside the output folder was replaced by the file Haven writes there"),

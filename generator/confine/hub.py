@@ -86,9 +86,19 @@ def _link_text(link: Path, real: Path) -> str:
     return written if written == str(real) else f"{written} ({real})"
 
 
-def read_hub_bytes(site_dir: Path, rel: str) -> bytes:
+# The largest settings, data, bibliography, template or catalogue file Haven reads (a bibliography of about
+# 30,000 references): each is read whole and parsed in memory, and a hostile pull request adding a file of
+# gigabytes would otherwise stall or exhaust the CI machine (35 MB of YAML takes 26 s and 2 GB).
+DATA_FILE_LIMIT = 10_000_000
+
+
+class TooLarge(OutsideHub):
+    """A hub file over the size Haven reads; carries the `file-too-large` finding."""
+
+
+def read_hub_bytes(site_dir: Path, rel: str, limit: int | None = None) -> bytes:
     """The bytes of the hub file `rel`; FileNotFoundError when it is missing, OutsideHub when it
-    leaves the hub or is not a regular file."""
+    leaves the hub or is not a regular file, TooLarge (an OutsideHub) when it is over `limit` bytes."""
     real = resolve_in_hub(site_dir, rel)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -97,11 +107,26 @@ def read_hub_bytes(site_dir: Path, rel: str) -> bytes:
         if os.path.islink(real):   # swapped for a link after it was resolved: never follow it
             raise OutsideHub(outside_finding(rel, os.readlink(real))) from None
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise OutsideHub(not_a_file_finding(rel))
+    if limit is not None and info.st_size > limit:
+        os.close(fd)
+        raise _too_large(rel, info.st_size, limit)
     with os.fdopen(fd, "rb") as handle:
-        return handle.read()
+        data = handle.read(-1 if limit is None else limit + 1)   # (a file that grew since: still refused)
+    if limit is not None and len(data) > limit:
+        raise _too_large(rel, len(data), limit)
+    return data
+
+
+def _too_large(rel: str, size: int, limit: int) -> TooLarge:
+    return TooLarge(error("file-too-large", rel, 1, 1,
+                          f"{rel} is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB Haven reads in a settings, "
+                          "data, bibliography, template or translation file",
+                          "split it, or keep only what the hub uses (a bibliography needs only the works articles "
+                          "cite)"))
 
 
 def not_a_file_finding(rel: str) -> Diagnostic:

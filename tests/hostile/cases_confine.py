@@ -120,6 +120,12 @@ CASES = [
     Case("cached bodies that are named pipes", lambda hub, out: bodies_replaced(hub, fifo_in_place), 0,
          check=lambda hub, out: assert_in(b"Breathing slowly", hub / "output/articles/first-steps/index.html"),
          process=True),
+    # ---- files Haven reads whole and parses: over 10 MB is refused unread (a pull request adding gigabytes
+    # would stall or exhaust the CI machine: 35 MB of YAML took 26 s and 2 GB)
+    *[Case(f"{rel} of 11 MB", lambda hub, out, rel=rel: oversized(hub / rel), 1, f"{rel}:1:1: error: {rel} is 11.0 MB",
+           "[file-too-large]")
+      for rel in ("site.yaml", "data/authors.yaml", "data/references.yaml", "data/references.bib", "data/references.json",
+                  "templates/base.html")],
     Case("cache index shards and stamp that are named pipes", lambda hub, out: fifos_in_place(cache_files(hub)), 0,
          check=lambda hub, out: assert_in(b"First steps", hub / "output/articles/first-steps/index.html"),
          process=True),
@@ -151,6 +157,13 @@ def bodies_replaced(hub: Path, replace: Callable[[Path], None]) -> None:
         body.unlink()
         replace(body)
     shutil.rmtree(hub / "output")
+
+
+def oversized(path: Path) -> None:
+    """`path` made 11 MB (sparse: nothing is written but its size; Haven must refuse it unread)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as handle:
+        handle.truncate(11_000_000)
 
 
 def fifo_in_place(path: Path) -> None:

@@ -177,6 +177,7 @@ def _build(options: BuildOptions) -> BuildResult:
         read_checked_record,
         recorded_warnings,
         stale_outputs,
+        unwritable_outputs,
         write_outputs,
     )
 
@@ -222,6 +223,7 @@ def _build(options: BuildOptions) -> BuildResult:
     # 6. check the hub as a whole (links against the planned URLs)
     result.diagnostics += hub_checks.run(site, planned_urls(outputs), templates, site_dir, today)
     result.diagnostics += redirects.check(site, outputs)
+    result.diagnostics += unwritable_outputs(out_dir, outputs)
 
     # 7. policy: one place decides what is an error
     suppressions = [s for a in site.articles + site.pages for s in a.parsed.suppressions]  # read in parse

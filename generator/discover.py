@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.checks.policy import finding
+from generator.confine import walk_tree
 from generator.confine.hub import walk_hub
 from generator.diagnostics import Diagnostic
 from generator.slugs import SLUG as SLUG_RE
@@ -105,7 +106,7 @@ def unread_files(site_dir: Path) -> list[Diagnostic]:
     """An `unread-file` warning for each file in articles/ that Haven does not read (not Markdown)."""
     top = site_dir / "articles"
     found: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(top) if top.is_dir() else ():
+    for dirpath, dirnames, filenames in walk_tree(top) if top.is_dir() else ():
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if is_markdown_name(name) or name.startswith((".", "#", "~")) or name.endswith(_IGNORED_SUFFIXES):

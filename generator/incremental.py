@@ -27,6 +27,7 @@ from generator.cachecodec import (
     checked_memo,
     codec,
 )
+from generator.confine import walk_tree
 from generator.confine.cache import CACHE_DIR, body_file_name, read_cache_file
 from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.discover import MarkdownFile, ParseSettings, content_digest
@@ -328,7 +329,7 @@ def input_fingerprint(site_dir: Path, markdown_files: list[MarkdownFile], option
             st = top.stat()
             hasher.update(f"{name}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
             continue
-        for dirpath, dirnames, filenames in os.walk(top):
+        for dirpath, dirnames, filenames in walk_tree(top):
             dirnames.sort()
             for file in sorted(filenames):
                 full = os.path.join(dirpath, file)

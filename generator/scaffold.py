@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.authors import load_authors
 from generator.checks.per_file import PLACEHOLDER_OPENING, PLACEHOLDER_SUMMARY
 from generator.config import load_config
+from generator.confine import walk_tree
 from generator.confine.hub import OutsideHub, resolve_in_hub
 from generator.diagnostics import did_you_mean
 from generator.discover import default_slug, is_markdown_name
@@ -65,7 +66,7 @@ def new_article(site_dir: Path, title: str, author: str | None, topics: list[str
     except OutsideHub as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 1
-    taken = ({default_slug(p.name) for p in folder.rglob("*") if is_markdown_name(p.name)}
+    taken = ({default_slug(name) for _, _, names in walk_tree(folder) for name in names if is_markdown_name(name)}
              if folder.is_dir() else set())
     if slug in taken:
         if explicit:

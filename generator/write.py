@@ -37,8 +37,8 @@ from generator.confine.output import (
     replace_output_file,
     safe_output_path,
 )
-from generator.diagnostics import Diagnostic, printable, warning
-from generator.outputs import Bundle, Output, Rendered, content_digest
+from generator.diagnostics import Diagnostic, error, printable, warning
+from generator.outputs import Bundle, Output, Page, Rendered, content_digest
 
 MARKER = ".haven-output.json"
 # Haven 0.x kept the search index's files in a second record; its files are read as the index's so the
@@ -323,6 +323,35 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
         if identity is not None:
             _KNOWN_RECORDS[str(out_dir)] = (identity, dict(record))
     return result
+
+
+# What a file system takes: a name of up to 255 bytes, a whole path of up to 4,095 (Linux's PATH_MAX, less one)
+NAME_LIMIT, PATH_LIMIT = 255, 4095
+
+
+def unwritable_outputs(out_dir: Path, outputs: list[Output]) -> list[Diagnostic]:
+    """A `path-too-long` error for each planned file the output folder cannot hold (a 300-character `slug:`,
+    static folders nested thousands deep): found before anything is written, at the file it comes from."""
+    folder = len(os.fsencode(os.path.abspath(out_dir))) + 1
+    found = []
+    for output in outputs:
+        parts = output.path.split("/")
+        longest = max(parts, key=lambda part: len(os.fsencode(part)))
+        size = folder + len(os.fsencode(output.path))
+        if len(os.fsencode(longest)) <= NAME_LIMIT and size <= PATH_LIMIT:
+            continue
+        source = output.made_from.path if isinstance(output, Page) and output.made_from else output.path
+        problem = (f"the name '{_cut(longest, 40)}' in it is {len(os.fsencode(longest))} bytes, over the "
+                   f"{NAME_LIMIT} a file system allows" if len(os.fsencode(longest)) > NAME_LIMIT else
+                   f"its path in the output folder would be {size} bytes, over the {PATH_LIMIT} a file system allows")
+        found.append(error("path-too-long", _cut(source, 120), 1, 1,
+                           f"published as {_cut(output.path, 80)}: {problem}",
+                           "give it a shorter `slug:`, or shorter file and folder names"))
+    return found
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length - 3] + "..."
 
 
 def recorded_files(out_dir: Path, folder: str) -> list[str]:

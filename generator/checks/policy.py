@@ -64,6 +64,8 @@ CHECKS: tuple[Check, ...] = (
        adjustable=False),
     _e("not-a-file", "a path Haven reads is a folder, pipe, socket or device, not an ordinary file",
        adjustable=False),
+    _e("path-too-long", "a file would be published under a name or path longer than a file system allows",
+       adjustable=False),
     _e("file-too-large", "a settings, data, bibliography, template or translation file is over 10 MB",
        adjustable=False),
     _e("bad-file-name", "a file name is not plain UTF-8 text or holds control characters", adjustable=False),

@@ -14,6 +14,9 @@ the previous output/ and .haven-cache/ a CI runner restores) are untrusted:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 
 def clean_parts(rel: str) -> tuple[str, ...] | None:
     """The parts of a normalized relative posix path, or None when it is anything else."""
@@ -23,3 +26,25 @@ def clean_parts(rel: str) -> tuple[str, ...] | None:
     if any(part in ("", ".", "..") for part in parts) or ":" in parts[0][1:2]:
         return None
     return parts
+
+
+def walk_tree(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)` (top-down, links not followed, `dirnames` prunable in place), without recursion: a
+    pull request may nest folders thousands deep, past Python's recursion limit (os.walk recurses)."""
+    pending = [os.fspath(top)]
+    while pending:
+        dirpath = pending.pop()
+        try:
+            entries = list(os.scandir(dirpath))
+        except OSError:
+            continue
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        for entry in entries:
+            try:
+                folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                folder = False
+            (dirnames if folder else filenames).append(entry.name)
+        yield dirpath, dirnames, filenames
+        pending += [os.path.join(dirpath, name) for name in reversed(dirnames)]   # the first one next

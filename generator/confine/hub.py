@@ -136,8 +136,6 @@ def not_a_file_finding(rel: str) -> Diagnostic:
 
 
 @dataclass(frozen=True)
-
-
 class HubFile:
     """A file found under a hub folder: its path as the writer sees it, and its stats."""
 
@@ -161,14 +159,17 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
     findings: list[Diagnostic] = []
     seen_dirs: set[Path] = set()
 
-    def visit(real_dir: Path, rel_dir: str) -> None:
+    # folders still to walk: a list, not recursion (a pull request may nest folders thousands deep)
+    pending: list[tuple[Path, str]] = [(top, folder)]
+    while pending:
+        real_dir, rel_dir = pending.pop()
         if real_dir in seen_dirs:   # a link back to a folder already walked: each folder once
-            return
+            continue
         seen_dirs.add(real_dir)
         try:
             entries = sorted(os.scandir(real_dir), key=lambda e: e.name)
         except OSError:
-            return
+            continue
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}"
             if not _printable_name(entry.name):
@@ -191,15 +192,13 @@ def walk_hub(site_dir: Path, folder: str, keep_dir: Callable[[str], bool] = lamb
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if keep_dir(entry.name):
-                    visit(real or Path(entry.path), rel)
+                    pending.append((real or Path(entry.path), rel))
             elif not keep_file(entry.name):
                 continue
             elif stat.S_ISREG(st.st_mode):
                 files.append(HubFile(rel, st.st_mtime_ns, st.st_size))
             else:
                 findings.append(not_a_file_finding(rel))
-
-    visit(top, folder)
     files.sort(key=lambda f: f.rel)
     return files, findings
 

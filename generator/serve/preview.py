@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.checks.policy import finding
+from generator.confine import walk_tree
 from generator.diagnostics import Diagnostic
 from generator.serve.collector import Collector
 from generator.serve.events import EventHub
@@ -239,7 +240,7 @@ class Preview:
     def _scan_output(self) -> set[str]:
         found: set[str] = set()
         root = self.out_dir
-        for folder, dirs, files in os.walk(root):
+        for folder, dirs, files in walk_tree(root):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             rel = os.path.relpath(folder, root)
             for name in files:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.hostile import SENTINEL, Case
+from tests.sitekit import article
 
 
 def link(path: Path, target: Path | str) -> None:
@@ -126,6 +127,14 @@ CASES = [
            "[file-too-large]")
       for rel in ("site.yaml", "data/authors.yaml", "data/references.yaml", "data/references.bib", "data/references.json",
                   "templates/base.html")],
+    # ---- names and depths a file system or Python cannot take
+    Case("a 300-character slug", lambda hub, out: (hub / "articles/long.md").write_text(
+        article("Long", slug_line="slug: " + "a" * 300)), 1, "articles/long.md:1:1: error: published as articles/aaa",
+        "[path-too-long]"),
+    Case("static folders nested past the longest path the output can hold", lambda hub, out: deep_static(hub), 1,
+         ": error: published as static/b/b/", "[path-too-long]"),
+    Case("articles nested 1,200 folders deep are read", lambda hub, out: deep_article(hub), 0,
+         check=lambda hub, out: assert_in(b"Deep down", hub / "output/articles/deep/index.html")),
     Case("cache index shards and stamp that are named pipes", lambda hub, out: fifos_in_place(cache_files(hub)), 0,
          check=lambda hub, out: assert_in(b"First steps", hub / "output/articles/first-steps/index.html"),
          process=True),
@@ -164,6 +173,25 @@ def oversized(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "ab") as handle:
         handle.truncate(11_000_000)
+
+
+def nested(top: Path, name: str, depth: int) -> Path:
+    """`top`/name/name/... `depth` folders deep, made one by one (os.makedirs recurses)."""
+    current = top
+    for _ in range(depth):
+        current = current / name
+        current.mkdir(exist_ok=True)
+    return current
+
+
+def deep_static(hub: Path) -> None:
+    """A static file whose path in the hub fits the file system and in output/ does not (7 bytes longer)."""
+    depth = (4090 - len(os.fsencode(hub / "static")) - len("/x.css")) // 2
+    (nested(hub / "static", "b", depth) / "x.css").write_text("body{}")
+
+
+def deep_article(hub: Path) -> None:
+    (nested(hub / "articles", "a", 1200) / "deep.md").write_text(article("Deep", body="Deep down.\n"))
 
 
 def fifo_in_place(path: Path) -> None:

@@ -133,6 +133,9 @@ def _read_json(text: str, path: str) -> tuple[list[LoadedEntry], list[Diagnostic
         return [], [finding("bibliography-syntax", path, problem.lineno, problem.colno,
                             f"JSON syntax error: {problem.msg}",
                             "check for a missing comma or quote just before this point")]
+    except RecursionError:   # brackets nested past Python's limit: no bibliography is shaped like that
+        return [], [finding("bibliography-syntax", path, 1, 1, "the JSON is nested too deeply to read",
+                            "export CSL JSON from your reference manager: an array of flat entries")]
     if isinstance(data, dict) and isinstance(data.get("references"), list):
         items = data["references"]
         start = _json_value_offsets(text, 0, len(text))["references"]

@@ -92,6 +92,14 @@ def test_json_syntax_error_points_at_the_line(tmp_path):
     assert finding.message == "JSON syntax error: Expecting ',' delimiter"
 
 
+@pytest.mark.parametrize("text", ["[" * 200_000 + "]" * 200_000, '{"references": ' + '{"a": ' * 200_000 + "1" + "}" * 200_001])
+def test_json_nested_past_the_interpreter_is_a_finding_not_a_crash(tmp_path, text):
+    entries, (finding,) = load_bibliography(site(tmp_path, "references.json", text))
+    assert entries == {}
+    assert (finding.code, finding.line, finding.col) == ("bibliography-syntax", 1, 1)
+    assert "nested too deeply" in finding.message
+
+
 @pytest.mark.parametrize("name, text, message", [
     ("references.yaml", "title: not a list\n", "the bibliography has no `references:` list"),
     ("references.yaml", "references: just text\n", "the references are not a list"),

@@ -74,6 +74,32 @@ def missing_config(site_dir: Path) -> Diagnostic:
                    "run haven in the hub's folder or pass --site DIR")
 
 
+# A path of the hub's address as every page writes it (and links are checked against): plain folder names
+_BASE_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]+)*/?")
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"|\[[0-9A-Fa-f:.]+\]")
+
+
+def base_url_problem(base_url: str) -> str:
+    """What is wrong with `base_url` as the address every page, feed and sitemap is written under ("" when
+    nothing): it goes into HTML attributes, XML and robots.txt as it is, so it must be a plain address."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "is not an http(s) address"
+    if "@" in parts.netloc:
+        return "holds a user name or password, which every page would publish"
+    if "?" in base_url or "#" in base_url:
+        return "has a ? or # part: the pages' addresses are written after it"
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    port = parts.netloc[len(host) + 1:]
+    if not _HOST.fullmatch(host) or (port and not (port.isdigit() and 0 < int(port) < 65536)):
+        return "does not name a host (and a port from 1 to 65535) as an address can"
+    if not _BASE_PATH.fullmatch(parts.path) or any(segment in (".", "..") for segment in parts.path.split("/")):
+        return ("has a path Haven cannot write as it is into every page: folder names of letters, digits and . _ ~ - "
+                "only (no spaces, quotes, < or >, %-escapes, . or .. as a folder)")
+    return ""
+
+
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read and validate site.yaml in `site_dir`; None plus findings when unusable."""
     try:
@@ -108,10 +134,10 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     got = {spec.name: read.field(spec, "site", missing_line=1) for spec in SETTINGS}
     title, base_url = got["title"], got["base_url"]
     parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    problem = base_url_problem(base_url)
+    if problem:
         line, col = doc.at("base_url")
-        out.append(finding("bad-base-url", SITE_FILE, line, col,
-                           f"base_url '{base_url[:80]}' is not an http(s) address",
+        out.append(finding("bad-base-url", SITE_FILE, line, col, f"base_url '{base_url[:80]}' {problem}",
                            "write it like https://example.org/ or https://example.org/hub/"))
         parts = urlsplit(DEFAULT_BASE_URL)
     base_path = parts.path or "/"

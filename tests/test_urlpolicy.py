@@ -3,6 +3,8 @@ names file:line, exits 1 (or warns), prints no traceback and leaves the previous
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from generator.cli import main
@@ -437,3 +439,35 @@ def test_a_form_may_post_to_the_hub_itself_and_nowhere_else():
     assert page_findings(quiet, "/x/", allowed, where) == []
     [bad] = page_findings('<form action="https://media.example/s/"></form>', "/x/", allowed, where)
     assert (bad.path, bad.line, bad.code) == ("templates/base.html", 3, "offsite-form")   # allow_hosts is for files
+
+
+@pytest.mark.parametrize("base_url,words", [
+    # written as it is into every page's links, feeds, the sitemap and robots.txt
+    ('https://x.example/a" onmouseover="alert(1)/', "path Haven cannot write"),
+    ("https://x.example/<b>hub</b>/", "path Haven cannot write"),
+    ("https://x.example/my hub/", "path Haven cannot write"),
+    ("https://x.example/../", "path Haven cannot write"),
+    ("https://x.example/caf%C3%A9/", "path Haven cannot write"),
+    ("https://editor:secret@x.example/", "user name or password"),
+    ("https://x.example/?utm=1", "? or # part"),
+    ("https://x.example/#top", "? or # part"),
+    ("https://x.example:99999/", "port from 1 to 65535"),
+    ("https://x_y!.example/", "does not name a host"),
+    ("ftp://x.example/", "not an http(s) address"),
+])
+def test_a_base_url_that_cannot_be_written_into_every_page_is_refused(tmp_path, capsys, base_url, words):
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML.replace("base_url: https://test.example.org/",
+                                                                 f"base_url: {json.dumps(base_url)}", 1))
+    code, err = build(site, capsys)
+    line = 1 + next(n for n, text in enumerate((site / "site.yaml").read_text().splitlines())
+                    if text.startswith("base_url:"))
+    assert code == 1 and f"site.yaml:{line}:" in err and "[bad-base-url]" in err and words in err, err
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("base_url", ["https://x.example/", "https://x.example/hub/", "https://x.example/a_b~c.d-e",
+                                      "http://localhost:8000/", "https://[::1]:8443/"])
+def test_plain_base_urls_are_taken(base_url):
+    from generator.config import base_url_problem
+
+    assert base_url_problem(base_url) == ""

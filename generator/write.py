@@ -335,7 +335,11 @@ def unwritable_outputs(out_dir: Path, outputs: list[Output]) -> list[Diagnostic]
     folder = len(os.fsencode(os.path.abspath(out_dir))) + 1
     found = []
     for output in outputs:
-        parts = output.path.split("/")
+        path = output.path
+        if path.isascii() and folder + len(path) <= PATH_LIMIT and (
+                len(path) <= NAME_LIMIT or max(map(len, path.split("/"))) <= NAME_LIMIT):
+            continue   # the usual case, counted in characters (a byte each)
+        parts = path.split("/")
         longest = max(parts, key=lambda part: len(os.fsencode(part)))
         size = folder + len(os.fsencode(output.path))
         if len(os.fsencode(longest)) <= NAME_LIMIT and size <= PATH_LIMIT:

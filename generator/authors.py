@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from generator.checks.policy import finding
@@ -12,6 +13,9 @@ from generator.fields import Field, Reader, described, unknown_keys
 from generator.model import Author
 from generator.urlpolicy import checked
 from generator.yamlload import decode_utf8, load_document
+
+# An author's id is the last folder of their page's address, /authors/<id>/: a plain name
+AUTHOR_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?\Z")
 
 AUTHORS_FILE = "data/authors.yaml"
 
@@ -52,6 +56,10 @@ def load_authors(site_dir: Path) -> tuple[dict[str, Author], list[Diagnostic], s
     known = [f.name for f in AUTHOR_FIELDS]
     for aid, spec in doc.data.items():
         line, col = doc.key_at(aid)
+        if not isinstance(aid, str) or not AUTHOR_ID.match(aid):   # it becomes the folder of /authors/<id>/
+            read.out.append(finding("bad-author", AUTHORS_FILE, line, col,
+                                    f"author id '{str(aid)[:40]}' is not letters, digits, '.', '_' and '-' (up to 100)",
+                                    "rename it, e.g. 'alex-example', and the `author:` lines that name it"))
         if isinstance(spec, dict):
             findings += unknown_keys(doc, (aid,), known, AUTHORS_FILE, "unknown-author-field", "author field",
                                      f"an author takes {', '.join(known)}")

@@ -15,6 +15,7 @@ from generator.discover import SITE_FILE
 from generator.fields import Field, Reader, unknown_keys
 from generator.languages import complete_languages, parse_languages, single_language
 from generator.model import SiteConfig, Topic
+from generator.slugs import SLUG
 from generator.urlpolicy import checked, read_allow_hosts, urls_in_extra
 from generator.yamlload import decode_utf8, load_document
 
@@ -61,7 +62,6 @@ NESTED = {
     "publish": ("branch", "cname"),
     "pagination": ("per_page",),
 }
-_TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_PUBLISH_BRANCH = "gh-pages"
 # A branch name git accepts (git check-ref-format --branch), kept to the plain characters hubs use.
 _BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[A-Za-z0-9._/-]+(?<![./])(?<!\.lock)$")
@@ -233,7 +233,7 @@ def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
     for tid, spec in declared.items():
         line, col = read.doc.key_at("topics", tid)
-        if not _TOPIC_ID.match(tid):
+        if not SLUG.match(tid):   # the folder of /topics/<id>/
             read.out.append(finding("bad-topic-id", SITE_FILE, line, col,
                                     f"topic id '{tid[:40]}' is not lowercase letters, digits and hyphens",
                                     "rename it, e.g. 'self-compassion'"))

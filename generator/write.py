@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from pathlib import Path
 import orjson
 
 from generator import __version__
+from generator.confine import remove_tree
 from generator.confine.output import (
     delete_output_file,
     linked_folders,
@@ -279,9 +279,9 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                 (staging / str(len(staged))).write_bytes(data)
                 staged.append(path)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created_out:
-            shutil.rmtree(out_dir, ignore_errors=True)
+        remove_tree(staging)
+        if created_out:   # (its planned paths may nest past Python's recursion limit: no shutil.rmtree)
+            remove_tree(out_dir)
         raise
 
     bundles = _bundle_files(previous)
@@ -301,7 +301,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
         replaced += replace_output_file(out_dir, path, staging / str(number), made)
         record[path]["st"] = list(output_file_stat(out_dir, path) or ())
         result.written.append(path)
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_tree(staging)
     result.findings += [warning("output-link", (out_dir / link).as_posix(), 1, 1,
                                 f"{link} in the output folder was a symbolic link; Haven replaced it and never "
                                 "wrote through it", "Haven never makes links in the output folder: if nobody "

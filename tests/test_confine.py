@@ -318,3 +318,28 @@ def test_a_hostile_previous_output_never_leads_the_writer_outside(entries, plant
                 rel = os.path.relpath(os.path.join(dirpath, name), out)
                 assert not os.path.islink(os.path.join(dirpath, name)) or rel == "linked", rel
         assert b"First steps" in (out / "articles/first-steps/index.html").read_bytes()
+
+
+def test_remove_tree_takes_a_tree_past_the_longest_path_and_follows_no_link(tmp_path):
+    # a hub may nest folders past Python's recursion limit and the system's longest path: the writer's
+    # rollback (and the test harness) must still remove them, and never through a link
+    from generator.confine import remove_tree
+
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "precious.txt").write_text("x")
+    top = tmp_path / "tree"
+    top.mkdir()
+    fd = os.open(top, os.O_RDONLY)
+    for _ in range(2500):   # 'd/' x 2,500: 5,000 bytes, past PATH_MAX
+        os.mkdir("d", dir_fd=fd)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = deeper
+    os.symlink(keep, "out", dir_fd=fd)
+    os.close(fd)
+    (top / "link").symlink_to(keep)
+    os.mkfifo(top / "pipe")
+    remove_tree(top)
+    assert not os.path.lexists(top)
+    assert (keep / "precious.txt").read_text() == "x"

@@ -217,6 +217,17 @@ def test_author_with_list_name_never_renders_python(tmp_path, capsys):
     assert [line.split(": error: ")[0] for line in errors_in(err)] == ["data/authors.yaml:2:9"], err
 
 
+@pytest.mark.parametrize("author_id", ['"../../evil"', '"a b<c>"', '""', '"x/y"', '".hidden"', '"' + "a" * 101 + '"'])
+def test_an_author_id_that_cannot_be_a_folder_of_the_site_is_an_error_at_its_line(tmp_path, capsys, author_id):
+    # /authors/<id>/ is the author's page: '../../evil' was silently never written (the index linked to it)
+    site = make_site(tmp_path / "s", authors_yaml=AUTHORS_YAML + f"{author_id}:\n  name: Someone\n")
+    code, err = build(site, capsys)
+    line = AUTHORS_YAML.count("\n") + 1
+    assert code == 1 and not (site / "output").exists()
+    assert [text.split(": error: ")[0] for text in errors_in(err)] == [f"data/authors.yaml:{line}:1"], err
+    assert "[bad-author]" in err
+
+
 # -- YAML facts ----------------------------------------------------------------------------------------------
 
 def test_every_node_has_its_own_line_and_column():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.confine import remove_tree
 from tests import hostile
 from tests.hostile import SENTINEL, Case, file_bytes, make_outside, run_haven, run_haven_here
 from tests.sitekit import built_copy
@@ -37,6 +38,14 @@ def test_hostile_hub(case: Case, tmp_path_factory):
     if case.skip:
         pytest.skip(case.skip)
     tmp = tmp_path_factory.mktemp("hostile")
+    try:
+        check_case(case, tmp)
+    finally:   # pytest removes old temporary folders recursively: a folder 1,200 deep would stop it
+        remove_tree(tmp)
+
+
+def check_case(case: Case, tmp: Path) -> None:
+    """Run one case in `tmp` and check what the module text of tests/hostile says."""
     hub = good_hub(tmp / "hub")
     outside = make_outside(tmp / "outside")
     outside_before = file_bytes(outside)

@@ -14,6 +14,7 @@ the previous output/ and .haven-cache/ a CI runner restores) are untrusted:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -48,3 +49,39 @@ def walk_tree(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], lis
             (dirnames if folder else filenames).append(entry.name)
         yield dirpath, dirnames, filenames
         pending += [os.path.join(dirpath, name) for name in reversed(dirnames)]   # the first one next
+
+
+def remove_tree(top: str | os.PathLike[str]) -> None:
+    """Delete the folder `top` and everything in it, as far as it can be (what cannot be removed stays):
+    without recursion and through folder descriptors, so a tree nested deeper than Python's recursion
+    limit, or than the longest path the system takes, is removed too (shutil.rmtree recurses in Python
+    3.11). Links are removed, never followed."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        stack = [(os.open(top, flags), "")]   # (descriptor, its name in the folder above)
+    except OSError:
+        return
+    stuck: set[int] = set()   # folders (by inode) that could not be opened or emptied: left as they are
+    while stack:
+        fd = stack[-1][0]
+        deeper = None
+        with contextlib.suppress(OSError), os.scandir(fd) as entries:
+            for entry in entries:
+                if not entry.is_dir(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.name, dir_fd=fd)
+                elif deeper is None and entry.inode() not in stuck:
+                    deeper = entry
+        if deeper is not None:
+            try:
+                stack.append((os.open(deeper.name, flags, dir_fd=fd), deeper.name))
+            except OSError:
+                stuck.add(deeper.inode())
+            continue
+        inode = os.fstat(fd).st_ino
+        os.close(fd)   # emptied: removed from the folder above (the top one by its path)
+        _, name = stack.pop()
+        try:
+            os.rmdir(name, dir_fd=stack[-1][0]) if stack else os.rmdir(top)
+        except OSError:
+            stuck.add(inode)

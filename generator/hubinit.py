@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import __version__
+from generator.confine.hub import OutsideHub, resolve_in_hub
 from generator.diagnostics import did_you_mean
 from generator.theme import THEME_STATIC, THEME_TEMPLATES, files_below
 
@@ -108,7 +109,13 @@ def copy_theme_file(site_dir: Path, name: str, stream=None) -> int:
         hint = did_you_mean(wanted, files) or _same_name(wanted, files)
         return _fail(f"the theme has no file '{name}' - {hint + ' ' if hint else ''}"
                      "`haven theme list` lists the theme's files")
-    destination = site_dir / (wanted if wanted.startswith("static/") else f"templates/{wanted}")
+    rel = wanted if wanted.startswith("static/") else f"templates/{wanted}"
+    destination = site_dir / rel
+    try:   # a templates/ or static/ that is a link out of the hub is never written through
+        resolve_in_hub(site_dir, rel)
+    except OutsideHub as exc:
+        print(exc.diagnostic.format(), file=sys.stderr)
+        return 1
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         with open(destination, "xb") as handle:   # "x": never overwrite a team's own edits

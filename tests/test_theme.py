@@ -140,3 +140,21 @@ def test_templates_copied_before_the_renames_still_build(tmp_path):
     assert 'href="#one"' in page and 'href="#three"' in page   # the table of contents from article.source
     assert "old-crisis-flag" in page                           # crisis_top still set for such articles
     assert '<li>own2020: first-steps</li>' in (out / "sources" / "index.html").read_text("utf-8")
+
+
+def test_theme_copy_never_writes_through_a_link_out_of_the_hub(tmp_path, capsys):
+    # a clone whose templates/ (or static/css) is a committed link to a folder of the maintainer's
+    from generator.cli import main
+
+    site = make_site(tmp_path / "hub")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "css").mkdir(parents=True)
+    shutil.rmtree(site / "templates")
+    (site / "templates").symlink_to(elsewhere)
+    shutil.rmtree(site / "static" / "css")
+    (site / "static" / "css").symlink_to(elsewhere / "css")
+    assert main(["theme", "copy", "base.html", "--site", str(site)]) == 1
+    assert main(["theme", "copy", "css/haven.css", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "templates:1:1: error: templates is a link to" in err and "static/css:1:1: error:" in err, err
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["css"]

@@ -102,6 +102,21 @@ def _removed(tag: str) -> tuple[str, str]:
             "write it in Markdown, or use an allowed element such as <p>, <em>, <abbr>, <details>")
 
 
+# Notes that are findings by their kind alone: (code, message with {what} and {value}, the fix to suggest)
+_FOUND_BY_KIND = {
+    "script": ("inline-script",
+               "{what} has code written into the page: what it loads or sends no check can read, and the "
+               "Content-Security-Policy Haven writes (`--headers`) blocks it",
+               "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
+               "<script src=\"{{ url('/static/js/menu.js') }}\" defer></script>"),
+    "referrer": ("referrer-leak",
+                 "{what} sets the referrer policy '{value}': every site the page links to or loads from is told "
+                 "which page the reader was on (an article's address says what they were reading)",
+                 "remove it: Haven's pages send no referrer to other sites (`--headers` writes Referrer-Policy: "
+                 "no-referrer), or use no-referrer or same-origin"),
+}
+
+
 def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                   where_written: Callable[[str, str, str], tuple[str, int]],
                   reported_elsewhere: Callable[[str, str], bool] | None = None,
@@ -126,21 +141,10 @@ def page_findings(page_html: str, page: str, allowed: AllowedHosts,
         else:   # code is written as it is (no `{{ }}` in it to look for): found by its element's start tag
             template, line = where_written(note.tag, "" if note.kind == "script" else note.attr, rendered)
             hint = origin
-        if note.kind == "script":
-            out.append(policy.finding(
-                "inline-script", template, line, 1,
-                f"{what} has code written into the page: what it loads or sends no check can read, and the "
-                "Content-Security-Policy Haven writes (`--headers`) blocks it",
-                hint or "put the code in a file under static/ (e.g. static/js/menu.js) and load it with "
-                "<script src=\"{{ url('/static/js/menu.js') }}\" defer></script>"))
-            continue
-        if note.kind == "referrer":
-            out.append(policy.finding(
-                "referrer-leak", template, line, 1,
-                f"{what} sets the referrer policy '{note.value[:40]}': every site the page links to or loads from "
-                "is told which page the reader was on (an article's address says what they were reading)",
-                hint or "remove it: Haven's pages send no referrer to other sites (`--headers` writes "
-                "Referrer-Policy: no-referrer), or use no-referrer or same-origin"))
+        if note.kind in _FOUND_BY_KIND:   # a finding by what it is, whatever its value
+            code, message, fix = _FOUND_BY_KIND[note.kind]
+            out.append(policy.finding(code, template, line, 1, message.format(what=what, value=note.value[:40]),
+                                      hint or fix))
             continue
         finding = check_url(note.value, template, line, 1, what)
         if finding is None and note.kind == "fetch":

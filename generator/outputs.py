@@ -73,6 +73,7 @@ class PageSource:
     # the addresses the file's own checks ruled on at its lines (its body's links and images, `image:`)
     addresses: Callable[[], Collection[str]]
     body: Callable[[], str]   # the body's HTML as the page shows it
+    line: int = 1             # the line that names the page's address (its `slug:`), for findings about it
 
 
 @dataclass(frozen=True)

@@ -290,7 +290,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
 
     return Page(f"{article.url.strip('/')}/index.html", inputs, template, context, known_fingerprint=known,
                 made_from=PageSource(article.parsed.path, functools.partial(_ruled_addresses, article),
-                                     lambda: article.body_html))
+                                     lambda: article.body_html, meta.lines.get("slug", 1)))
 
 
 def _ruled_addresses(article: Article) -> frozenset[str]:

@@ -344,11 +344,12 @@ def unwritable_outputs(out_dir: Path, outputs: list[Output]) -> list[Diagnostic]
         size = folder + len(os.fsencode(output.path))
         if len(os.fsencode(longest)) <= NAME_LIMIT and size <= PATH_LIMIT:
             continue
-        source = output.made_from.path if isinstance(output, Page) and output.made_from else output.path
+        made_from = output.made_from if isinstance(output, Page) else None
+        source, line = (made_from.path, made_from.line) if made_from else (output.path, 1)
         problem = (f"the name '{_cut(longest, 40)}' in it is {len(os.fsencode(longest))} bytes, over the "
                    f"{NAME_LIMIT} a file system allows" if len(os.fsencode(longest)) > NAME_LIMIT else
                    f"its path in the output folder would be {size} bytes, over the {PATH_LIMIT} a file system allows")
-        found.append(error("path-too-long", _cut(source, 120), 1, 1,
+        found.append(error("path-too-long", _cut(source, 120), line, 1,
                            f"published as {_cut(output.path, 80)}: {problem}",
                            "give it a shorter `slug:`, or shorter file and folder names"))
     return found

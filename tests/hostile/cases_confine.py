@@ -129,7 +129,7 @@ CASES = [
                   "templates/base.html")],
     # ---- names and depths a file system or Python cannot take
     Case("a 300-character slug", lambda hub, out: (hub / "articles/long.md").write_text(
-        article("Long", slug_line="slug: " + "a" * 300)), 1, "articles/long.md:1:1: error: published as articles/aaa",
+        article("Long", slug_line="slug: " + "a" * 300)), 1, "articles/long.md:7:1: error: published as articles/aaa",
         "[path-too-long]"),
     Case("static folders nested past the longest path the output can hold", lambda hub, out: deep_static(hub), 1,
          ": error: published as static/b/b/", "[path-too-long]"),

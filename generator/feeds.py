@@ -100,19 +100,18 @@ def render_feed(site: Site, feed: Feed) -> bytes:
         "  </author>",
         f'  <generator version="{_x(__version__)}">Haven</generator>',
     ]
-    allowed = allowed_hosts(config.base_url, config.allow_hosts)
+    allowed, rules = allowed_hosts(config.base_url, config.allow_hosts), PageRules(config.check_levels)
     for article in feed.articles:
-        lines += _entry(site, article, _checked_content(site, feed, article, allowed))
+        lines += _entry(site, article, _checked_content(site, feed, article, allowed, rules))
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _checked_content(site: Site, feed: Feed, article: Article, allowed: AllowedHosts) -> str:
+def _checked_content(site: Site, feed: Feed, article: Article, allowed: AllowedHosts, rules: PageRules) -> str:
     """The entry's HTML, checked as its page is (`TemplateFailure` on an error: nothing is written). What
     the hub lowered in `checks:` was reported on the article and is left to that report."""
     html = content_html(site, article)
-    for problem in PageRules(site.config.check_levels).decide(feed_findings(html, feed.path, article.parsed.path,
-                                                                            allowed)):
+    for problem in rules.decide(feed_findings(html, feed.path, article.parsed.path, allowed)):
         if problem.severity == "error":
             raise TemplateFailure(problem)
     return html

@@ -26,6 +26,7 @@ from pathlib import Path
 import orjson
 
 from generator import __version__
+from generator.checks.urls import PAGE_WARNING_CODES
 from generator.confine import remove_tree
 from generator.confine.output import (
     delete_output_file,
@@ -161,12 +162,8 @@ def _plain_entry(entry: object) -> bool:
         warnings is None or (isinstance(warnings, list) and all(_warning_row(row) for row in warnings)))
 
 
-# The codes the rendered-page check reports below error when a hub lowers them (`checks:` in site.yaml). A
-# page's warnings are kept with it on the record, so a build that does not render the page again shows them.
-PAGE_WARNING_CODES = frozenset({"remote-resource"})
-
-
 def _warning_row(row: object) -> bool:
+    # (a page's warnings are kept with it on the record, so a build that does not render it again shows them)
     return (isinstance(row, list) and len(row) == 6 and row[0] in PAGE_WARNING_CODES
             and all(isinstance(row[i], str) for i in (1, 4, 5)) and all(type(row[i]) is int for i in (2, 3)))
 
@@ -186,7 +183,7 @@ def _printable(text: str) -> str:
 
 def _shown(value: object) -> str:
     text = repr(value)
-    return _printable(text if len(text) <= 80 else text[:77] + "...")
+    return _printable(_cut(text, 80))
 
 
 def _record_warning(out_dir: Path, what: str) -> Diagnostic:
@@ -339,18 +336,17 @@ def unwritable_outputs(out_dir: Path, outputs: list[Output]) -> list[Diagnostic]
         if path.isascii() and folder + len(path) <= PATH_LIMIT and (
                 len(path) <= NAME_LIMIT or max(map(len, path.split("/"))) <= NAME_LIMIT):
             continue   # the usual case, counted in characters (a byte each)
-        parts = path.split("/")
-        longest = max(parts, key=lambda part: len(os.fsencode(part)))
-        size = folder + len(os.fsencode(output.path))
-        if len(os.fsencode(longest)) <= NAME_LIMIT and size <= PATH_LIMIT:
+        longest = max(path.split("/"), key=lambda part: len(os.fsencode(part)))
+        name_size, size = len(os.fsencode(longest)), folder + len(os.fsencode(path))
+        if name_size <= NAME_LIMIT and size <= PATH_LIMIT:
             continue
         made_from = output.made_from if isinstance(output, Page) else None
-        source, line = (made_from.path, made_from.line) if made_from else (output.path, 1)
-        problem = (f"the name '{_cut(longest, 40)}' in it is {len(os.fsencode(longest))} bytes, over the "
-                   f"{NAME_LIMIT} a file system allows" if len(os.fsencode(longest)) > NAME_LIMIT else
+        source, line = (made_from.path, made_from.line) if made_from else (path, 1)
+        problem = (f"the name '{_cut(longest, 40)}' in it is {name_size} bytes, over the "
+                   f"{NAME_LIMIT} a file system allows" if name_size > NAME_LIMIT else
                    f"its path in the output folder would be {size} bytes, over the {PATH_LIMIT} a file system allows")
         found.append(error("path-too-long", _cut(source, 120), line, 1,
-                           f"published as {_cut(output.path, 80)}: {problem}",
+                           f"published as {_cut(path, 80)}: {problem}",
                            "give it a shorter `slug:`, or shorter file and folder names"))
     return found
 

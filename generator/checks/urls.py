@@ -117,6 +117,12 @@ _FOUND_BY_KIND = {
 }
 
 
+# Every code the rendered-page check reports, and those a hub may lower to a warning (`checks:` in
+# site.yaml; the table says which): only these are kept as warnings with a page on the output record
+PAGE_CODES = ("inline-script", "referrer-leak", "unsafe-url", "remote-resource", "offsite-form")
+PAGE_WARNING_CODES = frozenset(code for code in PAGE_CODES if policy.BY_CODE[code].adjustable)
+
+
 def page_findings(page_html: str, page: str, allowed: AllowedHosts,
                   where_written: Callable[[str, str, str], tuple[str, int]],
                   reported_elsewhere: Callable[[str, str], bool] | None = None,

@@ -136,8 +136,11 @@ class TreeSampler:
         return (PROC / "self" / "smaps_rollup").is_file()
 
     def start(self) -> TreeSampler:
-        """Begin sampling (a no-op where /proc has no smaps_rollup)."""
+        """Begin sampling (a no-op where /proc has no smaps_rollup). The first sample is taken at once, in
+        the caller's thread: a command that ends within milliseconds (the harness tests' stand-in on a busy
+        machine) ended before the thread's first sample and was reported as using no memory at all."""
         if self.available():
+            self.take()
             self._thread.start()
         return self
 

@@ -119,3 +119,15 @@ def test_haven_build_future_on_the_command_line(tmp_path, capsys):
     assert "scheduled for 2999-01-01" in capsys.readouterr().err
     assert main(["build", "--site", str(site), "--no-search-index"]) == 0
     assert not (site / "output/articles/later").exists()   # without --future the preview page goes away
+
+
+def test_an_article_dated_on_the_last_day_python_knows_is_scheduled_not_a_crash(tmp_path):
+    """`date: 9999-12-31` put the review-due date past the year 9999: a traceback. Now it is scheduled
+    (and `--future` builds its page with a review due never)."""
+    site = scheduled_hub(tmp_path)
+    (site / "articles" / "far.md").write_text(article("Far away", date="9999-12-31"), "utf-8")
+    for future in (False, True):
+        result = build(BuildOptions(site, site / "output", today=DAY, future=future, search_index=False))
+        assert result.ok, [d.format() for d in result.diagnostics]
+        assert [d.line for d in result.diagnostics if d.code == "scheduled" and d.path == "articles/far.md"] == [5]
+    assert (site / "output" / "articles" / "far" / "index.html").exists()

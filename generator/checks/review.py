@@ -13,9 +13,15 @@ DEFAULT_REVIEW_INTERVAL_MONTHS = 24
 
 
 def add_months(start: date, months: int) -> date:
-    """`start` plus whole calendar months; the 31st (or 29 February) falls back to the month's last day."""
+    """`start` plus whole calendar months; the 31st (or 29 February) falls back to the month's last day.
+    A date past the last one Python can hold (a front matter `date: 9999-12-31`, an interval of a million
+    months) is `date.max`: due never, not a crash."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 

@@ -133,7 +133,11 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
         in_language = site.in_language(language.code)
         site.related.update({slug: [by_slug[s] for s in others]
                              for slug, others in _related(language.code, in_language).items()})
-    site.translations, problems = link_translations(config, articles + pages)
+    # a scheduled original is linked with its translations where its page is built (the preview, --future);
+    # elsewhere a published translation stands alone until that day, without an error for naming it
+    shown = scheduled_articles if show_scheduled else []
+    site.translations, problems = link_translations(config, articles + pages + shown,
+                                                    waiting=[] if show_scheduled else scheduled_articles)
     findings += problems
     return site, findings, memo.used
 

@@ -66,7 +66,8 @@ def _entries(site: Site) -> list[Row]:
         return day.isoformat() if day else ""
 
     def versions(article: Article) -> tuple[tuple[str, str], ...]:
-        group = {code: v for code, v in site.translations.get(article.url, {}).items() if not v.meta.draft}
+        group = {code: v for code, v in site.translations.get(article.url, {}).items()
+                 if not v.meta.draft and not v.scheduled}
         return _alternates(site, [(code, v.url) for code, v in group.items()]) if len(group) > 1 else ()
 
     def everywhere(section: str) -> tuple[tuple[str, str], ...]:

@@ -66,10 +66,12 @@ def with_language(config: SiteConfig, article: Article, code: str) -> Article:
     return replace(article, lang=code, url=prefix + article.url)
 
 
-def link_translations(config: SiteConfig,
-                      items: Iterable[Article]) -> tuple[dict[str, dict[str, Article]], list[Diagnostic]]:
-    """url -> {language code: version} for every article and page in a group; findings for bad links."""
+def link_translations(config: SiteConfig, items: Iterable[Article],
+                      waiting: Iterable[Article] = ()) -> tuple[dict[str, dict[str, Article]], list[Diagnostic]]:
+    """url -> {language code: version} for every article and page in a group; findings for bad links.
+    A translation of a `waiting` article (scheduled, its page not built) is left alone, not an error."""
     items = list(items)
+    not_yet = {(article.kind, article.slug) for article in waiting}
     findings: list[Diagnostic] = []
     originals: dict[tuple[str, str], list[Article]] = {}   # (kind, slug) -> candidates (pages: one per language)
     for item in items:
@@ -90,6 +92,8 @@ def link_translations(config: SiteConfig,
             findings.append(finding("unknown-translation", path, line, 1,
                                   f"translation_of '{target}' names this {item.kind} itself",
                                   f"name the {item.kind} this one translates, or remove the line"))
+            continue
+        if not candidates and (item.kind, target) in not_yet:
             continue
         if not candidates:
             known = [a.slug for a in items if a.kind == item.kind and a.lang != item.lang]

@@ -234,3 +234,29 @@ def test_adding_a_translation_rewrites_the_original_with_its_new_alternate(tmp_p
     original = read(site, "articles/first-steps/index.html")
     assert 'hreflang="es" href="https://test.example.org/es/articles/primeros-pasos/"' in original
     assert 'href="/es/articles/primeros-pasos/" lang="es"' in original
+
+
+def test_a_translation_of_a_scheduled_article_is_published_alone_until_the_original_is(tmp_path):
+    """Translating an article before its publication day is no error: the translation is published
+    alone; the preview (--future) links the two; on the original's day the build links them."""
+    from datetime import date
+
+    site = make_site(tmp_path / "hub", {"first-steps.md": article("First steps", date="2026-03-01"),
+                                        "es/primeros-pasos.md": es_article("Primeros pasos", "first-steps")},
+                     site_yaml=TWO)
+    before = build(BuildOptions(site, site / "output", today=date(2026, 2, 1), search_index=False))
+    assert before.ok, [d.format() for d in before.diagnostics]
+    spanish = read(site, "es/articles/primeros-pasos/index.html")
+    assert "/articles/first-steps/" not in spanish and "hreflang" not in spanish.split("</head>")[0]
+
+    preview = build(BuildOptions(site, tmp_path / "preview", today=date(2026, 2, 1), future=True,
+                                 search_index=False))
+    assert preview.ok, [d.format() for d in preview.diagnostics]
+    shown = (tmp_path / "preview" / "es/articles/primeros-pasos/index.html").read_text("utf-8")
+    assert 'hreflang="en" href="https://test.example.org/articles/first-steps/"' in shown
+    assert "/articles/first-steps/" not in (tmp_path / "preview" / "sitemap.xml").read_text("utf-8")
+
+    on_the_day = build(BuildOptions(site, site / "output", today=date(2026, 3, 1), search_index=False))
+    assert on_the_day.ok and "es/articles/primeros-pasos/index.html" in on_the_day.written
+    assert 'hreflang="en" href="https://test.example.org/articles/first-steps/"' in read(
+        site, "es/articles/primeros-pasos/index.html")

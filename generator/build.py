@@ -190,7 +190,8 @@ def _build(options: BuildOptions) -> BuildResult:
     result.diagnostics += templates.load()
     settings = ParseSettings(config.base_path, config.readability_target, config.max_article_bytes,
                              urlsplit(config.base_url).hostname or "", config.allow_hosts,
-                             tuple(lang.code for lang in config.languages), config.default_language.code)
+                             tuple(lang.code for lang in config.languages), config.default_language.code,
+                             parse_seconds=config.parse_seconds)
     cache = ParseCache(site_dir, settings) if use_cache else None
     if cache:
         cache.load()
@@ -200,7 +201,7 @@ def _build(options: BuildOptions) -> BuildResult:
     if cache:   # bodies go to the body store (the preview parses a file or two a save: theirs can wait)
         bookkeeping(functools.partial(cache.save_entries, {s.path for s in markdown_files}))
         if not options.defer_bookkeeping:   # pages read bodies back one at a time, so memory stays flat
-            parsed = [cache.parsed(p.path) or p for p in parsed]
+            parsed = [stored if (stored := cache.parsed(p.path)) and stored.digest == p.digest else p for p in parsed]
     for file in parsed:
         result.diagnostics += file.findings
 

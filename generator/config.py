@@ -37,7 +37,7 @@ SETTINGS = (
     Field("review", "mapping", "interval_months: how often articles must be reviewed"),
     Field("readability", "mapping", "target_grade: the reading level articles aim at"),
     Field("limits", "mapping", "max_article_bytes: the largest article Haven reads; render_seconds: the longest "
-          "a template may take for one page"),
+          "a template may take for one page; parse_seconds: the longest one article may take to convert"),
     Field("privacy", "mapping", "allow_hosts: other sites pages may load images and fonts from"),
     Field("topics", "mapping", "topic id -> title and description"),
     Field("crisis", "mapping", "heading, intro, emergency, emergency_numbers, resources, risk_terms: crisis help"),
@@ -56,7 +56,7 @@ NESTED = {
     "transparency": ("owner", "funding", "advertising"),
     "review": ("interval_months",),
     "readability": ("target_grade",),
-    "limits": ("max_article_bytes", "render_seconds"),
+    "limits": ("max_article_bytes", "render_seconds", "parse_seconds"),
     "privacy": ("allow_hosts",),
     "crisis": CRISIS_KEYS,
     "publish": ("branch", "cname"),
@@ -150,6 +150,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES)
     transparency = {key: read.text("transparency", key) for key in NESTED["transparency"]}
     render_seconds = read.number("limits", "render_seconds", default=60)
+    parse_seconds = read.number("limits", "parse_seconds", default=10)
     allow_hosts = read_allow_hosts(read.raw("privacy", "allow_hosts"), SITE_FILE, doc.at("privacy", "allow_hosts"), out)
     # The URL policy where each address is read (generator.urlpolicy): a refused one never reaches a page.
     publisher_url = checked(read.text("publisher", "url"), SITE_FILE, *doc.at("publisher", "url"), "publisher.url", out)
@@ -193,6 +194,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         max_article_bytes=int(max_bytes),
         allow_hosts=allow_hosts,
         render_seconds=float(render_seconds),
+        parse_seconds=float(parse_seconds),
         contact=parse_contact(read, got["contact"], base_url),
         check_levels=check_levels,
         **_publish(read, urlsplit(base_url).hostname or ""),

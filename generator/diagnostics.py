@@ -78,6 +78,7 @@ def sort_key(d: Diagnostic) -> tuple:
 UNREADABLE = frozenset({
     "not-utf8", "yaml-syntax", "yaml-unsupported", "config-not-mapping", "authors-not-mapping",
     "front-matter-not-mapping", "missing-front-matter", "unclosed-front-matter", "article-too-large",
+    "parse-too-slow", "nested-too-deep",   # the Markdown converter gave up on the file
     "bibliography-syntax", "bibliography-shape", "bibliography-unreadable",
     "outside-hub", "not-a-file", "bad-file-name",   # generator/confine: never read at all
 })

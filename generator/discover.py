@@ -50,6 +50,9 @@ class ParseSettings:
     allow_hosts: tuple[str, ...] = ()    # other hosts site.yaml allows files from (privacy.allow_hosts)
     languages: tuple[str, ...] = ()      # the hub's language codes, the default first
     default_language: str = "en"
+    # limits.parse_seconds: the longest one file may take to convert and check (a result that ran out is
+    # never cached, so it is not part of the key)
+    parse_seconds: float = 10.0
 
     def key(self) -> str:
         """Fingerprint of these settings."""

@@ -128,6 +128,11 @@ class ParseCache:
         self.entries[path] = entry
         self._dirty.add(_shard(path))
 
+    def forget(self, path: str) -> None:
+        """Drop one file's entry: the next build parses it again."""
+        if self.entries.pop(path, None) is not None:
+            self._dirty.add(_shard(path))
+
     def body_file(self, parsed: ParsedFile) -> Path:
         """Where the body HTML of a parsed file is kept."""
         return _body_path(self.bodies, parsed)
@@ -238,6 +243,8 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
             from generator.parse import too_large
 
             results[file.path] = too_large(file.path, file.kind, file.size, settings)
+            if cache:   # (its last good record must not be published in its place)
+                cache.forget(file.path)
             continue
         try:
             data = read_hub_bytes(site_dir, file.path)
@@ -255,9 +262,18 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
     body_store = cache.bodies if cache is not None else None
     for file, parsed in zip((s for s, _ in todo), _parse_many(todo, settings, body_store), strict=False):
         results[file.path] = parsed
-        if cache is not None:
+        if cache is not None and _ran_out(parsed):
+            cache.forget(file.path)   # its earlier record must not stand in for it either
+        elif cache is not None:
             cache.put(file.path, CacheEntry(file.mtime_ns, file.size, parsed))
     return [results[s.path] for s in files if s.path in results], len(todo)
+
+
+def _ran_out(parsed: ParsedFile) -> bool:
+    """True when the file's parse was stopped by the time limit: a busy machine's verdict, not the file's."""
+    from generator.parse import PARSE_TOO_SLOW
+
+    return any(f.code == PARSE_TOO_SLOW for f in parsed.findings)
 
 
 def _parse_many(todo: list[tuple[MarkdownFile, bytes]], settings: ParseSettings,

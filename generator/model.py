@@ -80,6 +80,7 @@ class SiteConfig:
     max_article_bytes: int = 2_000_000   # limits.max_article_bytes: larger articles are refused unread
     allow_hosts: tuple[str, ...] = ()    # privacy.allow_hosts: hosts pages may load images and fonts from
     render_seconds: float = 60.0         # limits.render_seconds: longest a template may take for one page
+    parse_seconds: float = 10.0          # limits.parse_seconds: longest one article may take to convert
     contact: Contact = field(default_factory=Contact)   # where readers report a problem
     check_levels: Mapping[str, str] = field(default_factory=dict)  # `checks:` {code: error|warning|off}
     publish_branch: str = "gh-pages"     # publish.branch: the branch `haven publish --to git` commits to

@@ -14,6 +14,7 @@ from generator.checks.policy import finding
 from generator.checks.safe_messaging import mentions_suicide
 from generator.checks.urls import body_findings
 from generator.confine.hub import read_hub_bytes
+from generator.deadline import Deadline, TimeLimitExceeded
 from generator.diagnostics import Diagnostic
 from generator.discover import MarkdownFile, ParseSettings, content_digest, default_slug
 from generator.frontmatter import parse_front_matter, split
@@ -21,6 +22,9 @@ from generator.markup.convert import convert
 from generator.model import ParsedFile
 from generator.urlpolicy import AllowedHosts
 from generator.yamlload import decode_utf8
+
+# A record with this finding ran out of time (perhaps only because the machine was busy): never cached.
+PARSE_TOO_SLOW = "parse-too-slow"
 
 
 def parse_file(site_dir: Path, file: MarkdownFile, settings: ParseSettings) -> ParsedFile:
@@ -49,13 +53,30 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
                                 f"file name '{Path(path).name}' has no letters or digits to make an address from",
                                 "rename the file, e.g. 'coping-with-loneliness.md', "
                                 "or set `slug:` in the front matter"))
-    converted = convert(part.body, settings.base_path)
-    file_findings, grade, suppressions = per_file.findings(path, meta, part.body, part.body_first_line, converted,
-                                                           settings.readability_target,
-                                                           settings.language_of(path, meta.lang))
-    findings.extend(file_findings)
-    findings += body_findings(path, converted.html_notes, part.body_first_line,
-                              AllowedHosts(settings.own_host, settings.allow_hosts), [i[0] for i in converted.images])
+    # Python-Markdown takes time quadratic in some runs of text (60,000 `[` took minutes) and recurses once
+    # per level of nesting: a file that would stall or crash the build is an error at its body instead
+    try:
+        with Deadline(settings.parse_seconds):
+            converted = convert(part.body, settings.base_path)
+            file_findings, grade, suppressions = per_file.findings(
+                path, meta, part.body, part.body_first_line, converted, settings.readability_target,
+                settings.language_of(path, meta.lang))
+            findings.extend(file_findings)
+            findings += body_findings(path, converted.html_notes, part.body_first_line,
+                                      AllowedHosts(settings.own_host, settings.allow_hosts),
+                                      [i[0] for i in converted.images])
+    except TimeLimitExceeded:
+        return _failed(path, kind, digest, [*findings, finding(
+            PARSE_TOO_SLOW, path, part.body_first_line, 1,
+            f"converting this {kind} took longer than {settings.parse_seconds:g} s, so it was stopped",
+            "long runs of `[`, `![`, `\\` or footnote marks such as `[^1]` make the Markdown converter slow: "
+            "break them up or put such text in a code block (between ``` lines); a very long article may "
+            "instead raise `limits: {parse_seconds: ...}` in site.yaml")])
+    except RecursionError:
+        return _failed(path, kind, digest, [*findings, finding(
+            "nested-too-deep", path, part.body_first_line, 1,
+            f"lists, quotes or HTML blocks in this {kind} are nested inside one another too deeply to convert",
+            "nest them a few levels deep at most (a line of many `- ` or `>` in a row starts a new level each)")])
     return ParsedFile(
         path=path, kind=kind, digest=digest, meta=meta, body_first_line=part.body_first_line,
         html=converted.html, headings=converted.headings, anchors=converted.anchors,

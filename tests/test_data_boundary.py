@@ -151,6 +151,12 @@ HOSTILE = [
      f"articles/first-steps.md:{FM_LINE}:13", ["references must be a list"]),
     ("front matter laughs", with_article(article("First steps", next="second-steps", extra=laughs())),
      "articles/first-steps.md:", ["aliases expand to more than 100,000 values"]),
+    # Python-Markdown recurses once per level (a traceback) and is quadratic in runs of `[` (minutes)
+    ("a list nested 3,000 deep", with_article(article("First steps", next="second-steps", body="- " * 3000 + "x\n")),
+     f"articles/first-steps.md:{FM_LINE + 1}:1", ["nested inside one another too deeply to convert"]),
+    ("60,000 open brackets", {**with_site("limits:\n  parse_seconds: 0.5\n"),
+                              **with_article(article("First steps", next="second-steps", body="[" * 60_000 + "\n"))},
+     f"articles/first-steps.md:{FM_LINE + 1}:1", ["took longer than 0.5 s, so it was stopped", "code block"]),
 ]
 
 
@@ -464,3 +470,33 @@ def test_the_loader_keeps_nothing_between_files():
     for n in range(3):
         load_document(f"n: {n}\nf: 1.5\nb: true\n", "f.yaml")
     assert not getattr(yamlload._CONSTRUCTOR, "constructed_objects", {})
+
+
+def test_an_article_stopped_by_the_time_limit_is_not_cached_as_failed(tmp_path, capsys):
+    """A parse that ran out of time may only mean a busy machine: the next build tries the file again."""
+    from generator.cachecodec import codec
+    from generator.confine.cache import CACHE_DIR
+
+    slow = article("First steps", next="second-steps", body="[" * 60_000 + "\n")
+    site = make_site(tmp_path / "s", {"first-steps.md": slow},
+                     site_yaml=SITE_YAML + "limits:\n  parse_seconds: 0.5\n")
+    code, err = build(site, capsys)
+    assert code == 1 and "[parse-too-slow]" in err, err
+    shards = list((site / CACHE_DIR / "index").glob("entries-*.json"))
+    cached = {path for shard in shards for path in codec().parse(shard.read_bytes())[1]}
+    assert "pages/about.md" in cached and "articles/first-steps.md" not in cached
+
+
+@pytest.mark.parametrize("grown", ["over the size limit", "too slow to convert"])
+def test_an_article_that_can_no_longer_be_read_is_never_published_as_it_was(tmp_path, capsys, grown):
+    """A good article, built and cached, then grown past a limit: its last good record was published in
+    its place (old text, no error) because the refused file's record was not the one kept."""
+    site = make_site(tmp_path / "s", site_yaml=SITE_YAML + "limits:\n  max_article_bytes: 40000\n"
+                                                             "  parse_seconds: 0.5\n")
+    assert build(site, capsys)[0] == 0
+    before = snapshot(site / "output")
+    body = "Calm words. " * 4000 if grown == "over the size limit" else "[" * 30_000
+    (site / "articles" / "first-steps.md").write_text(article("First steps", next="second-steps", body=body))
+    code, err = build(site, capsys)
+    assert code == 1 and ("[article-too-large]" if grown == "over the size limit" else "[parse-too-slow]") in err
+    assert snapshot(site / "output") == before

@@ -50,6 +50,8 @@ CHECKS: tuple[Check, ...] = (
     # reading files at all
     _e("not-utf8", "a file is not valid UTF-8 text", adjustable=False),
     _e("yaml-syntax", "a YAML file or front-matter block cannot be read", adjustable=False),
+    _e("parse-too-slow", "an article took longer than limits.parse_seconds to convert", adjustable=False),
+    _e("nested-too-deep", "lists or quotes nested too deeply to convert", adjustable=False),
     _e("yaml-unsupported", "YAML that Haven does not read (a tag, an alias loop, a merge it cannot follow)",
        adjustable=False),
     _w("duplicate-key", "a YAML mapping names one key twice (the second value is used)"),

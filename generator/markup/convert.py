@@ -248,10 +248,15 @@ def locate(body: str, needle: str, start: int = 0, index: LineIndex | None = Non
 
 def convert(body: str, base_path: str = "/") -> Converted:
     """Convert one Markdown body; line numbers in the result are 1-based within `body`."""
+    global _MD
     md = _markdown()
     md.reset()
     source = _TOKEN_CHARS.sub("", body)
-    raw_html = md.convert(source)
+    try:
+        raw_html = md.convert(source)
+    except BaseException:   # stopped half-way (a time limit, nesting too deep): the next file gets a fresh one
+        _MD = None
+        raise
     clusters = tuple(getattr(md, "citation_clusters", ()))
     headings = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
     notes = scan(raw_html, source, ALLOWED_TAGS)

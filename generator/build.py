@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from generator.cachecodec import Stamp
+from generator.cacherecords import Stamp
 from generator.confine.cache import cache_folder_problem
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state

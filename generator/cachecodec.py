@@ -19,18 +19,13 @@ and otherwise as {"\\x00": value} where what JSON cannot say is a one-entry obje
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Union
 
 import orjson
-
-from generator.diagnostics import Diagnostic
-from generator.model import ParsedFile
 
 Decoder = Callable[[Any], Any]
 Encoder = Callable[[Any], Any]
@@ -136,7 +131,10 @@ class Codec:
             return lambda v: None if v is None and nullable else _first(options, v)
         if origin in (tuple, frozenset, list) and ((len(args) == 2 and args[1] is Ellipsis) or origin is not tuple):
             item, make = self.decoder(args[0] if args else Any), origin
-            return lambda v: make(item(x) for x in v) if type(v) is list else _fail("expected a list")
+            plain = _plain_kinds(args[0]) if args else None
+            if plain is not None:   # items of a plain type: checked by their types, all at once
+                return lambda v: make(v) if type(v) is list and set(map(type, v)) <= plain else _fail("expected a list")
+            return lambda v: make(map(item, v)) if type(v) is list else _fail("expected a list")
         if origin is tuple:
             parts = [self.decoder(a) for a in args]
             return lambda v: (tuple(d(x) for d, x in zip(parts, v, strict=True))
@@ -189,29 +187,15 @@ class Codec:
 
     def _record_decoder(self, cls: type) -> Decoder:
         typed = self._fields(cls)
-        names = [f.name for f, _ in typed]
-        count = len(typed)
-        # fields of a plain type are checked inline (most fields: a call per value would double the time)
-        simple = [(i, kinds) for i, (_, t) in enumerate(typed) if (kinds := _plain_kinds(t)) is not None]
-        nested = [(i, self.decoder(t)) for i, (_, t) in enumerate(typed) if _plain_kinds(t) is None]
-        fast = getattr(cls, "__slots__", None) is None and not hasattr(cls, "__post_init__")
-        new = object.__new__
+        if getattr(cls, "__slots__", None) is not None or hasattr(cls, "__post_init__"):
+            decoders = [self.decoder(t) for _, t in typed]
 
-        def decode(v: Any) -> Any:
-            if type(v) is not list or len(v) != count:
-                _fail(f"expected a {cls.__name__} record")
-            for i, kinds in simple:
-                if type(v[i]) not in kinds:
-                    _fail(f"a {cls.__name__} record holds a value of the wrong kind")
-            values = list(v)
-            for i, nested_decoder in nested:
-                values[i] = nested_decoder(values[i])
-            if not fast:
-                return cls(*values)
-            record: Any = new(cls)   # every field is checked; __init__ would only set them again, slowly (frozen)
-            record.__dict__.update(zip(names, values, strict=True))
-            return record
-        return decode
+            def slow(v: Any) -> Any:
+                if type(v) is not list or len(v) != len(decoders):
+                    _fail(f"expected a {cls.__name__} record")
+                return cls(*(d(x) for d, x in zip(decoders, v, strict=True)))
+            return slow
+        return _compiled_record_decoder(cls, [(f.name, _plain_kinds(t), self.decoder(t)) for f, t in typed])
 
     def _record(self, name: str) -> type | None:
         if name not in self._records and name in self._lazy:
@@ -288,6 +272,42 @@ class Codec:
 TAGGED = "\x00"
 
 
+def _compiled_record_decoder(cls: type, fields: list[tuple[str, frozenset[type] | None, Decoder]]) -> Decoder:
+    """A decoder for records of `cls` written out as straight-line code, field by field (generic loops over
+    the fields took most of the cache's load time: 317,000 records at 10,000 articles). Only Haven's own
+    field names go into the code; the values it checks never do. Every field is checked, so the record is
+    made without `__init__` (which would only set them again, slowly for a frozen record)."""
+    names = [f"v{i}" for i in range(len(fields))]
+    scope: dict[str, Any] = {"_fail": _fail, "_new": object.__new__, "_cls": cls,
+                             "_what": f"expected a {cls.__name__} record",
+                             "_wrong": f"a {cls.__name__} record holds a value of the wrong kind"}
+    checks, nested = [], []
+    for i, (_, kinds, decoder) in enumerate(fields):
+        if kinds is None:
+            scope[f"d{i}"] = decoder
+            nested.append(f"    v{i} = d{i}(v{i})")
+        elif len(kinds) == 1:
+            scope[f"k{i}"] = next(iter(kinds))
+            checks.append(f"type(v{i}) is not k{i}")
+        else:
+            scope[f"k{i}"] = kinds
+            checks.append(f"type(v{i}) not in k{i}")
+    lines = ["def decode(v):",
+             f"    if type(v) is not list or len(v) != {len(fields)}:",
+             "        _fail(_what)"]
+    if fields:
+        lines.append(f"    {', '.join(names)}, = v")
+    if checks:
+        lines += [f"    if {' or '.join(checks)}:", "        _fail(_wrong)"]
+    lines += nested
+    lines += ["    record = _new(_cls)",
+              "    record.__dict__.update({" + ", ".join(f"{name!r}: v{i}" for i, (name, _, _) in enumerate(fields))
+              + "})",
+              "    return record"]
+    exec("\n".join(lines), scope)   # code made from Haven's own field names only, see above
+    return scope["decode"]
+
+
 def _plain_kinds(tp: Any) -> frozenset[type] | None:
     """The JSON types a field of type `tp` may hold as they are (None when it needs decoding)."""
     if tp in (str, int, bool):
@@ -324,77 +344,3 @@ def _abc_mapping() -> type:
     import collections.abc
 
     return collections.abc.Mapping
-
-
-# ----------------------------------------------------------------------------- what Haven's cache holds
-
-
-@dataclass
-class CacheEntry:
-    """What is remembered about one file."""
-
-    mtime_ns: int
-    size: int
-    parsed: ParsedFile
-
-
-@dataclass
-class Stamp:
-    """What the last successful build read (by file stats) and what it reported."""
-
-    inputs: str
-    marker: tuple[int, int]
-    files: int
-    diagnostics: list[Diagnostic]
-    suppressed: list   # of checks.policy.Suppressed (imported only when there is one: it loads the checks)
-    outputs: str = ""   # confine.output.output_state of the files below: a hand-edited one is noticed
-    output_files: list[str] = field(default_factory=list)
-
-
-def checked_memo(memo: dict) -> dict:
-    """Memo values of the kind their key says (an article's formatted citations, or the /sources/ page's
-    cited works); the codec checked each record's fields, this checks which record. Others are dropped."""
-    if not memo:
-        return memo
-    from generator.citations import RenderedCitations, RenderedEntry
-
-    def fits(key: str, value: object) -> bool:
-        if key.startswith("cite:"):
-            return isinstance(value, RenderedCitations)
-        return key.startswith("cited-works:") and isinstance(value, tuple) and all(
-            isinstance(entry, RenderedEntry) for entry in value)
-    return {key: value for key, value in memo.items() if fits(key, value)}
-
-
-# What the index files hold: path -> entry, and memo key -> formatted citations.
-ENTRIES = dict[str, CacheEntry]
-MEMO = dict[str, Any]
-
-
-@functools.lru_cache(maxsize=1)
-def codec() -> Codec:
-    """The cache's codec: the records it may hold, and nothing else."""
-    import dataclasses as dc
-    import importlib
-
-    from generator import model
-
-    def later(module: str, name: str) -> Callable[[], type]:
-        return lambda: getattr(importlib.import_module(module), name)
-
-    records = [cls for cls in vars(model).values() if isinstance(cls, type) and dc.is_dataclass(cls)
-               and cls.__module__ == model.__name__]
-    # the citation records and the checks' are imported only when a value needs them: a build with
-    # nothing to do reads the stamp and must not load the stages
-    lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
-                                                                    "RenderedEntry")}
-    lazy.update({name: later("generator.checks.policy", name) for name in ("Suppressed", "Suppression")})
-    overrides = {(ParsedFile, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
-                 (ParsedFile, "findings"): lambda: tuple[Diagnostic, ...],
-                 (ParsedFile, "suppressions"): lambda: tuple[later("generator.checks.policy", "Suppression")(), ...],  # type: ignore[misc]
-                 (Stamp, "diagnostics"): lambda: list[Diagnostic]}
-
-    def lazy_type(name: str) -> type:
-        return later("generator.citations", name)()
-
-    return Codec(records + [Diagnostic, CacheEntry, Stamp], overrides, lazy)

@@ -13,19 +13,23 @@ import gc
 import os
 import tempfile
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
-from generator.cachecodec import (
-    ENTRIES,
-    MEMO,
-    CacheDamaged,
+from generator.cachecodec import CacheDamaged
+from generator.cacherecords import (
     CacheEntry,
     Stamp,
-    checked_memo,
     codec,
+    decode_entries,
+    decode_memo,
+    dump_shard,
+    encode_entries,
+    encode_memo,
 )
 from generator.confine import walk_tree
 from generator.confine.cache import CACHE_DIR, body_file_name, read_cache_file
@@ -36,7 +40,7 @@ from generator.model import ParsedFile
 BODY_DIR = "bodies"   # one file of body HTML per parsed file, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
-CACHE_FORMAT = 4   # 4: records renamed (ParsedFile, `cited-works:` memo keys)
+CACHE_FORMAT = 5   # 5: memo values untagged, typed by their key's kind
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,15 +107,15 @@ class ParseCache:
         gc.disable()   # tens of thousands of small records, none cyclic: collecting while they arrive triples the time
         try:
             for shard in range(SHARDS):
-                self.entries.update(self._read(f"entries-{shard:02d}.json", files, ENTRIES))
-                memo = checked_memo(self._read(f"memo-{shard:02d}.json", files, MEMO))
+                self.entries.update(self._read(f"entries-{shard:02d}.json", files, decode_entries))
+                memo = self._read(f"memo-{shard:02d}.json", files, decode_memo)
                 self.memo.update(memo)
                 self._memo_loaded[shard] = frozenset(memo)
         finally:
             if collecting:
                 gc.enable()
 
-    def _read(self, name: str, files: dict, shape: object) -> dict:
+    def _read(self, name: str, files: dict, decode: Callable[[Any], dict]) -> dict:
         """One shard's items, or {} when it is missing, from other code or settings, or damaged."""
         if name not in files:
             return {}
@@ -119,7 +123,7 @@ class ParseCache:
             raw = codec().parse(read_cache_file(self.folder / name))
             if type(raw) is not list or len(raw) != 2 or raw[0] != list(self.key):
                 return {}
-            return codec().decode(raw[1], shape)
+            return decode(raw[1])
         except (OSError, CacheDamaged):  # a cache is never trusted: anything unexpected means "rebuild"
             return {}
 
@@ -170,7 +174,7 @@ class ParseCache:
                     entry = self.entries[path] = CacheEntry(entry.mtime_ns, entry.size,
                                                             stored_body(self.bodies, entry.parsed))
                 items[path] = entry
-            self._write(f"entries-{shard:02d}.json", items, ENTRIES)
+            self._write(f"entries-{shard:02d}.json", items, encode_entries)
         if self._dirty:
             self._prune_bodies()
         self._dirty.clear()
@@ -192,7 +196,7 @@ class ParseCache:
         if memo_dirty:
             self.folder.mkdir(parents=True, exist_ok=True)
         for shard in sorted(memo_dirty):
-            self._write(f"memo-{shard:02d}.json", memo_by_shard[shard], MEMO)
+            self._write(f"memo-{shard:02d}.json", memo_by_shard[shard], encode_memo)
             self._memo_loaded[shard] = frozenset(memo_by_shard[shard])
         self._remember()
 
@@ -200,9 +204,9 @@ class ParseCache:
         _WARM[str(self.folder)] = (self._files(), self.entries, self.memo,
                                    {"key": self.key, "memo_loaded": dict(self._memo_loaded)})
 
-    def _write(self, name: str, items: dict, shape: object) -> None:
+    def _write(self, name: str, items: dict, encode: Callable[[dict], Any]) -> None:
         try:
-            data = codec().dumps([self.key, items], tuple[tuple[int, str, str], shape])  # type: ignore[valid-type]
+            data = dump_shard(self.key, encode(items))
         except (TypeError, ValueError):  # a value the cache cannot hold: this shard is simply not cached
             (self.folder / name).unlink(missing_ok=True)
             return

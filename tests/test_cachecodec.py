@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 
-from generator.cachecodec import ENTRIES, MEMO, CacheDamaged, CacheEntry, Stamp, codec
+from generator.cachecodec import CacheDamaged
+from generator.cacherecords import ENTRIES, CacheEntry, Stamp, codec, decode_memo, encode_memo
 from generator.discover import ParseSettings
 from generator.model import FrontMatter, LinkRef
 from tests.sitekit import article, make_site, snapshot
@@ -42,12 +44,15 @@ def test_parsed_files_read_back_equal(parsed):
 
 
 def test_memo_and_stamp_read_back_equal(parsed):
-    from generator.citations import render_citations
+    from generator.citations import RenderedEntry, render_citations
     from generator.diagnostics import warning
 
     source = parsed[0]
-    memo = {"cite:x": render_citations(source.clusters, {r["id"]: r for r in source.meta.references}), "n": (1, "a")}
-    assert codec().loads(codec().dumps(memo, MEMO), MEMO) == memo
+    memo = {"cite:x": render_citations(source.clusters, {r["id"]: r for r in source.meta.references}),
+            "cited-works:y": (RenderedEntry("k", "<i>A</i>", "A", (1, 2)),)}
+    assert decode_memo(json.loads(json.dumps(encode_memo(memo)))) == memo
+    plain = {"n": (1, "a"), "when": date(2026, 1, 2)}
+    assert codec().loads(codec().dumps(plain, dict[str, Any]), dict[str, Any]) == plain
     stamp = Stamp("in", (1, 2), 3, [warning("c", "a.md", 1, 2, "m", "h")], [], "state", ["index.html"])
     assert codec().loads(codec().dumps({"/out": stamp}, dict[str, Stamp]), dict[str, Stamp]) == {"/out": stamp}
 
@@ -70,20 +75,24 @@ def test_anything_else_is_refused(doctored):
 def test_a_tagged_value_names_only_known_records():
     bad = json.dumps({"\u0000": {"x": {"\u0000R": ["OSError", 1]}}}).encode()
     with pytest.raises(CacheDamaged):
-        codec().loads(bad, MEMO)
-    good = codec().dumps({"x": LinkRef("u", 1, 2)}, MEMO)
-    assert codec().loads(good, MEMO) == {"x": LinkRef("u", 1, 2)}
+        codec().loads(bad, dict[str, Any])
+    good = codec().dumps({"x": LinkRef("u", 1, 2)}, dict[str, Any])
+    assert codec().loads(good, dict[str, Any]) == {"x": LinkRef("u", 1, 2)}
 
 
-def test_memo_values_of_the_wrong_kind_are_dropped(parsed):
-    from generator.cachecodec import checked_memo
+def test_memo_values_are_written_and_read_only_as_the_kind_their_key_says(parsed):
     from generator.citations import render_citations
 
     rendered = render_citations(parsed[0].clusters, {})
-    memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "cited-works:c": (rendered,), "other": rendered,
+    memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "cited-works:c": rendered, "other": rendered,
             "cited-works:d": tuple(rendered.entries)}
-    assert checked_memo(codec().loads(codec().dumps(memo, MEMO), MEMO)) == {"cite:a": rendered,
-                                                                             "cited-works:d": tuple(rendered.entries)}
+    written = encode_memo(memo)
+    assert decode_memo(json.loads(json.dumps(written))) == {"cite:a": rendered, "cited-works:d": tuple(rendered.entries)}
+    # a doctored shard: a value of another kind, a key of no kind, a tag, a list where a record goes
+    for doctored in ({**written, "other": written["cite:a"]}, {"cite:a": written["cited-works:d"]},
+                     {"cite:a": {"\u0000": {"\u0000R": ["Popen", "ls"]}}}, {"cited-works:d": [written["cite:a"]]}, []):
+        with pytest.raises(CacheDamaged):
+            decode_memo(json.loads(json.dumps(doctored)))
 
 
 def test_a_doctored_body_in_the_cache_cannot_put_code_on_a_page(tmp_path, capsys):

@@ -474,7 +474,7 @@ def test_the_loader_keeps_nothing_between_files():
 
 def test_an_article_stopped_by_the_time_limit_is_not_cached_as_failed(tmp_path, capsys):
     """A parse that ran out of time may only mean a busy machine: the next build tries the file again."""
-    from generator.cachecodec import codec
+    from generator.cacherecords import codec
     from generator.confine.cache import CACHE_DIR
 
     slow = article("First steps", next="second-steps", body="[" * 60_000 + "\n")

@@ -1,0 +1,132 @@
+"""What Haven's cache holds (`.haven-cache/`): its records, and how each index file is written and read
+back through `generator.cachecodec` (typed JSON, never pickle: the cache is untrusted input).
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from generator.cachecodec import CacheDamaged, Codec
+from generator.diagnostics import Diagnostic
+from generator.model import ParsedFile
+
+
+@dataclass
+class CacheEntry:
+    """What is remembered about one file."""
+
+    mtime_ns: int
+    size: int
+    parsed: ParsedFile
+
+
+@dataclass
+class Stamp:
+    """What the last successful build read (by file stats) and what it reported."""
+
+    inputs: str
+    marker: tuple[int, int]
+    files: int
+    diagnostics: list[Diagnostic]
+    suppressed: list   # of checks.policy.Suppressed (imported only when there is one: it loads the checks)
+    outputs: str = ""   # confine.output.output_state of the files below: a hand-edited one is noticed
+    output_files: list[str] = field(default_factory=list)
+
+
+def _memo_types() -> dict[str, Any]:
+    """What each kind of memo key holds, by its prefix: an article's formatted citations, or the /sources/
+    page's cited works (imported only when a memo is read or written: they load the citation code)."""
+    from generator.citations import RenderedCitations, RenderedEntry
+
+    return {"cite:": RenderedCitations, "cited-works:": tuple[RenderedEntry, ...]}
+
+
+def _memo_kind(key: str) -> str | None:
+    return "cite:" if key.startswith("cite:") else "cited-works:" if key.startswith("cited-works:") else None
+
+
+def encode_memo(memo: dict[str, Any]) -> dict[str, Any]:
+    """JSON data of a memo shard: each value untagged, as the type its key says (keys of no known kind,
+    or a value of another type, are left out: the cache simply does not hold them)."""
+    types = _memo_types()
+    encoders = {kind: codec().encoder(tp) for kind, tp in types.items()}
+    out = {}
+    for key, value in memo.items():
+        kind = _memo_kind(key)
+        if kind is not None and isinstance(value, typing.get_origin(types[kind]) or types[kind]):
+            out[key] = encoders[kind](value)
+    return out
+
+
+def decode_memo(raw: Any) -> dict[str, Any]:
+    """A memo shard read back, each value checked as the type its key says; CacheDamaged for anything else
+    (a key of no known kind included: Haven never writes one)."""
+    if type(raw) is not dict:
+        raise CacheDamaged("expected a mapping")
+    decoders = {kind: codec().decoder(tp) for kind, tp in _memo_types().items()}
+    out = {}
+    try:
+        for key, value in raw.items():
+            kind = _memo_kind(key)
+            if kind is None:
+                raise CacheDamaged("a memo key of no known kind")
+            out[key] = decoders[kind](value)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        if isinstance(exc, CacheDamaged):
+            raise
+        raise CacheDamaged(str(exc)) from None
+    return out
+
+
+def decode_entries(raw: Any) -> dict[str, CacheEntry]:
+    """An entry shard read back: path -> entry; CacheDamaged for anything else."""
+    return codec().decode(raw, ENTRIES)
+
+
+def encode_entries(entries: dict[str, CacheEntry]) -> Any:
+    """JSON data of an entry shard."""
+    return codec().encoder(ENTRIES)(entries)
+
+
+def dump_shard(key: tuple, data: Any) -> bytes:
+    """The bytes of one index file: the cache key, then the shard's JSON data."""
+    return orjson.dumps([list(key), data])
+
+
+# What an entry shard holds: path -> entry.
+ENTRIES = dict[str, CacheEntry]
+
+
+@functools.lru_cache(maxsize=1)
+def codec() -> Codec:
+    """The cache's codec: the records it may hold, and nothing else."""
+    import dataclasses as dc
+    import importlib
+
+    from generator import model
+
+    def later(module: str, name: str) -> Callable[[], type]:
+        return lambda: getattr(importlib.import_module(module), name)
+
+    records = [cls for cls in vars(model).values() if isinstance(cls, type) and dc.is_dataclass(cls)
+               and cls.__module__ == model.__name__]
+    # the citation records and the checks' are imported only when a value needs them: a build with
+    # nothing to do reads the stamp and must not load the stages
+    lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
+                                                                    "RenderedEntry")}
+    lazy.update({name: later("generator.checks.policy", name) for name in ("Suppressed", "Suppression")})
+    overrides = {(ParsedFile, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
+                 (ParsedFile, "findings"): lambda: tuple[Diagnostic, ...],
+                 (ParsedFile, "suppressions"): lambda: tuple[later("generator.checks.policy", "Suppression")(), ...],  # type: ignore[misc]
+                 (Stamp, "diagnostics"): lambda: list[Diagnostic]}
+
+    def lazy_type(name: str) -> type:
+        return later("generator.citations", name)()
+
+    return Codec(records + [Diagnostic, CacheEntry, Stamp], overrides, lazy)

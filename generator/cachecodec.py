@@ -71,8 +71,13 @@ class Codec:
 
     def decode(self, raw: Any, tp: Any = Any) -> Any:
         """`raw` JSON data checked and rebuilt as type `tp`; CacheDamaged when it is anything else."""
+        return self.decode_with(self.decoder(tp), raw)
+
+    @staticmethod
+    def decode_with(decoder: Decoder, raw: Any) -> Any:
+        """`decoder(raw)`, any failure of it (a value of the wrong shape) raised as CacheDamaged."""
         try:
-            return self.decoder(tp)(raw)
+            return decoder(raw)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as exc:
             if isinstance(exc, CacheDamaged):
                 raise

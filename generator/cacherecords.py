@@ -67,21 +67,13 @@ def encode_memo(memo: dict[str, Any]) -> dict[str, Any]:
 def decode_memo(raw: Any) -> dict[str, Any]:
     """A memo shard read back, each value checked as the type its key says; CacheDamaged for anything else
     (a key of no known kind included: Haven never writes one)."""
-    if type(raw) is not dict:
-        raise CacheDamaged("expected a mapping")
     decoders = {kind: codec().decoder(tp) for kind, tp in _memo_types().items()}
-    out = {}
-    try:
-        for key, value in raw.items():
-            kind = _memo_kind(key)
-            if kind is None:
-                raise CacheDamaged("a memo key of no known kind")
-            out[key] = decoders[kind](value)
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-        if isinstance(exc, CacheDamaged):
-            raise
-        raise CacheDamaged(str(exc)) from None
-    return out
+
+    def shard(items: Any) -> dict[str, Any]:
+        if type(items) is not dict:
+            raise CacheDamaged("expected a mapping")
+        return {key: decoders[_memo_kind(key) or "no known kind"](value) for key, value in items.items()}
+    return codec().decode_with(shard, raw)
 
 
 def decode_entries(raw: Any) -> dict[str, CacheEntry]:

@@ -19,6 +19,7 @@ from generator import (
     __version__,
     feeds,
     images,
+    listings,
     redirects,
     search_index,
     sitemap,
@@ -167,12 +168,20 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
         paged(f"/authors/{aid}/", "author.html", author.name, by_author[aid], common + author_digest,
               {"author": author}, author.bio)
 
-    cited = cited_works_in(site, language.code)   # `sources` in the template: hub templates use that name
-    page(f"{at}sources/index.html", "sources.html",
-         common + (("cited-works", fingerprint(site.cited_works_digest, [(w.key, w.cited_in) for w in cited])),
-                   ("titles", fingerprint({a.slug: a.meta.title for a in articles}))),
-         lambda: {**base(language.url("/sources/"), "Sources", language=language), "sources": cited,
-                  "by_slug": site.by_slug})
+    # /sources/ in pages of SOURCES_PER_PAGE works (`sources` in the template: hub templates use that name): a
+    # page of 34,000 works was 18 MB, and renaming one article rendered all of it again; now a page is
+    # rendered again when its works or the titles of the articles citing them change
+    cited = cited_works_in(site, language.code)
+    for part in paginate(language.url("/sources/"), cited, listings.SOURCES_PER_PAGE):
+        shown = sorted({slug for work in part.items for slug in work.cited_in if slug in site.by_slug})
+        page(part.path, "sources.html",
+             common + (("cited-works", fingerprint(site.cited_works_digest, [(w.key, w.cited_in) for w in part.items])),
+                       ("titles", fingerprint([(slug, site.by_slug[slug].meta.title) for slug in shown])),
+                       ("pager", fingerprint(part.pager))),
+             functools.partial(_listing_context, base, language, part.pager, page_title("Sources", part.pager), "",
+                               {"nav_current": language.url("/sources/"), "pager": part.pager, "sources": part.items,
+                                "first_number": (part.pager.number - 1) * listings.SOURCES_PER_PAGE + 1,
+                                "by_slug": site.by_slug}))
     page(f"{at}search/index.html", "search.html", common, lambda: base(language.url("/search/"), "Search",
                                                                          language=language))
     crisis = site.config.crisis   # the help page: this language's services first (see crisisconfig)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 from xml.sax.saxutils import escape
 
+from generator import listings
 from generator.lastbuild import LastMade
 from generator.listings import paginate
 from generator.model import Article, Site
 from generator.structured import absolute, last_touched
+from generator.translations import cited_works_in
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -41,7 +43,8 @@ def _shape(site: Site) -> tuple:
         return (a.url, a.lang, m.date, m.updated, m.reviewed_on, m.draft, tuple(m.topics), tuple(m.authors),
                 m.reviewed_by, bool(a.references), m.translation_of)
     return (site.config.digest, tuple(site.topics), tuple(site.authors), tuple(read(a) for a in site.articles),
-            tuple(read(p) for p in site.pages))
+            tuple(read(p) for p in site.pages),
+            tuple(len(cited_works_in(site, lang.code)) for lang in site.config.languages))   # pages of /sources/
 
 
 def _entries(site: Site) -> list[Row]:
@@ -94,7 +97,9 @@ def _entries(site: Site) -> list[Row]:
         rows.append((language.url("/authors/"), latest, everywhere("/authors/")))
         for aid in site.authors:
             listing(language, f"/authors/{aid}/", [a for a in site.by_person(language.code, aid) if not a.meta.draft])
-        rows.append((language.url("/sources/"), newest([a for a in mine if a.references]), everywhere("/sources/")))
+        cited = newest([a for a in mine if a.references])
+        for part in paginate(language.url("/sources/"), cited_works_in(site, language.code), listings.SOURCES_PER_PAGE):
+            rows.append((part.pager.url, cited, everywhere("/sources/") if part.pager.number == 1 else ()))
         rows.append((language.url("/search/"), "", everywhere("/search/")))
         # crisis help: findable from search engines too
         rows.append((language.url("/help/"), "", everywhere("/help/")))

@@ -101,3 +101,41 @@ def test_the_sitemap_lists_every_page_of_every_listing(tmp_path):
     for url in ("articles/", "articles/page/2/", "articles/page/3/", "topics/calm/page/3/", "authors/alex-example/page/2/"):
         assert f"<loc>https://test.example.org/{url}</loc>" in sitemap, url
     assert "articles/page/4/" not in sitemap and "topics/sleep/page/2/" not in sitemap
+
+
+def cited_hub(tmp_path):
+    """Three articles citing two works each (six works: B1, B2, C1 ... by author, APA order)."""
+    def cites(title: str, letter: str) -> str:
+        refs = "\n".join(f"  - {{id: {letter}{n}, type: book, title: Book {letter}{n}, author: [{{family: {letter}uthor{n}, "
+                         f"given: Jo}}], issued: {{date-parts: [[200{n}]]}}, publisher: Press}}" for n in (1, 2))
+        return article(title, extra="references:\n" + refs, body=f"Cited [@{letter}1; @{letter}2].\n")
+    return make_site(tmp_path / "site", {"b.md": cites("Bee", "B"), "c.md": cites("Sea", "C"), "d.md": cites("Dee", "D")})
+
+
+def test_sources_page_at_a_few_hundred_works_and_renaming_an_article_renders_only_its_page(tmp_path, monkeypatch):
+    """/sources/ listed every work on one page (18 MB at 34,000 works, all rendered again when one article
+    was renamed): now it pages like the archive, numbered on from page to page."""
+    from generator import listings
+
+    monkeypatch.setattr(listings, "SOURCES_PER_PAGE", 2)
+    site = cited_hub(tmp_path)
+    build_ok(site, search_index=False)
+    out = site / "output"
+    pages = [out / "sources/index.html", out / "sources/page/2/index.html", out / "sources/page/3/index.html"]
+    listed = [re.findall(r'<li id="source-([^"]+)">', p.read_text("utf-8")) for p in pages]
+    assert listed == [["B1", "B2"], ["C1", "C2"], ["D1", "D2"]]
+    second = pages[1].read_text("utf-8")
+    assert '<ol class="sources-list" start="3">' in second
+    assert "<title>Sources (page 2 of 3) · Test Hub</title>" in second
+    assert '<link rel="prev" href="/sources/">' in second and '<link rel="next" href="/sources/page/3/">' in second
+    nav = re.search(r'<nav class="pager" aria-label="Sources, pages">(.*?)</nav>', second, re.S)
+    assert nav and "Previous page" in nav.group(1) and "Next page" in nav.group(1)
+    sitemap = (out / "sitemap.xml").read_text("utf-8")
+    assert all(f"<loc>https://test.example.org{url}</loc>" in sitemap
+               for url in ("/sources/", "/sources/page/2/", "/sources/page/3/"))
+
+    (site / "articles/c.md").write_text((site / "articles/c.md").read_text("utf-8").replace("title: Sea", "title: Ocean"))
+    again = build_ok(site, search_index=False)
+    assert "sources/page/2/index.html" in again.written
+    assert "sources/index.html" not in again.written and "sources/page/3/index.html" not in again.written
+    assert "Ocean" in pages[1].read_text("utf-8")

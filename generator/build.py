@@ -16,20 +16,14 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from generator.buildstamp import input_fingerprint, marker_stat, read_stamp, write_stamp
 from generator.cacherecords import Stamp
 from generator.confine.cache import cache_folder_problem
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.discover import ParseSettings, discover
-from generator.incremental import (
-    ParseCache,
-    input_fingerprint,
-    marker_stat,
-    parse_all,
-    read_stamp,
-    write_stamp,
-)
+from generator.incremental import ParseCache, parse_all
 from generator.model import Site
 from generator.outputs import planned_urls
 from generator.write import MARKER, UnsafeOutput, check_output_folder

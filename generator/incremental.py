@@ -23,7 +23,6 @@ from generator import __version__
 from generator.cachecodec import CacheDamaged
 from generator.cacherecords import (
     CacheEntry,
-    Stamp,
     codec,
     decode_entries,
     decode_memo,
@@ -31,7 +30,6 @@ from generator.cacherecords import (
     encode_entries,
     encode_memo,
 )
-from generator.confine import walk_tree
 from generator.confine.cache import CACHE_DIR, body_file_name, read_cache_file
 from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.discover import MarkdownFile, ParseSettings, content_digest
@@ -163,7 +161,7 @@ class ParseCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             gitignore = self.folder.parent / ".gitignore"
             if not os.path.lexists(gitignore):   # (a link there is replaced by the rename, never followed)
-                _write_atomic(gitignore, b"*\n")
+                write_atomic(gitignore, b"*\n")
             self.bodies.mkdir(exist_ok=True)
         for shard in sorted(self._dirty):
             items: dict[str, CacheEntry] = {}
@@ -210,7 +208,7 @@ class ParseCache:
         except (TypeError, ValueError):  # a value the cache cannot hold: this shard is simply not cached
             (self.folder / name).unlink(missing_ok=True)
             return
-        _write_atomic(self.folder / name, data)
+        write_atomic(self.folder / name, data)
 
     def _prune_bodies(self) -> None:
         names = os.listdir(self.bodies)
@@ -222,7 +220,8 @@ class ParseCache:
                 (self.bodies / name).unlink(missing_ok=True)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file and a rename: a reader never sees half of it."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -256,21 +255,35 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
             continue
         except OutsideHub:  # swapped for a link out of the hub since discovery: never read it
             continue
-        if entry and entry.parsed.digest == content_digest(data):
+        digest = content_digest(data)
+        if entry and entry.parsed.digest == digest:
             results[file.path] = entry.parsed
             if cache:  # touched, not changed: remember the new stats so the file is not read again
                 cache.put(file.path, CacheEntry(file.mtime_ns, file.size, entry.parsed))
+            continue
+        stopped = _RAN_OUT.get((file.path, digest, settings))
+        if stopped is not None:   # the preview: a file the limit stopped is not tried again until it changes
+            results[file.path] = stopped
             continue
         todo.append((file, data))
 
     body_store = cache.bodies if cache is not None else None
     for file, parsed in zip((s for s, _ in todo), _parse_many(todo, settings, body_store), strict=False):
         results[file.path] = parsed
-        if cache is not None and _ran_out(parsed):
-            cache.forget(file.path)   # its earlier record must not stand in for it either
+        if _ran_out(parsed):
+            if len(_RAN_OUT) > 256:
+                _RAN_OUT.clear()
+            _RAN_OUT[file.path, parsed.digest, settings] = parsed
+            if cache is not None:
+                cache.forget(file.path)   # its earlier record must not stand in for it either
         elif cache is not None:
             cache.put(file.path, CacheEntry(file.mtime_ns, file.size, parsed))
     return [results[s.path] for s in files if s.path in results], len(todo)
+
+
+# Files the time limit stopped, by path, content and settings: kept in this process only (a long-lived preview
+# would otherwise spend the whole limit again on every save of any file), never on disk (see _ran_out).
+_RAN_OUT: dict[tuple[str, str, ParseSettings], ParsedFile] = {}
 
 
 def _ran_out(parsed: ParsedFile) -> bool:
@@ -326,71 +339,5 @@ def _body_path(store: Path, parsed: ParsedFile) -> Path:
 
 def stored_body(store: Path, parsed: ParsedFile) -> ParsedFile:
     """Put the body HTML of `parsed` in the body store; the record without it."""
-    _write_atomic(_body_path(store, parsed), parsed.html.encode("utf-8"))
+    write_atomic(_body_path(store, parsed), parsed.html.encode("utf-8"))
     return replace(parsed, html="")
-
-
-STAMP_FILE = "last-build.json"
-# Files and folders besides articles/ and pages/ that every build reads.
-_SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static", "locales")
-
-
-def input_fingerprint(site_dir: Path, markdown_files: list[MarkdownFile], options: tuple) -> str:
-    """Fingerprint of every input file's path, size and modification time, plus the build options."""
-    import hashlib
-
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(repr((code_fingerprint(), options)).encode())
-    for markdown in markdown_files:
-        hasher.update(f"{markdown.path}\0{markdown.mtime_ns}\0{markdown.size}\n".encode("utf-8", "surrogateescape"))
-    for name in _SETTINGS_INPUTS:
-        top = site_dir / name
-        if top.is_file():
-            st = top.stat()
-            hasher.update(f"{name}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
-            continue
-        for dirpath, dirnames, filenames in walk_tree(top):
-            dirnames.sort()
-            for file in sorted(filenames):
-                full = os.path.join(dirpath, file)
-                try:
-                    st = os.stat(full)
-                except FileNotFoundError:
-                    continue
-                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
-    return hasher.hexdigest()
-
-
-def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
-    """The stamp of the last successful build into out_dir, if it is readable and still describes out_dir."""
-    return _read_stamps(site_dir).get(str(out_dir.resolve()))
-
-
-def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
-    try:
-        return codec().loads(read_cache_file(site_dir / CACHE_DIR / STAMP_FILE), dict[str, Stamp])
-    except (OSError, CacheDamaged):  # a cache is never trusted
-        return {}
-
-
-def marker_stat(marker: Path) -> tuple[int, int]:
-    """(mtime_ns, size) of the output marker, or (0, 0) when it is missing."""
-    try:
-        st = marker.stat()
-        return st.st_mtime_ns, st.st_size
-    except OSError:
-        return 0, 0
-
-
-def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
-    """Remember this build's inputs and findings for the next one."""
-    file = site_dir / CACHE_DIR / STAMP_FILE
-    file.parent.mkdir(parents=True, exist_ok=True)
-    stamps = _read_stamps(site_dir)
-    stamps[str(out_dir.resolve())] = stamp
-    try:
-        data = codec().dumps(stamps, dict[str, Stamp])
-    except (TypeError, ValueError):  # a finding the cache cannot hold: the next build just runs
-        file.unlink(missing_ok=True)
-        return
-    _write_atomic(file, data)

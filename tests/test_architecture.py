@@ -24,7 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "templates", "sandbox", "fragments", "theme", "deadline", "languages", "catalogues"),
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
-               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec", "cacherecords",
+               "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec", "cacherecords", "buildstamp",
                "hubinit", "translations", "readability", "images",
                "redirects", "listings"),
     "build": ("build",),

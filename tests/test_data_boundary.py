@@ -500,3 +500,22 @@ def test_an_article_that_can_no_longer_be_read_is_never_published_as_it_was(tmp_
     code, err = build(site, capsys)
     assert code == 1 and ("[article-too-large]" if grown == "over the size limit" else "[parse-too-slow]") in err
     assert snapshot(site / "output") == before
+
+
+def test_a_long_lived_process_does_not_spend_the_limit_again_on_a_file_that_did_not_change(tmp_path):
+    """The preview builds after every save: a file the limit stopped is not converted again (the whole limit
+    again) until it changes; a new process (the CLI) tries it again."""
+    from generator.build import BuildOptions
+    from generator.build import build as build_hub
+
+    site = make_site(tmp_path / "s", {"first-steps.md": article("First steps", body="[" * 30_000 + "\n"),
+                                      "second-steps.md": article("Second steps")},
+                     site_yaml=SITE_YAML + "limits:\n  parse_seconds: 0.5\n")
+    first = build_hub(BuildOptions(site, site / "output", search_index=False))
+    assert [d.code for d in first.diagnostics if d.severity == "error"] == ["parse-too-slow"]
+    (site / "articles" / "second-steps.md").write_text(article("Second steps", body="Edited.\n"), "utf-8")
+    again = build_hub(BuildOptions(site, site / "output", search_index=False))
+    assert again.parsed == 1 and [d.code for d in again.diagnostics if d.severity == "error"] == ["parse-too-slow"]
+    (site / "articles" / "first-steps.md").write_text(article("First steps"), "utf-8")
+    fixed = build_hub(BuildOptions(site, site / "output", search_index=False))
+    assert fixed.ok and fixed.parsed == 1

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.incremental import CACHE_DIR, INDEX_DIR, STAMP_FILE
+from generator.buildstamp import STAMP_FILE
+from generator.incremental import CACHE_DIR, INDEX_DIR
 from tests.sitekit import article, make_site, snapshot
 
 # Outputs that show an article's body besides its own page (feeds, search data): allowed to change too.

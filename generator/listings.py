@@ -12,8 +12,8 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-SOURCES_PER_PAGE = 200   # works on one page of /sources/ (about 110 kB of HTML; every work on one page was 18 MB at
-                         # 34,000 works)
+# Works on one page of /sources/: about 110 kB of HTML (every work on one page was 18 MB at 34,000 works).
+SOURCES_PER_PAGE = 200
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+PAGER_AROUND = 2   # pages linked either side of the current one in a page navigation
+
 # Works on one page of /sources/: about 110 kB of HTML (every work on one page was 18 MB at 34,000 works).
 SOURCES_PER_PAGE = 200
 
@@ -42,6 +44,22 @@ class Pager:
     def next(self) -> str:
         """The next page's URL, or ''."""
         return self.urls[self.number] if self.number < self.total else ""
+
+    @property
+    def window(self) -> tuple[int, ...]:
+        """The page numbers the page navigation links, 0 where it leaves a gap: the first and last pages and
+        PAGER_AROUND either side of this one (1 … 13 14 15 16 17 … 500). Linking all 500 pages of a
+        10,000-article archive put 500 links (50 kB) on each of them; a gap of one page shows the page."""
+        near = range(max(1, self.number - PAGER_AROUND), min(self.total, self.number + PAGER_AROUND) + 1)
+        numbers = sorted({1, self.total, *near})
+        shown: list[int] = []
+        for number in numbers:
+            if shown and number - shown[-1] == 2:
+                shown.append(number - 1)
+            elif shown and number - shown[-1] > 2:
+                shown.append(0)
+            shown.append(number)
+        return tuple(shown)
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,19 @@ def test_sources_page_at_a_few_hundred_works_and_renaming_an_article_renders_onl
     assert "sources/page/2/index.html" in again.written
     assert "sources/index.html" not in again.written and "sources/page/3/index.html" not in again.written
     assert "Ocean" in pages[1].read_text("utf-8")
+
+
+def test_a_long_listing_links_the_first_and_last_pages_and_those_near_this_one(tmp_path):
+    """Every page of a 10,000-article archive linked all 500 pages (50 kB of links on each); now the
+    navigation links the first, the last and two either side, with a gap shown (and hidden from screen
+    readers, which read the page numbers) where pages are left out."""
+    site = many(tmp_path, count=12, per_page=1)
+    build_ok(site, search_index=False)
+    sixth = (site / "output/articles/page/6/index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="pager" aria-label="All articles, pages">(.*?)</nav>', sixth, re.S).group(1)
+    numbers = re.findall(r'<span class="visually-hidden">Page </span>(\d+)</a>|(pager-gap)', nav)
+    assert [n or "…" for n, _ in numbers] == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert nav.count('<li class="pager-gap" aria-hidden="true">…</li>') == 2
+    second = (site / "output/articles/page/2/index.html").read_text("utf-8")
+    shown = re.findall(r'<span class="visually-hidden">Page </span>(\d+)</a>', second)
+    assert shown == ["1", "2", "3", "4", "12"]

@@ -16,7 +16,6 @@ from generator import citations
 from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 from generator.discover import default_slug
-from generator.identitymemo import IdentityMemo
 from generator.imageinfo import ImageInfo
 from generator.lastbuild import LastMade, SinceLastBuild
 from generator.markup.citations import insert_citations
@@ -119,10 +118,10 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
 
     articles.sort(key=lambda a: (a.meta.date.toordinal() if a.meta.date else 0, a.slug), reverse=True)
     by_slug = {a.slug: a for a in articles}
-    cited_works, works_digest = _cited_works(articles, memo)
+    cited_works = _cited_works(articles, memo)
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
-        authors=authors, topics=dict(config.topics), cited_works=cited_works, cited_works_digest=works_digest,
+        authors=authors, topics=dict(config.topics), cited_works=cited_works,
         bibliography=bibliography, bibliography_digest=bibliography_digest, static_files=static_files,
         scheduled=sorted(scheduled_articles, key=lambda a: (a.meta.date, a.slug)),
         show_scheduled=show_scheduled, images=dict(images or {}),
@@ -263,17 +262,13 @@ def _find_related(articles: list[Article]) -> dict[str, list[Article]]:
     return related
 
 
-# The fingerprint of a formatted list of cited works, by the list (the memo's value: in a long-lived process
-# the same object while the works cited do not change). Hashing every work's text took a twentieth of a save.
-_WORKS_DIGESTS: IdentityMemo[str] = IdentityMemo(limit=8)
 # The last list of cited works made (a long-lived process makes the same one after most saves), by the
 # formatted list, the articles citing each work and the entries it was made from.
 _LAST_WORKS: LastMade[list[CitedWork]] = LastMade()
 
 
-def _cited_works(articles: list[Article], memo: Memo) -> tuple[list[CitedWork], str]:
-    """Every cited work on the hub, APA order, each with the articles citing it; and the fingerprint of
-    the works' keys and formatted text."""
+def _cited_works(articles: list[Article], memo: Memo) -> list[CitedWork]:
+    """Every cited work on the hub, APA order, each with the articles citing it."""
     cited_in: dict[str, list[str]] = defaultdict(list)
     data: dict[str, Mapping] = {}
     for article in sorted(articles, key=lambda a: a.meta.title.lower()):
@@ -283,11 +278,10 @@ def _cited_works(articles: list[Article], memo: Memo) -> tuple[list[CitedWork], 
                 citing.append(article.slug)               # in the articles citing a popular entry
             data.setdefault(ref.key, ref.data)
     if not data:
-        return [], ""
+        return []
     # what the list depends on: the entries each article cites (not the articles' text)
     memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in articles if a.references}))
     formatted = memo.get(memo_key, lambda: citations.format_bibliography([data[k] for k in sorted(data)]))
-    digest = _WORKS_DIGESTS.get(formatted, lambda: fingerprint([(e.key, e.html) for e in formatted]))
     works = _LAST_WORKS.get("works", (formatted, cited_in, data), lambda: [
         CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted])
-    return list(works), digest
+    return list(works)

@@ -307,6 +307,5 @@ class Site:
     scheduled: list[Article] = field(default_factory=list)
     show_scheduled: bool = False
     images: Mapping[str, ImageInfo] = field(default_factory=dict)   # local image URL -> its size and variants
-    cited_works_digest: str = ""   # fingerprint of the cited works' keys and formatted text (not who cites them)
     # language code -> its articles, by topic and by person (made on first use: see _listings)
     _index: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)

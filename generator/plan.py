@@ -9,7 +9,7 @@ producer) and how to build its context, so outputs whose inputs did not change a
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,10 +31,10 @@ from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
 from generator.identitymemo import IdentityMemo
-from generator.lastbuild import SinceLastBuild
+from generator.lastbuild import LastMade, SinceLastBuild
 from generator.listings import page_title, paginate
 from generator.markup.images import img_html
-from generator.model import Article, Language, Site
+from generator.model import Article, CitedWork, Language, Site
 from generator.outputs import (
     Copy,
     Generated,
@@ -67,6 +67,10 @@ _CARDS: SinceLastBuild[str] = SinceLastBuild()
 _PAGE_INPUTS: SinceLastBuild[tuple[Inputs, str]] = SinceLastBuild()
 _FEED_ENTRIES: SinceLastBuild[str] = SinceLastBuild()
 _ROWS_FINGERPRINTS: IdentityMemo[str] = IdentityMemo(limit=4)   # the sitemap's rows, by the list
+# Each page of /sources/, by the works it shows: a page is rendered again only when one of its works (its text,
+# or the articles citing it) changes, and in a long-lived process the works are the same objects while the list
+# is unchanged, so a save costs a walk over them, not hashing every work's text again.
+_SOURCES_PAGES: LastMade[str] = LastMade()
 
 
 def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False,
@@ -175,7 +179,8 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
     for part in paginate(language.url("/sources/"), cited, listings.SOURCES_PER_PAGE):
         shown = sorted({slug for work in part.items for slug in work.cited_in if slug in site.by_slug})
         page(part.path, "sources.html",
-             common + (("cited-works", fingerprint(site.cited_works_digest, [(w.key, w.cited_in) for w in part.items])),
+             common + (("cited-works", _SOURCES_PAGES.get((language.code, part.pager.number), tuple(part.items),
+                                                          _works_fingerprint, part.items)),
                        ("titles", fingerprint([(slug, site.by_slug[slug].meta.title) for slug in shown])),
                        ("pager", fingerprint(part.pager))),
              functools.partial(_listing_context, base, language, part.pager, page_title("Sources", part.pager), "",
@@ -188,6 +193,10 @@ def _section_pages(site: Site, language: Language, page: Callable[..., None], ba
     page(f"{at}help/index.html", "help.html", common,
          lambda: base(language.url(HELP_URL), crisis.text("heading", language.code),
                       crisis.text("intro", language.code), language=language))
+
+
+def _works_fingerprint(works: Sequence[CitedWork]) -> str:
+    return fingerprint([(work.key, work.html, work.cited_in) for work in works])
 
 
 def _listing_context(base: Callable[..., dict], language: Language, pager, title: str, description: str,

@@ -140,6 +140,15 @@ def test_sources_page_at_a_few_hundred_works_and_renaming_an_article_renders_onl
     assert "sources/index.html" not in again.written and "sources/page/3/index.html" not in again.written
     assert "Ocean" in pages[1].read_text("utf-8")
 
+    # a work's own text changes: the page showing it is rendered again, the others are not even rendered
+    (site / "articles/d.md").write_text((site / "articles/d.md").read_text("utf-8").replace("Book D2", "Atlas D2"))
+    rendered: list[int] = []
+    edited = build_ok(site, search_index=False,
+                      progress=lambda stage, done, total: rendered.append(total) if stage == "writing pages" else None)
+    assert [p for p in edited.written if p.startswith("sources/")] == ["sources/page/3/index.html"]
+    assert "Atlas D2" in pages[2].read_text("utf-8")
+    assert max(rendered) == len(edited.written), (rendered, edited.written)   # nothing rendered only to match
+
 
 def test_a_long_listing_links_the_first_and_last_pages_and_those_near_this_one(tmp_path):
     """Every page of a 10,000-article archive linked all 500 pages (50 kB of links on each); now the

@@ -30,6 +30,8 @@ RESIZED_FOLDER = "static/_resized"
 MAX_PIXELS = 60_000_000                  # larger is refused: no writer's photo needs it, a decompression bomb does
 MAX_BYTES = 40_000_000                   # a larger file is refused unread
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.IGNORECASE)
+SVG_HEAD_BYTES = 65_536   # where the <svg> element's tag must start and end (a comment or a long tag may come first)
+MAX_SVG_PX = 100_000      # a larger stated size is no size: the drawing scales to the column
 _SVG_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
 
 Where = tuple[str, int, int]   # file, line, column that names the image
@@ -94,7 +96,7 @@ def measure(named: Mapping[str, list[Where]], static: Mapping[str, Path],
 def _measure(url: str, rel: str, data: bytes) -> tuple[ImageInfo | None, str]:
     digest = file_digest(data)
     if rel.lower().endswith(".svg"):
-        root = _SVG_ROOT.search(data[:4096])
+        root = _SVG_ROOT.search(data[:SVG_HEAD_BYTES])
         if root is None:
             return None, "it has no <svg> element"
         tag = root.group(0).decode("utf-8", "replace")
@@ -133,8 +135,13 @@ def _measure(url: str, rel: str, data: bytes) -> tuple[ImageInfo | None, str]:
 
 
 def _svg_length(value: str) -> int | None:
+    """A stated width or height in pixels; None for none, or for one no page can use (0, or past
+    MAX_SVG_PX: `width="1e400"` written out in digits is infinite as a float and crashed the build)."""
     match = _SVG_LENGTH.match(value)
-    return round(float(match.group(1))) if match and float(match.group(1)) > 0 else None
+    if not match or len(match.group(1)) > 12:
+        return None
+    pixels = float(match.group(1))
+    return round(pixels) if 0 < pixels <= MAX_SVG_PX else None
 
 
 def _orientation(image) -> int:

@@ -109,6 +109,17 @@ def test_svg_is_passed_through_with_the_size_it_states(tmp_path):
     assert (site / "output/static/images/a.svg").read_bytes() == stated
 
 
+@pytest.mark.parametrize("width", ["9" * 400, "9" * 5000, "99999999999", "0", "1e5"])
+def test_an_svg_stating_a_size_no_page_can_use_scales_to_the_column(tmp_path, width):
+    """A width of 400 nines is infinite as a float: the build crashed with a traceback. 5,000 nines pushed
+    the tag past where Haven looked for it ("it has no <svg> element")."""
+    drawing = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="80"></svg>'.encode()
+    site = hub(tmp_path, "![A drawing](/static/images/a.svg)\n", {"a.svg": drawing})
+    build_ok(site, search_index=False)
+    [img] = imgs((site / "output/articles/pictures/index.html").read_text("utf-8"))
+    assert "width" not in img and "height" not in img and img["alt"] == "A drawing"
+
+
 def test_the_front_matter_image_gets_size_and_variants_too(tmp_path):
     site = hub(tmp_path, "Text.\n", {"hero.png": png(1400, 700)},
                extra="image: /static/images/hero.png\nimage_alt: Hills at dusk")

@@ -194,7 +194,9 @@ def _build(options: BuildOptions) -> BuildResult:
     _tell(options, "checking the hub", 0, 0)
     if cache:   # bodies go to the body store (the preview parses a file or two a save: theirs can wait)
         bookkeeping(functools.partial(cache.save_entries, {s.path for s in markdown_files}))
-        if not options.defer_bookkeeping:   # pages read bodies back one at a time, so memory stays flat
+        # pages read bodies back one at a time, so memory stays flat; a record is taken back only for the same
+        # content (a file refused or stopped this build keeps its finding, never its last good record)
+        if not options.defer_bookkeeping:
             parsed = [stored if (stored := cache.parsed(p.path)) and stored.digest == p.digest else p for p in parsed]
     for file in parsed:
         result.diagnostics += file.findings

@@ -44,11 +44,14 @@ def _memo_types() -> dict[str, Any]:
     page's cited works (imported only when a memo is read or written: they load the citation code)."""
     from generator.citations import RenderedCitations, RenderedEntry
 
-    return {"cite:": RenderedCitations, "cited-works:": tuple[RenderedEntry, ...]}
+    return dict(zip(MEMO_KINDS, (RenderedCitations, tuple[RenderedEntry, ...]), strict=True))
+
+
+MEMO_KINDS = ("cite:", "cited-works:")   # the prefixes of memo keys (see _memo_types)
 
 
 def _memo_kind(key: str) -> str | None:
-    return "cite:" if key.startswith("cite:") else "cited-works:" if key.startswith("cited-works:") else None
+    return next((kind for kind in MEMO_KINDS if key.startswith(kind)), None)
 
 
 def encode_memo(memo: dict[str, Any]) -> dict[str, Any]:

@@ -130,11 +130,6 @@ class ParseCache:
         self.entries[path] = entry
         self._dirty.add(_shard(path))
 
-    def forget(self, path: str) -> None:
-        """Drop one file's entry: the next build parses it again."""
-        if self.entries.pop(path, None) is not None:
-            self._dirty.add(_shard(path))
-
     def body_file(self, parsed: ParsedFile) -> Path:
         """Where the body HTML of a parsed file is kept."""
         return _body_path(self.bodies, parsed)
@@ -246,8 +241,6 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
             from generator.parse import too_large
 
             results[file.path] = too_large(file.path, file.kind, file.size, settings)
-            if cache:   # (its last good record must not be published in its place)
-                cache.forget(file.path)
             continue
         try:
             data = read_hub_bytes(site_dir, file.path)
@@ -274,8 +267,6 @@ def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings
             if len(_RAN_OUT) > 256:
                 _RAN_OUT.clear()
             _RAN_OUT[file.path, parsed.digest, settings] = parsed
-            if cache is not None:
-                cache.forget(file.path)   # its earlier record must not stand in for it either
         elif cache is not None:
             cache.put(file.path, CacheEntry(file.mtime_ns, file.size, parsed))
     return [results[s.path] for s in files if s.path in results], len(todo)

@@ -197,7 +197,9 @@ def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[st
                 from_shared.append((k, shared_digest[k]))
         # the file's digest covers its clusters and own references; shared entries are added by digest
         memo_key = "cite:" + fingerprint(file.digest, from_shared)
-        references_fingerprint = fingerprint(file.references_digest, from_shared)
+        # its own entries (all of them, by the digest) and which of them it cites: the list of works holds
+        # only cited ones, and a citation deleted from the text must make that list again
+        references_fingerprint = fingerprint(file.references_digest, from_shared, [k for k in keys if k in own])
         rendered = memo.get(memo_key, lambda: citations.render_citations(file.clusters, library))
         references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key) or {})
                            for e in rendered.entries)

@@ -375,3 +375,38 @@ def test_the_preview_saves_the_parse_cache_when_it_is_told_to(site, told):
     # told: only the second file is read again; not told: the first one's entry was never written either
     assert after.parsed == (1 if told else 2)
     assert "One more sentence." in (site / "output" / "articles" / "a1" / "index.html").read_text()
+
+
+OWN_REFERENCES = """
+references:
+  - id: ownone2001
+    type: book
+    title: The first own book
+    author: [{family: One, given: Ann}]
+    issued: {date-parts: [[2001]]}
+    publisher: Test Press
+  - id: owntwo2002
+    type: book
+    title: The second own book
+    author: [{family: Two, given: Ben}]
+    issued: {date-parts: [[2002]]}
+    publisher: Test Press
+"""
+
+
+def test_deleting_the_only_citation_of_an_own_reference_takes_it_off_the_sources_page(tmp_path):
+    """The list of cited works was reused for the same front matter: deleting a citation from the text
+    crashed the next build with a KeyError (the work was listed but no article cited it any more)."""
+    text = article("Own references", extra=OWN_REFERENCES,
+                   body="Kindness matters [@ownone2001]. So does patience [@owntwo2002].\n")
+    site = make_site(tmp_path / "hub", {"own.md": text})
+    sources = site / "output" / "sources" / "index.html"
+    assert run(site).ok and "The second own book" in sources.read_text("utf-8")
+    edit(site / "articles" / "own.md", " So does patience [@owntwo2002].", " So does patience.")
+    result = run(site)
+    assert result.ok
+    assert "The second own book" not in sources.read_text("utf-8")
+    assert [(d.code, d.path) for d in result.diagnostics if d.code == "uncited-reference"] == \
+        [("uncited-reference", "articles/own.md")]
+    edit(site / "articles" / "own.md", " So does patience.", " So does patience [@owntwo2002].")
+    assert run(site).ok and "The second own book" in sources.read_text("utf-8")

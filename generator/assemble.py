@@ -141,6 +141,43 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     return site, findings, memo.used
 
 
+def face(article: Article) -> tuple:
+    """What every page but an article's own, and every check of the hub as a whole, reads of it: its front
+    matter (and so its address, language and schedule), its reading time, the entries it cites and the ids
+    links may point at (its headings', its citations'): not its text, headings, crisis flag, pictures or where
+    in it its links and citations are. Two versions with the same face differ only on its own page and in
+    the feeds that carry its text: what other outputs are planned from (`plan.card_fingerprint`, the
+    sitemap's rows, /sources/, neighbours, alternates) is part of it, and the pictures a page shows are
+    measured for the whole hub before (a new one changes the build's world: see generator.reuse)."""
+    return (article.meta, article.reading_minutes, article.references_fingerprint, article.parsed.anchors,
+            len(article.parsed.clusters))
+
+
+def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
+           previous: Previous | None) -> tuple[Site, list[tuple[Article, Article]], dict[str, Any]] | None:
+    """`site` with the articles of `files` (new versions of files it was assembled from) made again, each
+    (old, new) article, and the formatted citations the new ones used; None unless every one keeps its face
+    (then assemble again)."""
+    config = site.config
+    memo = Memo(previous.memo if previous else {})
+    load_body = previous.load_body if previous else (lambda file: file.html)
+    shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
+    by_path = {a.parsed.path: a for a in site.articles + site.pages + site.scheduled}
+    swapped: dict[int, Article] = {}
+    pairs: list[tuple[Article, Article]] = []
+    for file in files:
+        old = by_path.get(file.path)
+        if old is None or file.meta is None:
+            return None
+        article, _ = _made(config, file, old.slug, old.lang, shared, {}, memo, load_body, site.images,
+                           old.scheduled)
+        if face(article) != face(old):
+            return None
+        swapped[id(old)] = article
+        pairs.append((old, article))
+    return site.with_articles(swapped), pairs, memo.used
+
+
 _MADE: SinceLastBuild[tuple[Article, Any]] = SinceLastBuild()
 
 

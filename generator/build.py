@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from generator.buildstamp import input_fingerprint, marker_stat, read_stamp, write_stamp
+from generator.buildstamp import input_fingerprint, marker_stat, read_stamp, settings_fingerprint, write_stamp
 from generator.cacherecords import Stamp
 from generator.confine.cache import cache_folder_problem
 from generator.confine.hub import OutsideHub, walk_hub
@@ -134,9 +134,10 @@ def _build(options: BuildOptions) -> BuildResult:
     result.diagnostics += [unsafe_cache] if unsafe_cache else []
     today = options.today or date.today()
     # `today` is an input: the daily build on an article's date publishes it though no file changed
-    inputs = input_fingerprint(site_dir, markdown_files, (options.drafts, options.strict, options.headers,
-                                                   options.search_index, str(out_dir.resolve()), today,
-                                                   options.future))
+    settings_files = settings_fingerprint(site_dir, (options.drafts, options.strict, options.headers,
+                                                     options.search_index, str(out_dir.resolve()), today,
+                                                     options.future))
+    inputs = input_fingerprint(settings_files, markdown_files)
     if options.write and use_cache and not has_errors(result.diagnostics):
         last = read_stamp(site_dir, out_dir)
         # the output files as the last build left them (one lstat each): a hand-edited one is restored
@@ -155,13 +156,14 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.
-    from generator import images, redirects
+    from generator import images, redirects, reuse
     from generator.assemble import assemble
     from generator.authors import load_authors
     from generator.bibliography import load_bibliography
     from generator.checks import hub as hub_checks
     from generator.checks.policy import apply_policy
     from generator.checks.urls import one_per_line
+    from generator.discover import unread_files
     from generator.plan import plan
     from generator.render import PageRules, render_outputs
     from generator.templates import TemplateFailure, Templates
@@ -207,20 +209,34 @@ def _build(options: BuildOptions) -> BuildResult:
     measured, findings = images.measure(images.referenced(parsed, config.base_path), merged_static_files(site_dir),
                                         site_dir)
     result.diagnostics += findings
-    site, findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts, previous=cache,
-                                    today=today, show_scheduled=options.future, images=measured)
+    # (the preview: a save that changes only articles' text reuses what the last build made of the hub as a
+    # whole, with those articles made, planned and checked again: see generator.reuse)
+    preview = options.defer_bookkeeping and options.write and not options.search_index
+    world = (settings_files, use_cache, config.digest, authors_digest, static, measured,
+             unread_files(site_dir)) if preview else ()
+    shortcut = reuse.after_text_edits(str(out_dir), world, parsed, bibliography, cache, templates) if preview else None
+    if shortcut is not None:
+        whole, planned_again = shortcut
+    else:
+        planned_again = None   # every output is looked at
+        site, hub_findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts,
+                                            previous=cache, today=today, show_scheduled=options.future,
+                                            images=measured)
+        # 5. plan every file the build writes
+        outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
+                       search=options.search_index)
+        # 6. check the hub as a whole (links against the planned URLs)
+        urls = planned_urls(outputs)
+        hub_findings += hub_checks.whole_hub(site, urls, templates, site_dir, today)
+        hub_findings += redirects.check(site, outputs) + unwritable_outputs(out_dir, outputs)
+        body_findings = hub_checks.in_bodies(site, urls, site.articles + site.pages + site.scheduled)
+        whole = reuse.WholeHub(world, {file.path: file.digest for file in parsed}, site, outputs, urls, memo,
+                               hub_findings, body_findings)
+    site, outputs = whole.site, whole.outputs
     result.site = site
-    result.diagnostics += findings
+    result.diagnostics += whole.hub_findings + whole.body_findings
     if cache:
-        bookkeeping(functools.partial(cache.save_memo, memo))
-
-    # 5. plan every file the build writes
-    outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers, search=options.search_index)
-
-    # 6. check the hub as a whole (links against the planned URLs)
-    result.diagnostics += hub_checks.run(site, planned_urls(outputs), templates, site_dir, today)
-    result.diagnostics += redirects.check(site, outputs)
-    result.diagnostics += unwritable_outputs(out_dir, outputs)
+        bookkeeping(functools.partial(cache.save_memo, whole.memo))
 
     # 7. policy: one place decides what is an error
     suppressions = [s for a in site.articles + site.pages for s in a.parsed.suppressions]  # read in parse
@@ -231,7 +247,8 @@ def _build(options: BuildOptions) -> BuildResult:
 
     # 8. render what changed since the last build and write it, all or nothing
     previous, record_findings = read_checked_record(out_dir)   # the record is data to check, not to obey
-    stale = stale_outputs(out_dir, outputs, previous)
+    # (after the preview's shortcut, files of the output folder are looked at only where the plan changed)
+    stale = stale_outputs(out_dir, outputs, previous, planned_again)
     # the rendered-page check's findings get the hub's levels too; a page not rendered again keeps its warnings
     rules = PageRules(config.check_levels, options.strict)
     kept = rules.carried(recorded_warnings(outputs, stale, previous))
@@ -248,6 +265,8 @@ def _build(options: BuildOptions) -> BuildResult:
         result.diagnostics.append(escaped.diagnostic)
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
+    # the output folder now holds this plan: what the next preview build may start from
+    reuse.remember(str(out_dir), whole if preview else None)
     known = {(d.code, d.path, d.line) for d in result.diagnostics}   # a template's own text was checked as read
     page_warnings = one_per_line(kept + written.page_warnings)
     result.diagnostics += [d for d in page_warnings if (d.code, d.path, d.line) not in known]

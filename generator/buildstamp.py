@@ -6,6 +6,7 @@ It lives in the hub's `.haven-cache/` and is untrusted like the rest of it: read
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -21,14 +22,20 @@ STAMP_FILE = "last-build.json"
 _SETTINGS_INPUTS = ("site.yaml", "data", "templates", "static", "locales")
 
 
-def input_fingerprint(site_dir: Path, markdown_files: list[MarkdownFile], options: tuple) -> str:
-    """Fingerprint of every input file's path, size and modification time, plus the build options."""
-    import hashlib
-
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(repr((code_fingerprint(), options)).encode())
+def input_fingerprint(settings: str, markdown_files: list[MarkdownFile]) -> str:
+    """Fingerprint of every input file's path, size and modification time, plus the build options
+    (`settings`: see settings_fingerprint)."""
+    hasher = hashlib.blake2b(settings.encode(), digest_size=16)
     for markdown in markdown_files:
         hasher.update(f"{markdown.path}\0{markdown.mtime_ns}\0{markdown.size}\n".encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+def settings_fingerprint(site_dir: Path, options: tuple) -> str:
+    """Fingerprint of the path, size and modification time of every input file but the Markdown files
+    (settings, data, templates, static files, translations), plus Haven's code and the build options."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(repr((code_fingerprint(), options)).encode())
     for name in _SETTINGS_INPUTS:
         top = site_dir / name
         if top.is_file():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.crisismodel import Contact, Crisis
@@ -273,6 +273,23 @@ class Site:
     related: dict[str, list[Article]] = field(default_factory=dict)
     # article or page URL -> every version of it (itself included), by language code, in `languages:` order
     translations: dict[str, dict[str, Article]] = field(default_factory=dict)
+
+    def with_articles(self, swapped: Mapping[int, Article]) -> Site:
+        """This site with some articles swapped for others (keyed by the id of the one they replace) in
+        every list and index that holds them."""
+        def swap(articles: list[Article]) -> list[Article]:
+            return [swapped.get(id(a), a) for a in articles]
+
+        def swap_all(lists: dict[str, list[Article]]) -> dict[str, list[Article]]:
+            return {key: swap(articles) for key, articles in lists.items()}
+        return replace(
+            self, articles=swap(self.articles), pages=swap(self.pages), scheduled=swap(self.scheduled),
+            by_slug={slug: swapped.get(id(a), a) for slug, a in self.by_slug.items()},
+            related=swap_all(self.related),
+            translations={url: {code: swapped.get(id(a), a) for code, a in versions.items()}
+                          for url, versions in self.translations.items()},
+            _index={code: (swap(mine), swap_all(topics), swap_all(people))   # (the same order: the same faces)
+                    for code, (mine, topics, people) in self._index.items()})
 
     def in_language(self, code: str) -> list[Article]:
         """The published articles in one language, newest first."""

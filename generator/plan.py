@@ -81,27 +81,18 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     deferred (the preview server): not made this build, and an index made earlier stays.
     """
     config = site.config
-    common = (("generator", __version__), ("config", config.digest))
+    common = _common(site)
     _CARDS.begin(None)   # a card shows the article alone: the same article (kept by assemble) has the same card
     _PAGE_INPUTS.begin(None)
     _FEED_ENTRIES.begin(None)
     cards = {a.slug: _CARDS.get(a, None, card_fingerprint, a) for a in site.articles}
     people: dict[tuple, str] = {}   # authors and reviewer shown on a page -> fingerprint (few distinct)
     outputs: list[Output] = []
+    base = _base_context(site)
 
     def page(path: str, template: str, extra_inputs: Inputs, context: Callable[..., dict]) -> None:
         outputs.append(Page(path, common + (("template:" + template, templates.digest(template)),) + extra_inputs,
                             template, context))
-
-    def base(url: str, title: str, description: str = "", language: Language | None = None,
-             article: Article | None = None) -> dict:
-        if language is None:
-            language = config.language_of(article.lang) if article else config.default_language
-        return {"config": config, "topics": language.topics, "crisis": config.crisis, "page_url": url,
-                "page_title": title, "description": description or language.description,
-                "crisis_top": False, "nav_current": url, "head": {}, "lang": language,
-                "alternates": alternates(site, language, url, article),
-                "page_language": language.code, "help_url": language.url(HELP_URL)}
 
     def listing(articles: list[Article]) -> tuple[tuple[str, str], ...]:
         return (("cards", fingerprint([cards[a.slug] for a in articles])),)
@@ -132,6 +123,51 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
                                        lambda url, title: base(url, title))
     outputs += search_index.bundles(site, deferred=not search)
     return outputs
+
+
+def replan(site: Site, outputs: list[Output], articles: list[Article],
+           templates: Templates) -> tuple[list[Output], set[str]]:
+    """`outputs`, planned for an earlier version of `site`, with the pages of `articles` and the feeds planned
+    again, and the paths of those: all a build needs when `articles` kept their faces (generator.assemble.face),
+    since no other output reads more of an article than its face."""
+    common, base = _common(site), _base_context(site)
+    again: list[Output] = [_article_output(site, a, templates, common, _Cards(site), base, {}) for a in articles]
+    again += _feed_outputs(site, common)
+    by_path = {output.path: output for output in again}
+    return [by_path.get(output.path, output) for output in outputs], set(by_path)
+
+
+class _Cards(dict):
+    """Card fingerprints, made for the articles asked for (`replan` needs a few)."""
+
+    def __init__(self, site: Site):
+        super().__init__()
+        self.site = site
+
+    def __missing__(self, slug: str) -> str:
+        card = self[slug] = card_fingerprint(self.site.by_slug[slug])
+        return card
+
+
+def _common(site: Site) -> Inputs:
+    """The inputs of every output: Haven's version and the settings."""
+    return (("generator", __version__), ("config", site.config.digest))
+
+
+def _base_context(site: Site) -> Callable[..., dict]:
+    """The template context every page starts from: settings, language, crisis help, alternates."""
+    config = site.config
+
+    def base(url: str, title: str, description: str = "", language: Language | None = None,
+             article: Article | None = None) -> dict:
+        if language is None:
+            language = config.language_of(article.lang) if article else config.default_language
+        return {"config": config, "topics": language.topics, "crisis": config.crisis, "page_url": url,
+                "page_title": title, "description": description or language.description,
+                "crisis_top": False, "nav_current": url, "head": {}, "lang": language,
+                "alternates": alternates(site, language, url, article),
+                "page_language": language.code, "help_url": language.url(HELP_URL)}
+    return base
 
 
 def _section_pages(site: Site, language: Language, page: Callable[..., None], base: Callable[..., dict],
@@ -207,18 +243,7 @@ def _listing_context(base: Callable[..., dict], language: Language, pager, title
 def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
     """/feed.xml, /topics/<id>/feed.xml, /sitemap.xml, /robots.txt and, with `--headers`, /_headers;
     each with the inputs it shows, so an edit rewrites only the files that show it."""
-    outputs: list[Output] = []
-    entry_fps: dict[str, str] = {}
-
-    def entry_fp(article: Article) -> str:
-        if article.slug not in entry_fps:   # an entry shows the article and its authors (see entry_fingerprint)
-            authors = tuple(site.authors.get(a) for a in article.meta.authors)
-            entry_fps[article.slug] = _FEED_ENTRIES.get(article, authors, feeds.entry_fingerprint, site, article)
-        return entry_fps[article.slug]
-
-    for feed in feeds.feeds(site):
-        outputs.append(Generated(feed.path, common + feeds.feed_inputs(site, feed, entry_fp),
-                                 produce=functools.partial(feeds.render_feed, site, feed)))
+    outputs = _feed_outputs(site, common)
     rows = sitemap.entries(site)   # the same list while nothing it shows changes (a long-lived process)
     rows_fingerprint = _ROWS_FINGERPRINTS.get(rows, lambda: fingerprint(rows))
     outputs.append(Generated("sitemap.xml", common + (("sitemap", rows_fingerprint),),
@@ -228,6 +253,20 @@ def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
         body = host_headers.render_headers(site.config.base_path, site.config.allow_hosts)
         outputs.append(Generated("_headers", common + (("headers", fingerprint(body)),), produce=lambda: body))
     return outputs
+
+
+def _feed_outputs(site: Site, common: Inputs) -> list[Output]:
+    """/feed.xml and /topics/<id>/feed.xml in each language."""
+    entry_fps: dict[str, str] = {}
+
+    def entry_fp(article: Article) -> str:
+        if article.slug not in entry_fps:   # an entry shows the article and its authors (see entry_fingerprint)
+            authors = tuple(site.authors.get(a) for a in article.meta.authors)
+            entry_fps[article.slug] = _FEED_ENTRIES.get(article, authors, feeds.entry_fingerprint, site, article)
+        return entry_fps[article.slug]
+
+    return [Generated(feed.path, common + feeds.feed_inputs(site, feed, entry_fp),
+                      produce=functools.partial(feeds.render_feed, site, feed)) for feed in feeds.feeds(site)]
 
 
 def article_head(site: Site, article: Article) -> dict:

@@ -201,10 +201,12 @@ def _legacy_search_files(out_dir: Path) -> Record:
     return {path: {"fp": "", "sha": "", "bundle": "pagefind"} for path in names if _inside(out_dir, path)}
 
 
-def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record) -> list[Output]:
+def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record,
+                  looked_at: set[str] | None = None) -> list[Output]:
     """The outputs to render: made from other inputs than last time, or missing from the folder.
 
-    A deferred bundle is never stale (it keeps what it made last).
+    A deferred bundle is never stale (it keeps what it made last). With `looked_at`, only the files of
+    those outputs are looked for in the folder (the others are as recorded: see generator.reuse).
     """
     bundles = _bundle_files(previous)
     stale: list[Output] = []
@@ -217,7 +219,9 @@ def stale_outputs(out_dir: Path, outputs: list[Output], previous: Record) -> lis
                 stale.append(output)
         else:
             old = previous.get(output.path)
-            if not (old and old.get("fp") == fp and "bundle" not in old and _on_disk(out_dir, output.path, previous)):
+            trusted = looked_at is not None and output.path not in looked_at
+            if not (old and old.get("fp") == fp and "bundle" not in old
+                    and (trusted or _on_disk(out_dir, output.path, previous))):
                 stale.append(output)
     return stale
 

@@ -74,15 +74,16 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
     return out
 
 
-def check_links(site: Site, public_urls: set[str]) -> list[Diagnostic]:
-    """Links and images in bodies that point at site pages or anchors that do not exist."""
+def check_links(site: Site, public_urls: set[str], articles: list[Article] | None = None) -> list[Diagnostic]:
+    """Links and images in bodies (of `articles`, by default every page's) that point at site pages or
+    anchors that do not exist."""
     pages = {a.url: a for a in site.articles + site.pages + site.scheduled}
     scheduled = {base_url: a for a in site.scheduled for base_url in (site.config.base_path + a.url.lstrip("/"),)}
     anchors = _LazyAnchors(pages)
     _ANCHORS.begin(None)
     base = site.config.base_path
     out: list[Diagnostic] = []
-    for article in site.articles + site.pages + site.scheduled:
+    for article in site.articles + site.pages + site.scheduled if articles is None else articles:
         for link in article.parsed.links:
             url = link.url
             waiting = scheduled.get(url.split("#", 1)[0]) if scheduled else None

@@ -14,7 +14,7 @@ from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
 from generator.discover import SITE_FILE, unread_files
 from generator.lastbuild import SinceLastBuild
-from generator.model import ParsedFile, Site
+from generator.model import Article, ParsedFile, Site
 from generator.templates import Templates
 
 # In a long-lived process (the preview server), the findings of last build for records that did not change.
@@ -26,11 +26,30 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
 
     `urls` are the site-relative URLs of every file the plan writes: links are checked against them.
     """
+    return whole_hub(site, urls, templates, site_dir, today) + in_bodies(site, urls, site.articles + site.pages
+                                                                             + site.scheduled)
+
+
+def in_bodies(site: Site, urls: set[str], articles: list[Article]) -> list[Diagnostic]:
+    """The findings about what the bodies of `articles` link to and cite: their links and anchors against
+    the planned URLs and the other pages' ids, their citations against the bibliography. Each is about one
+    body and what other files show of themselves (their addresses, ids and entries), so an edit that changes
+    only what a page shows of its own file changes only that file's (see generator.reuse)."""
+    out = crossrefs.check_links(site, urls, articles)
+    # an article's citations are checked against its own file and the shared bibliography alone
+    _CITATION_FINDINGS.begin(site.bibliography_digest)
+    for article in articles:
+        out += _CITATION_FINDINGS.get(article.parsed, None, _citation_findings, article.parsed, site.bibliography)
+    return out
+
+
+def whole_hub(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
+    """The findings `in_bodies` leaves: front matter against the hub (authors, topics, neighbours,
+    templates, images, review dates), the settings, templates, static files and translations."""
     config = site.config
     out: list[Diagnostic] = []
     out += crossrefs.check_ids(site)
     out += crossrefs.check_neighbours(site)
-    out += crossrefs.check_links(site, urls)
     out += unread_files(site_dir)
     out += crossrefs.check_templates(site, templates)
     allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
@@ -42,11 +61,8 @@ def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today:
     out += translations.check_catalogues(config, templates.catalogues, templates.parsed())
     out += readability.check_languages_scored(config.languages, SITE_FILE)
     out += crossrefs.check_scheduled(site)
-    # an article's citations are checked against its own file and the shared bibliography alone
-    _CITATION_FINDINGS.begin(site.bibliography_digest)
     for article in site.articles + site.pages + site.scheduled:
         meta, parsed = article.meta, article.parsed
-        out += _CITATION_FINDINGS.get(parsed, None, _citation_findings, parsed, site.bibliography)
         if article.kind == "article" and meta.date and not meta.draft:
             line = meta.lines.get("reviewed_on" if meta.reviewed_on else "date", 1)
             out += review.check_review_due(parsed.path, line, meta.date, meta.reviewed_on,

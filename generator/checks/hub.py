@@ -1,4 +1,6 @@
-"""Runs every whole-hub check; the build calls this one function."""
+"""Every check that needs more than one file (or the date: review schedules), in two parts: what article
+bodies link to and cite (`in_bodies`), and the rest (`whole_hub`). The build runs both; the preview's
+shortcut (generator.reuse) runs `in_bodies` for the articles a save changed."""
 
 from __future__ import annotations
 
@@ -21,15 +23,6 @@ from generator.templates import Templates
 _CITATION_FINDINGS: SinceLastBuild[list[Diagnostic]] = SinceLastBuild()
 
 
-def run(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
-    """All findings that need more than one file (or the date: review schedules).
-
-    `urls` are the site-relative URLs of every file the plan writes: links are checked against them.
-    """
-    return whole_hub(site, urls, templates, site_dir, today) + in_bodies(site, urls, site.articles + site.pages
-                                                                             + site.scheduled)
-
-
 def in_bodies(site: Site, urls: set[str], articles: list[Article]) -> list[Diagnostic]:
     """The findings about what the bodies of `articles` link to and cite: their links and anchors against
     the planned URLs and the other pages' ids, their citations against the bibliography. Each is about one
@@ -45,7 +38,10 @@ def in_bodies(site: Site, urls: set[str], articles: list[Article]) -> list[Diagn
 
 def whole_hub(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
     """The findings `in_bodies` leaves: front matter against the hub (authors, topics, neighbours,
-    templates, images, review dates), the settings, templates, static files and translations."""
+    templates, images, review dates), the settings, templates, static files and translations.
+
+    `urls` are the site-relative URLs of every file the plan writes (pictures are checked against them).
+    """
     config = site.config
     out: list[Diagnostic] = []
     out += crossrefs.check_ids(site)

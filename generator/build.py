@@ -212,8 +212,8 @@ def _build(options: BuildOptions) -> BuildResult:
     # (the preview: a save that changes only articles' text reuses what the last build made of the hub as a
     # whole, with those articles made, planned and checked again: see generator.reuse)
     preview = options.defer_bookkeeping and options.write and not options.search_index
-    world = (settings_files, use_cache, config.digest, authors_digest, static, measured,
-             unread_files(site_dir)) if preview else ()
+    unread = unread_files(site_dir)
+    world = (settings_files, use_cache, config.digest, authors_digest, static, measured, unread) if preview else ()
     shortcut = reuse.after_text_edits(str(out_dir), world, parsed, bibliography, cache, templates) if preview else None
     if shortcut is not None:
         whole, planned_again = shortcut
@@ -227,7 +227,7 @@ def _build(options: BuildOptions) -> BuildResult:
                        search=options.search_index)
         # 6. check the hub as a whole (links against the planned URLs)
         urls = planned_urls(outputs)
-        hub_findings += hub_checks.whole_hub(site, urls, templates, site_dir, today)
+        hub_findings += hub_checks.whole_hub(site, urls, templates, site_dir, today, unread)
         hub_findings += redirects.check(site, outputs) + unwritable_outputs(out_dir, outputs)
         body_findings = hub_checks.in_bodies(site, urls, site.articles + site.pages + site.scheduled)
         whole = reuse.WholeHub(world, {file.path: file.digest for file in parsed}, site, outputs, urls, memo,

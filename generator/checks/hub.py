@@ -14,7 +14,7 @@ from generator.checks import crisis, crossrefs, per_file, readability, reader_he
 from generator.checks import urls as url_checks
 from generator.crisisconfig import HELP_URL
 from generator.diagnostics import Diagnostic
-from generator.discover import SITE_FILE, unread_files
+from generator.discover import SITE_FILE
 from generator.lastbuild import SinceLastBuild
 from generator.model import Article, ParsedFile, Site
 from generator.templates import Templates
@@ -36,9 +36,11 @@ def in_bodies(site: Site, urls: set[str], articles: list[Article]) -> list[Diagn
     return out
 
 
-def whole_hub(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date) -> list[Diagnostic]:
+def whole_hub(site: Site, urls: set[str], templates: Templates, site_dir: Path, today: date,
+              unread: list[Diagnostic]) -> list[Diagnostic]:
     """The findings `in_bodies` leaves: front matter against the hub (authors, topics, neighbours,
-    templates, images, review dates), the settings, templates, static files and translations.
+    templates, images, review dates), the settings, templates, static files and translations, and
+    `unread` (discover.unread_files: the build reads the folder once).
 
     `urls` are the site-relative URLs of every file the plan writes (pictures are checked against them).
     """
@@ -46,7 +48,7 @@ def whole_hub(site: Site, urls: set[str], templates: Templates, site_dir: Path, 
     out: list[Diagnostic] = []
     out += crossrefs.check_ids(site)
     out += crossrefs.check_neighbours(site)
-    out += unread_files(site_dir)
+    out += unread
     out += crossrefs.check_templates(site, templates)
     allowed = url_checks.allowed_hosts(config.base_url, config.allow_hosts)
     out += url_checks.image_findings(site, urls, allowed)

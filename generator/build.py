@@ -246,8 +246,9 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # 8. render what changed since the last build and write it, all or nothing
-    previous, record_findings = read_checked_record(out_dir)   # the record is data to check, not to obey
-    # (after the preview's shortcut, files of the output folder are looked at only where the plan changed)
+    # the record is data to check, not to obey (after the preview's shortcut, the files of the output folder
+    # and the folders on their way are looked at only where the plan changed)
+    previous, record_findings = read_checked_record(out_dir, planned_again)
     stale = stale_outputs(out_dir, outputs, previous, planned_again)
     # the rendered-page check's findings get the hub's levels too; a page not rendered again keeps its warnings
     rules = PageRules(config.check_levels, options.strict)

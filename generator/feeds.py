@@ -7,6 +7,7 @@ article dates, never the clock, so a rebuild is byte-identical.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,16 +46,20 @@ def feeds(site: Site) -> list[Feed]:
     """The hub's feeds, per language (/feed.xml, /es/feed.xml): everything, then one per topic (drafts never)."""
     out = []
     for language in site.config.languages:
-        public = [a for a in site.in_language(language.code) if not a.meta.draft]
         at = language.prefix.lstrip("/") + "/" if language.prefix else ""
         out.append(Feed(f"{at}feed.xml", language.title, language.tagline or language.description,
-                        language.url("/"), public[:FEED_LIMIT], language.code))
+                        language.url("/"), _newest(site.in_language(language.code)), language.code))
         for tid, topic in language.topics.items():
-            in_topic = [a for a in site.in_topic(language.code, tid) if not a.meta.draft]
             out.append(Feed(f"{at}topics/{tid}/feed.xml", f"{topic.title} · {language.title}",
-                            topic.description, language.url(f"/topics/{tid}/"), in_topic[:FEED_LIMIT],
-                            language.code))
+                            topic.description, language.url(f"/topics/{tid}/"),
+                            _newest(site.in_topic(language.code, tid)), language.code))
     return out
+
+
+def _newest(articles: list[Article]) -> list[Article]:
+    """The first FEED_LIMIT of `articles` (newest first) that are not drafts (read no further: a save in the
+    preview plans the feeds again, and a hub's listings run to thousands)."""
+    return list(itertools.islice((a for a in articles if not a.meta.draft), FEED_LIMIT))
 
 
 def entry_fingerprint(site: Site, article: Article) -> str:

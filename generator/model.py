@@ -277,8 +277,12 @@ class Site:
     def with_articles(self, swapped: Mapping[int, Article]) -> Site:
         """This site with some articles swapped for others (keyed by the id of the one they replace) in
         every list and index that holds them."""
+        # (a save swaps one article of thousands: lists and maps without it are shared, not copied; nothing
+        # changes a site's lists once it is assembled)
+        ids = swapped.keys()
+
         def swap(articles: list[Article]) -> list[Article]:
-            return [swapped.get(id(a), a) for a in articles]
+            return articles if ids.isdisjoint(map(id, articles)) else [swapped.get(id(a), a) for a in articles]
 
         def swap_all(lists: dict[str, list[Article]]) -> dict[str, list[Article]]:
             return {key: swap(articles) for key, articles in lists.items()}
@@ -286,7 +290,8 @@ class Site:
             self, articles=swap(self.articles), pages=swap(self.pages), scheduled=swap(self.scheduled),
             by_slug={slug: swapped.get(id(a), a) for slug, a in self.by_slug.items()},
             related=swap_all(self.related),
-            translations={url: {code: swapped.get(id(a), a) for code, a in versions.items()}
+            translations={url: versions if ids.isdisjoint(map(id, versions.values()))
+                          else {code: swapped.get(id(a), a) for code, a in versions.items()}
                           for url, versions in self.translations.items()},
             _index={code: (swap(mine), swap_all(topics), swap_all(people))   # (the same order: the same faces)
                     for code, (mine, topics, people) in self._index.items()})

@@ -127,12 +127,14 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
 
 def replan(site: Site, outputs: list[Output], articles: list[Article],
            templates: Templates) -> tuple[list[Output], set[str]]:
-    """`outputs`, planned for an earlier version of `site`, with the pages of `articles` and the feeds planned
-    again, and the paths of those: all a build needs when `articles` kept their faces (generator.assemble.face),
-    since no other output reads more of an article than its face."""
+    """`outputs`, planned for an earlier version of `site`, with the pages of `articles` and the feeds showing
+    them planned again, and the paths of those: all a build needs when `articles` kept their faces
+    (generator.assemble.face), since no other output reads more of an article than its face (and a feed lists
+    the same articles while their faces are the same)."""
     common, base = _common(site), _base_context(site)
     again: list[Output] = [_article_output(site, a, templates, common, _Cards(site), base, {}) for a in articles]
-    again += _feed_outputs(site, common)
+    remade = {id(article) for article in articles}
+    again += _feed_outputs(site, common, lambda feed: not remade.isdisjoint(map(id, feed.articles)))
     by_path = {output.path: output for output in again}
     return [by_path.get(output.path, output) for output in outputs], set(by_path)
 
@@ -255,8 +257,8 @@ def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:
     return outputs
 
 
-def _feed_outputs(site: Site, common: Inputs) -> list[Output]:
-    """/feed.xml and /topics/<id>/feed.xml in each language."""
+def _feed_outputs(site: Site, common: Inputs, wanted: Callable[[feeds.Feed], bool] = lambda feed: True) -> list[Output]:
+    """/feed.xml and /topics/<id>/feed.xml in each language (those `wanted`)."""
     entry_fps: dict[str, str] = {}
 
     def entry_fp(article: Article) -> str:
@@ -266,7 +268,8 @@ def _feed_outputs(site: Site, common: Inputs) -> list[Output]:
         return entry_fps[article.slug]
 
     return [Generated(feed.path, common + feeds.feed_inputs(site, feed, entry_fp),
-                      produce=functools.partial(feeds.render_feed, site, feed)) for feed in feeds.feeds(site)]
+                      produce=functools.partial(feeds.render_feed, site, feed))
+            for feed in feeds.feeds(site) if wanted(feed)]
 
 
 def article_head(site: Site, article: Article) -> dict:

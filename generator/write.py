@@ -112,13 +112,19 @@ def _record_identity(out_dir: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
 
 
-def read_checked_record(out_dir: Path) -> tuple[Record, list[Diagnostic]]:
+def read_checked_record(out_dir: Path, looked_at: set[str] | None = None) -> tuple[Record, list[Diagnostic]]:
     """The previous build's record, keeping only entries that may be acted on, and a warning for each
-    entry ignored (a path leaving the folder, under a symbolic link, or not what Haven writes)."""
+    entry ignored (a path leaving the folder, under a symbolic link, or not what Haven writes).
+
+    `looked_at` (the preview's shortcut, generator.reuse): when the record is the one this process last wrote
+    or read, only the folders on the way to these paths are checked for links; the other entries are kept as
+    recorded (the writer and the clean-up reach every file without following links whatever the record says,
+    and the next full build checks every folder again).
+    """
     identity = _record_identity(out_dir)
     known = _KNOWN_RECORDS.get(str(out_dir))
     if known is not None and identity is not None and known[0] == identity:
-        return _checked_entries(out_dir, dict(known[1]), [])
+        return _checked_entries(out_dir, dict(known[1]), [], looked_at)
     data = read_output_bytes(out_dir, MARKER)
     try:
         files = orjson.loads(data)["files"] if data is not None else {}
@@ -138,10 +144,12 @@ def read_checked_record(out_dir: Path) -> tuple[Record, list[Diagnostic]]:
     return _checked_entries(out_dir, record, ignored)
 
 
-def _checked_entries(out_dir: Path, record: Record, ignored: list[str]) -> tuple[Record, list[Diagnostic]]:
-    """`record` without the entries under a folder that is a link (or no folder), with the warnings."""
-    under_links = linked_folders(out_dir, record)   # one lstat per folder
-    for path in [p for p in record if any(p.startswith(folder + "/") for folder in under_links)]:
+def _checked_entries(out_dir: Path, record: Record, ignored: list[str],
+                     looked_at: set[str] | None = None) -> tuple[Record, list[Diagnostic]]:
+    """`record` without the entries under a folder that is a link (or no folder), with the warnings; with
+    `looked_at`, only the folders on the way to those paths are looked at."""
+    under_links = linked_folders(out_dir, record if looked_at is None else looked_at)   # one lstat per folder
+    for path in [p for p in record if any(p.startswith(folder + "/") for folder in under_links)] if under_links else ():
         ignored.append(path)
         del record[path]
     findings = [_record_warning(out_dir, f"lists {_shown(path)}, which is not a file Haven wrote inside the output "

@@ -169,6 +169,29 @@ def test_a_file_dropped_into_articles_is_reported_by_the_next_preview_build(hub)
     assert ("unread-file", "articles/notes.txt") in {(d.code, d.path) for d in result.diagnostics}
 
 
+def test_a_page_folder_swapped_for_a_link_during_the_preview_is_never_written_through(hub, tmp_path, monkeypatch):
+    # the shortcut looks only at the folders on the way to what it writes: the edited page's must still be
+    # checked, and the link replaced, not followed
+    assert _preview(hub).ok
+    article = _newest(hub)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not Haven's\n", "utf-8")
+    folder = hub / "output" / "articles" / article.stem
+    for name in [p.name for p in folder.iterdir()]:
+        (folder / name).unlink()
+    folder.rmdir()
+    folder.symlink_to(outside, target_is_directory=True)
+    article.write_text(article.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    with monkeypatch.context() as patched:
+        _no_whole_hub_work(patched)
+        result = _preview(hub)
+    assert result.ok
+    assert (outside / "index.html").read_text("utf-8") == "not Haven's\n"
+    assert not folder.is_symlink() and "One more line." in (folder / "index.html").read_text("utf-8")
+    assert "output-record" in {d.code for d in result.diagnostics}   # the entry under the link was ignored, said
+
+
 def _body_edit(hub: Path, rng: random.Random, step: int) -> tuple[str, Path, str]:
     """An edit to an article's text of the kinds writers make; some change what other pages show of it
     (a heading's id, a citation, its reading time, a picture), most do not. Returns what it was, the file

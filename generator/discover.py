@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,12 +106,37 @@ def default_slug(path: str) -> str:
     return slug_from(stem)
 
 
+# In a long-lived process (the preview server): the last answer, with the state of every folder it listed. A
+# folder's names change only with its modification time, so while no folder changed the answer holds.
+_UNREAD: dict[str, tuple[tuple[tuple[str, int, int, int] | None, ...], list[Diagnostic]]] = {}
+# File times move in coarse steps (a kernel tick): a folder changed within this long of being looked at may
+# change again with the same time, so its state is not trusted (as git treats "racily clean" entries)
+_SETTLED_NS = 2_000_000_000
+
+
+def _folder_state(path: str) -> tuple[str, int, int, int] | None:
+    """A folder's identity and times, or None when it is missing or changed too recently to be trusted."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _SETTLED_NS:
+        return None
+    return (path, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def unread_files(site_dir: Path) -> list[Diagnostic]:
     """An `unread-file` warning for each file in articles/ that Haven does not read (not Markdown)."""
     top = site_dir / "articles"
+    last = _UNREAD.get(str(top))
+    if last is not None and all(state is not None and _folder_state(state[0]) == state for state in last[0]):
+        return list(last[1])
+    # each folder's state is taken before it is listed: a file added meanwhile changes it, and is seen next time
+    states = [_folder_state(str(top))]
     found: list[Diagnostic] = []
     for dirpath, dirnames, filenames in walk_tree(top) if top.is_dir() else ():
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        states += [_folder_state(os.path.join(dirpath, d)) for d in dirnames]
         for name in sorted(filenames):
             if is_markdown_name(name) or name.startswith((".", "#", "~")) or name.endswith(_IGNORED_SUFFIXES):
                 continue
@@ -118,4 +144,6 @@ def unread_files(site_dir: Path) -> list[Diagnostic]:
             found.append(finding("unread-file", rel, 0, 0, f"{rel} is not read: Haven reads only .md and "
                                  ".markdown files in articles/",
                                  "rename it to .md if it is an article; keep pictures and downloads in static/"))
-    return found
+    _UNREAD.clear()
+    _UNREAD[str(top)] = (tuple(states), found)
+    return list(found)

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from generator.confine.hub import read_site_file
 from generator.diagnostics import Diagnostic, error
 from generator.imageinfo import ImageInfo, ImageVariant
+from generator.lastbuild import SinceLastBuild
 from generator.model import ParsedFile
 from generator.outputs import Generated, Output, file_digest
 
@@ -37,22 +38,30 @@ _SVG_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
 Where = tuple[str, int, int]   # file, line, column that names the image
 
 
+# In a long-lived process (the preview server) an unchanged file is the same record build after build: the
+# pictures it names are the last build's answer, not a walk over its links again (15 ms a save at 10,000).
+_NAMED: SinceLastBuild[tuple[tuple[str, Where], ...]] = SinceLastBuild()
+
+
 def referenced(parsed: Iterable[ParsedFile], base_path: str) -> dict[str, list[Where]]:
     """Local static image URLs (site-relative, e.g. /static/images/x.png) -> where each is named."""
     found: dict[str, list[Where]] = {}
+    _NAMED.begin(base_path)
     for file in parsed:
-        if file.meta is None:
-            continue
-        for link in file.links:
-            if link.kind == "image":
-                url = _site_url(link.url, base_path)
-                if url:
-                    found.setdefault(url, []).append((file.path, link.line, link.col))
-        if file.meta.image:
-            url = _site_url(file.meta.image, "/")
-            if url:
-                found.setdefault(url, []).append((file.path, file.meta.lines.get("image", 1), 1))
+        for url, where in _NAMED.get(file, None, _named_in, file, base_path):
+            found.setdefault(url, []).append(where)
     return found
+
+
+def _named_in(file: ParsedFile, base_path: str) -> tuple[tuple[str, Where], ...]:
+    """The local images one file names (in its body and `image:`), each with where."""
+    if file.meta is None:
+        return ()
+    named = [(url, (file.path, link.line, link.col)) for link in file.links
+             if link.kind == "image" and (url := _site_url(link.url, base_path))]
+    if file.meta.image and (url := _site_url(file.meta.image, "/")):
+        named.append((url, (file.path, file.meta.lines.get("image", 1), 1)))
+    return tuple(named)
 
 
 def _site_url(url: str, base_path: str) -> str:

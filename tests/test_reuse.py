@@ -4,6 +4,7 @@ result is still exactly what a clean build makes: the same files, byte for byte,
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import assemble as assemble_module
+from generator import discover as discover_module
 from generator import plan as plan_module
 from generator import reuse as reuse_module
 from generator.build import BuildOptions, build
@@ -167,6 +169,25 @@ def test_a_file_dropped_into_articles_is_reported_by_the_next_preview_build(hub)
     article.write_text(article.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     result = _preview(hub)
     assert ("unread-file", "articles/notes.txt") in {(d.code, d.path) for d in result.diagnostics}
+
+
+def test_a_file_dropped_into_a_folder_listed_long_ago_is_reported_and_one_taken_out_is_not(hub, monkeypatch):
+    # the preview lists articles/ again only when a folder in it changed: here the folders' times are old
+    # enough to be trusted, so the next build reads them from the last answer unless a folder changed
+    monkeypatch.setattr(discover_module, "_SETTLED_NS", 0)
+    long_ago = 1_000_000_000
+    os.utime(hub / "articles", (long_ago, long_ago))
+    assert _preview(hub).ok
+    article = _newest(hub)
+    article.write_text(article.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert "unread-file" not in {d.code for d in _preview(hub).diagnostics}
+    (hub / "articles" / "notes.txt").write_text("not an article\n", "utf-8")
+    article.write_text(article.read_text("utf-8") + "\nAnd another.\n", "utf-8")
+    assert ("unread-file", "articles/notes.txt") in {(d.code, d.path) for d in _preview(hub).diagnostics}
+    (hub / "articles" / "notes.txt").unlink()
+    os.utime(hub / "articles", (long_ago + 1, long_ago + 1))   # a time of its own: not the one remembered
+    article.write_text(article.read_text("utf-8") + "\nAnd a third.\n", "utf-8")
+    assert "unread-file" not in {d.code for d in _preview(hub).diagnostics}
 
 
 def test_a_page_folder_swapped_for_a_link_during_the_preview_is_never_written_through(hub, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -153,11 +154,21 @@ def face(article: Article) -> tuple:
             len(article.parsed.clusters))
 
 
+def card_only(old: Article, new: Article) -> bool:
+    """Whether two versions of an article differ in their faces only in what its card in listings shows of it
+    beyond its address and dates: its title, summary and reading time. Then the hub's order, its neighbours,
+    related articles, translations and sources stay; the titles on its neighbours' links and the order of the
+    articles citing a work (/sources/ lists them by title) are made again (`remake`)."""
+    def rest(article: Article) -> tuple:
+        return (replace(article.meta, title="", summary=""), *face(article)[2:])
+    return old.kind == new.kind == "article" and rest(old) == rest(new)
+
+
 def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]],
-           previous: Previous | None) -> tuple[Site, list[tuple[Article, Article]], dict[str, Any]] | None:
+           previous: Previous | None) -> tuple[Site, list[tuple[Article, Article]], dict[str, Any], bool] | None:
     """`site` with the articles of `files` (new versions of files it was assembled from) made again, each
-    (old, new) article, and the formatted citations the new ones used; None unless every one keeps its face
-    (then assemble again)."""
+    (old, new) article, the formatted citations the new ones used, and whether a card changed (`card_only`);
+    None unless every one keeps its face or changes only its card (then assemble again)."""
     config = site.config
     memo = Memo(previous.memo if previous else {})
     load_body = previous.load_body if previous else (lambda file: file.html)
@@ -165,6 +176,7 @@ def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple
     by_path = {a.parsed.path: a for a in site.articles + site.pages + site.scheduled}
     swapped: dict[int, Article] = {}
     pairs: list[tuple[Article, Article]] = []
+    cards = False
     for file in files:
         old = by_path.get(file.path)
         if old is None or file.meta is None:
@@ -172,10 +184,22 @@ def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple
         article, _ = _made(config, file, old.slug, old.lang, shared, {}, memo, load_body, site.images,
                            old.scheduled)
         if face(article) != face(old):
-            return None
+            if not card_only(old, article):
+                return None
+            cards = True
         swapped[id(old)] = article
         pairs.append((old, article))
-    return site.with_articles(swapped), pairs, memo.used
+    remade = site.with_articles(swapped)
+    if cards:   # the links to them as neighbours carry their titles; /sources/ lists citing articles by title
+        titled = {new.url: new for _old, new in pairs}
+
+        def retitled(link: NavLink | None) -> NavLink | None:
+            return _nav(titled[link.url]) if link and link.url in titled else link
+        remade = replace(remade, neighbours={slug: (retitled(before), retitled(after))
+                                             for slug, (before, after) in remade.neighbours.items()},
+                         cited_works=_cited_works(remade.articles, memo) if any(new.references for _old, new in pairs)
+                         else remade.cited_works)
+    return remade, pairs, memo.used, cards
 
 
 _MADE: SinceLastBuild[tuple[Article, Any]] = SinceLastBuild()

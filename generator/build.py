@@ -214,27 +214,30 @@ def _build(options: BuildOptions) -> BuildResult:
     preview = options.defer_bookkeeping and options.write and not options.search_index
     unread = unread_files(site_dir)
     world = (settings_files, use_cache, config.digest, authors_digest, static, measured, unread) if preview else ()
-    shortcut = reuse.after_text_edits(str(out_dir), world, parsed, bibliography, cache, templates) if preview else None
+    def check_hub(site: Site, urls: set[str]) -> list[Diagnostic]:
+        return hub_checks.whole_hub(site, urls, templates, site_dir, today, unread)
+
+    shortcut = reuse.after_text_edits(str(out_dir), world, parsed, bibliography, cache, templates, authors_digest,
+                                      check_hub) if preview else None
     if shortcut is not None:
         whole, planned_again = shortcut
     else:
         planned_again = None   # every output is looked at
-        site, hub_findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts,
-                                            previous=cache, today=today, show_scheduled=options.future,
-                                            images=measured)
+        site, placed_findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts,
+                                               previous=cache, today=today, show_scheduled=options.future,
+                                               images=measured)
         # 5. plan every file the build writes
         outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
                        search=options.search_index)
         # 6. check the hub as a whole (links against the planned URLs)
         urls = planned_urls(outputs)
-        hub_findings += hub_checks.whole_hub(site, urls, templates, site_dir, today, unread)
-        hub_findings += redirects.check(site, outputs) + unwritable_outputs(out_dir, outputs)
+        placed_findings += redirects.check(site, outputs) + unwritable_outputs(out_dir, outputs)
         body_findings = hub_checks.in_bodies(site, urls, site.articles + site.pages + site.scheduled)
         whole = reuse.WholeHub(world, {file.path: file.digest for file in parsed}, site, outputs, urls, memo,
-                               hub_findings, body_findings)
+                               placed_findings, check_hub(site, urls), body_findings)
     site, outputs = whole.site, whole.outputs
     result.site = site
-    result.diagnostics += whole.hub_findings + whole.body_findings
+    result.diagnostics += whole.findings
     if cache:
         bookkeeping(functools.partial(cache.save_memo, whole.memo))
 

@@ -42,8 +42,9 @@ class SinceLastBuild(Generic[Made]):
         self._recent = [(world, self._now), *self._recent[:BUILDS_KEPT - 1]]
 
     def get(self, record: Any, detail: Hashable, make: Callable[..., Made], *args: Any) -> Made:
-        """The value a recent build made from this very record with the same `detail`, or `make(*args)`."""
-        for made in self._earlier:
+        """The value this or a recent build made from this very record with the same `detail`, or `make(*args)`
+        (the preview's shortcut plans a few pages again in the world of the last build: see generator.reuse)."""
+        for made in (self._now, *self._earlier):
             known = made.get(id(record))
             if known is not None and known[0] is record and known[1] == detail:
                 value = known[2]

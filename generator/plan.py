@@ -9,7 +9,7 @@ producer) and how to build its context, so outputs whose inputs did not change a
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +19,9 @@ from generator import (
     __version__,
     feeds,
     images,
-    listings,
     redirects,
     search_index,
+    sections,
     sitemap,
     structured,
 )
@@ -31,10 +31,9 @@ from generator.checks.review import review_due_date
 from generator.confine.hub import read_site_file
 from generator.crisisconfig import HELP_URL
 from generator.identitymemo import IdentityMemo
-from generator.lastbuild import LastMade, SinceLastBuild
-from generator.listings import page_title, paginate
+from generator.lastbuild import SinceLastBuild
 from generator.markup.images import img_html
-from generator.model import Article, CitedWork, Language, Site
+from generator.model import Article, Language, Site
 from generator.outputs import (
     Copy,
     Generated,
@@ -47,9 +46,8 @@ from generator.outputs import (
 )
 from generator.templates import Templates
 from generator.theme import static_files as theme_static_files
-from generator.translations import alternates, cited_works_in, homes
+from generator.translations import alternates
 
-HOME_LATEST = 12
 # The long-article threshold for a table of contents: three or more sections.
 TOC_MIN_HEADINGS = 3
 
@@ -67,10 +65,6 @@ _CARDS: SinceLastBuild[str] = SinceLastBuild()
 _PAGE_INPUTS: SinceLastBuild[tuple[Inputs, str]] = SinceLastBuild()
 _FEED_ENTRIES: SinceLastBuild[str] = SinceLastBuild()
 _ROWS_FINGERPRINTS: IdentityMemo[str] = IdentityMemo(limit=4)   # the sitemap's rows, by the list
-# Each page of /sources/, by the works it shows: a page is rendered again only when one of its works (its text,
-# or the articles citing it) changes, and in a long-lived process the works are the same objects while the list
-# is unchanged, so a save costs a walk over them, not hashing every work's text again.
-_SOURCES_PAGES: LastMade[str] = LastMade()
 
 
 def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, headers: bool = False,
@@ -80,35 +74,18 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
     `headers` adds the `_headers` file for static hosts; without `search` the search index is
     deferred (the preview server): not made this build, and an index made earlier stays.
     """
-    config = site.config
     common = _common(site)
     _CARDS.begin(None)   # a card shows the article alone: the same article (kept by assemble) has the same card
     _PAGE_INPUTS.begin(None)
     _FEED_ENTRIES.begin(None)
     cards = {a.slug: _CARDS.get(a, None, card_fingerprint, a) for a in site.articles}
     people: dict[tuple, str] = {}   # authors and reviewer shown on a page -> fingerprint (few distinct)
-    outputs: list[Output] = []
     base = _base_context(site)
-
-    def page(path: str, template: str, extra_inputs: Inputs, context: Callable[..., dict]) -> None:
-        outputs.append(Page(path, common + (("template:" + template, templates.digest(template)),) + extra_inputs,
-                            template, context))
-
-    def listing(articles: list[Article]) -> tuple[tuple[str, str], ...]:
-        return (("cards", fingerprint([cards[a.slug] for a in articles])),)
-
     # articles and standalone pages; scheduled articles only with --future (and the preview), unlisted
-    for article in site.articles + site.pages + (site.scheduled if site.show_scheduled else []):
-        outputs.append(_article_output(site, article, templates, common, cards, base, people))
-
-    # home, topics, authors, sources and search: once per language, under its prefix
-    # (every section page links to its versions in the other languages, so the list of languages is an input)
-    languages = (("languages", fingerprint([(lang.code, lang.name, lang.dir) for lang in config.languages])),)
-    for language in config.languages:
-        _section_pages(site, language, page, base, listing, languages + (("lang", language.code),),
-                       authors_digest)
-    page("404.html", "404.html", languages, lambda: {**base("/404.html", "Page not found"), "alternates": homes(site)})
-
+    outputs: list[Output] = [_article_output(site, article, templates, common, cards, base, people) for article
+                             in site.articles + site.pages + (site.scheduled if site.show_scheduled else [])]
+    # home, topics, authors, sources, search and help in each language, and the 404 page
+    outputs += sections.section_outputs(site, templates, common, cards, base, authors_digest)
 
     # static files
     static_sources = theme_static_files(site_dir)   # the hub's static/ first, then the default theme's
@@ -118,36 +95,62 @@ def plan(site: Site, templates: Templates, site_dir: Path, authors_digest: str, 
 
     outputs += images.variant_outputs(site.images, static_sources, site_dir)
     outputs += _feeds_and_maps(site, common, headers)
-    outputs += redirects.alias_outputs(site, {o.path for o in outputs},
-                                       common + (("template:redirect.html", templates.digest("redirect.html")),),
-                                       lambda url, title: base(url, title))
+    outputs += _alias_outputs(site, {o.path for o in outputs}, templates, common, base)
     outputs += search_index.bundles(site, deferred=not search)
     return outputs
 
 
-def replan(site: Site, outputs: list[Output], articles: list[Article],
-           templates: Templates) -> tuple[list[Output], set[str]]:
+def replan(site: Site, outputs: list[Output], articles: list[Article], templates: Templates,
+           cards: bool = False, authors_digest: str = "") -> tuple[list[Output], set[str]]:
     """`outputs`, planned for an earlier version of `site`, with the pages of `articles` and the feeds showing
     them planned again, and the paths of those: all a build needs when `articles` kept their faces
     (generator.assemble.face), since no other output reads more of an article than its face (and a feed lists
-    the same articles while their faces are the same)."""
+    the same articles while their faces are the same). With `cards` (their titles, summaries or reading times
+    changed: generator.assemble.card_only), also the pages showing their cards or titles: the articles linking
+    to them as neighbours or showing them as related, the listings and /sources/ pages holding them, and the
+    redirects to them (`authors_digest` as `plan` had it)."""
     common, base = _common(site), _base_context(site)
-    again: list[Output] = [_article_output(site, a, templates, common, _Cards(site), base, {}) for a in articles]
+    card_of = _Cards(site)
     remade = {id(article) for article in articles}
+    again: list[Output] = [_article_output(site, a, templates, common, card_of, base, {}) for a in articles]
+    if cards:
+        urls, slugs = {a.url for a in articles}, {a.slug for a in articles}
+        again += [_article_output(site, a, templates, common, card_of, base, {})
+                  for a in site.articles + site.pages + (site.scheduled if site.show_scheduled else [])
+                  if id(a) not in remade and (not remade.isdisjoint(map(id, site.related.get(a.slug, ())))
+                                              or any(n and n.url in urls for n in site.neighbours.get(a.slug, ())))]
+        again += sections.section_outputs(site, templates, common, card_of, base, authors_digest, lambda items: any(
+            id(item) in remade if isinstance(item, Article) else not slugs.isdisjoint(item.cited_in) for item in items))
+        # the redirects are planned after every other output, whose addresses they may not take
+        again += _alias_outputs(site, {o.path for o in outputs if not _is_alias(o)}, templates, common, base)
     again += _feed_outputs(site, common, lambda feed: not remade.isdisjoint(map(id, feed.articles)))
     by_path = {output.path: output for output in again}
     return [by_path.get(output.path, output) for output in outputs], set(by_path)
 
 
+def _alias_outputs(site: Site, taken: set[str], templates: Templates, common: Inputs,
+                   base: Callable[..., dict]) -> list[Output]:
+    """The redirect pages of `aliases:` (and `_redirects`) whose addresses `taken` leaves free."""
+    template = (("template:redirect.html", templates.digest("redirect.html")),)
+    return redirects.alias_outputs(site, taken, common + template, lambda url, title: base(url, title))
+
+
+def _is_alias(output: Output) -> bool:
+    """Whether `_alias_outputs` planned this output (a redirect page's last input is its target)."""
+    return (output.path == redirects.REDIRECTS_FILE and isinstance(output, Generated)) or \
+        (isinstance(output, Page) and output.template == "redirect.html" and output.inputs[-1][0] == "target")
+
+
 class _Cards(dict):
-    """Card fingerprints, made for the articles asked for (`replan` needs a few)."""
+    """Card fingerprints, made for the articles asked for (`replan` needs some), kept with the last plan's."""
 
     def __init__(self, site: Site):
         super().__init__()
         self.site = site
 
     def __missing__(self, slug: str) -> str:
-        card = self[slug] = card_fingerprint(self.site.by_slug[slug])
+        article = self.site.by_slug[slug]
+        card = self[slug] = _CARDS.get(article, None, card_fingerprint, article)
         return card
 
 
@@ -170,76 +173,6 @@ def _base_context(site: Site) -> Callable[..., dict]:
                 "alternates": alternates(site, language, url, article),
                 "page_language": language.code, "help_url": language.url(HELP_URL)}
     return base
-
-
-def _section_pages(site: Site, language: Language, page: Callable[..., None], base: Callable[..., dict],
-                   listing: Callable[[list[Article]], Inputs], common: Inputs, authors_digest: str) -> None:
-    """Home, topics, authors, sources and search in one language, listing that language's articles."""
-    at = language.prefix.lstrip("/") + "/" if language.prefix else ""
-    articles = site.in_language(language.code)
-    latest = articles[:HOME_LATEST]
-    counts = {t: len(site.in_topic(language.code, t)) for t in site.topics}
-    topics = (("topics", fingerprint([(t.id, t.title, t.description) for t in language.topics.values()])),)
-    page(f"{at}index.html", "home.html", common + topics + listing(latest) + (("topic-counts", fingerprint(counts)),),
-         lambda: {**base(language.url("/"), language.title, language=language), "latest": latest,
-                  "topic_counts": counts})
-    page(f"{at}topics/index.html", "topics.html", common + topics + (("topic-counts", fingerprint(counts)),),
-         lambda: {**base(language.url("/topics/"), "Topics", language=language), "topic_counts": counts})
-
-    def paged(url: str, template: str, title: str, items: list[Article], inputs: Inputs, extra: dict,
-              description: str = "") -> None:
-        """A listing split into pages of `per_page` articles: /x/, /x/page/2/ ... (under the language's prefix)."""
-        for part in paginate(language.url(url), items, site.config.per_page):
-            pager = part.pager
-            page(part.path, template, inputs + listing(list(part.items)) + (("pager", fingerprint(pager)),),
-                 functools.partial(_listing_context, base, language, pager, page_title(title, pager), description,
-                                   {"nav_current": language.url(url), "pager": pager, "articles": part.items, **extra}))
-
-    paged("/articles/", "archive.html", "All articles", articles, common, {})
-    for tid, topic in language.topics.items():
-        paged(f"/topics/{tid}/", "topic.html", topic.title, site.in_topic(language.code, tid),
-              common + topics, {"topic": topic}, topic.description)
-
-    author_digest = (("authors", authors_digest),)
-    by_author = {aid: site.by_person(language.code, aid) for aid in site.authors}
-    page(f"{at}authors/index.html", "authors.html", common + author_digest + (("author-counts", fingerprint(
-        {k: len(v) for k, v in by_author.items()})),),
-         lambda: {**base(language.url("/authors/"), "Authors", language=language), "authors": site.authors,
-                  "by_author": by_author})
-    for aid, author in site.authors.items():
-        paged(f"/authors/{aid}/", "author.html", author.name, by_author[aid], common + author_digest,
-              {"author": author}, author.bio)
-
-    # /sources/ in pages of SOURCES_PER_PAGE works (`sources` in the template: hub templates use that name): a
-    # page of 34,000 works was 18 MB, and renaming one article rendered all of it again; now a page is
-    # rendered again when its works or the titles of the articles citing them change
-    cited = cited_works_in(site, language.code)
-    for part in paginate(language.url("/sources/"), cited, listings.SOURCES_PER_PAGE):
-        shown = sorted({slug for work in part.items for slug in work.cited_in if slug in site.by_slug})
-        page(part.path, "sources.html",
-             common + (("cited-works", _SOURCES_PAGES.get((language.code, part.pager.number), tuple(part.items),
-                                                          _works_fingerprint, part.items)),
-                       ("titles", fingerprint([(slug, site.by_slug[slug].meta.title) for slug in shown])),
-                       ("pager", fingerprint(part.pager))),
-             functools.partial(_listing_context, base, language, part.pager, page_title("Sources", part.pager), "",
-                               {"nav_current": language.url("/sources/"), "pager": part.pager, "sources": part.items,
-                                "first_number": (part.pager.number - 1) * listings.SOURCES_PER_PAGE + 1,
-                                "by_slug": site.by_slug}))
-    page(f"{at}search/index.html", "search.html", common, lambda: base(language.url("/search/"), "Search",
-                                                                         language=language))
-    crisis = site.config.crisis   # the help page: this language's services first (see crisisconfig)
-    page(f"{at}help/index.html", "help.html", common,
-         lambda: base(language.url(HELP_URL), crisis.text("heading", language.code),
-                      crisis.text("intro", language.code), language=language))
-
-
-def _works_fingerprint(works: Sequence[CitedWork]) -> str:
-    return fingerprint([(work.key, work.html, work.cited_in) for work in works])
-
-
-def _listing_context(base: Callable[..., dict], language: Language, pager, title: str, description: str,
-                     extra: dict) -> dict:
-    return {**base(pager.url, title, description, language=language), **extra}
 
 
 def _feeds_and_maps(site: Site, common: Inputs, headers: bool) -> list[Output]:

@@ -8,15 +8,17 @@ at 10,000 articles, assembling, planning and checking the whole hub again cost t
 for that. So a build that finds the world of the last build that wrote the output folder (the options, the
 day, Haven's code, the settings and every other input file, the same Markdown files, the same pictures) and
 only such changes makes those articles again (generator.assemble.remake), plans their pages and the feeds
-again (generator.plan.replan) and checks their bodies (generator.checks.hub.in_bodies); the rest is the last
-build's. Any other change runs the whole recipe. A build that fails writes nothing, so the next one still
+showing them again (generator.plan.replan) and checks their bodies (generator.checks.hub.in_bodies); the rest
+is the last build's. A save that changes an article's card too (its title, summary or reading time: a sentence
+can add a minute) also plans again the pages showing that card and checks the hub as a whole again. Any other
+change runs the whole recipe. A build that fails writes nothing, so the next one still
 starts from the last build that wrote the folder (a writer who types a broken link and mends it gets both
 builds by the shortcut).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +41,14 @@ class WholeHub:
     outputs: list[Output]
     urls: set[str]                     # the planned URLs (links were checked against them)
     memo: dict[str, Any]               # the formatted citations it used (kept in the parse cache)
-    hub_findings: list[Diagnostic]     # about the hub as a whole: assembling, whole_hub, redirects, output paths
+    placed_findings: list[Diagnostic]  # about addresses: assembling's, redirects', output paths'
+    hub_findings: list[Diagnostic]     # whole_hub's
     body_findings: list[Diagnostic]    # in_bodies', every file's
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """Everything found about the hub: about addresses, the hub as a whole and every body."""
+        return self.placed_findings + self.hub_findings + self.body_findings
 
     def changed(self, parsed: list[ParsedFile]) -> list[ParsedFile] | None:
         """The files whose content differs from what this build read; None when files were added or removed."""
@@ -61,26 +69,30 @@ _LAST: dict[str, WholeHub] = {}   # output folder -> what the last build that wr
 
 def after_text_edits(out_dir: str, world: tuple, parsed: list[ParsedFile],
                      bibliography: Mapping[str, tuple[Mapping[str, Any], str, int]], previous: Previous | None,
-                     templates: Templates) -> tuple[WholeHub, set[str]] | None:
+                     templates: Templates, authors_digest: str,
+                     check_hub: Callable[[Site, set[str]], list[Diagnostic]]) -> tuple[WholeHub, set[str]] | None:
     """The last build's whole hub brought up to date with `parsed`, and the paths of the outputs planned
     again; None unless the last build that wrote `out_dir` was made in the same `world` and every changed file
-    kept its face (then the build runs the whole recipe)."""
+    kept its face or changed only its card (then the build runs the whole recipe). A changed card plans the
+    pages showing it again (generator.plan.replan) and checks the hub as a whole again (`check_hub(site,
+    urls)`: its titles and summaries are the hub's too)."""
     last = _LAST.get(out_dir)
     changed = last.changed(parsed) if last is not None and last.world == world else None
     again = remake(last.site, changed, bibliography, previous) if last is not None and changed is not None else None
     if last is None or again is None:
         return None
-    site, pairs, made = again
+    site, pairs, made, cards = again
     remade = [new for _old, new in pairs]
     # the formatted citations the old versions used are dropped (a save a second: the memo would grow)
     dropped = {old.citations_fingerprint for old, _new in pairs}
     memo = {key: value for key, value in last.memo.items() if key not in dropped} | made
-    outputs, planned_again = replan(site, last.outputs, remade, templates)
+    outputs, planned_again = replan(site, last.outputs, remade, templates, cards, authors_digest)
     paths = {article.parsed.path for article in remade}
     body_findings = [d for d in last.body_findings if d.path not in paths]
     body_findings += hub_checks.in_bodies(site, last.urls, remade)
+    hub_findings = check_hub(site, last.urls) if cards else last.hub_findings
     return WholeHub(world, {file.path: file.digest for file in parsed}, site, outputs, last.urls, memo,
-                    last.hub_findings, body_findings), planned_again
+                    last.placed_findings, hub_findings, body_findings), planned_again
 
 
 def remember(out_dir: str, made: WholeHub | None) -> None:

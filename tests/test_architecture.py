@@ -23,7 +23,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "checks.reference_fields", "discover",
                 "templates", "sandbox", "fragments", "theme", "deadline", "languages", "catalogues"),
     # the build's stages and what they use
-    "stages": ("parse", "markup", "incremental", "assemble", "plan", "backlinks", "feeds", "sitemap", "structured", "headers",
+    "stages": ("parse", "markup", "incremental", "assemble", "plan", "sections", "backlinks", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec", "cacherecords", "buildstamp",
                "hubinit", "translations", "readability", "images",
                "redirects", "listings", "reuse"),

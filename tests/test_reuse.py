@@ -95,6 +95,35 @@ def test_a_new_title_is_not_taken_for_a_text_edit(hub, tmp_path):
     assert _pages(hub / "output") == _pages(tmp_path / "clean")
 
 
+def test_a_title_changed_in_the_preview_reaches_every_page_showing_it_without_assembling_the_hub(tmp_path,
+                                                                                                monkeypatch):
+    # its neighbour's link, the listings, the redirect from its old address and the order of the articles
+    # citing a work on /sources/ (by title) all show the title
+    cites = "Kindness matters [@ownone2001].\n"
+    files = {"first-steps.md": article("First steps", next="second-steps"),
+             "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01",
+                                        extra="aliases: [/articles/old-second/]\n" + OWN_REFERENCES, body=cites),
+             "third-steps.md": article("Third steps", date="2026-03-01", extra=OWN_REFERENCES, body=cites)}
+    hub = make_site(tmp_path / "hub", files)
+    assert _preview(hub).ok
+    second = hub / "articles" / "second-steps.md"
+    second.write_text(second.read_text("utf-8").replace("title: Second steps", "title: Zen steps"), "utf-8")
+    with monkeypatch.context() as patched:
+        _no_whole_hub_work(patched)
+        result = _preview(hub)
+    assert result.ok
+    out = hub / "output"
+    for page in ("articles/first-steps/index.html", "articles/index.html", "articles/old-second/index.html",
+                 "sources/index.html", "index.html"):
+        assert page in result.written and "Zen steps" in (out / page).read_text("utf-8"), page
+    sources = (out / "sources" / "index.html").read_text("utf-8")
+    assert sources.index("Third steps") < sources.index("Zen steps")   # by title: it moved after the third
+    assert "topics/index.html" not in result.written and "404.html" not in result.written   # they show no titles
+    clean = _clean(hub, tmp_path / "clean")
+    assert _pages(out) == _pages(tmp_path / "clean")
+    assert _findings(result) == _findings(clean)
+
+
 def test_a_broken_link_typed_in_the_preview_is_reported_at_its_line_and_the_fix_is_published(hub, tmp_path,
                                                                                           monkeypatch):
     assert _preview(hub).ok
@@ -214,9 +243,9 @@ def test_a_page_folder_swapped_for_a_link_during_the_preview_is_never_written_th
 
 
 def _body_edit(hub: Path, rng: random.Random, step: int) -> tuple[str, Path, str]:
-    """An edit to an article's text of the kinds writers make; some change what other pages show of it
-    (a heading's id, a citation, its reading time, a picture), most do not. Returns what it was, the file
-    and its text before."""
+    """An edit to an article's text (or its title or summary) of the kinds writers make; some change what
+    other pages show of it (a heading's id, a citation, its card, a picture), most do not. Returns what it was,
+    the file and its text before."""
     target = rng.choice(sorted((hub / "articles").glob("*.md")))
     text = target.read_text("utf-8")
     head, body = text.split("\n---\n", 1)
@@ -224,8 +253,13 @@ def _body_edit(hub: Path, rng: random.Random, step: int) -> tuple[str, Path, str
     at = rng.randrange(1, len(paragraphs))
     others = sorted(p.stem for p in (hub / "articles").glob("*.md"))
     kind = rng.choice(["sentence", "sentence", "link", "broken-link", "anchor-link", "heading", "cite", "uncite",
-                       "long", "image", "delete", "crisis"])
-    if kind == "sentence":
+                       "long", "image", "delete", "crisis", "title", "summary"])
+    if kind == "title":   # what listings, neighbours, /sources/ and redirects show of it
+        head = re.sub(r"^title: .*$", f'title: "{rng.choice(["Another", "A better", "Zzz"])} title {step}"', head,
+                      count=1, flags=re.M)
+    elif kind == "summary":
+        head = re.sub(r"^summary: .*$", f'summary: "A summary written at step {step}."', head, count=1, flags=re.M)
+    elif kind == "sentence":
         paragraphs.insert(at, f"A sentence typed at step {step}.")
     elif kind == "link":
         paragraphs.insert(at, f"See [another article](/articles/{rng.choice(others)}/).")
@@ -263,9 +297,9 @@ def test_preview_builds_after_random_text_edits_equal_clean_builds(tmp_path, see
     shortcuts: list[str] = []
     replan = reuse_module.replan
 
-    def counted(*args, **kwargs):
-        shortcuts.append(what)
-        return replan(*args, **kwargs)
+    def counted(site, outputs, articles, templates, cards=False, authors_digest=""):
+        shortcuts.append(what + (" (card)" if cards else ""))
+        return replan(site, outputs, articles, templates, cards, authors_digest)
     monkeypatch.setattr(reuse_module, "replan", counted)
     assert _preview(hub).ok
     for step in range(16):
@@ -279,4 +313,5 @@ def test_preview_builds_after_random_text_edits_equal_clean_builds(tmp_path, see
                 assert _pages(hub / "output") == _pages(clean_dir), f"step {step}, {attempt}: {what}"
                 break
             target.write_text(before, "utf-8")
-    assert len(shortcuts) >= 6   # most text edits took the shortcut (the others changed what other pages show)
+    assert len(shortcuts) >= 6, shortcuts   # most edits took the shortcut (the others changed more than a card)
+    assert any(what.endswith("(card)") for what in shortcuts), shortcuts

@@ -9,12 +9,12 @@ what the index depends on.
 Pagefind cannot update an index page by page (its word index is cut into chunks alphabetically, so one
 new word moves every chunk; pagefind/pagefind#71), its memory grows with the text it indexes (about
 0.3 MiB per 900-word article: 3 GiB for 10,000) and its time too. So a large hub's index is made in
-parts of at most `PART_RECORDS` articles per language, each part a Pagefind bundle of its own, made one
-after another by its own indexer process, and searched together in the browser (Pagefind's
+parts of at most `PART_RECORDS` articles per language, each part a Pagefind bundle of its own, made by its
+own indexer process (two at a time: generator.render), and searched together in the browser (Pagefind's
 `mergeIndex`, the way its docs search several sites at once):
 
 - a record's part is a hash of its URL: an edit re-indexes only the part that holds the article (the
-  others keep their files, byte for byte), and peak memory is one part's, not the hub's;
+  others keep their files, byte for byte), and peak memory is two parts', not the hub's;
 - part 1 is `pagefind/` (with Pagefind's script and the language's WebAssembly); parts 2, 3 ... are
   `pagefind/part-2/` ... (index and fragments only; their URLs resolve against the hub's root, as part
   1's do). `pagefind/haven-parts.json` says, per language, which parts the search page merges in; a

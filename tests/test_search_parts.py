@@ -172,3 +172,25 @@ def test_the_old_script_is_no_concern_while_the_index_has_one_part(tmp_path, mon
     script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text("// a hub's own search script\n", encoding="utf-8")
     assert not [d for d in build_ok(site).diagnostics if d.code == "search-script-parts"]
+
+
+def test_the_parts_are_indexed_two_at_a_time(tmp_path, monkeypatch):
+    # the indexer works on one core: the first two parts must be in the indexer together (each waits for the
+    # other before indexing; made one after another, the first would wait in vain and its part fail)
+    import threading
+
+    met = threading.Barrier(2, timeout=30)
+    calls: list[int] = []
+    run = search_index._run_pagefind
+
+    def together(rows, lang):
+        calls.append(len(rows))
+        if len(calls) <= 2:
+            met.wait()
+        return run(rows, lang)
+    monkeypatch.setattr(search_index, "_run_pagefind", together)
+    site = hub(tmp_path / "hub")
+    result = build_ok(site)
+    assert len(calls) == 3 and not [d for d in result.diagnostics if d.code == "search-index"]
+    assert sorted(url for found in fragments(site / "output").values() for url, _ in found) == \
+        sorted(f"/articles/a{n}/" for n in range(len(WORDS)))

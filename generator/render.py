@@ -107,6 +107,7 @@ def make_bundle(bundle: Bundle) -> Rendered:
 
 
 _FORKED: tuple[list[Output], Templates, PageRules] | None = None   # what forked workers render from
+FRESH_WORKER_PAGES = 600
 
 
 def _render_files(outputs: list[Output], templates: Templates, rules: PageRules) -> Iterator[Rendered]:
@@ -118,19 +119,34 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
             data, warnings = render_checked(output, templates, rules)
             yield Rendered(output, {output.path: data}, findings=warnings)
         return
+    # Rendering a page in a forked worker writes to about 0.1 MB of the memory it shares with this process
+    # (reference counts, and its own objects placed in the free space between this process's), which the
+    # system then copies: at 10,000 articles a worker that rendered half the pages held 400-460 MB of copies.
+    # So a large build gives each worker a sixteenth of the pages and forks a fresh one for the next
+    # (maxtasksperchild=1): the peak PSS of the whole tree in a cold build went from 1,528 to 1,017 MiB at the
+    # same wall time (a 48th: 820 MiB, but 8 % slower). A fresh worker costs about 25 ms of copying what every
+    # page touches, so fresh workers are used only where each gets at least FRESH_WORKER_PAGES pages and every
+    # core two of them (a hub of 1,000 articles renders as before: four chunks a core, the same two workers).
+    fresh = len(outputs) > FRESH_WORKER_PAGES * workers * 2
+    done: set[int] = set()
+    if fresh:   # the first page of each template is rendered here, before forking: what a process learns
+        # rendering its first pages (compiled templates, the tags found harmless, formatted works, catalogues)
+        # is inherited by every fresh worker instead of learnt again by each
+        firsts: dict[str, int] = {}
+        for index, output in enumerate(outputs):
+            if isinstance(output, Page):
+                firsts.setdefault(output.template, index)
+        for index in firsts.values():
+            data, warnings = render_checked(outputs[index], templates, rules)
+            yield Rendered(outputs[index], {outputs[index].path: data}, findings=warnings)
+        done = set(firsts.values())
+    rest = [index for index in range(len(outputs)) if index not in done]
+    size = max(FRESH_WORKER_PAGES, len(rest) // (workers * 8)) if fresh else max(1, len(rest) // (workers * 4))
+    chunks = [rest[start:start + size] for start in range(0, len(rest), size)]
     global _FORKED
     _FORKED = (outputs, templates, rules)
-    # Each chunk goes to a worker forked for it alone (maxtasksperchild=1): rendering a page writes to about
-    # 0.1 MB of the memory it shares with this process (reference counts, and its own objects placed in the
-    # free space between this process's), which the system then copies; a worker that rendered half the hub
-    # held 400-460 MB of copies at 10,000 articles, one that renders a sixteenth about a quarter of that.
-    # The tree's peak (PSS) of a cold build went from 1,528 to 1,017 MiB, at the same wall time; a 48th per
-    # worker, 820 MiB, but 8 % slower (a fresh worker faults in what the last one had copied).
-    size = max(1, len(outputs) // (workers * 8))
-    chunks = [range(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
     try:
-        templates.compile({output.template for output in outputs if isinstance(output, Page)})   # once, not per fork
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
             for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks), strict=True):
                 for index, (data, warnings) in zip(chunk, datas, strict=True):
                     yield Rendered(outputs[index], {outputs[index].path: data}, findings=warnings)
@@ -138,7 +154,7 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
         _FORKED = None
 
 
-def _render_forked(chunk: range) -> list[tuple[bytes, tuple[Diagnostic, ...]]]:
+def _render_forked(chunk: list[int]) -> list[tuple[bytes, tuple[Diagnostic, ...]]]:
     assert _FORKED is not None
     outputs, templates, rules = _FORKED
     return [render_checked(outputs[index], templates, rules) for index in chunk]

@@ -231,15 +231,6 @@ class Templates:
             return self.shown(found[0][0]), found[0][1]
         return self.shown(name), 0
 
-    def compile(self, names: set[str]) -> None:
-        """Compile these templates now (workers forked afterwards inherit them); one that does not compile is
-        left for the render of its page to report."""
-        for name in sorted(names):
-            try:
-                self.env.get_template(name)
-            except (jinja2.TemplateError, SyntaxError, RecursionError):
-                continue
-
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render a template; a failure or a render past the time limit becomes TemplateFailure naming the
         template line and the page."""

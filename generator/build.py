@@ -214,6 +214,8 @@ def _build(options: BuildOptions) -> BuildResult:
     preview = options.defer_bookkeeping and options.write and not options.search_index
     unread = unread_files(site_dir)
     world = (settings_files, use_cache, config.digest, authors_digest, static, measured, unread) if preview else ()
+
+    # the checks of the hub as a whole: run by this recipe, or by the preview's shortcut after a card changed
     def check_hub(site: Site, urls: set[str]) -> list[Diagnostic]:
         return hub_checks.whole_hub(site, urls, templates, site_dir, today, unread)
 

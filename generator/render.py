@@ -123,10 +123,13 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
     # (reference counts, and its own objects placed in the free space between this process's), which the
     # system then copies: at 10,000 articles a worker that rendered half the pages held 400-460 MB of copies.
     # So a large build gives each worker a sixteenth of the pages and forks a fresh one for the next
-    # (maxtasksperchild=1): the peak PSS of the whole tree in a cold build went from 1,528 to 1,017 MiB at the
-    # same wall time (a 48th: 820 MiB, but 8 % slower). A fresh worker costs about 25 ms of copying what every
-    # page touches, so fresh workers are used only where each gets at least FRESH_WORKER_PAGES pages and every
-    # core two of them (a hub of 1,000 articles renders as before: four chunks a core, the same two workers).
+    # (maxtasksperchild=1): the peak PSS of the whole tree in a cold build went from 1,664 to 1,052 MiB (make
+    # bench), for about 11 % more CPU when every page is rendered again (a template edit: 16.4 s against 14.7;
+    # with an eighth a worker the same CPU, for 1,429 MiB; a 48th: 820 MiB, but 8 % slower). A fresh worker
+    # itself costs about 25 ms more than a used one (what the rest costs is not measured; the build's own pages
+    # are copied again after each fork as it writes to them, which may be it). So fresh workers are used only
+    # where each gets at least FRESH_WORKER_PAGES pages and every core two of them (a hub of 1,000 articles
+    # renders as before: four chunks a core, the same two workers).
     fresh = len(outputs) > FRESH_WORKER_PAGES * workers * 2
     done: set[int] = set()
     if fresh:   # the first page of each template is rendered here, before forking: what a process learns

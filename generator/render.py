@@ -125,9 +125,10 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
     # So a large build gives each worker a sixteenth of the pages and forks a fresh one for the next
     # (maxtasksperchild=1): the peak PSS of the whole tree in a cold build went from 1,664 to 1,052 MiB (make
     # bench), for about 11 % more CPU when every page is rendered again (a template edit: 16.4 s against 14.7;
-    # with an eighth a worker the same CPU, for 1,429 MiB; a 48th: 820 MiB, but 8 % slower). A fresh worker
-    # itself costs about 25 ms more than a used one (what the rest costs is not measured; the build's own pages
-    # are copied again after each fork as it writes to them, which may be it). So fresh workers are used only
+    # with an eighth a worker the same CPU, for 1,429 MiB; a 48th: 820 MiB, but 8 % slower). The CPU goes to
+    # copying pages: the workers fault in what each fresh one touches again (459,000 minor faults in a template
+    # edit against 205,000, +1.0 s of system time) and this process copies its own pages again after each fork
+    # as it writes to them (435,000 against 300,000, +0.6 s). So fresh workers are used only
     # where each gets at least FRESH_WORKER_PAGES pages and every core two of them (a hub of 1,000 articles
     # renders as before: four chunks a core, the same two workers).
     fresh = len(outputs) > FRESH_WORKER_PAGES * workers * 2

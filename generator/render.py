@@ -115,16 +115,14 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
     # fork only a single-threaded process (the preview server has threads: it renders in-process)
     if len(outputs) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 + helper_threads() \
             or "fork" not in multiprocessing.get_all_start_methods():
-        for output in outputs:
-            data, warnings = render_checked(output, templates, rules)
-            yield Rendered(output, {output.path: data}, findings=warnings)
+        yield from (_rendered_here(output, templates, rules) for output in outputs)
         return
     # Rendering a page in a forked worker writes to about 0.1 MB of the memory it shares with this process
     # (reference counts, and its own objects placed in the free space between this process's), which the
     # system then copies: at 10,000 articles a worker that rendered half the pages held 400-460 MB of copies.
     # So a large build gives each worker a sixteenth of the pages and forks a fresh one for the next
     # (maxtasksperchild=1): the peak PSS of the whole tree in a cold build went from 1,664 to 1,052 MiB (make
-    # bench), for about 11 % more CPU when every page is rendered again (a template edit: 16.4 s against 14.7;
+    # bench), for about 11 % more CPU when every page is rendered again (a template edit: 16.4 CPU s against 14.7;
     # with an eighth a worker the same CPU, for 1,429 MiB; a 48th: 820 MiB, but 8 % slower). The CPU goes to
     # copying pages: the workers fault in what each fresh one touches again (459,000 minor faults in a template
     # edit against 205,000, +1.0 s of system time) and this process copies its own pages again after each fork
@@ -140,9 +138,7 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
         for index, output in enumerate(outputs):
             if isinstance(output, Page):
                 firsts.setdefault(output.template, index)
-        for index in firsts.values():
-            data, warnings = render_checked(outputs[index], templates, rules)
-            yield Rendered(outputs[index], {outputs[index].path: data}, findings=warnings)
+        yield from (_rendered_here(outputs[index], templates, rules) for index in firsts.values())
         done = set(firsts.values())
     rest = [index for index in range(len(outputs)) if index not in done]
     size = max(FRESH_WORKER_PAGES, len(rest) // (workers * 8)) if fresh else max(1, len(rest) // (workers * 4))
@@ -156,6 +152,12 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
                     yield Rendered(outputs[index], {outputs[index].path: data}, findings=warnings)
     finally:
         _FORKED = None
+
+
+def _rendered_here(output: Output, templates: Templates, rules: PageRules) -> Rendered:
+    """One single-file output rendered in this process."""
+    data, warnings = render_checked(output, templates, rules)
+    return Rendered(output, {output.path: data}, findings=warnings)
 
 
 def _render_forked(chunk: list[int]) -> list[tuple[bytes, tuple[Diagnostic, ...]]]:

@@ -31,8 +31,10 @@ def cache_folder_problem(site_dir: Path) -> Diagnostic | None:
     for rel in CACHE_FOLDERS:
         try:
             mode = os.lstat(site_dir / rel).st_mode
-        except FileNotFoundError:
-            return None   # made as real folders when the cache is written
+        except FileNotFoundError:   # made as a real folder when the cache is written; the others are still looked
+            if rel == CACHE_DIR:    # at (a missing index does not make a linked bodies folder safe)
+                return None
+            continue
         except OSError as exc:
             return _unsafe(rel, f"cannot be examined ({exc.strerror})")
         if stat.S_ISLNK(mode):

@@ -111,6 +111,9 @@ CASES = [
     Case("cache bodies folder linked to a folder outside",
          lambda hub, out: cache_linked(hub, ".haven-cache/bodies", out), 0,
          ".haven-cache/bodies: warning: .haven-cache/bodies is a symbolic link", "ran without its cache"),
+    # (the cache half made: no index yet, as in a fresh clone of a hub whose pull request committed only the link)
+    Case("cache bodies folder linked, no index folder", lambda hub, out: cache_linked_without_index(hub, out), 0,
+         ".haven-cache/bodies: warning: .haven-cache/bodies is a symbolic link", "ran without its cache"),
     Case("cache index folder linked to a folder outside",
          lambda hub, out: cache_linked(hub, ".haven-cache/index", out / "dir"), 0, "", "[unsafe-cache]"),
     Case("cache folder that is a named pipe", lambda hub, out: cache_fifo(hub), 0, "", "is not a folder",
@@ -146,6 +149,14 @@ def cache_linked(hub: Path, rel: str, target: Path) -> None:
     the cache: through the link, the old Haven wrote bodies there and pruned everything else)."""
     replace_with_link(hub / rel, target)
     edit_article(hub)
+
+
+def cache_linked_without_index(hub: Path, target: Path) -> None:
+    """The cache's index folder gone and its bodies folder a link to `target`: the folders after the missing
+    one are looked at too (the old check stopped at the first missing folder, and the build wrote bodies
+    through the link and pruned every other file there)."""
+    shutil.rmtree(hub / ".haven-cache" / "index")
+    cache_linked(hub, ".haven-cache/bodies", target)
 
 
 def cache_fifo(hub: Path) -> None:

@@ -320,6 +320,26 @@ def test_folder_publish_never_writes_or_deletes_through_links(hub, tmp_path, cap
     assert (elsewhere / "precious.css").read_text() == "not Haven's"
 
 
+def test_folder_publish_never_writes_through_a_link_at_a_temporary_files_name(hub, tmp_path, capsys):
+    """Links planted where the old Haven put its temporary files (`<file>.haven-partial`, beside each file it
+    copies and the record) are never written through: the files outside keep their bytes."""
+    dest = tmp_path / "www"
+    assert publish(hub, capsys, "--to", str(dest))[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("page.html", "record.json"):
+        (elsewhere / name).write_text("not Haven's")
+    (dest / "articles/first-steps/index.html.haven-partial").symlink_to(elsewhere / "page.html")
+    (dest / (MARKER + ".haven-partial")).symlink_to(elsewhere / "record.json")
+    (hub / "articles" / "first-steps.md").write_text(article("First steps, again"))
+    code, err = publish(hub, capsys, "--to", str(dest))
+    assert code == 0, err
+    assert [(p.read_text()) for p in sorted(elsewhere.iterdir())] == ["not Haven's", "not Haven's"]
+    assert "First steps, again" in (dest / "articles/first-steps/index.html").read_text()
+    assert oct((dest / "articles/first-steps/index.html").stat().st_mode & 0o777) == "0o644"   # a host reads it
+    assert json.loads((dest / MARKER).read_text())["files"]
+
+
 def test_git_options_with_a_folder_are_a_usage_error(hub, tmp_path, capsys):
     code, err = publish(hub, capsys, "--to", str(tmp_path / "www"), "--push", "origin")
     assert code == 2 and "--push and --branch go with --to git" in err

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,21 @@ from generator.deploy.files import PublishError, no_links_on_the_way, plain_rela
 from generator.write import MARKER, UnsafeOutput, check_output_folder, read_record
 
 TEMP_SUFFIX = ".haven-partial"
+
+
+def _write_replacing(target: Path, data: bytes) -> None:
+    """Write `data` at `target` through a new file of an unpredictable name beside it, then a rename: a link
+    planted at a name Haven would use for its temporary file (the folder may come from a contributor's
+    branch; Git keeps links) is never written through, and a link at `target` is replaced."""
+    fd, temp = tempfile.mkstemp(prefix=target.name[:64] + ".", suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o644)   # served by a web server: readable by all, as a plain copy would be
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass
@@ -66,9 +82,7 @@ def publish_to_folder(dest: Path, files: dict[str, bytes], record: bytes, dry_ru
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         no_links_on_the_way(dest, rel)   # a folder made meanwhile is checked again before the write
-        temp = target.with_name(target.name + TEMP_SUFFIX)
-        temp.write_bytes(data)
-        os.replace(temp, target)          # replaces a link in the file's place, never writes through it
+        _write_replacing(target, data)    # replaces a link in the file's place, never writes through it
     for rel in sorted(set(previous) - set(files)):
         if not plain_relative(rel):
             continue
@@ -86,9 +100,7 @@ def publish_to_folder(dest: Path, files: dict[str, bytes], record: bytes, dry_ru
         marker = dest / MARKER
         if marker.is_symlink() or (marker.exists() and not marker.is_file()):
             raise PublishError(f"{marker} is not a plain file; remove it and publish again")
-        temp = dest / (MARKER + TEMP_SUFFIX)
-        temp.write_bytes(record)
-        os.replace(temp, marker)
+        _write_replacing(marker, record)
     return change
 
 

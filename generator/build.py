@@ -164,6 +164,8 @@ def _build(options: BuildOptions) -> BuildResult:
     from generator.checks.policy import apply_policy
     from generator.checks.urls import one_per_line
     from generator.discover import unread_files
+    from generator.outputs import Page
+    from generator.pagestore import PageStore
     from generator.plan import plan
     from generator.render import PageRules, render_outputs
     from generator.templates import TemplateFailure, Templates
@@ -261,7 +263,9 @@ def _build(options: BuildOptions) -> BuildResult:
     if has_errors(kept):   # --strict, and an unchanged page had warnings: nothing is written
         result.diagnostics += kept
         return finish()
-    rendered = _counted(render_outputs(stale, templates, rules), options, "writing pages", len(stale))
+    # a page an earlier build wrote with the same inputs is taken from the cache's page store, not rendered again
+    store = PageStore(site_dir) if use_cache else None
+    rendered = _counted(render_outputs(stale, templates, rules, store), options, "writing pages", len(stale))
     try:
         written = write_outputs(out_dir, outputs, rendered, previous, rewrite_record=bool(record_findings))
     except TemplateFailure as failure:
@@ -271,6 +275,9 @@ def _build(options: BuildOptions) -> BuildResult:
         result.diagnostics.append(escaped.diagnostic)
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
+    if store is not None:   # the pages written now, for the next build into an empty folder
+        bookkeeping(functools.partial(store.keep, out_dir, [o for o in outputs if isinstance(o, Page)],
+                                      written.digests))
     # the output folder now holds this plan: what the next preview build may start from
     reuse.remember(str(out_dir), whole if preview else None)
     known = {(d.code, d.path, d.line) for d in result.diagnostics}   # a template's own text was checked as read

@@ -20,19 +20,24 @@ from generator.confine.hub import read_site_file
 from generator.deadline import helper_threads
 from generator.diagnostics import Diagnostic
 from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
+from generator.pagestore import PageStore
 from generator.templates import TemplateFailure, Templates
 
 # Below this many outputs, forking workers costs more than it saves.
 PARALLEL_RENDER_THRESHOLD = 400
 
 
-def render_outputs(outputs: list[Output], templates: Templates, rules: PageRules) -> Iterator[Rendered]:
+def render_outputs(outputs: list[Output], templates: Templates, rules: PageRules,
+                   store: PageStore | None = None) -> Iterator[Rendered]:
     """Render each output (files first, bundles last). A template error, or a rendered page that the page
     check finds an error in (at the severity `rules` give it), raises `TemplateFailure`; a page's warnings
-    come back on its `Rendered`."""
+    come back on its `Rendered`. A page `store` holds intact, and the page check passes, is not rendered again
+    (generator.pagestore)."""
     files = [o for o in outputs if not isinstance(o, Bundle)]
     bundles = [o for o in outputs if isinstance(o, Bundle)]
-    yield from _render_files(files, templates, rules)
+    if store is not None and any(isinstance(o, Page) for o in files):
+        store.load()   # listed once, here: forked workers share the listing
+    yield from _render_files(files, templates, rules, store)
     yield from _made_bundles(bundles)
 
 
@@ -54,13 +59,16 @@ def _made_bundles(bundles: list[Bundle]) -> Iterator[Rendered]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def render_checked(output: Output, templates: Templates, rules: PageRules) -> tuple[bytes, tuple[Diagnostic, ...]]:
-    """The bytes of one output that is a single file, and the warnings the page check found in it."""
+def render_checked(output: Output, templates: Templates, rules: PageRules,
+                   store: PageStore | None = None) -> tuple[bytes, tuple[Diagnostic, ...]]:
+    """The bytes of one output that is a single file, and the warnings the page check found in it; a page from
+    `store` when it has it intact and the page check finds nothing in it (else rendered here)."""
     if isinstance(output, Page):
+        stored = store.take(output) if store is not None else None
+        if stored is not None and _stored_page_passes(stored, output, templates, rules):
+            return stored, ()
         html = templates.render(output.template, output.context())
-        found = page_findings(html, "/" + output.path, templates.allowed,
-                              lambda tag, attr, text: templates.where_written(output.template, tag, attr, text),
-                              _reported_elsewhere(output, rules), in_source=_in_body(output))
+        found = _page_check(html, output, templates, rules)
         kept = rules.decide(found) if found else []
         for problem in kept:   # what a template computed, checked as the reader would get it (generator.urlpolicy)
             if problem.severity == "error":
@@ -71,6 +79,23 @@ def render_checked(output: Output, templates: Templates, rules: PageRules) -> tu
     if isinstance(output, Copy):
         return read_site_file(templates.site_dir, Path(output.source)), ()   # a hub file only through confine
     raise TypeError(f"{type(output).__name__} is not a single file")
+
+
+def _page_check(html: str, page: Page, templates: Templates, rules: PageRules) -> list[Diagnostic]:
+    """What the rendered-page check finds in `html`, the page's HTML (generator.checks.urls.page_findings)."""
+    return page_findings(html, "/" + page.path, templates.allowed,
+                         lambda tag, attr, text: templates.where_written(page.template, tag, attr, text),
+                         _reported_elsewhere(page, rules), in_source=_in_body(page))
+
+
+def _stored_page_passes(data: bytes, page: Page, templates: Templates, rules: PageRules) -> bool:
+    """Whether a stored page's bytes may be written as they are: UTF-8 in which the page check finds nothing
+    (a page it has anything to say about is rendered again, so its findings come from a real rendering)."""
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not _page_check(html, page, templates, rules)
 
 
 def _reported_elsewhere(page: Page, rules: PageRules) -> Callable[[str, str], bool]:
@@ -106,16 +131,17 @@ def make_bundle(bundle: Bundle) -> Rendered:
     return Rendered(bundle, {f"{bundle.path}/{rel}": data for rel, data in sorted(made.items())})
 
 
-_FORKED: tuple[list[Output], Templates, PageRules] | None = None   # what forked workers render from
+_FORKED: tuple[list[Output], Templates, PageRules, PageStore | None] | None = None   # what forked workers render from
 FRESH_WORKER_PAGES = 600
 
 
-def _render_files(outputs: list[Output], templates: Templates, rules: PageRules) -> Iterator[Rendered]:
+def _render_files(outputs: list[Output], templates: Templates, rules: PageRules,
+                  store: PageStore | None) -> Iterator[Rendered]:
     workers = min(os.cpu_count() or 1, 8)
     # fork only a single-threaded process (the preview server has threads: it renders in-process)
     if len(outputs) < PARALLEL_RENDER_THRESHOLD or workers < 2 or threading.active_count() > 1 + helper_threads() \
             or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (_rendered_here(output, templates, rules) for output in outputs)
+        yield from (_rendered_here(output, templates, rules, store) for output in outputs)
         return
     # Rendering a page in a forked worker writes to about 0.1 MB of the memory it shares with this process
     # (reference counts, and its own objects placed in the free space between this process's), which the
@@ -138,13 +164,13 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
         for index, output in enumerate(outputs):
             if isinstance(output, Page):
                 firsts.setdefault(output.template, index)
-        yield from (_rendered_here(outputs[index], templates, rules) for index in firsts.values())
+        yield from (_rendered_here(outputs[index], templates, rules, store) for index in firsts.values())
         done = set(firsts.values())
     rest = [index for index in range(len(outputs)) if index not in done]
     size = max(FRESH_WORKER_PAGES, len(rest) // (workers * 8)) if fresh else max(1, len(rest) // (workers * 4))
     chunks = [rest[start:start + size] for start in range(0, len(rest), size)]
     global _FORKED
-    _FORKED = (outputs, templates, rules)
+    _FORKED = (outputs, templates, rules, store)
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
             for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks), strict=True):
@@ -154,13 +180,13 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules)
         _FORKED = None
 
 
-def _rendered_here(output: Output, templates: Templates, rules: PageRules) -> Rendered:
+def _rendered_here(output: Output, templates: Templates, rules: PageRules, store: PageStore | None) -> Rendered:
     """One single-file output rendered in this process."""
-    data, warnings = render_checked(output, templates, rules)
+    data, warnings = render_checked(output, templates, rules, store)
     return Rendered(output, {output.path: data}, findings=warnings)
 
 
 def _render_forked(chunk: list[int]) -> list[tuple[bytes, tuple[Diagnostic, ...]]]:
     assert _FORKED is not None
-    outputs, templates, rules = _FORKED
-    return [render_checked(outputs[index], templates, rules) for index in chunk]
+    outputs, templates, rules, store = _FORKED
+    return [render_checked(outputs[index], templates, rules, store) for index in chunk]

@@ -20,7 +20,7 @@ from generator.checks.policy import finding
 from generator.diagnostics import Diagnostic
 
 CACHE_DIR = ".haven-cache"
-CACHE_FOLDERS = (CACHE_DIR, f"{CACHE_DIR}/index", f"{CACHE_DIR}/bodies")
+CACHE_FOLDERS = (CACHE_DIR, f"{CACHE_DIR}/index", f"{CACHE_DIR}/bodies", f"{CACHE_DIR}/pages")
 # A body file is named by its article's content hash: 32 hexadecimal digits, nothing that could leave the folder
 _BODY_NAME = re.compile(r"[0-9a-f]{32}")
 

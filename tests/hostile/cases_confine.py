@@ -114,6 +114,8 @@ CASES = [
     # (the cache half made: no index yet, as in a fresh clone of a hub whose pull request committed only the link)
     Case("cache bodies folder linked, no index folder", lambda hub, out: cache_linked_without_index(hub, out), 0,
          ".haven-cache/bodies: warning: .haven-cache/bodies is a symbolic link", "ran without its cache"),
+    Case("cache pages folder linked to a folder outside", lambda hub, out: cache_linked(hub, ".haven-cache/pages", out),
+         0, ".haven-cache/pages: warning: .haven-cache/pages is a symbolic link", "ran without its cache"),
     Case("cache index folder linked to a folder outside",
          lambda hub, out: cache_linked(hub, ".haven-cache/index", out / "dir"), 0, "", "[unsafe-cache]"),
     Case("cache folder that is a named pipe", lambda hub, out: cache_fifo(hub), 0, "", "is not a folder",

@@ -3,6 +3,7 @@ inputs from `.haven-cache/pages/` instead of rendering them, and takes nothing i
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -169,3 +170,18 @@ def test_a_store_folder_that_is_a_link_is_not_used(tmp_path, rendered):
     result = _build(hub)
     assert "ran without its cache" in " ".join(d.message for d in result.diagnostics)
     assert rendered and sorted(p.name for p in elsewhere.iterdir()) == before
+
+
+def test_an_output_folder_on_another_file_system_keeps_nothing_and_builds(tmp_path, monkeypatch, rendered):
+    """No hard links between the output folder and the hub (another file system): nothing is kept, nothing
+    fails, and the next build into an empty folder renders every page."""
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+    monkeypatch.setattr(pagestore.os, "link", no_links)
+    hub = make_site(tmp_path / "hub")
+    _build(hub)
+    assert list((hub / CACHE_DIR_NAME / STORE_DIR).iterdir()) == []
+    shutil.rmtree(hub / "output")
+    rendered.clear()
+    _build(hub)
+    assert "article.html" in rendered and _files(hub / "output") == _clean_build(tmp_path, hub)

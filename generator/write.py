@@ -81,7 +81,7 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> None:
                            "e.g. --out output")
     if out == Path.home().resolve() or out == Path(out.anchor):
         raise UnsafeOutput(f"refusing to build into {out_dir}; choose a new or empty folder, e.g. --out output")
-    for protected in ("articles", "templates", "static", "data", "pages"):
+    for protected in ("articles", "templates", "static", "data", "pages", ".haven-cache"):   # (the cache's too)
         if out == site / protected or (site / protected) in out.parents:
             raise UnsafeOutput(f"the output folder {out_dir} is inside the hub's {protected}/ folder; "
                                "choose another, e.g. --out output")

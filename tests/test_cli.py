@@ -74,6 +74,10 @@ def test_refuses_to_build_into_a_folder_it_did_not_make(tmp_path, capsys):
     assert "not made by Haven" in capsys.readouterr().err
     assert main(["build", "--site", str(site), "--out", str(site)]) == 2
     assert main(["build", "--site", str(site), "--out", str(site / "articles")]) == 2
+    # the cache's folder, even before the cache exists (the cache would write into the site, and the site
+    # into the page store)
+    assert main(["build", "--site", str(site), "--out", str(site / ".haven-cache" / "site")]) == 2
+    assert not (site / ".haven-cache").exists()
 
 
 def test_removes_only_files_it_wrote(tmp_path):

@@ -290,6 +290,7 @@ def test_folder_publish_refuses_unsafe_folders(hub, tmp_path, capsys):
     cases = {foreign: "not empty", link: "symbolic link", hub / "output": "overlaps the output folder",
              hub: "overlaps the output folder", hub.parent: "overlaps the output folder",
              hub / "articles" / "www": "inside the hub's articles/",
+             hub / ".haven-cache" / "www": "inside the hub's .haven-cache/",
              Path.home(): "refusing"}
     for dest, words in cases.items():
         before = snapshot(foreign)

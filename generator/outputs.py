@@ -115,6 +115,8 @@ class Rendered:
     files: Mapping[str, bytes]
     failure: Diagnostic | None = None
     findings: tuple[Diagnostic, ...] = ()   # warnings the rendered-page check found (kept on the record)
+    # path -> content_digest of its bytes, where the process that made them computed it (a render worker)
+    digests: Mapping[str, str] = field(default_factory=dict)
 
 
 def url_of(path: str) -> str:

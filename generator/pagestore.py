@@ -7,9 +7,10 @@ made from (the writer skips a page whose fingerprint the output record holds), s
 path, fingerprint and Haven's code are those of a page an earlier build wrote has those same bytes.
 
 The store is `.haven-cache/pages/`: one file per page, named `<key>.<digest of its bytes>`, where the key
-is a fingerprint of Haven's code, the page's output path and its fingerprint. A page the writer wrote is
-linked in under that name (a hard link: no second copy while the output folder and the hub share a file
-system; on another file system nothing is kept). The store is as untrusted as the rest of the cache:
+is a fingerprint of Haven's code, the page's output path and its fingerprint. A page a build rendered is
+linked in from the output folder under that name, whether the writer wrote it or found the same bytes there
+(a hard link: no second copy while the output folder and the hub share a file system; on another file system
+nothing is kept). The store is as untrusted as the rest of the cache:
 
 - a file is read only as a regular file in the store's real folder, never through a link;
 - its bytes must have the digest its name says (a page edited in place in the output folder changes the
@@ -52,10 +53,20 @@ class PageStore:
     def __init__(self, site_dir: Path) -> None:
         self.folder = site_dir / CACHE_DIR / STORE_DIR
         self._names: dict[str, str] | None = None   # key -> digest, as listed
+        self._keys: dict[str, str] = {}              # output path -> key (a store serves one build: one plan)
 
     def key(self, page: Page) -> str:
         """What a stored page is filed under: Haven's code, the page's output path and its fingerprint."""
-        return fingerprint(code_fingerprint(), page.path, page.fingerprint)
+        key = self._keys.get(page.path)
+        if key is None:
+            key = self._keys[page.path] = fingerprint(code_fingerprint(), page.path, page.fingerprint)
+        return key
+
+    def holds(self, page: Page) -> bool:
+        """Whether the store lists a page for this one (not yet read: `take` may still find it damaged)."""
+        self.load()
+        assert self._names is not None
+        return self.key(page) in self._names
 
     def load(self) -> None:
         """List the store (once): forked render workers then share the listing."""
@@ -97,8 +108,9 @@ class PageStore:
         return None
 
     def keep(self, out_dir: Path, pages: Iterable[Page], written: Mapping[str, str]) -> None:
-        """Link in each of `pages` the writer wrote now (`written`: output path -> digest of its bytes), and
-        remove old pages once the store has grown well past the plan's pages."""
+        """Link in each of `pages` this build rendered (`written`: output path -> digest of its bytes, as the
+        output folder now has them: written now, or found the same), and remove old pages once the store has
+        grown well past the plan's pages."""
         planned = list(pages)
         new = [(page, written[page.path]) for page in planned if page.path in written]
         if not new and self._names is not None and len(self._names) <= PRUNE_AT * len(planned) + 16:

@@ -19,7 +19,7 @@ from generator.checks.urls import PageRules, page_findings
 from generator.confine.hub import read_site_file
 from generator.deadline import helper_threads
 from generator.diagnostics import Diagnostic
-from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered
+from generator.outputs import Bundle, Copy, Generated, Output, Page, Rendered, content_digest
 from generator.pagestore import PageStore
 from generator.templates import TemplateFailure, Templates
 
@@ -154,8 +154,11 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules,
     # edit against 205,000, +1.0 s of system time) and this process copies its own pages again after each fork
     # as it writes to them (435,000 against 300,000, +0.6 s). So fresh workers are used only
     # where each gets at least FRESH_WORKER_PAGES pages and every core two of them (a hub of 1,000 articles
-    # renders as before: four chunks a core, the same two workers).
-    fresh = len(outputs) > FRESH_WORKER_PAGES * workers * 2
+    # renders as before: four chunks a core, the same two workers). Pages the store holds are only read and
+    # checked, which copies little, so they do not count (a fork of this process cost about 0.1 s at 10,000
+    # articles: fresh workers made a build into an empty folder 1.7 s slower for nothing).
+    to_render = sum(1 for output in outputs if store is None or not isinstance(output, Page) or not store.holds(output))
+    fresh = to_render > FRESH_WORKER_PAGES * workers * 2
     done: set[int] = set()
     if fresh:   # the first page of each template is rendered here, before forking: what a process learns
         # rendering its first pages (compiled templates, the tags found harmless, formatted works, catalogues)
@@ -174,8 +177,9 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules,
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
             for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks), strict=True):
-                for index, (data, warnings) in zip(chunk, datas, strict=True):
-                    yield Rendered(outputs[index], {outputs[index].path: data}, findings=warnings)
+                for index, (data, warnings, digest) in zip(chunk, datas, strict=True):
+                    path = outputs[index].path
+                    yield Rendered(outputs[index], {path: data}, findings=warnings, digests={path: digest})
     finally:
         _FORKED = None
 
@@ -186,7 +190,10 @@ def _rendered_here(output: Output, templates: Templates, rules: PageRules, store
     return Rendered(output, {output.path: data}, findings=warnings)
 
 
-def _render_forked(chunk: list[int]) -> list[tuple[bytes, tuple[Diagnostic, ...]]]:
+def _render_forked(chunk: list[int]) -> list[tuple[bytes, tuple[Diagnostic, ...], str]]:
+    """A chunk's bytes and warnings, and the digest of each page's bytes: made here, in parallel, the writer need
+    not hash them again in the one process that writes."""
     assert _FORKED is not None
     outputs, templates, rules, store = _FORKED
-    return [render_checked(outputs[index], templates, rules, store) for index in chunk]
+    return [(data, warnings, content_digest(data)) for data, warnings in
+            (render_checked(outputs[index], templates, rules, store) for index in chunk)]

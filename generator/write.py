@@ -67,7 +67,7 @@ class WriteResult:
     findings: list[Diagnostic] = field(default_factory=list)   # bundles not made; record entries ignored
     page_warnings: list[Diagnostic] = field(default_factory=list)   # the rendered-page check's, on pages written now
     files: list[str] = field(default_factory=list)   # every file on the new record
-    digests: dict[str, str] = field(default_factory=dict)   # each file written now -> the digest of its bytes
+    digests: dict[str, str] = field(default_factory=dict)   # each file rendered now (written or not) -> digest
 
 
 def check_output_folder(out_dir: Path, site_dir: Path) -> None:
@@ -272,7 +272,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                 target = _inside(out_dir, path)
                 if target is None:   # a bundle file named outside its folder is never written
                     continue
-                sha = content_digest(data)
+                sha = result.digests[path] = item.digests.get(path) or content_digest(data)   # (a worker's, if any)
                 record[path] = {"fp": output.fingerprint, "sha": sha,
                                 **({"bundle": output.path} if isinstance(output, Bundle) else
                                    {"inputs": dict(output.inputs)})}
@@ -311,7 +311,6 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
         replaced += replace_output_file(out_dir, path, staging / str(number), made)
         record[path]["st"] = list(output_file_stat(out_dir, path) or ())
         result.written.append(path)
-        result.digests[path] = record[path]["sha"]
     remove_tree(staging)
     result.findings += [warning("output-link", (out_dir / link).as_posix(), 1, 1,
                                 f"{link} in the output folder was a symbolic link; Haven replaced it and never "

@@ -95,6 +95,15 @@ def test_a_hub_past_the_parallel_thresholds_after_edits_equals_a_clean_build(tmp
                               "--no-search-index"], capture_output=True, text=True, timeout=600)
     assert chunked.returncode == 0, chunked.stderr[-2000:]
     assert _pages(tmp_path / "chunked") == fresh
+    # into an empty folder with the cache: every page from the page store the builds above filled, checked in
+    # forked workers and rendered by none (rendering would fail): the same pages, byte for byte
+    from_store = subprocess.run([sys.executable, "-c", "import sys; import generator.templates as t; "
+                                 "t.Templates.render = None; from generator.cli import main; "
+                                 "sys.exit(main(sys.argv[1:]))",
+                                 "build", "--site", str(site), "--out", str(tmp_path / "from-store"),
+                                 "--no-search-index"], capture_output=True, text=True, timeout=600)
+    assert from_store.returncode == 0, from_store.stderr[-2000:]
+    assert _pages(tmp_path / "from-store") == fresh
     output = site / "output"
     assert "A sentence added by the test." in (output / "articles" / body.stem / "index.html").read_text("utf-8")
     assert "A new title" in (output / "articles" / slug / "index.html").read_text("utf-8")

@@ -144,6 +144,22 @@ def test_what_a_page_is_made_from_decides_what_is_taken(tmp_path, rendered):
     assert rendered.count("article.html") == 2
 
 
+def test_a_page_rendered_again_to_the_same_bytes_is_kept_under_its_new_inputs(tmp_path, rendered):
+    """A template edit that changes no page (a Jinja comment) renders every page again and writes none; the
+    store files each page under its new inputs too, so the next build into an empty folder renders nothing."""
+    hub = make_site(tmp_path / "hub")
+    _build(hub)
+    template = hub / "templates" / "base.html"
+    template.write_text(template.read_text() + "{# a note for the theme's editors #}\n")
+    rendered.clear()
+    result = _build(hub)
+    assert rendered and result.written == []
+    shutil.rmtree(hub / "output")
+    rendered.clear()
+    _build(hub)
+    assert rendered == []
+
+
 def test_old_pages_are_pruned_once_the_store_outgrows_the_plan(tmp_path):
     hub = make_site(tmp_path / "hub")
     _build(hub)

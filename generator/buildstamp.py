@@ -12,10 +12,10 @@ from pathlib import Path
 
 from generator.cachecodec import CacheDamaged
 from generator.cacherecords import Stamp, codec
-from generator.confine import walk_tree
+from generator.confine import walk_tree, write_atomic
 from generator.confine.cache import CACHE_DIR, read_cache_file
 from generator.discover import MarkdownFile
-from generator.incremental import code_fingerprint, write_atomic
+from generator.incremental import code_fingerprint
 
 STAMP_FILE = "last-build.json"
 # Files and folders besides articles/ and pages/ that every build reads.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import tempfile
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +29,7 @@ from generator.cacherecords import (
     encode_entries,
     encode_memo,
 )
+from generator.confine import write_atomic
 from generator.confine.cache import CACHE_DIR, body_file_name, read_cache_file
 from generator.confine.hub import OutsideHub, read_hub_bytes
 from generator.discover import MarkdownFile, ParseSettings, content_digest
@@ -213,18 +213,6 @@ class ParseCache:
         for name in names:
             if name not in wanted:
                 (self.bodies / name).unlink(missing_ok=True)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file and a rename: a reader never sees half of it."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def parse_all(site_dir: Path, files: list[MarkdownFile], settings: ParseSettings,

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 
 def clean_parts(rel: str) -> tuple[str, ...] | None:
@@ -85,3 +87,19 @@ def remove_tree(top: str | os.PathLike[str]) -> None:
             os.rmdir(name, dir_fd=stack[-1][0]) if stack else os.rmdir(top)
         except OSError:
             stuck.add(inode)
+
+
+def write_atomic(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `data` to `target` through a new file of an unpredictable name beside it, then a rename: a reader
+    never sees half of it, a link planted at a name Haven might use for the temporary file is never written
+    through, and a link at `target` is replaced. The file is private (0600) unless `mode` says otherwise."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -10,32 +10,19 @@ stay and `rsync` from there sends only what changed.
 from __future__ import annotations
 
 import json
-import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.confine import write_atomic
 from generator.confine.output import prune_empty_output_dirs
 from generator.deploy.files import PublishError, no_links_on_the_way, plain_relative
 from generator.write import MARKER, UnsafeOutput, check_output_folder, read_record
 
-TEMP_SUFFIX = ".haven-partial"
-
-
-def _write_replacing(target: Path, data: bytes) -> None:
-    """Write `data` at `target` through a new file of an unpredictable name beside it, then a rename: a link
-    planted at a name Haven would use for its temporary file (the folder may come from a contributor's
-    branch; Git keeps links) is never written through, and a link at `target` is replaced."""
-    fd, temp = tempfile.mkstemp(prefix=target.name[:64] + ".", suffix=TEMP_SUFFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, 0o644)   # served by a web server: readable by all, as a plain copy would be
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+# Published files are served by a web server: readable by all. Each is written by `write_atomic` (a temporary
+# file of an unpredictable name, then a rename): the folder may come from a contributor's branch, and Git keeps
+# links, so a link planted at a name Haven would use for its temporary file is never written through.
+PUBLISHED_MODE = 0o644
 
 
 @dataclass
@@ -82,7 +69,7 @@ def publish_to_folder(dest: Path, files: dict[str, bytes], record: bytes, dry_ru
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         no_links_on_the_way(dest, rel)   # a folder made meanwhile is checked again before the write
-        _write_replacing(target, data)    # replaces a link in the file's place, never writes through it
+        write_atomic(target, data, PUBLISHED_MODE)   # replaces a link in the file's place, never writes through it
     for rel in sorted(set(previous) - set(files)):
         if not plain_relative(rel):
             continue
@@ -100,7 +87,7 @@ def publish_to_folder(dest: Path, files: dict[str, bytes], record: bytes, dry_ru
         marker = dest / MARKER
         if marker.is_symlink() or (marker.exists() and not marker.is_file()):
             raise PublishError(f"{marker} is not a plain file; remove it and publish again")
-        _write_replacing(marker, record)
+        write_atomic(marker, record, PUBLISHED_MODE)
     return change
 
 

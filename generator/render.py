@@ -8,7 +8,9 @@ the site model and templates without copying them.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
+import multiprocessing.pool
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -131,8 +133,10 @@ def make_bundle(bundle: Bundle) -> Rendered:
     return Rendered(bundle, {f"{bundle.path}/{rel}": data for rel, data in sorted(made.items())})
 
 
+_Made = list[tuple[bytes, tuple[Diagnostic, ...], str]]   # a chunk's pages from a worker: bytes, warnings, digest
 _FORKED: tuple[list[Output], Templates, PageRules, PageStore | None] | None = None   # what forked workers render from
 FRESH_WORKER_PAGES = 600
+CHUNK_PAGES = 250   # pages a long-lived worker renders between messages (about 6 MB of HTML)
 
 
 def _render_files(outputs: list[Output], templates: Templates, rules: PageRules,
@@ -170,18 +174,35 @@ def _render_files(outputs: list[Output], templates: Templates, rules: PageRules,
         yield from (_rendered_here(outputs[index], templates, rules, store) for index in firsts.values())
         done = set(firsts.values())
     rest = [index for index in range(len(outputs)) if index not in done]
-    size = max(FRESH_WORKER_PAGES, len(rest) // (workers * 8)) if fresh else max(1, len(rest) // (workers * 4))
+    # (a chunk's pages travel back as one message: with at most two chunks a worker ahead of the writer, that many
+    # pages wait here at most; a fresh worker's chunk must be large enough to pay for its fork)
+    size = max(FRESH_WORKER_PAGES, len(rest) // (workers * 8)) if fresh else \
+        max(1, min(len(rest) // (workers * 4), CHUNK_PAGES))
     chunks = [rest[start:start + size] for start in range(0, len(rest), size)]
     global _FORKED
     _FORKED = (outputs, templates, rules, store)
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
-            for chunk, datas in zip(chunks, pool.imap(_render_forked, chunks), strict=True):
+            for chunk, datas in zip(chunks, _few_ahead(pool, chunks, workers * 2), strict=True):
                 for index, (data, warnings, digest) in zip(chunk, datas, strict=True):
                     path = outputs[index].path
                     yield Rendered(outputs[index], {path: data}, findings=warnings, digests={path: digest})
     finally:
         _FORKED = None
+
+
+def _few_ahead(pool: multiprocessing.pool.Pool, chunks: list[list[int]], ahead: int) -> Iterator[_Made]:
+    """`_render_forked` of each chunk, in order, with at most `ahead` chunks given to the workers and not yet
+    taken by the writer. (`Pool.imap` hands out every chunk at once, and its result thread receives each as it
+    comes: when the workers outrun the writer, as they do checking stored pages, the pages waited in this
+    process, 160 MB at 10,000 articles.)"""
+    waiting: collections.deque = collections.deque()
+    for chunk in chunks:
+        waiting.append(pool.apply_async(_render_forked, (chunk,)))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().get()
+    while waiting:
+        yield waiting.popleft().get()
 
 
 def _rendered_here(output: Output, templates: Templates, rules: PageRules, store: PageStore | None) -> Rendered:
@@ -190,7 +211,7 @@ def _rendered_here(output: Output, templates: Templates, rules: PageRules, store
     return Rendered(output, {output.path: data}, findings=warnings)
 
 
-def _render_forked(chunk: list[int]) -> list[tuple[bytes, tuple[Diagnostic, ...], str]]:
+def _render_forked(chunk: list[int]) -> _Made:
     """A chunk's bytes and warnings, and the digest of each page's bytes: made here, in parallel, the writer need
     not hash them again in the one process that writes."""
     assert _FORKED is not None

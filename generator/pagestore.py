@@ -85,8 +85,9 @@ class PageStore:
                 listed[match[1]] = match[2]
         return listed
 
-    def take(self, page: Page) -> bytes | None:
-        """The bytes an earlier build wrote for this page, when the store has them intact; None otherwise."""
+    def take(self, page: Page) -> tuple[bytes, str] | None:
+        """The bytes an earlier build wrote for this page and their digest, when the store has them intact; None
+        otherwise."""
         self.load()
         assert self._names is not None
         key = self.key(page)
@@ -100,7 +101,7 @@ class PageStore:
         except OSError:
             return None
         if data and content_digest(data) == digest:
-            return data
+            return data, digest
         # a link, a giant, or bytes changed since (a page edited in place in the output folder): never taken,
         # and removed (a link is removed, not followed), so that the page rendered now is kept in its place
         with contextlib.suppress(OSError):

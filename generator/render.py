@@ -62,24 +62,25 @@ def _made_bundles(bundles: list[Bundle]) -> Iterator[Rendered]:
 
 
 def render_checked(output: Output, templates: Templates, rules: PageRules,
-                   store: PageStore | None = None) -> tuple[bytes, tuple[Diagnostic, ...]]:
-    """The bytes of one output that is a single file, and the warnings the page check found in it; a page from
-    `store` when it has it intact and the page check finds nothing in it (else rendered here)."""
+                   store: PageStore | None = None) -> tuple[bytes, tuple[Diagnostic, ...], str]:
+    """The bytes of one output that is a single file, the warnings the page check found in it, and the digest of
+    the bytes when it is known already ("" otherwise); a page from `store` (its digest checked there) when the
+    store has it intact and the page check finds nothing in it, else rendered here."""
     if isinstance(output, Page):
         stored = store.take(output) if store is not None else None
-        if stored is not None and _stored_page_passes(stored, output, templates, rules):
-            return stored, ()
+        if stored is not None and _stored_page_passes(stored[0], output, templates, rules):
+            return stored[0], (), stored[1]
         html = templates.render(output.template, output.context())
         found = _page_check(html, output, templates, rules)
         kept = rules.decide(found) if found else []
         for problem in kept:   # what a template computed, checked as the reader would get it (generator.urlpolicy)
             if problem.severity == "error":
                 raise TemplateFailure(problem)
-        return html.encode("utf-8"), tuple(kept)
+        return html.encode("utf-8"), tuple(kept), ""
     if isinstance(output, Generated):
-        return output.produce(), ()
+        return output.produce(), (), ""
     if isinstance(output, Copy):
-        return read_site_file(templates.site_dir, Path(output.source)), ()   # a hub file only through confine
+        return read_site_file(templates.site_dir, Path(output.source)), (), ""   # a hub file only through confine
     raise TypeError(f"{type(output).__name__} is not a single file")
 
 
@@ -207,14 +208,14 @@ def _few_ahead(pool: multiprocessing.pool.Pool, chunks: list[list[int]], ahead: 
 
 def _rendered_here(output: Output, templates: Templates, rules: PageRules, store: PageStore | None) -> Rendered:
     """One single-file output rendered in this process."""
-    data, warnings = render_checked(output, templates, rules, store)
-    return Rendered(output, {output.path: data}, findings=warnings)
+    data, warnings, digest = render_checked(output, templates, rules, store)
+    return Rendered(output, {output.path: data}, findings=warnings, digests={output.path: digest} if digest else {})
 
 
 def _render_forked(chunk: list[int]) -> _Made:
     """A chunk's bytes and warnings, and the digest of each page's bytes: made here, in parallel, the writer need
-    not hash them again in the one process that writes."""
+    not hash them again in the one process that writes (a stored page's was checked as it was read)."""
     assert _FORKED is not None
     outputs, templates, rules, store = _FORKED
-    return [(data, warnings, content_digest(data)) for data, warnings in
+    return [(data, warnings, digest or content_digest(data)) for data, warnings, digest in
             (render_checked(outputs[index], templates, rules, store) for index in chunk)]

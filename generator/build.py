@@ -156,7 +156,7 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
 
     # The stages are imported only now: a build with nothing to do never loads Markdown, Jinja or the checks.
-    from generator import images, redirects, reuse
+    from generator import images, lastplan, redirects, reuse
     from generator.assemble import assemble
     from generator.authors import load_authors
     from generator.bibliography import load_bibliography
@@ -164,7 +164,6 @@ def _build(options: BuildOptions) -> BuildResult:
     from generator.checks.policy import apply_policy
     from generator.checks.urls import one_per_line
     from generator.discover import unread_files
-    from generator.outputs import Page
     from generator.pagestore import PageStore
     from generator.plan import plan
     from generator.render import PageRules, render_outputs
@@ -223,6 +222,14 @@ def _build(options: BuildOptions) -> BuildResult:
 
     shortcut = reuse.after_text_edits(str(out_dir), world, parsed, bibliography, cache, templates, authors_digest,
                                       check_hub) if preview else None
+    # (a command-line build after one that changed only articles' text keeps the last build's plan and findings
+    # for the rest of the hub: see generator.lastplan)
+    carrying = options.write and use_cache and not options.defer_bookkeeping
+    plan_world = lastplan.world_fingerprint(settings_files, config.digest, authors_digest, static, measured,
+                                            unread) if carrying else ""
+    last_plan = lastplan.load(site_dir, out_dir, plan_world) if carrying else None
+    read_record: tuple[dict, list[Diagnostic]] | None = None
+    address_findings: list[Diagnostic] = []   # about addresses the plan claims (kept with it)
     if shortcut is not None:
         whole, planned_again = shortcut
     else:
@@ -230,15 +237,25 @@ def _build(options: BuildOptions) -> BuildResult:
         site, placed_findings, memo = assemble(config, parsed, authors, bibliography, static, options.drafts,
                                                previous=cache, today=today, show_scheduled=options.future,
                                                images=measured)
-        # 5. plan every file the build writes
-        outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
-                       search=options.search_index)
-        # 6. check the hub as a whole (links against the planned URLs)
-        urls = planned_urls(outputs)
-        placed_findings += redirects.check(site, outputs) + unwritable_outputs(out_dir, outputs)
-        body_findings = hub_checks.in_bodies(site, urls, site.articles + site.pages + site.scheduled)
+        carried = None
+        if last_plan is not None:
+            read_record = read_checked_record(out_dir)
+            carried = lastplan.carry(last_plan, parsed, site, templates, read_record[0], options.search_index)
+        if carried is not None and last_plan is not None:
+            outputs, urls = carried.outputs, planned_urls(carried.outputs)
+            address_findings, hub_findings = last_plan.placed_findings, last_plan.hub_findings
+            body_findings = carried.body_findings + hub_checks.in_bodies(site, urls, carried.remade)
+        else:
+            # 5. plan every file the build writes
+            outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
+                           search=options.search_index)
+            # 6. check the hub as a whole (links against the planned URLs)
+            urls = planned_urls(outputs)
+            address_findings = redirects.check(site, outputs) + unwritable_outputs(out_dir, outputs)
+            body_findings = hub_checks.in_bodies(site, urls, site.articles + site.pages + site.scheduled)
+            hub_findings = check_hub(site, urls)
         whole = reuse.WholeHub(world, {file.path: file.digest for file in parsed}, site, outputs, urls, memo,
-                               placed_findings, check_hub(site, urls), body_findings)
+                               placed_findings + address_findings, hub_findings, body_findings)
     site, outputs = whole.site, whole.outputs
     result.site = site
     result.diagnostics += whole.findings
@@ -255,8 +272,12 @@ def _build(options: BuildOptions) -> BuildResult:
     # 8. render what changed since the last build and write it, all or nothing
     # the record is data to check, not to obey (after the preview's shortcut, the files of the output folder
     # and the folders on their way are looked at only where the plan changed)
-    previous, record_findings = read_checked_record(out_dir, planned_again)
+    previous, record_findings = read_record or read_checked_record(out_dir, planned_again)
     stale = stale_outputs(out_dir, outputs, previous, planned_again)
+    if any(isinstance(output, lastplan.Planned) for output in stale):   # a carried file is not as recorded
+        outputs = whole.outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
+                                       search=options.search_index)
+        stale = stale_outputs(out_dir, outputs, previous, planned_again)
     # the rendered-page check's findings get the hub's levels too; a page not rendered again keeps its warnings
     rules = PageRules(config.check_levels, options.strict)
     kept = rules.carried(recorded_warnings(outputs, stale, previous))
@@ -276,7 +297,7 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
     if store is not None:   # the pages written now, for the next build into an empty folder
-        bookkeeping(functools.partial(store.keep, out_dir, [o for o in outputs if isinstance(o, Page)],
+        bookkeeping(functools.partial(store.keep, out_dir, [o for o in outputs if lastplan.is_page(o)],
                                       written.digests))
     # the output folder now holds this plan: what the next preview build may start from
     reuse.remember(str(out_dir), whole if preview else None)
@@ -293,6 +314,9 @@ def _build(options: BuildOptions) -> BuildResult:
                                                  suppressed, output_state(out_dir, written.files), written.files))
 
         bookkeeping(remember)
+        if carrying:
+            bookkeeping(functools.partial(lastplan.save, site_dir, out_dir, plan_world, site, parsed, outputs,
+                                          address_findings, whole.hub_findings, whole.body_findings, last_plan))
     result.diagnostics += record_findings + written.findings
     return finish()
 

@@ -39,6 +39,21 @@ class Stamp:
     output_files: list[str] = field(default_factory=list)
 
 
+@dataclass
+class PlanRecord:
+    """What the last command-line build planned and found about the hub as a whole (generator.lastplan)."""
+
+    out: str                      # the output folder it wrote (resolved)
+    world: str                    # lastplan.world_fingerprint: what it read besides the Markdown files
+    digests: dict[str, str]       # every Markdown file it read -> content digest
+    faces: dict[str, str]         # every article and page it built -> lastplan.face_fingerprint
+    outputs: dict[str, str]       # every file it planned but the search index's -> the output's fingerprint
+    pages: list[str]              # those of them that are pages
+    placed_findings: list[Diagnostic]   # about addresses its plan claimed (redirects, paths too long)
+    hub_findings: list[Diagnostic]      # checks.hub.whole_hub's
+    body_findings: list[Diagnostic]     # checks.hub.in_bodies', every file's
+
+
 def _memo_types() -> dict[str, Any]:
     """What each kind of memo key holds, by its prefix: an article's formatted citations, or the /sources/
     page's cited works (imported only when a memo is read or written: they load the citation code)."""
@@ -124,4 +139,4 @@ def codec() -> Codec:
     def lazy_type(name: str) -> type:
         return later("generator.citations", name)()
 
-    return Codec(records + [Diagnostic, CacheEntry, Stamp], overrides, lazy)
+    return Codec(records + [Diagnostic, CacheEntry, Stamp, PlanRecord], overrides, lazy)

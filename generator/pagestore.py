@@ -35,7 +35,7 @@ from pathlib import Path
 
 from generator.confine.cache import CACHE_DIR, read_cache_file
 from generator.incremental import code_fingerprint
-from generator.outputs import Page, content_digest, fingerprint
+from generator.outputs import Output, Page, content_digest, fingerprint
 
 STORE_DIR = "pages"
 _NAME = re.compile(r"([0-9a-f]{24})\.([0-9a-f]{32})")
@@ -55,7 +55,7 @@ class PageStore:
         self._names: dict[str, str] | None = None   # key -> digest, as listed
         self._keys: dict[str, str] = {}              # output path -> key (a store serves one build: one plan)
 
-    def key(self, page: Page) -> str:
+    def key(self, page: Output) -> str:
         """What a stored page is filed under: Haven's code, the page's output path and its fingerprint."""
         key = self._keys.get(page.path)
         if key is None:
@@ -108,7 +108,7 @@ class PageStore:
             os.unlink(path)
         return None
 
-    def keep(self, out_dir: Path, pages: Iterable[Page], written: Mapping[str, str]) -> None:
+    def keep(self, out_dir: Path, pages: Iterable[Output], written: Mapping[str, str]) -> None:
         """Link in each of `pages` this build rendered (`written`: output path -> digest of its bytes, as the
         output folder now has them: written now, or found the same), and remove old pages once the store has
         grown well past the plan's pages."""

@@ -26,7 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "sections", "backlinks", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec", "cacherecords", "buildstamp",
                "hubinit", "translations", "readability", "images",
-               "redirects", "listings", "reuse", "pagestore"),
+               "redirects", "listings", "reuse", "pagestore", "lastplan"),
     "build": ("build",),
     # publish a build: to a git branch or a folder (builds first)
     "deploy": ("deploy",),

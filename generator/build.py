@@ -6,6 +6,7 @@ the output as it was. Caches are passed to the stages that read them and kept by
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import time
@@ -18,14 +19,14 @@ from urllib.parse import urlsplit
 
 from generator.buildstamp import input_fingerprint, marker_stat, read_stamp, settings_fingerprint, write_stamp
 from generator.cacherecords import Stamp
-from generator.confine.cache import cache_folder_problem
+from generator.confine.cache import cache_folder_problem, unwritable_cache
 from generator.confine.hub import OutsideHub, walk_hub
 from generator.confine.output import output_state
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.discover import ParseSettings, discover
 from generator.incremental import ParseCache, parse_all
 from generator.model import Site
-from generator.outputs import planned_urls
+from generator.outputs import Bundle, planned_urls
 from generator.write import MARKER, UnsafeOutput, check_output_folder
 
 
@@ -100,11 +101,15 @@ def _build(options: BuildOptions) -> BuildResult:
     later: list[Callable[[], None]] = []   # bookkeeping left for after browsers were told (the preview)
 
     def bookkeeping(task: Callable[[], None]) -> None:
-        """Run `task` now, or with `defer_bookkeeping` once the caller has shown the result."""
+        """Run `task` now, or with `defer_bookkeeping` once the caller has shown the result; a cache file it
+        cannot write is a warning (the site is built: the cache only saves the next build time)."""
         if options.defer_bookkeeping:
             later.append(task)
-        else:
+            return
+        try:
             task()
+        except OSError as exc:
+            result.diagnostics.append(unwritable_cache(exc))
 
     def finish() -> BuildResult:
         result.diagnostics = cause_first(result.diagnostics)  # unreadable files first, follow-ons left out
@@ -115,7 +120,8 @@ def _build(options: BuildOptions) -> BuildResult:
 
     def run_later() -> None:
         for task in later:
-            task()
+            with contextlib.suppress(OSError):   # (the preview's next build reads that part as missing)
+                task()
 
     if options.write:
         try:
@@ -273,7 +279,10 @@ def _build(options: BuildOptions) -> BuildResult:
     # the record is data to check, not to obey (after the preview's shortcut, the files of the output folder
     # and the folders on their way are looked at only where the plan changed)
     previous, record_findings = read_record or read_checked_record(out_dir, planned_again)
-    stale = stale_outputs(out_dir, outputs, previous, planned_again)
+    # without the cache nothing an earlier build left is trusted: every output is made and compared byte for byte
+    # with its file (a page edited in place, its size and time set in the record to match, is written again)
+    stale = stale_outputs(out_dir, outputs, previous, planned_again) if use_cache else \
+        [o for o in outputs if not (isinstance(o, Bundle) and o.deferred)]
     if any(isinstance(output, lastplan.Planned) for output in stale):   # a carried file is not as recorded
         outputs = whole.outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
                                        search=options.search_index)
@@ -336,10 +345,20 @@ def _counted(items: Iterable[_Item], options: BuildOptions, stage: str, total: i
         yield item
 
 
+# The largest static file a hub may publish: each is read whole to be fingerprinted and copied, and a sparse file
+# of many gigabytes costs a pull request nothing to commit (hosts refuse far less: GitHub Pages, 100 MB a file).
+STATIC_FILE_LIMIT = 250_000_000
+
+
 def static_files(site_dir: Path) -> tuple[list[str], list[Diagnostic]]:
     """Files of the built site's static/ (the hub's own and the default theme's), relative, sorted, and
-    findings for links in the hub's static/ that lead out of it (never copied)."""
+    findings for links in the hub's static/ that lead out of it and files too large to publish (never copied)."""
+    from generator.confine.hub import too_large_finding
     from generator.theme import static_files as merged_static_files
 
-    _, findings = walk_hub(site_dir, "static")
-    return list(merged_static_files(site_dir)), findings
+    found, findings = walk_hub(site_dir, "static")
+    too_large = {file.rel for file in found if file.size > STATIC_FILE_LIMIT}
+    findings += [too_large_finding(file.rel, file.size, STATIC_FILE_LIMIT, "a static file",
+                                   "publish large media elsewhere and link to it, or make the file smaller")
+                 for file in found if file.rel in too_large]
+    return [rel for rel in merged_static_files(site_dir) if f"static/{rel}" not in too_large], findings

@@ -14,6 +14,7 @@ from generator.cachecodec import CacheDamaged
 from generator.cacherecords import Stamp, codec
 from generator.confine import walk_tree, write_atomic
 from generator.confine.cache import CACHE_DIR, read_cache_file
+from generator.confine.hub import hub_root, is_inside
 from generator.discover import MarkdownFile
 from generator.incremental import code_fingerprint
 
@@ -33,25 +34,44 @@ def input_fingerprint(settings: str, markdown_files: list[MarkdownFile]) -> str:
 
 def settings_fingerprint(site_dir: Path, options: tuple) -> str:
     """Fingerprint of the path, size and modification time of every input file but the Markdown files
-    (settings, data, templates, static files, translations), plus Haven's code and the build options."""
+    (settings, data, templates, static files, translations), plus Haven's code and the build options.
+
+    A link that leads out of the hub is fingerprinted by what it says, never followed (a `static` link to / would
+    be the whole disk: the stage that reads the folder reports it); a file that cannot be looked at (a link in a
+    loop) by its name alone, for the stage that reads it to report."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr((code_fingerprint(), options)).encode())
+    root = hub_root(site_dir)
     for name in _SETTINGS_INPUTS:
         top = site_dir / name
-        if top.is_file():
-            st = top.stat()
-            hasher.update(f"{name}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+        if _leads_out(top, root):
+            hasher.update(f"{name}\0->{os.readlink(top)}\n".encode("utf-8", "surrogateescape"))
             continue
-        for dirpath, dirnames, filenames in walk_tree(top):
+        if top.is_file():
+            hasher.update(_stats(name, top))
+            continue
+        for dirpath, dirnames, filenames in walk_tree(top) if top.is_dir() else ():
             dirnames.sort()
             for file in sorted(filenames):
                 full = os.path.join(dirpath, file)
-                try:
-                    st = os.stat(full)
-                except FileNotFoundError:
-                    continue
-                hasher.update(f"{full}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
+                leads_out = _leads_out(Path(full), root)
+                hasher.update(f"{full}\0->{os.readlink(full)}\n".encode("utf-8", "surrogateescape") if leads_out
+                              else _stats(full, Path(full)))
     return hasher.hexdigest()
+
+
+def _leads_out(path: Path, root: Path) -> bool:
+    """Whether `path` is a link whose target, every link resolved, is outside the hub folder `root`."""
+    return os.path.islink(path) and not is_inside(Path(os.path.realpath(path)), root)
+
+
+def _stats(name: str, path: Path) -> bytes:
+    """`name`, size and modification time of the file at `path` (its name alone when it cannot be looked at)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return f"{name}\0-\n".encode("utf-8", "surrogateescape")
+    return f"{name}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape")
 
 
 def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:

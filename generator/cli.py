@@ -53,7 +53,9 @@ def make_parser() -> argparse.ArgumentParser:
     site_options(p)
     output_options(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/output)")
-    p.add_argument("--no-cache", action="store_true", help="ignore and do not update .haven-cache/")
+    p.add_argument("--no-cache", action="store_true",
+                   help="ignore and do not update .haven-cache/, and make every file again (trusting nothing an "
+                   "earlier build left in the output folder)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-search-index", action="store_true",
                    help="skip (re)building the search index: quicker local builds; /search/ then finds nothing new")

@@ -33,6 +33,15 @@ from generator.yamlload import decode_utf8
 TEMPLATE_DIR = "templates"
 
 
+# The most characters a rendered page may have: a reader's page is a few hundred thousand at most, and a page
+# the size of a film would fill the output folder, the page store and the reader's phone.
+MAX_PAGE_CHARS = 32_000_000
+
+
+class _PageTooLarge(Exception):
+    """A template made a page over MAX_PAGE_CHARS."""
+
+
 class TemplateFailure(Exception):
     """A template failed while rendering; carries the finding to show the writer."""
 
@@ -238,7 +247,17 @@ class Templates:
         try:
             template = self.env.get_template(name)   # compiling (once per process) is not the page's time
             with Deadline(self.render_seconds), catalogues.rendering(language, self.catalogues.get(language.code)):
-                return template.render({**context, "lang": language})
+                page = template.render({**context, "lang": language})
+            if len(page) > MAX_PAGE_CHARS:   # (a filter can multiply text past the sandbox's limit on one string)
+                raise _PageTooLarge(f"the page it made is {len(page) / 1e6:.0f} million characters long, over the "
+                                    f"{MAX_PAGE_CHARS / 1e6:.0f} million a page may have")
+            return page
+        except (MemoryError, _PageTooLarge) as exc:
+            failure = self._finding(name, context, str(exc) if isinstance(exc, _PageTooLarge) else
+                                    "it made more text than the build can hold in memory",
+                                    "look for text repeated or replaced many times over (`*`, `replace`, `join` "
+                                    "inside loops); a page is read by people, a few hundred thousand characters")
+            failure = replace(failure, line=failure.line or 1, col=failure.col or 1)   # (measured whole: no line)
         except TimeLimitExceeded:
             # stopped at an arbitrary point: a long-lived process starts from a fresh environment next time
             _PREVIOUS.pop(self._key, None)

@@ -29,6 +29,7 @@ from generator import __version__
 from generator.checks.urls import PAGE_WARNING_CODES
 from generator.confine import remove_tree
 from generator.confine.output import (
+    RECORD,
     delete_output_file,
     linked_folders,
     output_file_stat,
@@ -41,11 +42,12 @@ from generator.confine.output import (
 from generator.diagnostics import Diagnostic, error, printable, warning
 from generator.outputs import Bundle, Output, Page, Rendered, content_digest
 
-MARKER = ".haven-output.json"
+MARKER = RECORD
 # Haven 0.x kept the search index's files in a second record; its files are read as the index's so the
 # first build after an upgrade replaces them, and the old record is removed.
 LEGACY_SEARCH_RECORD = ".haven-search.json"
 STAGING_PREFIX = ".haven-staging-"
+MAX_RECORD_DEPTH = 64   # folders: deeper than any site; a doctored record of paths thousands deep is not read
 Record = dict[str, dict]   # output path -> {"fp": ..., "sha": ..., "st": [size, mtime_ns], "inputs"/"bundle": ...}
 # Findings about what the writer repaired (record entries ignored, links replaced): said once, by the
 # build that repaired them, never repeated by a later build with nothing to do.
@@ -382,9 +384,8 @@ def _bundle_files(record: Record) -> dict[str, list[str]]:
 
 
 def _reserved(rel: str) -> bool:
-    """Names Haven keeps for itself in the output folder: never a recorded output."""
-    first = rel.split("/", 1)[0]
-    return first.startswith((MARKER, STAGING_PREFIX, LEGACY_SEARCH_RECORD))
+    """Names Haven keeps for itself in the output folder, and paths deeper than any site's: never a recorded output."""
+    return rel.startswith((MARKER, STAGING_PREFIX, LEGACY_SEARCH_RECORD)) or rel.count("/") > MAX_RECORD_DEPTH
 
 
 def _inside(out_dir: Path, rel: object) -> Path | None:

@@ -44,6 +44,16 @@ def cache_folder_problem(site_dir: Path) -> Diagnostic | None:
     return None
 
 
+def unwritable_cache(exc: OSError) -> Diagnostic:
+    """The `unsafe-cache` warning for a cache file this build could not write (a folder planted at its name, a
+    full disk): the build's output is written; the next build reads that part of the cache as missing."""
+    where = os.fspath(exc.filename2 or exc.filename or CACHE_DIR)   # (a rename names its target second)
+    return finding("unsafe-cache", CACHE_DIR, 0, 0, f"{where} could not be written ({exc.strerror or exc}); the "
+                   "site was built, and the next build runs without that part of the cache",
+                   f"delete {CACHE_DIR}: Haven makes it again; if nobody put a folder or file there, the cache your "
+                   "CI restores may come from an untrusted source")
+
+
 def _unsafe(rel: str, what: str) -> Diagnostic:
     return finding("unsafe-cache", rel, 0, 0,
                    f"{rel} {what}: Haven never reads, writes or deletes through it, so this build ran without "
@@ -51,15 +61,26 @@ def _unsafe(rel: str, what: str) -> Diagnostic:
                    "or the cache your CI restores may come from an untrusted source")
 
 
-def read_cache_file(path: Path) -> bytes:
+# The largest file of the cache Haven reads (its largest, the formatted list of every cited work of a 50,000-article
+# hub, is about 90 MB): a doctored cache file of many gigabytes (a sparse file costs no disk) is damaged, not read.
+CACHE_FILE_LIMIT = 256 * 1024 * 1024
+
+
+def read_cache_file(path: Path, limit: int = CACHE_FILE_LIMIT) -> bytes:
     """The bytes of a file in the cache's real folders: never through a link, only a regular file (a FIFO
-    would hang the build); OSError otherwise, which the cache treats as damaged."""
+    would hang the build) of at most `limit` bytes; OSError otherwise, which the cache treats as damaged."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{path} is not a regular file")
-        return handle.read()
+        if info.st_size > limit:
+            raise OSError(f"{path} is {info.st_size} bytes, over the {limit} the cache holds in a file")
+        data = handle.read(limit + 1)   # (a file that grew since: still refused)
+        if len(data) > limit:
+            raise OSError(f"{path} is over the {limit} bytes the cache holds in a file")
+        return data
 
 
 def body_file_name(digest: str) -> str:

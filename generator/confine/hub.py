@@ -30,7 +30,8 @@ def hub_root(site_dir: Path) -> Path:
     return Path(os.path.realpath(site_dir))
 
 
-def _inside(path: Path, root: Path) -> bool:
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether the real path `path` is `root` or below it (both with every link resolved)."""
     return path == root or root in path.parents
 
 
@@ -38,7 +39,7 @@ def _link_problem(link: Path, real: Path, root: Path, link_rel: str) -> Diagnost
     """Why the link at `link` (resolving to `real`) may not be followed, or None: it leaves the hub, or
     it leads into a hidden part of it (.git/config holds a CI runner's credentials; .haven-cache/ and
     dot-files are never content)."""
-    if not _inside(real, root):
+    if not is_inside(real, root):
         return outside_finding(link_rel, _link_text(link, real))
     if any(part.startswith(".") for part in real.relative_to(root).parts):
         return error("outside-hub", link_rel, 1, 1,
@@ -122,11 +123,15 @@ def read_hub_bytes(site_dir: Path, rel: str, limit: int | None = None) -> bytes:
 
 
 def _too_large(rel: str, size: int, limit: int) -> TooLarge:
-    return TooLarge(error("file-too-large", rel, 1, 1,
-                          f"{rel} is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB Haven reads in a settings, "
-                          "data, bibliography, template or translation file",
-                          "split it, or keep only what the hub uses (a bibliography needs only the works articles "
-                          "cite)"))
+    return TooLarge(too_large_finding(rel, size, limit, "a settings, data, bibliography, template or translation file",
+                                      "split it, or keep only what the hub uses (a bibliography needs only the works "
+                                      "articles cite)"))
+
+
+def too_large_finding(rel: str, size: int, limit: int, what: str, fix: str) -> Diagnostic:
+    """The `file-too-large` error for the hub file `rel` of `size` bytes, over the `limit` Haven reads in `what`."""
+    return error("file-too-large", rel, 1, 1, f"{rel} is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB Haven reads "
+                 f"in {what}", fix)
 
 
 def not_a_file_finding(rel: str) -> Diagnostic:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from generator.confine import clean_parts
+
+RECORD = ".haven-output.json"   # the output record (generator.write): Haven's one file of its own in the folder
 
 
 class UnsafeOutputPath(OSError):
@@ -142,6 +144,9 @@ def output_folder_problem(out_dir: Path, site_dir: Path) -> str:
             if os.path.islink(current):
                 return (f"{current} (on the way to the output folder {out_dir}) is a symbolic link; Haven "
                         "writes only into real folders - remove the link, or pass another folder with --out")
+    if output_kind(out_dir, RECORD) == "dir":   # found before anything is written: the record is written last
+        return (f"{out_dir / RECORD} is a folder; Haven keeps its record of the output folder in that file - remove "
+                "the folder, and the next build writes the record again")
     return ""
 
 
@@ -160,9 +165,14 @@ def output_kind(out_dir: Path, rel: str) -> str:
     return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else ""
 
 
+# The largest output file Haven reads back (its record, about 4 MB at 10,000 articles, and files it compares
+# byte for byte): a doctored record of gigabytes (a sparse file costs no disk) is not Haven's, and not read.
+OUTPUT_READ_LIMIT = 256 * 1024 * 1024
+
+
 def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
-    """The bytes of the output file `rel`, or None when it is missing, not a regular file, or any
-    part of the way is a symbolic link (Haven never writes links; one in output/ was put there)."""
+    """The bytes of the output file `rel`, or None when it is missing, not a regular file, over OUTPUT_READ_LIMIT,
+    or any part of the way is a symbolic link (Haven never writes links; one in output/ was put there)."""
     if output_kind(out_dir, rel) != "file":
         return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -170,11 +180,13 @@ def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
         fd = os.open(out_dir / rel, flags)
     except OSError:
         return None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > OUTPUT_READ_LIMIT:
         os.close(fd)
         return None
     with os.fdopen(fd, "rb") as handle:
-        return handle.read()
+        data = handle.read(OUTPUT_READ_LIMIT + 1)
+    return data if len(data) <= OUTPUT_READ_LIMIT else None
 
 
 def output_file_stat(out_dir: Path, rel: str) -> tuple[int, int] | None:
@@ -196,18 +208,14 @@ def output_state(out_dir: Path, paths: Iterable[str]) -> str:
     import hashlib
 
     hasher = hashlib.blake2b(digest_size=16)
-    folders: set[str] = set()
-    for rel in sorted(paths):
-        parent = rel.rpartition("/")[0]
-        while parent and parent not in folders:
-            folders.add(parent)
-            parent = parent.rpartition("/")[0]
+    ordered = sorted(paths)
+    for rel in ordered:
         try:
             st = os.lstat(os.path.join(out_dir, rel))
             hasher.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
         except (OSError, ValueError):
             hasher.update(f"{rel}\0-\n".encode("utf-8", "surrogatepass"))
-    for folder in sorted(folders):
+    for folder in folders_on_the_way(ordered):
         try:
             kind = stat.S_IFMT(os.lstat(os.path.join(out_dir, folder)).st_mode)
         except (OSError, ValueError):
@@ -219,14 +227,8 @@ def output_state(out_dir: Path, paths: Iterable[str]) -> str:
 def linked_folders(out_dir: Path, paths: Iterable[str]) -> set[str]:
     """The folders on the way to `paths` (relative, under out_dir) that are symbolic links or not folders
     at all; one lstat per folder. Files under them are never acted on through them."""
-    folders: set[str] = set()
-    for rel in paths:
-        parent = rel.rpartition("/")[0]
-        while parent and parent not in folders:
-            folders.add(parent)
-            parent = parent.rpartition("/")[0]
     bad: set[str] = set()
-    for folder in folders:
+    for folder in folders_on_the_way(sorted(paths)):
         try:
             if not stat.S_ISDIR(os.lstat(os.path.join(out_dir, folder)).st_mode):
                 bad.add(folder)
@@ -235,3 +237,23 @@ def linked_folders(out_dir: Path, paths: Iterable[str]) -> set[str]:
         except (OSError, ValueError):
             bad.add(folder)
     return bad
+
+
+def folders_on_the_way(ordered: Iterable[str]) -> Iterator[str]:
+    """Each folder on the way to the relative paths `ordered` (sorted), once, a parent before its children.
+
+    Only the folders of one path are held at a time: a set of every folder would hold each folder's whole path,
+    which for a doctored record of paths thousands of folders deep is the square of their length (a 6 MB record
+    took gigabytes)."""
+    held: list[str] = []   # the folders of the path before, outermost first
+    names: list[str] = []  # and their names
+    for rel in ordered:
+        parts = rel.split("/")[:-1]
+        same = 0
+        while same < len(names) and same < len(parts) and names[same] == parts[same]:
+            same += 1
+        del held[same:], names[same:]
+        for part in parts[same:]:
+            held.append(f"{held[-1]}/{part}" if held else part)
+            names.append(part)
+            yield held[-1]

@@ -21,13 +21,13 @@ from generator.buildstamp import input_fingerprint, marker_stat, read_stamp, set
 from generator.cacherecords import Stamp
 from generator.confine.cache import cache_folder_problem, unwritable_cache
 from generator.confine.hub import OutsideHub, walk_hub
-from generator.confine.output import output_state
+from generator.confine.output import output_state, remove_leftovers
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.discover import ParseSettings, discover
 from generator.incremental import ParseCache, parse_all
 from generator.model import Site
 from generator.outputs import Bundle, planned_urls
-from generator.write import MARKER, UnsafeOutput, check_output_folder
+from generator.write import MARKER, STAGING_PREFIX, UnsafeOutput, check_output_folder
 
 
 @dataclass(frozen=True)
@@ -296,6 +296,7 @@ def _build(options: BuildOptions) -> BuildResult:
     # a page an earlier build wrote with the same inputs is taken from the cache's page store, not rendered again
     store = PageStore(site_dir) if use_cache else None
     rendered = _counted(render_outputs(stale, templates, rules, store), options, "writing pages", len(stale))
+    remove_leftovers(out_dir, (STAGING_PREFIX, MARKER + "."), time.time())   # of builds stopped midway
     try:
         written = write_outputs(out_dir, outputs, rendered, previous, rewrite_record=bool(record_findings))
     except TemplateFailure as failure:

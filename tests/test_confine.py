@@ -343,3 +343,32 @@ def test_remove_tree_takes_a_tree_past_the_longest_path_and_follows_no_link(tmp_
     remove_tree(top)
     assert not os.path.lexists(top)
     assert (keep / "precious.txt").read_text() == "x"
+
+
+def test_what_a_build_stopped_midway_left_is_removed_by_a_later_build(tmp_path):
+    """A killed build leaves its staging folder (and perhaps its record's temporary file); the next build removes
+    them once they are an hour old, never a running build's (the preview's beside a `haven build`), never
+    through a link."""
+    from generator.build import BuildOptions, build
+    from tests.sitekit import built_copy
+
+    hub = built_copy(tmp_path / "hub", search_index=False)
+    out = hub / "output"
+    old, fresh = out / ".haven-staging-old", out / ".haven-staging-now"
+    for folder in (old, fresh):
+        (folder / "deep").mkdir(parents=True)
+        (folder / "deep" / "0").write_text("half a page", "utf-8")
+    temp = out / ".haven-output.json.k3x9"
+    temp.write_text("{", "utf-8")
+    outside = make_outside(tmp_path / "outside")
+    (out / ".haven-staging-linked").symlink_to(outside / "dir")
+    hour_ago = os.stat(old).st_mtime - 2 * confine_output.LEFTOVER_SECONDS
+    for path in (old, temp, out / ".haven-staging-linked"):
+        os.utime(path, (hour_ago, hour_ago), follow_symlinks=False)
+    before = file_bytes(outside)
+    article = next((hub / "articles").glob("*.md"))
+    article.write_text(article.read_text("utf-8") + "\nA new sentence.\n", "utf-8")
+    assert build(BuildOptions(hub, out, search_index=False)).ok
+    assert not old.exists() and not temp.exists()
+    assert (fresh / "deep" / "0").is_file()   # a running build's
+    assert file_bytes(outside) == before

@@ -8,7 +8,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from generator.confine import clean_parts
+from generator.confine import clean_parts, remove_tree
 
 RECORD = ".haven-output.json"   # the output record (generator.write): Haven's one file of its own in the folder
 
@@ -257,3 +257,29 @@ def folders_on_the_way(ordered: Iterable[str]) -> Iterator[str]:
             held.append(f"{held[-1]}/{part}" if held else part)
             names.append(part)
             yield held[-1]
+
+
+# How old a leftover of a build (its staging folder, its record's temporary file) must be to be removed: a build
+# stopped midway (killed, the machine off) leaves it; a build running now (the preview beside a `haven build`)
+# holds its own for seconds, never an hour.
+LEFTOVER_SECONDS = 3600
+
+
+def remove_leftovers(out_dir: Path, prefixes: tuple[str, ...], now: float) -> None:
+    """Remove what stopped builds left directly in out_dir under names starting with `prefixes` and untouched for
+    LEFTOVER_SECONDS before `now`: staging folders and temporary files, never through a link."""
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if not entry.name.startswith(prefixes) or entry.is_symlink() or \
+                    now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_SECONDS:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                remove_tree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue

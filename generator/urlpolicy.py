@@ -46,7 +46,7 @@ def examine(url: str, in_html: bool = False) -> Address:
     text = html.unescape(url) if in_html or "&" in url else url
     text = _TAB_NEWLINE.sub("", text.strip(_EDGE))
     if text.startswith(("//", "\\\\", "/\\", "\\/")):
-        return Address(url, "", _host(text[2:]), "")
+        return Address(url, "", _host(text[2:]), _userinfo(text[2:]))
     match = _SCHEME.match(text)
     if not match:
         if any(ord(c) < 0x20 or c == "\x7f" for c in text):
@@ -59,8 +59,15 @@ def examine(url: str, in_html: bool = False) -> Address:
         host = _host(text[match.end():].lstrip("/\\"))
         if not host:
             return Address(url, scheme, "", "it names no host")
-        return Address(url, scheme, host, "")
+        return Address(url, scheme, host, _userinfo(text[match.end():].lstrip("/\\")))
     return Address(url, scheme, "", "")
+
+
+def _userinfo(rest: str) -> str:
+    """The problem with a user name or password before the host ("https://trusted.example@other.example/" goes to
+    other.example, whatever a reader takes it for; no source or page of the hub needs one), else ""."""
+    return "it holds a user name or password before its host" if "@" in re.split(r"[/\\?#]", rest, maxsplit=1)[0] \
+        else ""
 
 
 def _host(rest: str) -> str:

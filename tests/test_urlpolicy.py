@@ -10,7 +10,7 @@ import pytest
 from generator.cli import main
 from generator.headers import content_security_policy, parse_headers_file
 from generator.markup.convert import convert
-from generator.urlpolicy import examine
+from generator.urlpolicy import check_url, examine
 from tests.sitekit import AUTHORS_YAML, SITE_YAML, article, built_copy, make_site, snapshot
 
 # Body lines start at 8 in sitekit.article() (front matter lines 1-7).
@@ -31,7 +31,7 @@ def build(site, capsys, *args):
     ("//cdn.example/x.png", "", "cdn.example", False),
     ("\\\\evil.example\\x.png", "", "evil.example", False),
     ("https:tracker.example/p.gif", "https", "tracker.example", False),
-    ("https://hub.example@tracker.example/p.gif", "https", "tracker.example", False),
+    ("https://hub.example@tracker.example/p.gif", "https", "tracker.example", True),   # (a user name: refused)
     ("/articles/x/", "", "", False),
     ("#refs", "", "", False),
     ("mailto:a@example.org", "mailto", "", False),
@@ -471,3 +471,12 @@ def test_plain_base_urls_are_taken(base_url):
     from generator.config import base_url_problem
 
     assert base_url_problem(base_url) == ""
+
+
+@pytest.mark.parametrize("url", ["https://user:secret@tracker.example/", "https://trusted.example@other.example/page",
+                                 "//who@cdn.example/x.png", "HTTP://a:b@c.example"])
+def test_an_address_with_a_user_name_before_its_host_is_refused(url):
+    """'https://trusted.example@other.example/' goes to other.example, whatever a reader takes it for."""
+    finding = check_url(url, "articles/a.md", 3, 5, "link")
+    assert finding is not None and finding.code == "unsafe-url" and "user name or password" in finding.message
+    assert check_url("https://example.org/a@b?q=c@d#e@f", "articles/a.md", 3, 5, "link") is None

@@ -26,7 +26,7 @@ from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.discover import ParseSettings, discover
 from generator.incremental import ParseCache, parse_all
 from generator.model import Site
-from generator.outputs import Bundle, planned_urls
+from generator.outputs import Bundle, Planned, planned_urls
 from generator.write import MARKER, STAGING_PREFIX, UnsafeOutput, check_output_folder
 
 
@@ -246,10 +246,12 @@ def _build(options: BuildOptions) -> BuildResult:
         carried = None
         if last_plan is not None:
             read_record = read_checked_record(out_dir)
-            carried = lastplan.carry(last_plan, parsed, site, templates, read_record[0], options.search_index)
+            carried = lastplan.carry(last_plan, parsed, site, templates, read_record[0], options.search_index,
+                                     authors_digest)
         if carried is not None and last_plan is not None:
             outputs, urls = carried.outputs, planned_urls(carried.outputs)
-            address_findings, hub_findings = last_plan.placed_findings, last_plan.hub_findings
+            address_findings = last_plan.placed_findings
+            hub_findings = check_hub(site, urls) if carried.cards else last_plan.hub_findings   # (titles are the hub's)
             body_findings = carried.body_findings + hub_checks.in_bodies(site, urls, carried.remade)
         else:
             # 5. plan every file the build writes
@@ -283,7 +285,7 @@ def _build(options: BuildOptions) -> BuildResult:
     # with its file (a page edited in place, its size and time set in the record to match, is written again)
     stale = stale_outputs(out_dir, outputs, previous, planned_again) if use_cache else \
         [o for o in outputs if not (isinstance(o, Bundle) and o.deferred)]
-    if any(isinstance(output, lastplan.Planned) for output in stale):   # a carried file is not as recorded
+    if any(isinstance(output, Planned) for output in stale):   # a carried file is not as recorded
         outputs = whole.outputs = plan(site, templates, site_dir, authors_digest, headers=options.headers,
                                        search=options.search_index)
         stale = stale_outputs(out_dir, outputs, previous, planned_again)

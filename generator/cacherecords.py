@@ -47,8 +47,10 @@ class PlanRecord:
     world: str                    # lastplan.world_fingerprint: what it read besides the Markdown files
     digests: dict[str, str]       # every Markdown file it read -> content digest
     faces: dict[str, str]         # every article and page it built -> lastplan.face_fingerprint
+    rests: dict[str, str]         # and -> lastplan.rest_fingerprint (its face without what its card shows)
     outputs: dict[str, str]       # every file it planned but the search index's -> the output's fingerprint
     pages: list[str]              # those of them that are pages
+    aliases: list[str]            # and those that are the redirects of `aliases:`
     placed_findings: list[Diagnostic]   # about addresses its plan claimed (redirects, paths too long)
     hub_findings: list[Diagnostic]      # checks.hub.whole_hub's
     body_findings: list[Diagnostic]     # checks.hub.in_bodies', every file's

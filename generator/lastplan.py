@@ -7,8 +7,10 @@ one (1.5 of its 4.5 s). What another page shows of an article is its face (gener
 the build reads the same world as the last one (settings, templates, data, static files, pictures, options,
 Haven's code, the day: `world_fingerprint`) and every changed Markdown file kept its face, every output but
 the changed articles' pages and the feeds carrying their text has the inputs the last build planned for it.
-Those are carried as `Planned` outputs (a path and a fingerprint, never rendered); the changed articles are
-planned again (generator.plan.replan) and their bodies checked; the other findings are the last build's.
+Those are carried as `outputs.Planned` (a path and a fingerprint, never rendered); the changed articles are
+planned again (generator.plan.replan) and their bodies checked; the other findings are the last build's. A file
+whose card changed (its title, summary or reading time: generator.assemble.card_only) also has the pages showing
+its card planned again and the hub checked as a whole again, as in the preview.
 
 The file is as untrusted as the rest of the cache (JSON through the cache's codec; paths checked like the
 output record's), and it is used only when it describes the output folder exactly as its record does: the
@@ -19,7 +21,7 @@ hand-deleted page), and the build plans everything again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.assemble import face
@@ -30,20 +32,12 @@ from generator.confine.cache import CACHE_DIR, read_cache_file
 from generator.confine.output import safe_output_path
 from generator.diagnostics import Diagnostic
 from generator.model import Article, ParsedFile, Site
-from generator.outputs import Bundle, Output, Page, fingerprint
-from generator.plan import replan
+from generator.outputs import Bundle, Output, Page, Planned, fingerprint
+from generator.plan import is_alias, replan
 from generator.search_index import bundles
 from generator.templates import Templates
 
 PLAN_FILE = "plan.json"
-
-
-@dataclass(frozen=True)
-class Planned(Output):
-    """An output the last build planned with the same inputs (its fingerprint): kept as its file is, never
-    rendered (`carry`'s caller plans everything again when one must be made)."""
-
-    page: bool = False   # a page (the page store files it under its fingerprint)
 
 
 def is_page(output: Output) -> bool:
@@ -62,6 +56,13 @@ def face_fingerprint(article: Article) -> str:
     return fingerprint(meta, minutes, references, sorted(anchors), clusters)
 
 
+def rest_fingerprint(article: Article) -> str:
+    """A fingerprint of what an article's face holds besides what its card shows (title, summary, reading time):
+    two versions with the same one differ at most in their cards (generator.assemble.card_only)."""
+    _meta, _minutes, references, anchors, clusters = face(article)
+    return fingerprint(replace(article.meta, title="", summary=""), references, sorted(anchors), clusters, article.kind)
+
+
 def load(site_dir: Path, out_dir: Path, world: str) -> PlanRecord | None:
     """The last build's plan when it was made in `world` for `out_dir` and holds only paths the output folder
     may hold; None otherwise (missing, damaged, doctored or another build's)."""
@@ -71,7 +72,8 @@ def load(site_dir: Path, out_dir: Path, world: str) -> PlanRecord | None:
         return None
     if last.out != str(out_dir.resolve()) or last.world != world:
         return None
-    if any(safe_output_path(path) is None for path in last.outputs) or not set(last.pages) <= set(last.outputs):
+    if any(safe_output_path(path) is None for path in last.outputs) or \
+            not set(last.pages) | set(last.aliases) <= set(last.outputs):
         return None
     return last
 
@@ -83,48 +85,55 @@ class Carried:
     outputs: list[Output]
     remade: list[Article]
     body_findings: list[Diagnostic]
+    cards: bool   # a card changed: the hub is checked as a whole again
 
 
 def carry(last: PlanRecord, parsed: list[ParsedFile], site: Site, templates: Templates, record: Mapping[str, dict],
-          search: bool) -> Carried | None:
-    """Every output of this build, from the last build's plan with the pages of the changed files and the feeds
-    carrying them planned again, when the same files are read, each changed one kept its face and the output
-    `record` lists exactly the last plan's files; None otherwise (the build plans everything). The bodies of the
-    changed files are left for the caller to check (`Carried.body_findings` holds the others')."""
-    if len(parsed) != len(last.digests):
+          search: bool, authors_digest: str) -> Carried | None:
+    """Every output of this build, from the last build's plan with the pages of the changed files, the feeds
+    carrying them and, where a card changed, the pages showing it planned again, when the same files are read,
+    each changed one kept its face or changed only its card, and the output `record` lists exactly the last plan's
+    files; None otherwise (the build plans everything). The bodies of the changed files are left for the caller to
+    check (`Carried.body_findings` holds the others')."""
+    if len(parsed) != len(last.digests) or any(file.path not in last.digests for file in parsed):
         return None
-    changed = {file.path for file in parsed if last.digests.get(file.path) != file.digest}
-    if any(file.path not in last.digests for file in parsed):
-        return None
+    changed = {file.path for file in parsed if last.digests[file.path] != file.digest}
     recorded = {path: entry.get("fp") for path, entry in record.items() if "bundle" not in entry}
     if recorded != last.outputs:
         return None
     by_path = {article.parsed.path: article for article in site.articles + site.pages + site.scheduled}
     remade = [by_path[path] for path in sorted(changed) if path in by_path]
-    if len(remade) != len(changed) or any(face_fingerprint(a) != last.faces.get(a.parsed.path) for a in remade):
+    if len(remade) != len(changed):
         return None
-    pages = set(last.pages)
-    outputs: list[Output] = [Planned(path, (), known_fingerprint=fp, page=path in pages)
+    faces_kept = [face_fingerprint(a) == last.faces.get(a.parsed.path) for a in remade]
+    if not all(kept or (a.kind == "article" and rest_fingerprint(a) == last.rests.get(a.parsed.path))
+               for a, kept in zip(remade, faces_kept, strict=True)):
+        return None
+    cards = not all(faces_kept)
+    pages, aliases = set(last.pages), set(last.aliases)
+    outputs: list[Output] = [Planned(path, (), known_fingerprint=fp, page=path in pages, alias=path in aliases)
                              for path, fp in last.outputs.items()]
-    outputs, _ = replan(site, outputs, remade, templates)
+    outputs, _ = replan(site, outputs, remade, templates, cards, authors_digest)
     outputs += bundles(site, deferred=not search)
-    return Carried(outputs, remade, [d for d in last.body_findings if d.path not in changed])
+    return Carried(outputs, remade, [d for d in last.body_findings if d.path not in changed], cards)
 
 
 def save(site_dir: Path, out_dir: Path, world: str, site: Site, parsed: list[ParsedFile], outputs: list[Output],
          placed: list[Diagnostic], hub: list[Diagnostic], bodies: list[Diagnostic], last: PlanRecord | None) -> None:
     """Keep this build's plan and findings for the next build into `out_dir` (one output folder's at a time);
     faces of files the last plan read with the same content are taken from it, not made again."""
-    known = last.faces if last is not None and last.world == world else {}
+    known = last if last is not None and last.world == world else None
     digests = {file.path: file.digest for file in parsed}
-    faces = {}
+    faces, rests = {}, {}
     for article in site.articles + site.pages + site.scheduled:
         path = article.parsed.path
-        carried = known.get(path) if last is not None and last.digests.get(path) == digests.get(path) else None
-        faces[path] = carried or face_fingerprint(article)
+        same = known if known is not None and known.digests.get(path) == digests.get(path) else None
+        faces[path] = (same and same.faces.get(path)) or face_fingerprint(article)
+        rests[path] = (same and same.rests.get(path)) or rest_fingerprint(article)
     files = [o for o in outputs if not isinstance(o, Bundle)]
-    plan = PlanRecord(str(out_dir.resolve()), world, digests, faces, {o.path: o.fingerprint for o in files},
-                      [o.path for o in files if is_page(o)], placed, hub, bodies)
+    plan = PlanRecord(str(out_dir.resolve()), world, digests, faces, rests, {o.path: o.fingerprint for o in files},
+                      [o.path for o in files if is_page(o)], [o.path for o in files if is_alias(o)], placed, hub,
+                      bodies)
     try:
         data = codec().dumps(plan, PlanRecord)
     except (TypeError, ValueError):   # a finding the cache cannot hold: the next build plans everything

@@ -105,6 +105,15 @@ class Bundle(Output):
 
 
 @dataclass(frozen=True)
+class Planned(Output):
+    """An output the last build planned with the same inputs (its fingerprint), carried by a command-line build
+    that planned only what changed (generator.lastplan): kept as its file is, never rendered."""
+
+    page: bool = field(default=False, kw_only=True)    # a page (the page store files it under its fingerprint)
+    alias: bool = field(default=False, kw_only=True)   # a redirect of `aliases:` (planned after every other output)
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The files one output made: output path -> bytes (one file, or a bundle's files under its folder).
 

@@ -41,6 +41,7 @@ from generator.outputs import (
     Output,
     Page,
     PageSource,
+    Planned,
     file_digest,
     fingerprint,
 )
@@ -122,7 +123,7 @@ def replan(site: Site, outputs: list[Output], articles: list[Article], templates
         again += sections.section_outputs(site, templates, common, card_of, base, authors_digest, lambda items: any(
             id(item) in remade if isinstance(item, Article) else not slugs.isdisjoint(item.cited_in) for item in items))
         # the redirects are planned after every other output, whose addresses they may not take
-        again += _alias_outputs(site, {o.path for o in outputs if not _is_alias(o)}, templates, common, base)
+        again += _alias_outputs(site, {o.path for o in outputs if not is_alias(o)}, templates, common, base)
     again += _feed_outputs(site, common, lambda feed: not remade.isdisjoint(map(id, feed.articles)))
     by_path = {output.path: output for output in again}
     return [by_path.get(output.path, output) for output in outputs], set(by_path)
@@ -135,10 +136,12 @@ def _alias_outputs(site: Site, taken: set[str], templates: Templates, common: In
     return redirects.alias_outputs(site, taken, common + template, lambda url, title: base(url, title))
 
 
-def _is_alias(output: Output) -> bool:
-    """Whether `_alias_outputs` planned this output (a redirect page's last input is its target)."""
+def is_alias(output: Output) -> bool:
+    """Whether `_alias_outputs` planned this output (a redirect page's last input is its target), now or for the
+    last build's plan carried (outputs.Planned)."""
     return (output.path == redirects.REDIRECTS_FILE and isinstance(output, Generated)) or \
-        (isinstance(output, Page) and output.template == "redirect.html" and output.inputs[-1][0] == "target")
+        (isinstance(output, Page) and output.template == "redirect.html" and output.inputs[-1][0] == "target") or \
+        (isinstance(output, Planned) and output.alias)
 
 
 class _Cards(dict):

@@ -18,6 +18,8 @@ import generator.theme
 from generator import plan as plan_module
 from generator.build import BuildOptions, build
 from generator.checks import hub as hub_checks
+from tests.sitekit import article, make_site
+from tests.test_incremental import OWN_REFERENCES
 from tests.test_lastbuild import _large_hub, _random_edit
 from tests.test_reuse import _clean, _findings, _newest, _pages
 
@@ -79,14 +81,44 @@ def test_a_sentence_added_since_the_last_build_plans_only_its_page_and_the_feeds
     _same_as_clean(hub, result, tmp_path)
 
 
-def test_a_new_title_plans_the_whole_hub_and_reaches_every_page_showing_it(hub, tmp_path, monkeypatch):
+def test_a_new_title_reaches_every_page_showing_it_without_planning_the_hub(hub, tmp_path, monkeypatch):
     article = _newest(hub)
     article.write_text(re.sub(r"^title: .*$", 'title: "A title changed since the last build"',
                               article.read_text("utf-8"), count=1, flags=re.M), "utf-8")
     counted = _Planned(monkeypatch)
     result = _cli(hub)
-    assert result.ok and counted.plans == 1
+    assert result.ok and (counted.plans, counted.hub_checks) == (0, 1)   # its title is the hub's: checked again
     assert "A title changed since the last build" in (hub / "output" / "index.html").read_text("utf-8")
+    assert "articles/index.html" in result.written
+    _same_as_clean(hub, result, tmp_path)
+
+
+def test_a_title_reaches_its_neighbour_its_redirect_and_the_sources_page(tmp_path, monkeypatch):
+    cites = "Kindness matters [@ownone2001].\n"
+    files = {"first-steps.md": article("First steps", next="second-steps"),
+             "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01",
+                                        extra="aliases: [/articles/old-second/]\n" + OWN_REFERENCES, body=cites),
+             "third-steps.md": article("Third steps", date="2026-03-01", extra=OWN_REFERENCES, body=cites)}
+    hub = make_site(tmp_path / "hub", files)
+    assert _cli(hub).ok
+    second = hub / "articles" / "second-steps.md"
+    second.write_text(second.read_text("utf-8").replace("title: Second steps", "title: Zen steps"), "utf-8")
+    counted = _Planned(monkeypatch)
+    result = _cli(hub)
+    assert result.ok and counted.plans == 0
+    for page in ("articles/first-steps/index.html", "articles/index.html", "articles/old-second/index.html",
+                 "sources/index.html", "index.html"):
+        assert page in result.written and "Zen steps" in (hub / "output" / page).read_text("utf-8"), page
+    _same_as_clean(hub, result, tmp_path)
+
+
+def test_new_topics_plan_the_whole_hub(hub, tmp_path, monkeypatch):
+    article = _newest(hub)
+    article.write_text(re.sub(r"^topics: .*$", "topics: [sleep]", article.read_text("utf-8"), count=1, flags=re.M),
+                       "utf-8")
+    counted = _Planned(monkeypatch)
+    result = _cli(hub)
+    assert result.ok and counted.plans == 1
     _same_as_clean(hub, result, tmp_path)
 
 
@@ -154,7 +186,7 @@ def test_a_plan_that_leaves_out_a_page_is_not_used_and_the_page_stays(hub, tmp_p
     page = f"articles/{slug}/index.html"
 
     def leave_out(plan):   # PlanRecord as the codec writes it: a list of its fields
-        outputs, pages = plan[4], plan[5]
+        outputs, pages = plan[5], plan[6]
         del outputs[page]
         pages.remove(page)
     _doctor(hub, leave_out)
@@ -169,7 +201,7 @@ def test_a_plan_that_leaves_out_a_page_is_not_used_and_the_page_stays(hub, tmp_p
 def test_a_plan_naming_files_outside_the_output_folder_is_not_used(hub, tmp_path, monkeypatch):
     outside = tmp_path / "precious.txt"
     outside.write_text("keep me\n", "utf-8")
-    _doctor(hub, lambda plan: plan[4].update({"../../precious.txt": "0" * 24, str(outside): "0" * 24}))
+    _doctor(hub, lambda plan: plan[5].update({"../../precious.txt": "0" * 24, str(outside): "0" * 24}))
     _add_sentence(_newest(hub))
     counted = _Planned(monkeypatch)
     result = _cli(hub)

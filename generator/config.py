@@ -22,6 +22,16 @@ from generator.yamlload import decode_utf8, load_document
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 MAX_PER_PAGE = 500
 DEFAULT_MAX_ARTICLE_BYTES = 2_000_000   # about 300,000 words: far beyond any article, parsed in ~1 s
+# The most limits.max_article_bytes may allow: an article is read whole and converted in memory, and site.yaml
+# is a contributor's file, so the bound is what one CI job can afford (10 MB of Markdown took 22 s and 0.5 GB;
+# the cost grows with the size), the same bound Haven puts on data files (confine.hub.DATA_FILE_LIMIT), and
+# five times the default, so the article-too-large advice to raise the setting has room to work.
+LARGEST_ARTICLE_BYTES = 10_000_000
+# The most limits.render_seconds (per page) and limits.parse_seconds (per article) may allow: a pull request
+# that changes site.yaml and adds a template or article that never finishes must still fail the CI build in
+# minutes, not hang it for days (rendering stops at the first page that runs out of time; with the defaults a
+# looping template fails after 60 s).
+LARGEST_SECONDS = 600
 
 # Every setting, declared once: name, kind (generator.fields.KINDS), what it is for.
 SETTINGS = (
@@ -36,8 +46,9 @@ SETTINGS = (
     Field("transparency", "mapping", "owner, funding, advertising (shown on the About page)"),
     Field("review", "mapping", "interval_months: how often articles must be reviewed"),
     Field("readability", "mapping", "target_grade: the reading level articles aim at"),
-    Field("limits", "mapping", "max_article_bytes: the largest article Haven reads; render_seconds: the longest "
-          "a template may take for one page; parse_seconds: the longest one article may take to convert"),
+    Field("limits", "mapping", f"max_article_bytes: the largest article Haven reads (at most {LARGEST_ARTICLE_BYTES}); "
+          "render_seconds: the longest a template may take for one page; parse_seconds: the longest one article "
+          f"may take to convert (each at most {LARGEST_SECONDS})"),
     Field("privacy", "mapping", "allow_hosts: other sites pages may load images and fonts from"),
     Field("topics", "mapping", "topic id -> title and description"),
     Field("crisis", "mapping", "heading, intro, emergency, emergency_numbers, resources, risk_terms: crisis help"),
@@ -147,10 +158,11 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
 
     interval = read.number("review", "interval_months", default=24)
     target = read.number("readability", "target_grade", default=8)
-    max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES)
+    max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES,
+                            largest=LARGEST_ARTICLE_BYTES)
     transparency = {key: read.text("transparency", key) for key in NESTED["transparency"]}
-    render_seconds = read.number("limits", "render_seconds", default=60)
-    parse_seconds = read.number("limits", "parse_seconds", default=10)
+    render_seconds = read.number("limits", "render_seconds", default=60, largest=LARGEST_SECONDS)
+    parse_seconds = read.number("limits", "parse_seconds", default=10, largest=LARGEST_SECONDS)
     allow_hosts = read_allow_hosts(read.raw("privacy", "allow_hosts"), SITE_FILE, doc.at("privacy", "allow_hosts"), out)
     # The URL policy where each address is read (generator.urlpolicy): a refused one never reaches a page.
     publisher_url = checked(read.text("publisher", "url"), SITE_FILE, *doc.at("publisher", "url"), "publisher.url", out)
@@ -165,8 +177,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     languages = (parse_languages(read, single, topics) if read.has("languages")
                  else (single_language(got["language"], read.doc.line("language") or 1, read.out),))
     languages = complete_languages(languages, title, got["tagline"], got["description"], topics)
-    per_page = read.number("pagination", "per_page", default=20)
-    if per_page != int(per_page) or per_page > MAX_PER_PAGE:
+    per_page = read.number("pagination", "per_page", default=20, largest=MAX_PER_PAGE)
+    if per_page != int(per_page):
         line, col = doc.at("pagination", "per_page")
         out.append(finding("field-type", SITE_FILE, line, col,
                          f"pagination.per_page must be a whole number from 1 to {MAX_PER_PAGE}",

@@ -180,14 +180,26 @@ class Reader:
             return default
         return value
 
-    def number(self, *where: Any, default: float) -> float:
-        """A positive, finite number."""
+    def number(self, *where: Any, default: float, largest: float = 1e6) -> float:
+        """A positive, finite number no larger than `largest`; anything else is a finding and `default`.
+
+        `largest` is part of the setting's meaning (a time limit a CI job can afford), so a value over it gets
+        its own message naming it: "must be a positive number" would be untrue, and its example might be
+        refused too. The default bound keeps any number in a range every later use (a timer) can handle.
+        """
         value = self.raw(*where)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0 \
-                or value > 1e6:
-            self.wrong(where, "number", str(int(default)) if default == int(default) else f"{default}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            self.wrong(where, "number", plain_number(min(default, largest)))
+            return default
+        if value > largest:
+            line, col = self.doc.at(*where)
+            key = next((step for step in reversed(where) if isinstance(step, str)), "value")
+            self.out.append(finding("field-type", self.path, line, col,
+                                    f"{field_name(where)} {self.shown(where)} is over the largest allowed, "
+                                    f"{plain_number(largest)}",
+                                    f"write `{key}: {plain_number(largest)}` or less"))
             return default
         return value
 
@@ -275,6 +287,11 @@ class Reader:
             self.wrong(where, "list", example)
             return []
         return value
+
+
+def plain_number(value: float) -> str:
+    """A number as a writer would type it into YAML: 2000000, not 2e+06 or 2000000.0."""
+    return str(int(value)) if value == int(value) else repr(float(value))
 
 
 def is_language_tag(text: str) -> bool:

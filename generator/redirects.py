@@ -18,6 +18,11 @@ from generator.model import Article, Site
 from generator.outputs import Generated, Inputs, Output, Page, fingerprint
 
 REDIRECTS_FILE = "_redirects"
+# Files `haven publish --to git` adds at the site's root beside the build (generator.deploy). An alias there
+# would replace one, or make it a folder (/CNAME/), and the host would drop the custom domain without a word.
+# They live here, not in generator.deploy, because the build may not import the publish step (it comes after).
+NOJEKYLL_FILE, CNAME_FILE = ".nojekyll", "CNAME"
+PUBLISH_ROOT_FILES = (NOJEKYLL_FILE, CNAME_FILE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def sort_claims(site: Site, taken: set[str]) -> tuple[list[Claim], list[tuple[Cl
     wanted = claims(site)
     if not wanted:   # most builds: no page has an old address (the sets below cost a pass over every file)
         return [], []
-    files = dict.fromkeys(set(taken) | {REDIRECTS_FILE}, "")
+    files = dict.fromkeys(set(taken) | {REDIRECTS_FILE, *PUBLISH_ROOT_FILES}, "")
     folders = {parent for path in taken for parent in _parents(path)}
     pages = {f"{a.url.strip('/')}/index.html": a for a in site.articles + site.pages + site.scheduled}
     accepted: list[Claim] = []
@@ -81,6 +86,8 @@ def sort_claims(site: Site, taken: set[str]) -> tuple[list[Claim], list[tuple[Cl
         elif clash in holder:
             other = holder[clash]
             what = f"also claimed by {other.article.parsed.path} (line {other.line})"
+        elif clash in PUBLISH_ROOT_FILES:
+            what = f"the file {clash} that `haven publish --to git` writes at the site's root"
         else:
             what = f"an address Haven uses for its own pages or files ({clash})"
         rejected.append((claim, what))
@@ -122,5 +129,6 @@ def check(site: Site, outputs: list[Output]) -> list[Diagnostic]:
     others = {o.path for o in outputs if not (isinstance(o, Page) and o.template == "redirect.html")}
     return [error("alias-taken", claim.article.parsed.path, claim.line, 1, f"alias '{claim.alias}' is {what}",
                   "keep the alias in one file only" if what.startswith("also") else
+                  "remove the alias (the host reads that file itself)" if "haven publish" in what else
                   "remove the alias, or give that page another address")
             for claim, what in sort_claims(site, others)[1]]

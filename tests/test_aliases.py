@@ -101,3 +101,15 @@ def test_no_aliases_no_redirects_file(tmp_path):
     site = make_site(tmp_path / "site")
     build_ok(site, search_index=False)
     assert not (site / "output" / "_redirects").exists()
+
+
+@pytest.mark.parametrize("alias", ["/CNAME", "/CNAME/", "/CNAME/old.html"])
+def test_an_alias_on_a_file_publish_writes_at_the_root_is_an_error_at_its_line(tmp_path, alias):
+    """`haven publish --to git` writes CNAME (and .nojekyll) at the branch's root: an alias there would replace
+    the custom domain's file, or make it a folder, and the host would drop the domain without a word."""
+    site = renamed(tmp_path, aliases=f"[{alias}]")
+    result = build(BuildOptions(site, site / "output", search_index=False))
+    bad = [d for d in result.diagnostics if d.severity == "error"]
+    assert [(d.code, d.path, d.line) for d in bad] == [("alias-taken", "articles/new-name.md", 7)], bad
+    assert f"alias '{alias}'" in bad[0].message and "CNAME" in bad[0].message
+    assert not (site / "output").exists()

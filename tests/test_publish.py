@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -355,3 +356,114 @@ def test_folder_publish_does_nothing_when_the_build_fails(hub, tmp_path, capsys)
     code, err = publish(hub, capsys, "--to", str(dest))
     assert code == 1 and "nothing was published" in err
     assert snapshot(dest) == before
+
+
+def folder_state(folder: Path) -> dict[str, tuple]:
+    """Every entry under folder, links not followed: a file's bytes, a link's target, or that it is a folder."""
+    state: dict[str, tuple] = {}
+    for root, dirs, names in os.walk(folder):   # os.walk never descends into a link to a folder
+        for name in dirs + names:
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                state[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                state[rel] = ("folder",)
+            else:
+                state[rel] = ("file", path.read_bytes())
+    return state
+
+
+def test_a_refused_folder_publish_changes_nothing_in_the_folder_nor_outside(hub, tmp_path, capsys):
+    """The tester's case: a link at a file Haven rewrites first (about/index.html), and a folder Haven writes
+    into later replaced by a link to a folder outside. The publish is refused before anything changes."""
+    dest = tmp_path / "www"
+    assert publish(hub, capsys, "--to", str(dest))[0] == 0
+    decoy = tmp_path / "decoy.html"
+    decoy.write_text("the decoy's bytes")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "index.html").write_text("the victim's page")
+    (dest / "about" / "index.html").unlink()
+    (dest / "about" / "index.html").symlink_to(decoy)
+    shutil.rmtree(dest / "articles" / "second-steps")
+    (dest / "articles" / "second-steps").symlink_to(victim, target_is_directory=True)
+    (hub / "pages" / "about.md").write_text("---\ntitle: About\nsummary: About this hub.\n---\nNew words.\n")
+    (hub / "articles" / "second-steps.md").write_text(
+        article("Second steps", previous="first-steps", date="2026-02-01", body="A changed paragraph."))
+    before, victim_before = folder_state(dest), folder_state(victim)
+    code, err = publish(hub, capsys, "--to", str(dest))
+    assert code == 1, err
+    assert folder_state(dest) == before                     # all or nothing: about/index.html is still the link
+    assert folder_state(victim) == victim_before and decoy.read_text() == "the decoy's bytes"
+    assert (f"{dest}/articles/second-steps is a symbolic link: Haven never writes through links; remove it, "
+            "or publish to an empty folder") in err and "Traceback" not in err
+    code, err = publish(hub, capsys, "--to", str(dest), "--dry-run")   # a dry run says the same
+    assert code == 1 and "articles/second-steps is a symbolic link" in err
+    assert folder_state(dest) == before
+
+
+def _file_where_a_folder_goes(dest: Path) -> None:
+    shutil.rmtree(dest / "static" / "css")
+    (dest / "static" / "css").write_text("the host's own file")
+
+
+def _folder_where_a_file_goes(dest: Path) -> None:
+    (dest / "sitemap.xml").unlink()
+    (dest / "sitemap.xml").mkdir()
+    (dest / "sitemap.xml" / "keep.txt").write_text("the host's own file")
+
+
+def _record_is_a_link(dest: Path) -> None:
+    (dest / MARKER).unlink()
+    (dest / MARKER).symlink_to(dest.parent / "decoy.html")
+
+
+@pytest.mark.parametrize(("plant", "words"), [
+    (_file_where_a_folder_goes, "static/css is a file where the published site needs a folder"),
+    (_folder_where_a_file_goes, "sitemap.xml is a folder where the published site has a file"),
+    (_record_is_a_link, f"{MARKER} is not a plain file"),
+])
+def test_a_folder_publish_that_cannot_finish_does_not_start(hub, tmp_path, capsys, plant, words):
+    """Whatever stands in the way is found before the first file is written (about/index.html, rewritten
+    first, keeps its old bytes)."""
+    dest = tmp_path / "www"
+    assert publish(hub, capsys, "--to", str(dest))[0] == 0
+    (tmp_path / "decoy.html").write_text("the decoy's bytes")
+    plant(dest)
+    (hub / "pages" / "about.md").write_text("---\ntitle: About\nsummary: About this hub.\n---\nNew words.\n")
+    before = folder_state(dest)
+    code, err = publish(hub, capsys, "--to", str(dest))
+    assert folder_state(dest) == before
+    assert (tmp_path / "decoy.html").read_text() == "the decoy's bytes"
+    assert code == 1 and words in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(("first", "then"), [("/calm.html/", "/calm.html"), ("/calm.html", "/calm.html/")])
+def test_a_folder_publish_follows_havens_own_files_changing_shape(hub, tmp_path, capsys, first, then):
+    """A file of Haven's last publish where a folder now goes (or the reverse) is Haven's to remove first."""
+    dest = tmp_path / "www"
+    (hub / "articles" / "first-steps.md").write_text(article("First steps", next="second-steps",
+                                                             extra=f"aliases: [{first}]"))
+    assert publish(hub, capsys, "--to", str(dest))[0] == 0
+    (hub / "articles" / "first-steps.md").write_text(article("First steps", next="second-steps",
+                                                             extra=f"aliases: [{then}]"))
+    shutil.rmtree(hub / "output")   # a fresh build: this test is about the published folder, not the output's
+    code, err = publish(hub, capsys, "--to", str(dest))
+    assert code == 0, err
+    published = {p for p, kind in folder_state(dest).items() if kind[0] == "file" and p != MARKER}
+    assert published == recorded(hub)
+    assert (dest / "calm.html").is_file() == (then == "/calm.html")
+
+
+def test_an_alias_on_cname_is_refused_and_the_branch_keeps_its_custom_domain(hub, capsys):
+    assert publish(hub, capsys, "--to", "git")[0] == 0
+    tip = git(hub, "rev-parse", "gh-pages")
+    (hub / "pages" / "about.md").write_text("---\ntitle: About\nsummary: About this hub.\naliases: [/CNAME]\n---\n"
+                                            "We write about calm.\n")
+    for args in (("--dry-run",), ()):
+        code, err = publish(hub, capsys, "--to", "git", *args)
+        assert code == 1 and "nothing was published" in err, err
+        assert "pages/about.md:4:1: error: alias '/CNAME' is the file CNAME that `haven publish --to git` writes" in err
+    assert git(hub, "rev-parse", "gh-pages") == tip
+    assert git(hub, "show", "gh-pages:CNAME") == "test.example.org"

@@ -17,6 +17,7 @@ from generator import __version__
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.deploy.files import PublishError, built_files
+from generator.redirects import CNAME_FILE, NOJEKYLL_FILE, PUBLISH_ROOT_FILES
 from generator.write import MARKER
 
 GIT_TARGET = "git"
@@ -86,9 +87,15 @@ def _to_git(options: PublishOptions, files: dict[str, bytes], branch: str, cname
 
     site_dir = options.site_dir
     gitbranch.check_repository(site_dir, branch)
-    files = {**files, ".nojekyll": b""}
+    # The build refuses an alias on these names (generator.redirects); this is the last guard before git would
+    # silently turn CNAME into a folder, should a build record ever list a path there.
+    clash = next((path for path in sorted(files) if path.split("/")[0] in PUBLISH_ROOT_FILES), None)
+    if clash is not None:
+        raise PublishError(f"the build holds {clash}, where publishing writes its own {clash.split('/')[0]}; remove "
+                           "the alias that made it, then publish again")
+    files = {**files, NOJEKYLL_FILE: b""}
     if cname:
-        files["CNAME"] = cname.encode("ascii") + b"\n"
+        files[CNAME_FILE] = cname.encode("ascii") + b"\n"
     change = gitbranch.branch_change(site_dir, branch, files)
     summary = (f"{len(change.added)} added, {len(change.changed)} changed, {len(change.removed)} removed "
                f"of {len(files)} files")

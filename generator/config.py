@@ -21,6 +21,7 @@ from generator.yamlload import decode_utf8, load_document
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 MAX_PER_PAGE = 500
+MAX_REVIEW_MONTHS = 1200   # a review every hundred years is none: the largest interval a hub may set
 DEFAULT_MAX_ARTICLE_BYTES = 2_000_000   # about 300,000 words: far beyond any article, parsed in ~1 s
 # The most limits.max_article_bytes may allow: an article is read whole and converted in memory, and site.yaml
 # is a contributor's file, so the bound is what one CI job can afford (10 MB of Markdown took 22 s and 0.5 GB;
@@ -156,7 +157,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         base_path += "/"
     base_url = f"{parts.scheme}://{parts.netloc}{base_path}"
 
-    interval = read.number("review", "interval_months", default=24)
+    # (a fraction of a month would be cut to a whole one, 0.5 to none: review reminders silently off)
+    interval = _whole(read, ("review", "interval_months"), 24, MAX_REVIEW_MONTHS)
     target = read.number("readability", "target_grade", default=8)
     max_bytes = read.number("limits", "max_article_bytes", default=DEFAULT_MAX_ARTICLE_BYTES,
                             largest=LARGEST_ARTICLE_BYTES)
@@ -177,13 +179,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     languages = (parse_languages(read, single, topics) if read.has("languages")
                  else (single_language(got["language"], read.doc.line("language") or 1, read.out),))
     languages = complete_languages(languages, title, got["tagline"], got["description"], topics)
-    per_page = read.number("pagination", "per_page", default=20, largest=MAX_PER_PAGE)
-    if per_page != int(per_page):
-        line, col = doc.at("pagination", "per_page")
-        out.append(finding("field-type", SITE_FILE, line, col,
-                         f"pagination.per_page must be a whole number from 1 to {MAX_PER_PAGE}",
-                         "write `per_page: 20`"))
-        per_page = 20
+    per_page = _whole(read, ("pagination", "per_page"), 20, MAX_PER_PAGE)
     config = SiteConfig(
         root=str(site_dir.resolve()),
         title=title,
@@ -268,3 +264,15 @@ def _topics(read: Reader, declared: dict) -> dict[str, Topic]:
         # kept even when broken, so that articles naming it do not add "unknown topic" to the real problem
         topics[tid] = Topic(tid, title or tid, description, line)
     return topics
+
+
+def _whole(read: Reader, where: tuple[str, str], default: int, largest: int) -> int:
+    """A whole number from 1 to `largest` at `where` in site.yaml; anything else is a finding and `default`."""
+    value = read.number(*where, default=default, largest=largest)
+    if value != int(value):
+        line, col = read.doc.at(*where)
+        read.out.append(finding("field-type", SITE_FILE, line, col,
+                                f"{'.'.join(where)} must be a whole number from 1 to {largest}",
+                                f"write `{where[-1]}: {default}`"))
+        return default
+    return int(value)

@@ -114,8 +114,17 @@ def test_the_message_for_a_value_that_is_not_a_number_is_unchanged(tmp_path):
 
 
 def test_other_numeric_settings_over_the_reader_s_bound_say_so(tmp_path):
-    for parent, key in (("review", "interval_months"), ("readability", "target_grade")):
+    for parent, key, largest in (("review", "interval_months", 1200), ("readability", "target_grade", 1000000)):
         _config, findings = config_of(tmp_path, parent, key, "2000000")
         [line] = errors(findings)
-        assert f"{parent}.{key} '2000000' is over the largest allowed, 1000000 - write `{key}: 1000000` or less" \
+        assert f"{parent}.{key} '2000000' is over the largest allowed, {largest} - write `{key}: {largest}` or less" \
             in line, line
+
+
+@pytest.mark.parametrize("value", ["0.5", "6.5"])
+def test_a_review_interval_in_parts_of_a_month_is_refused_not_cut(tmp_path, value):
+    """int(0.5) is 0: a half-month interval would have switched review reminders off without a word."""
+    config, findings = config_of(tmp_path, "review", "interval_months", value)
+    [line] = errors(findings)
+    assert "review.interval_months must be a whole number from 1 to 1200" in line, line
+    assert config is not None and config.review_interval_months == 24

@@ -21,7 +21,7 @@ from generator.buildstamp import input_fingerprint, marker_stat, read_stamp, set
 from generator.cacherecords import Stamp
 from generator.confine.cache import cache_folder_problem, unwritable_cache
 from generator.confine.hub import OutsideHub, walk_hub
-from generator.confine.output import output_state, remove_leftovers
+from generator.confine.output import UnsafeOutputPath, output_state, remove_leftovers, unwritable_outputs
 from generator.diagnostics import Diagnostic, cause_first, has_errors
 from generator.discover import ParseSettings, discover
 from generator.incremental import ParseCache, parse_all
@@ -180,7 +180,6 @@ def _build(options: BuildOptions) -> BuildResult:
         read_checked_record,
         recorded_warnings,
         stale_outputs,
-        unwritable_outputs,
         write_outputs,
     )
 
@@ -306,6 +305,9 @@ def _build(options: BuildOptions) -> BuildResult:
         return finish()
     except OutsideHub as escaped:   # a static file swapped for a link out of the hub since it was planned
         result.diagnostics.append(escaped.diagnostic)
+        return finish()
+    except UnsafeOutputPath as unsafe:   # the output folder holds what Haven may not replace: nothing was changed
+        result.usage_error = str(unsafe)
         return finish()
     result.written, result.unchanged, result.removed = written.written, written.unchanged, written.removed
     if store is not None:   # the pages written now, for the next build into an empty folder

@@ -193,3 +193,8 @@ def printable(text: str) -> str:
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def cut(text: str, length: int) -> str:
+    """`text` shortened to `length` characters with "..." when it is longer (a hostile name in a message)."""
+    return text if len(text) <= length else text[:length - 3] + "..."

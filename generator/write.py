@@ -30,17 +30,20 @@ from generator.checks.urls import PAGE_WARNING_CODES
 from generator.confine import remove_tree
 from generator.confine.output import (
     RECORD,
+    UnsafeOutputPath,
+    clear_own_folder,
     delete_output_file,
     linked_folders,
     output_file_stat,
     output_folder_problem,
+    output_kind,
     prune_empty_output_dirs,
     read_output_bytes,
     replace_output_file,
     safe_output_path,
 )
-from generator.diagnostics import Diagnostic, error, printable, warning
-from generator.outputs import Bundle, Output, Page, Rendered, content_digest
+from generator.diagnostics import Diagnostic, cut, printable, warning
+from generator.outputs import Bundle, Output, Rendered, content_digest
 
 MARKER = RECORD
 # Haven 0.x kept the search index's files in a second record; its files are read as the index's so the
@@ -194,7 +197,7 @@ def _printable(text: str) -> str:
 
 def _shown(value: object) -> str:
     text = repr(value)
-    return _printable(_cut(text, 80))
+    return _printable(cut(text, 80))
 
 
 def _record_warning(out_dir: Path, what: str) -> Diagnostic:
@@ -307,6 +310,13 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
             record[output.path] = previous[output.path]
             result.unchanged += 1
 
+    try:   # a file where Haven's own folder was (an alias /x/ became /x): the folder goes first, if it holds only
+        for path in staged:   # files of the last build no longer planned; else nothing changes (UnsafeOutputPath)
+            if output_kind(out_dir, path) == "dir":
+                clear_own_folder(out_dir, path, {p for p in previous if p.startswith(path + "/") and p not in record})
+    except UnsafeOutputPath:
+        remove_tree(staging)
+        raise
     replaced: list[str] = []
     made: set[str] = set()
     for number, path in enumerate(staged):  # commit: each file replaced atomically, links replaced, never followed
@@ -335,39 +345,6 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
         if identity is not None:
             _KNOWN_RECORDS[str(out_dir)] = (identity, dict(record))
     return result
-
-
-# What a file system takes: a name of up to 255 bytes, a whole path of up to 4,095 (Linux's PATH_MAX, less one)
-NAME_LIMIT, PATH_LIMIT = 255, 4095
-
-
-def unwritable_outputs(out_dir: Path, outputs: list[Output]) -> list[Diagnostic]:
-    """A `path-too-long` error for each planned file the output folder cannot hold (a 300-character `slug:`,
-    static folders nested thousands deep): found before anything is written, at the file it comes from."""
-    folder = len(os.fsencode(os.path.abspath(out_dir))) + 1
-    found = []
-    for output in outputs:
-        path = output.path
-        if path.isascii() and folder + len(path) <= PATH_LIMIT and (
-                len(path) <= NAME_LIMIT or max(map(len, path.split("/"))) <= NAME_LIMIT):
-            continue   # the usual case, counted in characters (a byte each)
-        longest = max(path.split("/"), key=lambda part: len(os.fsencode(part)))
-        name_size, size = len(os.fsencode(longest)), folder + len(os.fsencode(path))
-        if name_size <= NAME_LIMIT and size <= PATH_LIMIT:
-            continue
-        made_from = output.made_from if isinstance(output, Page) else None
-        source, line = (made_from.path, made_from.line) if made_from else (path, 1)
-        problem = (f"the name '{_cut(longest, 40)}' in it is {name_size} bytes, over the "
-                   f"{NAME_LIMIT} a file system allows" if name_size > NAME_LIMIT else
-                   f"its path in the output folder would be {size} bytes, over the {PATH_LIMIT} a file system allows")
-        found.append(error("path-too-long", _cut(source, 120), line, 1,
-                           f"published as {_cut(path, 80)}: {problem}",
-                           "give it a shorter `slug:`, or shorter file and folder names"))
-    return found
-
-
-def _cut(text: str, length: int) -> str:
-    return text if len(text) <= length else text[:length - 3] + "..."
 
 
 def recorded_files(out_dir: Path, folder: str) -> list[str]:

@@ -113,3 +113,35 @@ def test_an_alias_on_a_file_publish_writes_at_the_root_is_an_error_at_its_line(t
     assert [(d.code, d.path, d.line) for d in bad] == [("alias-taken", "articles/new-name.md", 7)], bad
     assert f"alias '{alias}'" in bad[0].message and "CNAME" in bad[0].message
     assert not (site / "output").exists()
+
+
+def _with_alias(site, alias: str) -> None:
+    page = site / "articles" / "new-name.md"
+    text = page.read_text("utf-8")
+    page.write_text(text.replace(text[text.index("aliases: "):].split("\n", 1)[0], f"aliases: [{alias}]"), "utf-8")
+
+
+def test_an_alias_that_loses_its_slash_replaces_havens_own_folder_with_a_file(tmp_path):
+    """/calm.html/ is a folder with index.html; /calm.html is a file: the next build makes the one the other (it
+    stopped with a traceback, 'calm.html in the output folder is a folder, where Haven writes a file')."""
+    site = renamed(tmp_path, "[/calm.html/]")
+    build_ok(site, search_index=False)
+    assert (site / "output" / "calm.html" / "index.html").is_file()
+    _with_alias(site, "/calm.html")
+    build_ok(site, search_index=False)
+    assert (site / "output" / "calm.html").is_file()
+    _with_alias(site, "/calm.html/")
+    build_ok(site, search_index=False)
+    assert (site / "output" / "calm.html" / "index.html").is_file()
+
+
+def test_a_folder_holding_files_haven_did_not_write_is_not_replaced(tmp_path):
+    site = renamed(tmp_path, "[/calm.html/]")
+    build_ok(site, search_index=False)
+    mine = site / "output" / "calm.html" / "notes.txt"
+    mine.write_text("someone's notes\n", "utf-8")
+    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    _with_alias(site, "/calm.html")
+    result = build(BuildOptions(site, site / "output", search_index=False))
+    assert "calm.html in the output folder is a folder" in result.usage_error and "notes.txt" in result.usage_error
+    assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before

@@ -3,12 +3,15 @@ through a symbolic link (see generator/confine/__init__.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from generator.confine import clean_parts, remove_tree
+from generator.confine import clean_parts, remove_tree, walk_tree
+from generator.diagnostics import Diagnostic, cut, error
+from generator.outputs import Output, Page
 
 RECORD = ".haven-output.json"   # the output record (generator.write): Haven's one file of its own in the folder
 
@@ -99,6 +102,27 @@ def replace_output_file(out_dir: Path, rel: str, temp: Path, made: set[str] | No
         raise UnsafeOutputPath(f"{rel} in the output folder is a folder, where Haven writes a file")
     os.replace(temp, target)
     return replaced
+
+
+def clear_own_folder(out_dir: Path, rel: str, own: set[str]) -> None:
+    """Remove the folder `rel` (reached without links) where a file is about to be written, when every file in it
+    is in `own` (files an earlier build of Haven wrote there that this one does not plan); UnsafeOutputPath,
+    with nothing removed, when it holds anything else (a link, a file Haven did not write)."""
+    found, folders = [], []
+    for dirpath, dirnames, filenames in walk_tree(out_dir / rel):
+        folders.append(dirpath)
+        inner = os.path.relpath(dirpath, out_dir).replace(os.sep, "/")
+        found += [f"{inner}/{name}" for name in filenames]
+        found += [f"{inner}/{name}/" for name in dirnames if os.path.islink(os.path.join(dirpath, name))]
+    foreign = [path for path in found if path not in own]
+    if foreign:
+        raise UnsafeOutputPath(f"{rel} in the output folder is a folder, where Haven now writes a file, and it holds "
+                               f"{cut(foreign[0], 120)}, which Haven did not write - move it out of the output folder")
+    for path in found:
+        delete_output_file(out_dir, path)
+    for folder in reversed(folders):   # deepest first
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def delete_output_file(out_dir: Path, rel: str) -> bool:
@@ -283,3 +307,32 @@ def remove_leftovers(out_dir: Path, prefixes: tuple[str, ...], now: float) -> No
                 os.unlink(entry.path)
         except OSError:
             continue
+
+
+# What a file system takes: a name of up to 255 bytes, a whole path of up to 4,095 (Linux's PATH_MAX, less one)
+NAME_LIMIT, PATH_LIMIT = 255, 4095
+
+
+def unwritable_outputs(out_dir: Path, outputs: list[Output]) -> list[Diagnostic]:
+    """A `path-too-long` error for each planned file the output folder cannot hold (a 300-character `slug:`,
+    static folders nested thousands deep): found before anything is written, at the file it comes from."""
+    folder = len(os.fsencode(os.path.abspath(out_dir))) + 1
+    found = []
+    for output in outputs:
+        path = output.path
+        if path.isascii() and folder + len(path) <= PATH_LIMIT and (
+                len(path) <= NAME_LIMIT or max(map(len, path.split("/"))) <= NAME_LIMIT):
+            continue   # the usual case, counted in characters (a byte each)
+        longest = max(path.split("/"), key=lambda part: len(os.fsencode(part)))
+        name_size, size = len(os.fsencode(longest)), folder + len(os.fsencode(path))
+        if name_size <= NAME_LIMIT and size <= PATH_LIMIT:
+            continue
+        made_from = output.made_from if isinstance(output, Page) else None
+        source, line = (made_from.path, made_from.line) if made_from else (path, 1)
+        problem = (f"the name '{cut(longest, 40)}' in it is {name_size} bytes, over the "
+                   f"{NAME_LIMIT} a file system allows" if name_size > NAME_LIMIT else
+                   f"its path in the output folder would be {size} bytes, over the {PATH_LIMIT} a file system allows")
+        found.append(error("path-too-long", cut(source, 120), line, 1,
+                           f"published as {cut(path, 80)}: {problem}",
+                           "give it a shorter `slug:`, or shorter file and folder names"))
+    return found

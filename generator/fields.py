@@ -168,7 +168,16 @@ class Reader:
             if required:
                 self.missing(where, example or "...")
             return default
-        return (value if isinstance(value, str) else written).strip()
+        text = (value if isinstance(value, str) else written).strip()
+        control = _CONTROL.search(text)
+        if control:   # (YAML refuses them written raw, but reads "\x1b" or "\0" in double quotes as the character)
+            line, col = self.doc.at(*where)
+            self.out.append(finding("control-character", self.path, line, col,
+                                    f"{field_name(where)} holds the control character U+{ord(control.group()):04X}, "
+                                    "which no page can show", "remove it (in double quotes, YAML reads an escape "
+                                    "such as \\x1b or \\0 as that character)"))
+            text = _CONTROL.sub("", text)
+        return text
 
     def flag(self, *where: Any, default: bool) -> bool:
         """true or false."""
@@ -287,6 +296,10 @@ class Reader:
             self.wrong(where, "list", example)
             return []
         return value
+
+
+# Characters no page can show and a browser or feed reader may act on: C0 controls but tab and line break, DEL, C1.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain_number(value: float) -> str:

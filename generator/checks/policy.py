@@ -109,6 +109,8 @@ CHECKS: tuple[Check, ...] = (
     # front matter
     _e("missing-field", "a required front-matter field is missing"),
     _e("field-type", "a front-matter field has the wrong kind of value"),
+    _e("control-character", "a text field holds a control character no page can show (an escape in quotes)",
+       adjustable=False),
     _w("unknown-field", "front matter has a field Haven does not know"),
     _e("bad-slug", "a slug is not lowercase letters, digits and hyphens"),
     _e("reserved-slug", "a slug is taken by one of Haven's own pages", adjustable=False),

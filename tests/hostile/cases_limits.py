@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.hostile import Case
 from tests.hostile.cases_confine import RECORD, add_record_entries, link, replace_with_link
+from tests.sitekit import article
 
 GIGABYTES = 20 * 1024 ** 3
 
@@ -84,4 +85,12 @@ CASES = [
         1, "templates/article.html:1", "million characters"),
     Case("a page edited in place, its record made to match, built without the cache", page_edited_with_its_record,
          0, command=("build", "--no-cache", "--no-search-index"), check=no_script_in_about),
+    # YAML refuses control characters written raw, but reads escapes in double quotes as the characters themselves
+    *[Case(f"a {field} holding {shown} in double quotes", lambda hub, out, field=field, escape=escape: (
+        hub / "articles" / "control.md").write_text(article('"Calm steps"').replace(
+            f'{field}: "Calm steps"' if field == "title" else "summary: A short summary for the tests.",
+            f'{field}: "Calm {escape}[31m steps"'), "utf-8"),
+        1, f"articles/control.md:{2 if field == 'title' else 3}:", f"control character U+{code:04X}")
+      for field, shown, escape, code in (("title", "a terminal escape", "\\x1b", 0x1B),
+                                         ("summary", "a NUL", "\\0", 0), ("title", "a C1 control", "\\x85", 0x85))],
 ]

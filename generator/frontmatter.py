@@ -188,6 +188,8 @@ def _alias_problem(alias: str) -> str:
         return "is the home page, which cannot redirect elsewhere"
     if any(s in (".", "..") for s in alias.strip("/").split("/")) or "//" in alias:
         return "contains '.', '..' or an empty folder name"
+    if any(s.startswith(".") for s in alias.strip("/").split("/")):   # (hidden files: .well-known, Haven's record)
+        return "has a folder or file name starting with '.', which Haven keeps for hidden files"
     if not _ALIAS.match(alias):
         return "may hold only letters, digits, '-', '_', '.', '~' and '/' (no spaces, '?', '#' or '%')"
     return ""

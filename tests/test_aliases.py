@@ -145,3 +145,12 @@ def test_a_folder_holding_files_haven_did_not_write_is_not_replaced(tmp_path):
     result = build(BuildOptions(site, site / "output", search_index=False))
     assert "calm.html in the output folder is a folder" in result.usage_error and "notes.txt" in result.usage_error
     assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("alias", ["/.well-known/security.txt", "/.haven-output.json", "/old/.hidden/"])
+def test_an_alias_on_a_hidden_name_says_why(tmp_path, alias):
+    """It said 'may hold only letters, digits, '-', '_', '.' ...': true of every character it has."""
+    site = renamed(tmp_path, aliases=f"[{alias}]")
+    result = build(BuildOptions(site, site / "output", search_index=False))
+    [bad] = [d for d in result.diagnostics if d.severity == "error"]
+    assert (bad.code, bad.line) == ("bad-alias", 7) and "starting with '.'" in bad.message, bad.message

@@ -18,10 +18,8 @@ import generator.theme
 from generator import plan as plan_module
 from generator.build import BuildOptions, build
 from generator.checks import hub as hub_checks
-from tests.sitekit import article, make_site
-from tests.test_incremental import OWN_REFERENCES
 from tests.test_lastbuild import _large_hub, _random_edit
-from tests.test_reuse import _clean, _findings, _newest, _pages
+from tests.test_reuse import _clean, _findings, _newest, _pages, titles_hub
 
 PLAN = Path(".haven-cache") / "plan.json"
 
@@ -94,12 +92,7 @@ def test_a_new_title_reaches_every_page_showing_it_without_planning_the_hub(hub,
 
 
 def test_a_title_reaches_its_neighbour_its_redirect_and_the_sources_page(tmp_path, monkeypatch):
-    cites = "Kindness matters [@ownone2001].\n"
-    files = {"first-steps.md": article("First steps", next="second-steps"),
-             "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01",
-                                        extra="aliases: [/articles/old-second/]\n" + OWN_REFERENCES, body=cites),
-             "third-steps.md": article("Third steps", date="2026-03-01", extra=OWN_REFERENCES, body=cites)}
-    hub = make_site(tmp_path / "hub", files)
+    hub = titles_hub(tmp_path / "hub")
     assert _cli(hub).ok
     second = hub / "articles" / "second-steps.md"
     second.write_text(second.read_text("utf-8").replace("title: Second steps", "title: Zen steps"), "utf-8")

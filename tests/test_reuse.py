@@ -49,6 +49,17 @@ def _no_whole_hub_work(monkeypatch) -> None:
     monkeypatch.setattr(plan_module, "plan", refuse)
 
 
+def titles_hub(root: Path) -> Path:
+    """Three articles where a title shows elsewhere: its neighbour's link, the listings, the redirect from its old
+    address and the order of the articles citing a work on /sources/ (by title)."""
+    cites = "Kindness matters [@ownone2001].\n"
+    files = {"first-steps.md": article("First steps", next="second-steps"),
+             "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01",
+                                        extra="aliases: [/articles/old-second/]\n" + OWN_REFERENCES, body=cites),
+             "third-steps.md": article("Third steps", date="2026-03-01", extra=OWN_REFERENCES, body=cites)}
+    return make_site(root, files)
+
+
 @pytest.fixture
 def hub(tmp_path):
     return _large_hub(tmp_path / "hub", 30)
@@ -97,14 +108,7 @@ def test_a_new_title_is_not_taken_for_a_text_edit(hub, tmp_path):
 
 def test_a_title_changed_in_the_preview_reaches_every_page_showing_it_without_assembling_the_hub(tmp_path,
                                                                                                 monkeypatch):
-    # its neighbour's link, the listings, the redirect from its old address and the order of the articles
-    # citing a work on /sources/ (by title) all show the title
-    cites = "Kindness matters [@ownone2001].\n"
-    files = {"first-steps.md": article("First steps", next="second-steps"),
-             "second-steps.md": article("Second steps", previous="first-steps", date="2026-02-01",
-                                        extra="aliases: [/articles/old-second/]\n" + OWN_REFERENCES, body=cites),
-             "third-steps.md": article("Third steps", date="2026-03-01", extra=OWN_REFERENCES, body=cites)}
-    hub = make_site(tmp_path / "hub", files)
+    hub = titles_hub(tmp_path / "hub")
     assert _preview(hub).ok
     second = hub / "articles" / "second-steps.md"
     second.write_text(second.read_text("utf-8").replace("title: Second steps", "title: Zen steps"), "utf-8")

@@ -329,7 +329,7 @@ def _build(options: BuildOptions) -> BuildResult:
 
         bookkeeping(remember)
         if carrying:
-            bookkeeping(functools.partial(lastplan.save, site_dir, out_dir, plan_world, site, parsed, outputs,
+            bookkeeping(functools.partial(lastplan.save, site_dir, out_dir, plan_world, site, whole.digests, outputs,
                                           address_findings, whole.hub_findings, whole.body_findings, last_plan))
     result.diagnostics += record_findings + written.findings
     return finish()

@@ -118,12 +118,12 @@ def carry(last: PlanRecord, parsed: list[ParsedFile], site: Site, templates: Tem
     return Carried(outputs, remade, [d for d in last.body_findings if d.path not in changed], cards)
 
 
-def save(site_dir: Path, out_dir: Path, world: str, site: Site, parsed: list[ParsedFile], outputs: list[Output],
+def save(site_dir: Path, out_dir: Path, world: str, site: Site, digests: dict[str, str], outputs: list[Output],
          placed: list[Diagnostic], hub: list[Diagnostic], bodies: list[Diagnostic], last: PlanRecord | None) -> None:
     """Keep this build's plan and findings for the next build into `out_dir` (one output folder's at a time);
-    faces of files the last plan read with the same content are taken from it, not made again."""
+    `digests`: every Markdown file read -> content digest. Faces of files the last plan read with the same
+    content are taken from it, not made again."""
     known = last if last is not None and last.world == world else None
-    digests = {file.path: file.digest for file in parsed}
     faces, rests = {}, {}
     for article in site.articles + site.pages + site.scheduled:
         path = article.parsed.path

@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def clean_parts(rel: str) -> tuple[str, ...] | None:
@@ -29,6 +30,15 @@ def clean_parts(rel: str) -> tuple[str, ...] | None:
     if any(part in ("", ".", "..") for part in parts) or ":" in parts[0][1:2]:
         return None
     return parts
+
+
+def read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes | None:
+    """The bytes of an open file that its fstat says holds `size`, or None when it holds more than `limit`: looked
+    at before reading (a sparse file of gigabytes is never read) and after (nor one that grew meanwhile)."""
+    if size > limit:
+        return None
+    data = handle.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
 def walk_tree(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:

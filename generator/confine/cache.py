@@ -17,6 +17,7 @@ import stat
 from pathlib import Path
 
 from generator.checks.policy import finding
+from generator.confine import read_at_most
 from generator.diagnostics import Diagnostic
 
 CACHE_DIR = ".haven-cache"
@@ -75,10 +76,8 @@ def read_cache_file(path: Path, limit: int = CACHE_FILE_LIMIT) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{path} is not a regular file")
-        if info.st_size > limit:
-            raise OSError(f"{path} is {info.st_size} bytes, over the {limit} the cache holds in a file")
-        data = handle.read(limit + 1)   # (a file that grew since: still refused)
-        if len(data) > limit:
+        data = read_at_most(handle, info.st_size, limit)
+        if data is None:
             raise OSError(f"{path} is over the {limit} bytes the cache holds in a file")
         return data
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.confine import clean_parts
+from generator.confine import clean_parts, read_at_most
 from generator.diagnostics import Diagnostic, error
 
 LINK_HINT = "copy what it points to into the hub, or point the link at something inside the hub"
@@ -112,13 +112,10 @@ def read_hub_bytes(site_dir: Path, rel: str, limit: int | None = None) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise OutsideHub(not_a_file_finding(rel))
-    if limit is not None and info.st_size > limit:
-        os.close(fd)
-        raise _too_large(rel, info.st_size, limit)
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(-1 if limit is None else limit + 1)   # (a file that grew since: still refused)
-    if limit is not None and len(data) > limit:
-        raise _too_large(rel, len(data), limit)
+        data = handle.read() if limit is None else read_at_most(handle, info.st_size, limit)
+    if data is None:
+        raise _too_large(rel, max(info.st_size, (limit or 0) + 1), limit or 0)   # (or it grew since)
     return data
 
 

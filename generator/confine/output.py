@@ -9,7 +9,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from generator.confine import clean_parts, remove_tree, walk_tree
+from generator.confine import clean_parts, read_at_most, remove_tree, walk_tree
 from generator.diagnostics import Diagnostic, cut, error
 from generator.outputs import Output, Page
 
@@ -205,12 +205,11 @@ def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
     except OSError:
         return None
     info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > OUTPUT_READ_LIMIT:
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         return None
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(OUTPUT_READ_LIMIT + 1)
-    return data if len(data) <= OUTPUT_READ_LIMIT else None
+        return read_at_most(handle, info.st_size, OUTPUT_READ_LIMIT)
 
 
 def output_file_stat(out_dir: Path, rel: str) -> tuple[int, int] | None:

@@ -33,6 +33,7 @@ from generator.confine.output import (
     UnsafeOutputPath,
     clear_own_folder,
     delete_output_file,
+    holds_bytes,
     linked_folders,
     output_file_stat,
     output_folder_problem,
@@ -286,7 +287,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                                                 for d in item.findings]
                     result.page_warnings += item.findings
                 old = previous.get(path)
-                if old and old.get("sha") == sha and _same_bytes(out_dir, path, data):
+                if old and old.get("sha") == sha and holds_bytes(out_dir, path, data):
                     record[path]["st"] = list(output_file_stat(out_dir, path) or ())   # touched, not changed
                     result.unchanged += 1
                     continue
@@ -370,8 +371,3 @@ def _inside(out_dir: Path, rel: object) -> Path | None:
     (confine's rule) or is one of Haven's own names."""
     accepted = safe_output_path(rel, _reserved)
     return None if accepted is None else out_dir / accepted
-
-
-def _same_bytes(out_dir: Path, path: str, data: bytes) -> bool:
-    st = output_file_stat(out_dir, path)
-    return st is not None and st[0] == len(data) and read_output_bytes(out_dir, path) == data

@@ -212,6 +212,13 @@ def read_output_bytes(out_dir: Path, rel: str) -> bytes | None:
         return read_at_most(handle, info.st_size, OUTPUT_READ_LIMIT)
 
 
+def holds_bytes(out_dir: Path, rel: str, data: bytes) -> bool:
+    """Whether the output file `rel` is a regular file reached without links that holds exactly `data` (its
+    size looked at first: a file of another size is not read)."""
+    st = output_file_stat(out_dir, rel)
+    return st is not None and st[0] == len(data) and read_output_bytes(out_dir, rel) == data
+
+
 def output_file_stat(out_dir: Path, rel: str) -> tuple[int, int] | None:
     """(size, mtime_ns) of the output file `rel` when it is a regular file (not a link), else None.
     The record keeps this for every file it writes, so a hand-edited or deleted file is noticed

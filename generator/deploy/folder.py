@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.confine import write_atomic
-from generator.confine.output import prune_empty_output_dirs
+from generator.confine.output import holds_bytes, prune_empty_output_dirs
 from generator.deploy.files import PublishError, plain_relative
 from generator.write import MARKER, UnsafeOutput, check_output_folder, read_record
 
@@ -62,16 +62,6 @@ def _mode(path: Path) -> int | None:
     except OSError as exc:
         raise PublishError(f"cannot examine {path} ({exc.strerror}); make it readable, or publish to an empty "
                            "folder") from None
-
-
-def _same_file(path: Path, data: bytes) -> bool:
-    try:   # O_NOFOLLOW: a link put here since it was examined is not read through
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return False
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and handle.read() == data
 
 
 def _not_a_folder(path: Path, mode: int) -> str:
@@ -151,7 +141,7 @@ def plan_folder(dest: Path, files: dict[str, bytes]) -> FolderChange:
         if mode == stat.S_IFDIR and not _only_removed_files(target, rel, removed):
             problems.setdefault(target, f"{target} is a folder where the published site has a file; remove it, "
                                         "or publish to an empty folder")
-        elif mode == stat.S_IFREG and _same_file(target, files[rel]):
+        elif mode == stat.S_IFREG and holds_bytes(dest, rel, files[rel]):
             change.unchanged += 1
         else:   # new, changed, or not a regular file (a link there is replaced, never followed)
             change.copied.append(rel)

@@ -47,6 +47,10 @@ MAX_STORED_PAGE = 64 * 1024 * 1024
 PRUNE_AT = 1.5
 
 
+# The last listing of a store's folder, by the folder's stats then (see PageStore._listed).
+_LISTINGS: dict[str, tuple[tuple[int, int, int, int], dict[str, str]]] = {}
+
+
 class PageStore:
     """The rendered pages of earlier builds, by key (see the module's docstring)."""
 
@@ -74,7 +78,16 @@ class PageStore:
             self._names = self._listed()
 
     def _listed(self) -> dict[str, str]:
+        """key -> digest of every page the store's folder lists (a copy: the caller may change it). In a
+        long-lived process the last listing is reused while the folder's modification time says no name was
+        added or removed since: a listing out of date can only cost a page rendered again (`take` reads and
+        checks the file it names; `keep` links and unlinks by name, a name already gone or taken is fine)."""
         try:
+            st = os.stat(self.folder)
+            seen = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+            last = _LISTINGS.get(str(self.folder))
+            if last is not None and last[0] == seen:
+                return dict(last[1])
             names = os.listdir(self.folder)
         except OSError:
             return {}
@@ -83,6 +96,8 @@ class PageStore:
             match = _NAME.fullmatch(name)
             if match:
                 listed[match[1]] = match[2]
+        _LISTINGS.clear()   # (one store's listing at a time: a process builds one hub)
+        _LISTINGS[str(self.folder)] = (seen, dict(listed))
         return listed
 
     def take(self, page: Page) -> tuple[bytes, str] | None:
@@ -144,6 +159,9 @@ class PageStore:
                 for key in [key for key in names if key not in wanted]:
                     _unlink(f"{key}.{names.pop(key)}", folder)
             self._names = names
+            with contextlib.suppress(OSError):   # the listing as this build left it, for the next one
+                st = os.stat(self.folder)
+                _LISTINGS[str(self.folder)] = ((st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), dict(names))
         finally:
             os.close(folder)
 

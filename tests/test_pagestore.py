@@ -201,3 +201,26 @@ def test_an_output_folder_on_another_file_system_keeps_nothing_and_builds(tmp_pa
     rendered.clear()
     _build(hub)
     assert "article.html" in rendered and _files(hub / "output") == _clean_build(tmp_path, hub)
+
+
+def test_a_store_changed_behind_a_remembered_listing_costs_a_rendering_not_a_wrong_page(tmp_path, rendered):
+    """A long-lived process remembers the store's listing while the folder's modification time stays. A page
+    removed from the store and another's bytes swapped, with that time set back as it was, are rendered again:
+    the listing names files, it never vouches for them."""
+    hub = make_site(tmp_path / "hub")
+    _build(hub)
+    store = hub / CACHE_DIR_NAME / STORE_DIR
+    before = os.stat(store)
+    stored = _stored(hub)
+    other = next(rel for rel in sorted(stored) if rel != ARTICLE_PAGE and rel.endswith("index.html"))
+    stored[ARTICLE_PAGE].unlink()
+    swapped = stored[other].with_name("swap")
+    swapped.write_bytes(b"<!doctype html><title>not what was rendered</title>")
+    os.replace(swapped, stored[other])
+    os.utime(store, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(store).st_mtime_ns == before.st_mtime_ns   # (the listing as remembered looks current)
+    shutil.rmtree(hub / "output")
+    rendered.clear()
+    _build(hub)
+    assert len(rendered) == 2                   # those two pages, and no other
+    assert _files(hub / "output") == _clean_build(tmp_path, hub)

@@ -130,9 +130,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     for article in articles:
         site.neighbours[article.slug] = (_nav(by_slug.get(article.meta.previous)), _nav(by_slug.get(article.meta.next)))
     for language in config.languages:   # related articles come from the reader's own language
-        in_language = site.in_language(language.code)
-        site.related.update({slug: [by_slug[s] for s in others]
-                             for slug, others in _related(language.code, in_language).items()})
+        site.related.update(_related(language.code, site.in_language(language.code)))
     # a scheduled original is linked with its translations where its page is built (the preview, --future);
     # elsewhere a published translation stands alone until that day, without an error for naming it
     shown = scheduled_articles if show_scheduled else []
@@ -173,12 +171,10 @@ def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple
     memo = Memo(previous.memo if previous else {})
     load_body = previous.load_body if previous else (lambda file: file.html)
     shared = {key: entry for key, (entry, _path, _line) in bibliography.items()}
-    by_path = {a.parsed.path: a for a in site.articles + site.pages + site.scheduled}
-    swapped: dict[int, Article] = {}
     pairs: list[tuple[Article, Article]] = []
     cards = False
     for file in files:
-        old = by_path.get(file.path)
+        old = site.article_at(file.path)
         if old is None or file.meta is None:
             return None
         article, _ = _made(config, file, old.slug, old.lang, shared, {}, memo, load_body, site.images,
@@ -187,9 +183,8 @@ def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple
             if not card_only(old, article):
                 return None
             cards = True
-        swapped[id(old)] = article
         pairs.append((old, article))
-    remade = site.with_articles(swapped)
+    remade = site.with_articles(pairs)
     if cards:   # the links to them as neighbours carry their titles; /sources/ lists citing articles by title
         titled = {new.url: new for _old, new in pairs}
 

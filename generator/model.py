@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -270,31 +270,61 @@ class Site:
     bibliography_digest: str                # fingerprint of all of it, lines included
     static_files: list[str]                 # relative to static/
     neighbours: dict[str, tuple[NavLink | None, NavLink | None]] = field(default_factory=dict)
-    related: dict[str, list[Article]] = field(default_factory=dict)
+    related: dict[str, list[str]] = field(default_factory=dict)     # article slug -> related articles' slugs
     # article or page URL -> every version of it (itself included), by language code, in `languages:` order
     translations: dict[str, dict[str, Article]] = field(default_factory=dict)
 
-    def with_articles(self, swapped: Mapping[int, Article]) -> Site:
-        """This site with some articles swapped for others (keyed by the id of the one they replace) in
-        every list and index that holds them."""
-        # (a save swaps one article of thousands: lists and maps without it are shared, not copied; nothing
-        # changes a site's lists once it is assembled)
+    def with_articles(self, pairs: Sequence[tuple[Article, Article]]) -> Site:
+        """This site with some articles swapped for new versions of themselves (each (old, new) keeps its address,
+        language, date, topics and people: the lists and maps are keyed and ordered by them) in every list and
+        index that holds them."""
+        # (a save swaps one article of thousands: lists and maps without it are shared, and maps with it are copied
+        # and patched where it is, not rebuilt entry by entry; nothing changes a site's lists once it is assembled)
+        swapped = {id(old): new for old, new in pairs}
         ids = swapped.keys()
 
         def swap(articles: list[Article]) -> list[Article]:
             return articles if ids.isdisjoint(map(id, articles)) else [swapped.get(id(a), a) for a in articles]
 
-        def swap_all(lists: dict[str, list[Article]]) -> dict[str, list[Article]]:
-            return {key: swap(articles) for key, articles in lists.items()}
+        def patched(lists: dict[str, list[Article]], keys: Callable[[Article], Iterable[str]]) -> dict:
+            lists = dict(lists)
+            for old, _new in pairs:
+                for key in keys(old):
+                    if key in lists:
+                        lists[key] = swap(lists[key])
+            return lists
+
+        by_slug, translations = dict(self.by_slug), dict(self.translations)
+        by_path, by_url = dict(self._paths), dict(self._urls)
+        for old, new in pairs:
+            for index, key in ((by_slug, old.slug), (by_path, old.parsed.path), (by_url, old.url)):
+                if index.get(key) is old:
+                    index[key] = new
+            versions = self.translations.get(old.url, {})
+            if not ids.isdisjoint(map(id, versions.values())):   # every version's URL maps to the same group
+                group = {code: swapped.get(id(a), a) for code, a in versions.items()}
+                translations.update((version.url, group) for version in versions.values())
         return replace(
             self, articles=swap(self.articles), pages=swap(self.pages), scheduled=swap(self.scheduled),
-            by_slug={slug: swapped.get(id(a), a) for slug, a in self.by_slug.items()},
-            related=swap_all(self.related),
-            translations={url: versions if ids.isdisjoint(map(id, versions.values()))
-                          else {code: swapped.get(id(a), a) for code, a in versions.items()}
-                          for url, versions in self.translations.items()},
-            _index={code: (swap(mine), swap_all(topics), swap_all(people))   # (the same order: the same faces)
+            by_slug=by_slug, translations=translations, _paths=by_path, _urls=by_url,
+            _index={code: (swap(mine), patched(topics, _topics_of), patched(people, _people_of))
                     for code, (mine, topics, people) in self._index.items()})
+
+    def article_at(self, path: str) -> Article | None:
+        """The article or page made from the file at `path` (relative to the hub), if the site holds one."""
+        if not self._paths:
+            self._paths.update((a.parsed.path, a) for a in self.articles + self.pages + self.scheduled)
+        return self._paths.get(path)
+
+    def by_url(self) -> Mapping[str, Article]:
+        """Every article and page by its URL (scheduled ones too)."""
+        if not self._urls:
+            self._urls.update((a.url, a) for a in self.articles + self.pages + self.scheduled)
+        return self._urls
+
+    def related_to(self, slug: str) -> list[Article]:
+        """The articles related to one article (see generator.assemble), most related first."""
+        return [self.by_slug[other] for other in self.related.get(slug, ())]
 
     def in_language(self, code: str) -> list[Article]:
         """The published articles in one language, newest first."""
@@ -317,10 +347,9 @@ class Site:
             topics: dict[str, list[Article]] = {}
             people: dict[str, list[Article]] = {}
             for article in mine:
-                for topic in dict.fromkeys(article.meta.topics):
+                for topic in _topics_of(article):
                     topics.setdefault(topic, []).append(article)
-                reviewer = (article.meta.reviewed_by,) if article.meta.reviewed_by else ()
-                for person in dict.fromkeys(article.meta.authors + reviewer):
+                for person in _people_of(article):
                     people.setdefault(person, []).append(article)
             self._index[code] = (mine, topics, people)
         return self._index[code]
@@ -331,3 +360,17 @@ class Site:
     images: Mapping[str, ImageInfo] = field(default_factory=dict)   # local image URL -> its size and variants
     # language code -> its articles, by topic and by person (made on first use: see _listings)
     _index: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    # file path -> its article or page, and URL -> it (made on first use: see article_at and by_url)
+    _paths: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+    _urls: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)   # (see by_url)
+
+
+def _topics_of(article: Article) -> Iterable[str]:
+    """The topics an article is listed under (each once)."""
+    return dict.fromkeys(article.meta.topics)
+
+
+def _people_of(article: Article) -> Iterable[str]:
+    """The author ids an article is listed under: its authors and reviewer (each once)."""
+    reviewer = (article.meta.reviewed_by,) if article.meta.reviewed_by else ()
+    return dict.fromkeys(article.meta.authors + reviewer)

@@ -118,7 +118,7 @@ def replan(site: Site, outputs: list[Output], articles: list[Article], templates
         urls, slugs = {a.url for a in articles}, {a.slug for a in articles}
         again += [_article_output(site, a, templates, common, card_of, base, {})
                   for a in site.articles + site.pages + (site.scheduled if site.show_scheduled else [])
-                  if id(a) not in remade and (not remade.isdisjoint(map(id, site.related.get(a.slug, ())))
+                  if id(a) not in remade and (not slugs.isdisjoint(site.related.get(a.slug, ()))
                                               or any(n and n.url in urls for n in site.neighbours.get(a.slug, ())))]
         again += sections.section_outputs(site, templates, common, card_of, base, authors_digest, lambda items: any(
             id(item) in remade if isinstance(item, Article) else not slugs.isdisjoint(item.cited_in) for item in items))
@@ -248,7 +248,7 @@ def _article_output(site: Site, article: Article, templates: Templates, common: 
     topics = [site.config.language_of(article.lang).topics[t] for t in meta.topics if t in site.topics]
     config = site.config
     previous, following = site.neighbours.get(article.slug, (None, None))
-    related = site.related.get(article.slug, [])
+    related = site.related_to(article.slug)
     who = (meta.authors, meta.reviewed_by)
     if who not in people:
         people[who] = fingerprint(authors, reviewer)

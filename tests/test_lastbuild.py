@@ -154,12 +154,12 @@ def test_related_articles_follow_a_topic_change_in_the_same_process(tmp_path):
         "topics: [calm]", "topics: [calm]" if i < 3 else "topics: [sleep]") for i in range(6)}
     hub = make_site(tmp_path / "hub", files)
     site = _build(hub, hub / "output").site
-    assert all(list(other.meta.topics) == ["sleep"] for other in site.related["a4"])
+    assert all(list(other.meta.topics) == ["sleep"] for other in site.related_to("a4"))
     moved = hub / "articles" / "a0.md"
     moved.write_text(moved.read_text("utf-8").replace("topics: [calm]", "topics: [sleep]"), "utf-8")
     site = _build(hub, hub / "output").site
-    assert "a0" in {other.slug for other in site.related["a4"]}
-    assert all(related is site.by_slug[related.slug] for related in site.related["a4"])   # this build's articles
+    assert "a0" in {other.slug for other in site.related_to("a4")}
+    assert all(related is site.by_slug[related.slug] for related in site.related_to("a4"))   # this build's articles
     _same_as_a_clean_build(hub, tmp_path, "clean")
 
 

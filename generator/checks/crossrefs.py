@@ -7,7 +7,7 @@ Pure: they read the Site and return findings.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from generator.checks.policy import finding
@@ -77,7 +77,7 @@ def check_neighbours(site: Site) -> list[Diagnostic]:
 def check_links(site: Site, public_urls: set[str], articles: list[Article] | None = None) -> list[Diagnostic]:
     """Links and images in bodies (of `articles`, by default every page's) that point at site pages or
     anchors that do not exist."""
-    pages = {a.url: a for a in site.articles + site.pages + site.scheduled}
+    pages = site.by_url()
     scheduled = {base_url: a for a in site.scheduled for base_url in (site.config.base_path + a.url.lstrip("/"),)}
     anchors = _LazyAnchors(pages)
     _ANCHORS.begin(None)
@@ -139,7 +139,7 @@ def check_links(site: Site, public_urls: set[str], articles: list[Article] | Non
 class _LazyAnchors(dict):
     """Ids on each page, computed only for pages some link points into."""
 
-    def __init__(self, pages: dict[str, Article]):
+    def __init__(self, pages: Mapping[str, Article]):
         super().__init__()
         self.pages = pages
 

@@ -84,14 +84,19 @@ def after_text_edits(out_dir: str, world: tuple, parsed: list[ParsedFile],
     site, pairs, made, cards = again
     remade = [new for _old, new in pairs]
     # the formatted citations the old versions used are dropped (a save a second: the memo would grow)
-    dropped = {old.citations_fingerprint for old, _new in pairs}
-    memo = {key: value for key, value in last.memo.items() if key not in dropped} | made
+    # (copied and patched, not rebuilt key by key: both maps hold an entry per article)
+    memo = dict(last.memo)
+    for old, _new in pairs:
+        memo.pop(old.citations_fingerprint, None)
+    memo.update(made)
+    digests = dict(last.digests)
+    digests.update((file.path, file.digest) for file in changed or ())
     outputs, planned_again = replan(site, last.outputs, remade, templates, cards, authors_digest)
     paths = {article.parsed.path for article in remade}
     body_findings = [d for d in last.body_findings if d.path not in paths]
     body_findings += hub_checks.in_bodies(site, last.urls, remade)
     hub_findings = check_hub(site, last.urls) if cards else last.hub_findings
-    return WholeHub(world, {file.path: file.digest for file in parsed}, site, outputs, last.urls, memo,
+    return WholeHub(world, digests, site, outputs, last.urls, memo,
                     last.placed_findings, hub_findings, body_findings), planned_again
 
 

@@ -13,6 +13,7 @@ import posixpath
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.checks.policy import finding
 from generator.confine import walk_tree
@@ -30,9 +31,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
 
 
-@dataclass(frozen=True)
-class MarkdownFile:
-    """A Markdown file found on disk."""
+class MarkdownFile(NamedTuple):
+    """A Markdown file found on disk. (A named tuple: every build makes one per article.)"""
 
     path: str          # relative to the site folder, posix
     kind: str          # "article" | "page"
@@ -83,7 +83,7 @@ def discover(site_dir: Path) -> tuple[list[MarkdownFile], list[Diagnostic]]:
     for folder, kind in MARKDOWN_FOLDERS:
         files, problems = walk_hub(site_dir, folder, keep_dir=lambda name: not name.startswith("."),
                                    keep_file=is_markdown_name)
-        found += [MarkdownFile(f.rel, kind, f.mtime_ns, f.size) for f in files]
+        found += [MarkdownFile(rel, kind, mtime_ns, size) for rel, mtime_ns, size in files]
         findings += problems
     found.sort(key=lambda s: s.path)
     return found, findings

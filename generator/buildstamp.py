@@ -6,6 +6,7 @@ It lives in the hub's `.haven-cache/` and is untrusted like the rest of it: read
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -27,8 +28,9 @@ def input_fingerprint(settings: str, markdown_files: list[MarkdownFile]) -> str:
     """Fingerprint of every input file's path, size and modification time, plus the build options
     (`settings`: see settings_fingerprint)."""
     hasher = hashlib.blake2b(settings.encode(), digest_size=16)
-    for markdown in markdown_files:
-        hasher.update(f"{markdown.path}\0{markdown.mtime_ns}\0{markdown.size}\n".encode("utf-8", "surrogateescape"))
+    # (one text hashed at once, not a line at a time: a few milliseconds less a preview save at 10,000 articles)
+    hasher.update("".join([f"{markdown.path}\0{markdown.mtime_ns}\0{markdown.size}\n" for markdown in markdown_files])
+                  .encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
 
@@ -80,10 +82,22 @@ def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
 
 
 def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
+    file = site_dir / CACHE_DIR / STAMP_FILE
     try:
-        return codec().loads(read_cache_file(site_dir / CACHE_DIR / STAMP_FILE), dict[str, Stamp])
+        st = os.lstat(file)
+        seen = (str(file), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+        if _LAST_READ and _LAST_READ[0] == seen:   # the preview reads its own stamp again after every save
+            return dict(_LAST_READ[1])
+        stamps = codec().loads(read_cache_file(file), dict[str, Stamp])
     except (OSError, CacheDamaged):  # a cache is never trusted
         return {}
+    _LAST_READ[:] = [seen, dict(stamps)]
+    return stamps
+
+
+# In a long-lived process: the stamps read last, by the file's path and stats then (written in place, a file gets a
+# new modification time; replaced, a new inode)
+_LAST_READ: list = []
 
 
 def marker_stat(marker: Path) -> tuple[int, int]:
@@ -107,3 +121,6 @@ def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
         file.unlink(missing_ok=True)
         return
     write_atomic(file, data)
+    with contextlib.suppress(OSError):   # what the next build reads: these stamps, not the file decoded again
+        st = os.lstat(file)
+        _LAST_READ[:] = [(str(file), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), dict(stamps)]

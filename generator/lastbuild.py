@@ -34,24 +34,27 @@ class SinceLastBuild(Generic[Made]):
         self._recent: list[tuple[Hashable, dict[int, tuple[Any, Hashable, Made]]]] = []   # newest first
         self._earlier: list[dict[int, tuple[Any, Hashable, Made]]] = []
         self._now: dict[int, tuple[Any, Hashable, Made]] = {}
+        self._searched: tuple[dict[int, tuple[Any, Hashable, Made]], ...] = (self._now,)   # _now, then _earlier
 
     def begin(self, world: Hashable) -> None:
         """A new build in `world`: what recent builds in the same world made stays available."""
         self._earlier = [made for made_in, made in self._recent if made_in == world]
         self._now = {}
         self._recent = [(world, self._now), *self._recent[:BUILDS_KEPT - 1]]
+        self._searched = (self._now, *self._earlier)
 
     def get(self, record: Any, detail: Hashable, make: Callable[..., Made], *args: Any) -> Made:
         """The value this or a recent build made from this very record with the same `detail`, or `make(*args)`
         (the preview's shortcut plans a few pages again in the world of the last build: see generator.reuse)."""
-        for made in (self._now, *self._earlier):
-            known = made.get(id(record))
+        key = id(record)
+        for made in self._searched:   # (asked once per record of the hub, build after build)
+            known = made.get(key)
             if known is not None and known[0] is record and known[1] == detail:
                 value = known[2]
                 break
         else:
             value = make(*args)
-        self._now[id(record)] = (record, detail, value)
+        self._now[key] = (record, detail, value)
         return value
 
 

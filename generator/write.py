@@ -187,9 +187,10 @@ def recorded_warnings(outputs: list[Output], stale: list[Output], previous: Reco
     """The page check's warnings the record keeps for the outputs this build does not render again (the
     record is untrusted: rows of another shape were dropped when it was read; text is shown printable)."""
     rendered = {output.path for output in stale}
+    kept = [(output.path, entry["warnings"]) for output in outputs
+            if (entry := previous.get(output.path)) is not None and "warnings" in entry]   # (few pages have any)
     return [warning(code, _printable(path), line, col, _printable(message), _printable(hint))
-            for output in outputs if output.path not in rendered
-            for code, path, line, col, message, hint in previous.get(output.path, {}).get("warnings", ())]
+            for at, rows in kept if at not in rendered for code, path, line, col, message, hint in rows]
 
 
 def _printable(text: str) -> str:
@@ -265,6 +266,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     done: set[str] = set()
     failed: set[str] = set()
+    fresh: list[str] = []   # the files of what was rendered: every other entry is the last build's, as it was
     try:
         for item in rendered:
             output = item.output
@@ -278,6 +280,7 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                 target = _inside(out_dir, path)
                 if target is None:   # a bundle file named outside its folder is never written
                     continue
+                fresh.append(path)
                 sha = result.digests[path] = item.digests.get(path) or content_digest(data)   # (a worker's, if any)
                 record[path] = {"fp": output.fingerprint, "sha": sha,
                                 **({"bundle": output.path} if isinstance(output, Bundle) else
@@ -331,13 +334,15 @@ def write_outputs(out_dir: Path, outputs: list[Output], rendered: Iterable[Rende
                                 "put it there, the output folder may come from an untrusted cache")
                         for link in sorted(set(replaced))]
 
-    for path in sorted(set(previous) - set(record)):
+    for path in sorted(path for path in previous if path not in record):
         if delete_output_file(out_dir, path):   # only a regular file reached without links
             result.removed.append(path)
             prune_empty_output_dirs(out_dir, path)
     delete_output_file(out_dir, LEGACY_SEARCH_RECORD)
     result.files = sorted(record)
-    if record != previous or rewrite_record or output_file_stat(out_dir, MARKER) is None:
+    # (the record differs from the last only where a file was rendered: other entries are the last build's own)
+    changed = len(record) != len(previous) or any(record[path] != previous.get(path) for path in fresh)
+    if changed or rewrite_record or output_file_stat(out_dir, MARKER) is None:
         fd, tmp = tempfile.mkstemp(prefix=MARKER + ".", dir=out_dir)   # never a planted link's target
         with os.fdopen(fd, "wb") as handle:   # orjson: at 10,000 articles the record is megabytes, every build
             handle.write(orjson.dumps({"generator": __version__, "files": record}, option=orjson.OPT_SORT_KEYS))

@@ -275,11 +275,17 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+SLOW_MACHINE_TIMEOUT_MS = 120_000
+
+
 class WatchedPage:
     """A page that records CSP violations, console errors, Pagefind warnings and off-site requests."""
 
     def __init__(self, browser):
         self.page = browser.new_page()
+        # (no test here is about speed: on a shared runner under load, wrangler once took over Playwright's default
+        # 30 s to serve /search/ with its scripts; a page that never loads still fails, later)
+        self.page.set_default_timeout(SLOW_MACHINE_TIMEOUT_MS)
         self.page.add_init_script(CSP_WATCH)
         self.problems: list[str] = []
         self.offsite = block_offsite(self.page)

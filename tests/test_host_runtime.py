@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from generator.headers import header_rules, parse_headers_file
-from tests.browser import WatchedPage
+from tests.browser import SLOW_MACHINE_TIMEOUT_MS, WatchedPage
 from tests.hostkit import ensure_wrangler, log_of, wrangler_serving
 from tests.publishkit import REPO, build_ok, copy_sample, html_pages, page_url
 
@@ -173,7 +173,7 @@ def test_search_finds_articles_under_the_policy(browser, hosted):
         hosted, hosted.base_path + "search/")["content-security-policy"]
     watched.page.fill("#search-input", "empathy")
     watched.page.wait_for_function(
-        "() => /\\d+ results? for/.test(document.querySelector('#search-status').textContent)", timeout=30_000)
+        "() => /\\d+ results? for/.test(document.querySelector('#search-status').textContent)", timeout=SLOW_MACHINE_TIMEOUT_MS)
     links = watched.page.locator("#search-results li a")
     assert links.count() > 0
     first = links.first.get_attribute("href") or ""

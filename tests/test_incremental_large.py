@@ -97,8 +97,11 @@ def test_a_hub_past_the_parallel_thresholds_after_edits_equals_a_clean_build(tmp
     assert _pages(tmp_path / "chunked") == fresh
     # into an empty folder with the cache: every page from the page store the builds above filled, checked in
     # forked workers and rendered by none (rendering would fail): the same pages, byte for byte
-    from_store = subprocess.run([sys.executable, "-c", "import sys; import generator.templates as t; "
-                                 "t.Templates.render = None; from generator.cli import main; "
+    # (a page rendered stops the build naming it: a store that lost a page says which)
+    refuse = ("def refuse(self, name, context):\n"
+              "    raise RuntimeError(f'rendered {name} for {context.get(\"page_url\")}: not taken from the store')\n")
+    from_store = subprocess.run([sys.executable, "-c", "import sys; import generator.templates as t\n" + refuse +
+                                 "t.Templates.render = refuse; from generator.cli import main; "
                                  "sys.exit(main(sys.argv[1:]))",
                                  "build", "--site", str(site), "--out", str(tmp_path / "from-store"),
                                  "--no-search-index"], capture_output=True, text=True, timeout=600)

@@ -6,14 +6,13 @@ It lives in the hub's `.haven-cache/` and is untrusted like the rest of it: read
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from pathlib import Path
 
 from generator.cachecodec import CacheDamaged
 from generator.cacherecords import Stamp, codec
-from generator.confine import walk_tree, write_atomic
+from generator.confine import identity, walk_tree, write_atomic
 from generator.confine.cache import CACHE_DIR, read_cache_file
 from generator.confine.hub import hub_root, is_inside
 from generator.discover import MarkdownFile
@@ -84,8 +83,7 @@ def read_stamp(site_dir: Path, out_dir: Path) -> Stamp | None:
 def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
     file = site_dir / CACHE_DIR / STAMP_FILE
     try:
-        st = os.lstat(file)
-        seen = (str(file), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+        seen = (str(file), identity(file))
         if _LAST_READ and _LAST_READ[0] == seen:   # the preview reads its own stamp again after every save
             return dict(_LAST_READ[1])
         stamps = codec().loads(read_cache_file(file), dict[str, Stamp])
@@ -95,8 +93,7 @@ def _read_stamps(site_dir: Path) -> dict[str, Stamp]:
     return stamps
 
 
-# In a long-lived process: the stamps read last, by the file's path and stats then (written in place, a file gets a
-# new modification time; replaced, a new inode)
+# In a long-lived process: the stamps read last, by the file's path and identity then (generator.confine.identity)
 _LAST_READ: list = []
 
 
@@ -121,6 +118,4 @@ def write_stamp(site_dir: Path, out_dir: Path, stamp: Stamp) -> None:
         file.unlink(missing_ok=True)
         return
     write_atomic(file, data)
-    with contextlib.suppress(OSError):   # what the next build reads: these stamps, not the file decoded again
-        st = os.lstat(file)
-        _LAST_READ[:] = [(str(file), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), dict(stamps)]
+    _LAST_READ[:] = [(str(file), identity(file)), dict(stamps)]   # what the next build reads, not decoded again

@@ -33,6 +33,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from generator.confine import identity
 from generator.confine.cache import CACHE_DIR, read_cache_file
 from generator.incremental import code_fingerprint
 from generator.outputs import Output, Page, content_digest, fingerprint
@@ -47,8 +48,8 @@ MAX_STORED_PAGE = 64 * 1024 * 1024
 PRUNE_AT = 1.5
 
 
-# The last listing of a store's folder, by the folder's stats then (see PageStore._listed).
-_LISTINGS: dict[str, tuple[tuple[int, int, int, int], dict[str, str]]] = {}
+# The last listing of a store's folder, by the folder's identity then (see PageStore._listed).
+_LISTINGS: dict[str, tuple[tuple[int, int, int, int, int] | None, dict[str, str]]] = {}
 
 
 class PageStore:
@@ -83,10 +84,9 @@ class PageStore:
         added or removed since: a listing out of date can only cost a page rendered again (`take` reads and
         checks the file it names; `keep` links and unlinks by name, a name already gone or taken is fine)."""
         try:
-            st = os.stat(self.folder)
-            seen = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+            seen = identity(self.folder)
             last = _LISTINGS.get(str(self.folder))
-            if last is not None and last[0] == seen:
+            if last is not None and seen is not None and last[0] == seen:
                 return dict(last[1])
             names = os.listdir(self.folder)
         except OSError:
@@ -159,9 +159,7 @@ class PageStore:
                 for key in [key for key in names if key not in wanted]:
                     _unlink(f"{key}.{names.pop(key)}", folder)
             self._names = names
-            with contextlib.suppress(OSError):   # the listing as this build left it, for the next one
-                st = os.stat(self.folder)
-                _LISTINGS[str(self.folder)] = ((st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), dict(names))
+            _LISTINGS[str(self.folder)] = (identity(self.folder), dict(names))   # as this build left it, for the next
         finally:
             os.close(folder)
 

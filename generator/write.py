@@ -27,7 +27,7 @@ import orjson
 
 from generator import __version__
 from generator.checks.urls import PAGE_WARNING_CODES
-from generator.confine import remove_tree
+from generator.confine import identity, remove_tree
 from generator.confine.output import (
     RECORD,
     UnsafeOutputPath,
@@ -108,15 +108,12 @@ def read_record(out_dir: Path) -> Record:
 # A long-lived process (the preview server) reads back the record it last wrote or read, thousands of
 # entries: kept in memory with the identity (inode, size, time) its file had then. Any other file is read
 # and checked again; the folders on the way are checked for links every time.
-_KNOWN_RECORDS: dict[str, tuple[tuple[int, int, int], Record]] = {}
+_KNOWN_RECORDS: dict[str, tuple[tuple[int, int, int, int, int], Record]] = {}
 
 
-def _record_identity(out_dir: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.lstat(os.path.join(out_dir, MARKER))
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+def _record_identity(out_dir: Path) -> tuple[int, int, int, int, int] | None:
+    found = identity(os.path.join(out_dir, MARKER))
+    return found if found is not None and stat.S_ISREG(found[2]) else None
 
 
 def read_checked_record(out_dir: Path, looked_at: set[str] | None = None) -> tuple[Record, list[Diagnostic]]:

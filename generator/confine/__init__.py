@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,17 @@ def clean_parts(rel: str) -> tuple[str, ...] | None:
     if any(part in ("", ".", "..") for part in parts) or ":" in parts[0][1:2]:
         return None
     return parts
+
+
+def identity(path: str | os.PathLike[str]) -> tuple[int, int, int, int, int] | None:
+    """What a long-lived process keeps a file's (or folder's) contents by: its device, inode, type, size and
+    modification time, the entry itself and not a link's target (None when it cannot be looked at). Written in
+    place, a file gets a new time; replaced, a new inode; a folder gains or loses a name, a new time."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns
 
 
 def read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes | None:

@@ -6,6 +6,7 @@ assembling (slug collisions) are returned as findings, like every check.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 
 from generator import citations
 from generator.checks.policy import finding
+from generator.deferred import Deferred
 from generator.diagnostics import Diagnostic
 from generator.discover import default_slug
 from generator.imageinfo import ImageInfo
@@ -119,10 +121,9 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
 
     articles.sort(key=lambda a: (a.meta.date.toordinal() if a.meta.date else 0, a.slug), reverse=True)
     by_slug = {a.slug: a for a in articles}
-    cited_works = _cited_works(articles, memo)
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
-        authors=authors, topics=dict(config.topics), cited_works=cited_works,
+        authors=authors, topics=dict(config.topics), works=lambda: _cited_works(articles, memo),
         bibliography=bibliography, bibliography_digest=bibliography_digest, static_files=static_files,
         scheduled=sorted(scheduled_articles, key=lambda a: (a.meta.date, a.slug)),
         show_scheduled=show_scheduled, images=dict(images or {}),
@@ -192,8 +193,8 @@ def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple
             return _nav(titled[link.url]) if link and link.url in titled else link
         remade = replace(remade, neighbours={slug: (retitled(before), retitled(after))
                                              for slug, (before, after) in remade.neighbours.items()},
-                         cited_works=_cited_works(remade.articles, memo) if any(new.references for _old, new in pairs)
-                         else remade.cited_works)
+                         works=functools.partial(_cited_works, remade.articles, memo)
+                         if any(new.cites for _old, new in pairs) else remade.works)
     return remade, pairs, memo.used, cards
 
 
@@ -211,18 +212,25 @@ def _made(config: SiteConfig, file: ParsedFile, slug: str, code: str, shared: Ma
 
 
 class Memo:
-    """Earlier results (read only) and the ones this build used, reused or made."""
+    """Earlier results (read only) and the ones this build used, reused or made: each a cell (Deferred), made or
+    decoded only when a page asks for it."""
 
     def __init__(self, earlier: Mapping[str, Any]):
         self.earlier = earlier
         self.used: dict[str, Any] = {}
 
+    def cell(self, key: str, make: Callable[[], Any]) -> Deferred:
+        """The cell for `key`: this build's, an earlier one's, or one that calls `make()` when first asked for."""
+        cell = self.used.get(key)
+        if cell is None:
+            found = self.earlier.get(key)
+            cell = found if isinstance(found, Deferred) else Deferred(make) if found is None else Deferred(value=found)
+            self.used[key] = cell
+        return cell.or_make(make)
+
     def get(self, key: str, make: Callable[[], Any]) -> Any:
         """The value for `key`: from this build, an earlier one, or `make()`."""
-        if key not in self.used:
-            found = self.earlier.get(key)
-            self.used[key] = make() if found is None else found
-        return self.used[key]
+        return self.cell(key, make)()
 
 
 RESERVED_ARTICLE_SLUGS = {"page"}
@@ -237,39 +245,49 @@ def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[st
     meta = file.meta
     assert meta is not None
     url = f"/articles/{slug}/" if file.kind == "article" else f"/{slug}/"
-    references: tuple[Reference, ...] = ()
-    rendered = None
+    rendered: Deferred | None = None   # its formatted citations: made or read back when a page needs them
+    references: Callable[[], tuple[Reference, ...]] | None = None
+    cites = False
     memo_key = references_fingerprint = ""
-    if file.clusters:
-        own = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
-        keys = sorted({item.key for cluster in file.clusters for item in cluster.items})
-        found = {k: own[k] if k in own else shared.get(k) for k in keys}
-        library = {k: entry for k, entry in found.items() if entry is not None}  # missing keys stay missing
+    if file.cited_keys:
+        keys, own = file.cited_keys, frozenset(file.reference_ids)
+        theirs = {k: shared[k] for k in keys if k not in own and k in shared}   # the hub's entries it cites
         from_shared = []
-        for k in keys:
-            if k not in own and k in shared:
-                if k not in shared_digest:
-                    shared_digest[k] = fingerprint(shared[k])
-                from_shared.append((k, shared_digest[k]))
+        for k in theirs:
+            if k not in shared_digest:
+                shared_digest[k] = fingerprint(shared[k])
+            from_shared.append((k, shared_digest[k]))
         # the file's digest covers its clusters and own references; shared entries are added by digest
         memo_key = "cite:" + fingerprint(file.digest, from_shared)
         # its own entries (all of them, by the digest) and which of them it cites: the list of works holds
         # only cited ones, and a citation deleted from the text must make that list again
         references_fingerprint = fingerprint(file.references_digest, from_shared, [k for k in keys if k in own])
-        rendered = memo.get(memo_key, lambda: citations.render_citations(file.clusters, library))
-        references = tuple(Reference(e.key, e.html, e.text, e.cited_by, library.get(e.key) or {})
-                           for e in rendered.entries)
+        # (its reference list has every cited work the hub knows: see citations.render_citations)
+        cites = bool(theirs) or not own.isdisjoint(keys)
+
+        @functools.lru_cache(maxsize=1)
+        def library() -> dict[str, Mapping]:
+            """The entries it cites: its own front matter's, else the hub's (a key neither has stays missing); its
+            front matter's references are read only here, when its citations are formatted or listed."""
+            mine = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
+            return {k: mine[k] if k in mine else theirs[k] for k in keys if k in mine or k in theirs}
+
+        cell = rendered = memo.cell(memo_key, lambda: citations.render_citations(file.clusters, library()))
+
+        def references() -> tuple[Reference, ...]:
+            return tuple(Reference(e.key, e.html, e.text, e.cited_by, library().get(e.key) or {})
+                         for e in cell().entries)
 
     def body() -> str:
         html = load_body(file)
-        html = insert_citations(html, rendered) if rendered is not None else html
+        html = insert_citations(html, rendered()) if rendered is not None else html
         return responsive_images(html, images, config.base_path) if images else html
 
     return Article(
-        parsed=file, meta=meta, slug=slug, url=url, references=references,
+        parsed=file, meta=meta, slug=slug, url=url,
         reading_minutes=max(1, math.ceil(file.word_count / WORDS_PER_MINUTE)), kind=file.kind,
         citations_fingerprint=memo_key, references_fingerprint=references_fingerprint, body_loader=body,
-        scheduled=scheduled,
+        scheduled=scheduled, cites=cites, references_loader=references,
     )
 
 

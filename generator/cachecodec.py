@@ -27,12 +27,9 @@ from typing import Any, Union
 
 import orjson
 
-Decoder = Callable[[Any], Any]
+from generator.deferred import CacheDamaged, Decoder, Deferred, DeferredTuple, Later, decode_with, parse_json
+
 Encoder = Callable[[Any], Any]
-
-
-class CacheDamaged(ValueError):
-    """The cache file is not what Haven wrote: it is ignored and rebuilt."""
 
 
 def _fail(what: str) -> Any:
@@ -61,27 +58,13 @@ class Codec:
         """The value of type `tp` in `data`; CacheDamaged when it is anything else."""
         return self.decode(self.parse(data), tp)
 
-    @staticmethod
-    def parse(data: bytes) -> Any:
-        """The JSON data in `data`, unchecked; CacheDamaged when it is not JSON."""
-        try:
-            return orjson.loads(data)
-        except (orjson.JSONDecodeError, RecursionError) as exc:
-            raise CacheDamaged(f"not JSON: {exc}") from None
+    parse = staticmethod(parse_json)
 
     def decode(self, raw: Any, tp: Any = Any) -> Any:
         """`raw` JSON data checked and rebuilt as type `tp`; CacheDamaged when it is anything else."""
         return self.decode_with(self.decoder(tp), raw)
 
-    @staticmethod
-    def decode_with(decoder: Decoder, raw: Any) -> Any:
-        """`decoder(raw)`, any failure of it (a value of the wrong shape) raised as CacheDamaged."""
-        try:
-            return decoder(raw)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-            if isinstance(exc, CacheDamaged):
-                raise
-            raise CacheDamaged(str(exc)) from None
+    decode_with = staticmethod(decode_with)
 
     # -- compiling per type ------------------------------------------------------------------------
     def decoder(self, tp: Any) -> Decoder:
@@ -111,6 +94,9 @@ class Codec:
     def _make_decoder(self, tp: Any) -> Decoder:
         if tp is Any or tp is object:
             return self._decode_any
+        if isinstance(tp, Later):
+            inner = self.decoder(tp.of)
+            return lambda v: DeferredTuple(text=v, decode=inner) if type(v) is str else _fail("expected JSON text")
         if tp in (str, int, bool):
             return lambda v: v if type(v) is tp else _fail(f"expected {tp.__name__}")
         if tp is float:
@@ -157,6 +143,13 @@ class Codec:
             return self._encode_any
         if tp in (str, int, bool, float, type(None)):
             return _same
+        if isinstance(tp, Later):
+            inner = self.encoder(tp.of)
+
+            def deferred(v: Any) -> str:
+                text = v.text() if isinstance(v, Deferred) else None   # never asked for: written as it was read
+                return text if text is not None else orjson.dumps(inner(v)).decode("utf-8")
+            return deferred
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             fields = [(f.name, self.encoder(t)) for f, t in self._fields(tp)]
             return lambda v: [enc(getattr(v, name)) for name, enc in fields]

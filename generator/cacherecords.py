@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from generator.cachecodec import CacheDamaged, Codec
+from generator.deferred import Deferred, Later
 from generator.diagnostics import Diagnostic
-from generator.model import ParsedFile
+from generator.model import FrontMatter, Heading, ParsedFile
 
 
 @dataclass
@@ -71,28 +72,44 @@ def _memo_kind(key: str) -> str | None:
     return next((kind for kind in MEMO_KINDS if key.startswith(kind)), None)
 
 
-def encode_memo(memo: dict[str, Any]) -> dict[str, Any]:
-    """JSON data of a memo shard: each value untagged, as the type its key says (keys of no known kind,
-    or a value of another type, are left out: the cache simply does not hold them)."""
+def encode_memo(memo: Mapping[str, Any]) -> dict[str, str]:
+    """JSON data of a memo shard: each value as the JSON text of the type its key says (kept as text so that reading
+    the shard back decodes none of them: see cachecodec.Deferred). A value never asked for is written as the text it
+    was read from, and one with no text is made now. Keys of no known kind, and values of another type, are left
+    out: the cache simply does not hold them."""
     types = _memo_types()
     encoders = {kind: codec().encoder(tp) for kind, tp in types.items()}
     out = {}
     for key, value in memo.items():
         kind = _memo_kind(key)
-        if kind is not None and isinstance(value, typing.get_origin(types[kind]) or types[kind]):
-            out[key] = encoders[kind](value)
+        if kind is None:
+            continue
+        if isinstance(value, Deferred):
+            text = value.text()
+            if text is not None:
+                out[key] = text
+                continue
+            value = value()
+        if isinstance(value, typing.get_origin(types[kind]) or types[kind]):
+            out[key] = orjson.dumps(encoders[kind](value)).decode("utf-8")
     return out
 
 
-def decode_memo(raw: Any) -> dict[str, Any]:
-    """A memo shard read back, each value checked as the type its key says; CacheDamaged for anything else
-    (a key of no known kind included: Haven never writes one)."""
+def decode_memo(raw: Any) -> dict[str, Deferred]:
+    """A memo shard read back: key -> its value's text, decoded (and checked as the type its key says)
+    when first asked for; CacheDamaged for a shard of any other shape (a key of no known kind included: Haven never
+    writes one)."""
     decoders = {kind: codec().decoder(tp) for kind, tp in _memo_types().items()}
 
-    def shard(items: Any) -> dict[str, Any]:
+    def shard(items: Any) -> dict[str, Deferred]:
         if type(items) is not dict:
             raise CacheDamaged("expected a mapping")
-        return {key: decoders[_memo_kind(key) or "no known kind"](value) for key, value in items.items()}
+        cells = {}
+        for key, text in items.items():
+            if type(text) is not str:
+                raise CacheDamaged("expected a value's JSON text")
+            cells[key] = Deferred(text=text, decode=decoders[_memo_kind(key) or "no known kind"])
+        return cells
     return codec().decode_with(shard, raw)
 
 
@@ -133,7 +150,11 @@ def codec() -> Codec:
     lazy = {name: later("generator.citations", name) for name in ("CiteItem", "Cluster", "RenderedCitations",
                                                                     "RenderedEntry")}
     lazy.update({name: later("generator.checks.policy", name) for name in ("Suppressed", "Suppression")})
-    overrides = {(ParsedFile, "clusters"): lambda: tuple[lazy_type("Cluster"), ...],  # type: ignore[misc]
+    # (an article's citation clusters, headings and front-matter references are read only where its page is made or
+    # its citations formatted: kept as text, decoded then: see generator.deferred)
+    overrides = {(ParsedFile, "clusters"): lambda: Later(tuple[lazy_type("Cluster"), ...]),  # type: ignore[misc]
+                 (ParsedFile, "headings"): lambda: Later(tuple[Heading, ...]),
+                 (FrontMatter, "references"): lambda: Later(tuple[Mapping[str, Any], ...]),
                  (ParsedFile, "findings"): lambda: tuple[Diagnostic, ...],
                  (ParsedFile, "suppressions"): lambda: tuple[later("generator.checks.policy", "Suppression")(), ...],  # type: ignore[misc]
                  (Stamp, "diagnostics"): lambda: list[Diagnostic]}

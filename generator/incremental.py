@@ -32,13 +32,14 @@ from generator.cacherecords import (
 from generator.confine import write_atomic
 from generator.confine.cache import CACHE_DIR, body_file_name, read_cache_file
 from generator.confine.hub import OutsideHub, read_hub_bytes
+from generator.deferred import DeferredTuple
 from generator.discover import MarkdownFile, ParseSettings, content_digest
 from generator.model import ParsedFile
 
 BODY_DIR = "bodies"   # one file of body HTML per parsed file, read only when a page needs it
 # Below this many files to parse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
-CACHE_FORMAT = 5   # 5: memo values untagged, typed by their key's kind
+CACHE_FORMAT = 6   # 6: memo values, clusters, headings and references kept as JSON text (generator.deferred)
 
 
 @functools.lru_cache(maxsize=1)
@@ -112,6 +113,22 @@ class ParseCache:
         finally:
             if collecting:
                 gc.enable()
+        for path, entry in self.entries.items():   # parts kept as text that turn out damaged: parsed again
+            parsed = entry.parsed
+            for part, value in (("clusters", parsed.clusters), ("headings", parsed.headings),
+                                ("references", parsed.meta.references if parsed.meta is not None else ())):
+                if type(value) is DeferredTuple:
+                    value.or_make(functools.partial(self._parsed_again, path, parsed.kind, part))
+
+    def _parsed_again(self, path: str, kind: str, part: str) -> Any:
+        """One part of a file's record (its body's HTML, its citation clusters, its front matter's references) from
+        the file itself, when what the cache holds of it is gone or damaged."""
+        from generator.parse import parse_bytes
+
+        fresh = parse_bytes(path, kind, read_hub_bytes(self.site_dir, path), self.settings)
+        if part == "references":
+            return fresh.meta.references if fresh.meta is not None else ()
+        return getattr(fresh, part)
 
     def _read(self, name: str, files: dict, decode: Callable[[Any], dict]) -> dict:
         """One shard's items, or {} when it is missing, from other code or settings, or damaged."""
@@ -141,10 +158,7 @@ class ParseCache:
         try:
             return read_cache_file(self.body_file(parsed)).decode("utf-8")
         except (OSError, UnicodeDecodeError):  # a damaged cache is never trusted: parse again
-            from generator.parse import parse_bytes
-
-            data = read_hub_bytes(self.site_dir, parsed.path)
-            return parse_bytes(parsed.path, parsed.kind, data, self.settings).html
+            return self._parsed_again(parsed.path, parsed.kind, "html")
 
     def save_entries(self, keep: set[str]) -> None:
         """Write the entry shards that changed (bodies go to the body store), dropping files that no

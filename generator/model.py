@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -158,7 +159,7 @@ class FrontMatter:
     image: str = ""
     image_alt: str = ""
     template: str = ""
-    references: tuple[Mapping[str, Any], ...] = ()
+    references: Sequence[Mapping[str, Any]] = ()   # (read back from the cache as a DeferredTuple)
     reference_lines: tuple[int, ...] = ()
     checks: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -182,10 +183,10 @@ class ParsedFile:
     meta: FrontMatter | None  # None when the file could not be parsed
     body_first_line: int
     html: str                 # sanitized body HTML; citations still as tokens
-    headings: tuple[Heading, ...]
+    headings: Sequence[Heading]   # (a DeferredTuple from the cache, like `clusters`)
     anchors: frozenset[str]   # ids in the body
     links: tuple[LinkRef, ...]
-    clusters: tuple[Any, ...] # citation clusters (generator.citations.Cluster)
+    clusters: Sequence[Any]   # citation clusters (generator.citations.Cluster; a DeferredTuple from the cache)
     word_count: int
     findings: tuple[Any, ...] # per-file findings (Diagnostics)
     mentions_suicide: bool = False  # deals with suicide or self-harm: crisis help goes at the top
@@ -193,6 +194,9 @@ class ParsedFile:
     references_digest: str = ""  # fingerprint of the front matter's own references
     suppressions: tuple[Any, ...] = ()  # checks its front matter silences (generator.checks.policy.Suppression)
     body_digest: str = ""        # fingerprint of the body's HTML alone (what the search index reads of the file)
+    # what assembling every article reads of its citations, without its clusters and references (see `clusters`):
+    cited_keys: tuple[str, ...] = ()      # the keys its clusters cite, sorted, each once
+    reference_ids: tuple[str, ...] = ()   # the ids of the references in its own front matter
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,6 @@ class Article:
     meta: FrontMatter
     slug: str
     url: str                  # site-relative URL, e.g. /articles/x/ (without base path)
-    references: tuple[Reference, ...]
     reading_minutes: int
     kind: str = "article"
     lang: str = ""            # language code; "" in records made before languages existed = the default
@@ -231,6 +234,15 @@ class Article:
     references_fingerprint: str = ""  # fingerprint of the entries this article cites (not of its text)
     # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
     body_loader: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+    cites: bool = False       # it cites a work the hub knows: its reference list has an entry
+    # Produces the works it cites, formatted, on demand: a build formats (or reads back from the cache) only the
+    # reference lists its pages and feeds show (see `references`)
+    references_loader: Callable[[], tuple[Reference, ...]] | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def references(self) -> tuple[Reference, ...]:
+        """The works the article cites, APA order, formatted (made once, on first use)."""
+        return self.references_loader() if self.references_loader else ()
 
     @property
     def body_html(self) -> str:
@@ -265,7 +277,9 @@ class Site:
     by_slug: dict[str, Article]
     authors: dict[str, Author]
     topics: dict[str, Any]
-    cited_works: list[CitedWork]           # the works on the /sources/ page, APA order
+    # Makes the works on the /sources/ page (see `cited_works`): a build that plans no page listing them (a
+    # one-article edit) reads no article's reference list for it
+    works: Callable[[], list[CitedWork]] = field(repr=False, compare=False)
     bibliography: Mapping[str, Any]         # key -> (entry, path, line)
     bibliography_digest: str                # fingerprint of all of it, lines included
     static_files: list[str]                 # relative to static/
@@ -309,6 +323,13 @@ class Site:
             by_slug=by_slug, translations=translations, _paths=by_path, _urls=by_url,
             _index={code: (swap(mine), patched(topics, _topics_of), patched(people, _people_of))
                     for code, (mine, topics, people) in self._index.items()})
+
+    @property
+    def cited_works(self) -> list[CitedWork]:
+        """The works on the /sources/ page, APA order, with the articles citing each (made once, on first use)."""
+        made = self.works()
+        self.works = lambda: made   # a copy of the site (`replace`) carries the list, not what it was made from
+        return made
 
     def article_at(self, path: str) -> Article | None:
         """The article or page made from the file at `path` (relative to the hub), if the site holds one."""

@@ -88,6 +88,8 @@ def parse_bytes(path: str, kind: str, data: bytes, settings: ParseSettings) -> P
         grade=grade,
         references_digest=content_digest(repr(meta.references).encode("utf-8")) if meta.references else "",
         body_digest=content_digest(converted.html.encode("utf-8")),
+        cited_keys=tuple(sorted({item.key for cluster in converted.clusters for item in cluster.items})),
+        reference_ids=tuple(str(r.get("id")) for r in meta.references if r.get("id") is not None),
     )
 
 

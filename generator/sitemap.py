@@ -41,7 +41,7 @@ def _shape(site: Site) -> tuple:
     def read(a: Article) -> tuple:
         m = a.meta
         return (a.url, a.lang, m.date, m.updated, m.reviewed_on, m.draft, tuple(m.topics), tuple(m.authors),
-                m.reviewed_by, bool(a.references), m.translation_of)
+                m.reviewed_by, a.cites, m.translation_of)
     return (site.config.digest, tuple(site.topics), tuple(site.authors), tuple(read(a) for a in site.articles),
             tuple(read(p) for p in site.pages),
             tuple(len(cited_works_in(site, lang.code)) for lang in site.config.languages))   # pages of /sources/
@@ -97,7 +97,7 @@ def _entries(site: Site) -> list[Row]:
         rows.append((language.url("/authors/"), latest, everywhere("/authors/")))
         for aid in site.authors:
             listing(language, f"/authors/{aid}/", [a for a in site.by_person(language.code, aid) if not a.meta.draft])
-        cited = newest([a for a in mine if a.references])
+        cited = newest([a for a in mine if a.cites])
         for part in paginate(language.url("/sources/"), cited_works_in(site, language.code), listings.SOURCES_PER_PAGE):
             rows.append((part.pager.url, cited, everywhere("/sources/") if part.pager.number == 1 else ()))
         rows.append((language.url("/search/"), "", everywhere("/search/")))

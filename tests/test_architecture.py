@@ -25,7 +25,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # the build's stages and what they use
     "stages": ("parse", "markup", "incremental", "assemble", "plan", "sections", "backlinks", "feeds", "sitemap", "structured", "headers",
                "search_index", "checks", "render", "write", "reports", "dashboard", "scaffold", "cachecodec", "cacherecords", "buildstamp",
-               "hubinit", "translations", "readability", "images",
+               "hubinit", "translations", "readability", "images", "deferred",
                "redirects", "listings", "reuse", "pagestore", "lastplan"),
     "build": ("build",),
     # publish a build: to a git branch or a folder (builds first)

@@ -50,7 +50,7 @@ def test_memo_and_stamp_read_back_equal(parsed):
     source = parsed[0]
     memo = {"cite:x": render_citations(source.clusters, {r["id"]: r for r in source.meta.references}),
             "cited-works:y": (RenderedEntry("k", "<i>A</i>", "A", (1, 2)),)}
-    assert decode_memo(json.loads(json.dumps(encode_memo(memo)))) == memo
+    assert values(decode_memo(json.loads(json.dumps(encode_memo(memo))))) == memo
     plain = {"n": (1, "a"), "when": date(2026, 1, 2)}
     assert codec().loads(codec().dumps(plain, dict[str, Any]), dict[str, Any]) == plain
     stamp = Stamp("in", (1, 2), 3, [warning("c", "a.md", 1, 2, "m", "h")], [], "state", ["index.html"])
@@ -80,6 +80,11 @@ def test_a_tagged_value_names_only_known_records():
     assert codec().loads(good, dict[str, Any]) == {"x": LinkRef("u", 1, 2)}
 
 
+def values(cells: dict) -> dict:
+    """Each cell of a memo shard read back, asked for its value."""
+    return {key: cell() for key, cell in cells.items()}
+
+
 def test_memo_values_are_written_and_read_only_as_the_kind_their_key_says(parsed):
     from generator.citations import render_citations
 
@@ -87,12 +92,34 @@ def test_memo_values_are_written_and_read_only_as_the_kind_their_key_says(parsed
     memo = {"cite:a": rendered, "cite:b": {"clusters": ["<script>"]}, "cited-works:c": rendered, "other": rendered,
             "cited-works:d": tuple(rendered.entries)}
     written = encode_memo(memo)
-    assert decode_memo(json.loads(json.dumps(written))) == {"cite:a": rendered, "cited-works:d": tuple(rendered.entries)}
-    # a doctored shard: a value of another kind, a key of no kind, a tag, a list where a record goes
-    for doctored in ({**written, "other": written["cite:a"]}, {"cite:a": written["cited-works:d"]},
-                     {"cite:a": {"\u0000": {"\u0000R": ["Popen", "ls"]}}}, {"cited-works:d": [written["cite:a"]]}, []):
+    assert values(decode_memo(json.loads(json.dumps(written)))) == {"cite:a": rendered,
+                                                                    "cited-works:d": tuple(rendered.entries)}
+    # a doctored shard: a key of no kind, a value that is not text, not a mapping
+    for doctored in ({**written, "other": written["cite:a"]}, {"cite:a": json.loads(written["cite:a"])},
+                     {"cite:a": 1}, []):
         with pytest.raises(CacheDamaged):
             decode_memo(json.loads(json.dumps(doctored)))
+    # a doctored value: another kind's, a tag naming another class, a list where a record goes, not JSON. It is
+    # checked when first asked for, and then made again (or, with no way to make it, refused): never trusted
+    for key, text in (("cite:a", written["cited-works:d"]), ("cite:a", '{"\\u0000": {"\\u0000R": ["Popen", "ls"]}}'),
+                      ("cited-works:d", json.dumps([json.loads(written["cite:a"])])), ("cite:a", '["<scr')):
+        cell = decode_memo({key: text})[key]
+        with pytest.raises(CacheDamaged):
+            cell()
+        cell = decode_memo({key: text})[key]
+        assert cell.or_make(lambda: "made again")() == "made again"
+        assert cell.text() is None and encode_memo({key: cell}) == {}   # written back as what it is now, or not
+
+
+def test_a_memo_cell_never_asked_for_is_written_back_as_the_text_it_was_read_from(parsed):
+    from generator.citations import render_citations
+
+    made: list[int] = []
+    rendered = render_citations(parsed[0].clusters, {})
+    written = encode_memo({"cite:a": rendered})
+    cell = decode_memo(written)["cite:a"].or_make(lambda: made.append(1))
+    assert encode_memo({"cite:a": cell}) == written and cell.text() == written["cite:a"] and not made
+    assert cell() == rendered and cell.text() is None and encode_memo({"cite:a": cell}) == written and not made
 
 
 def test_a_doctored_body_in_the_cache_cannot_put_code_on_a_page(tmp_path, capsys):

@@ -410,3 +410,59 @@ def test_deleting_the_only_citation_of_an_own_reference_takes_it_off_the_sources
         [("uncited-reference", "articles/own.md")]
     edit(site / "articles" / "own.md", " So does patience.", " So does patience [@owntwo2002].")
     assert run(site).ok and "The second own book" in sources.read_text("utf-8")
+
+
+def test_parts_the_cache_holds_damaged_are_made_again_from_the_files(tmp_path):
+    """Formatted citations, citation clusters, headings and front-matter references are kept in the cache as text
+    and decoded only when a page needs them (generator.deferred): text a pull request doctored is never trusted, even
+    that late. Every page made from such a cache is the page a build without a cache makes."""
+    import dataclasses
+    import json
+
+    from generator import incremental
+    from generator.model import FrontMatter, ParsedFile
+    from tests.publishkit import copy_sample
+
+    site = copy_sample(tmp_path / "hub")
+    own = site / "articles" / "own.md"
+    own.write_text(article("Own references", extra=OWN_REFERENCES,
+                           body="Kindness matters [@ownone2001]. So does patience [@owntwo2002].\n")
+                   .replace("author: alex-example", "author: editorial-team").replace("[calm]", "[empathy]"))
+    run(site, search_index=False)
+    clusters, headings = ([f.name for f in dataclasses.fields(ParsedFile)].index(name) for name in ("clusters", "headings"))
+    references = [f.name for f in dataclasses.fields(FrontMatter)].index("references")
+    code = '{"\\u0000": {"\\u0000R": ["Popen", "ls"]}}'   # a tag naming a class the cache never holds
+    doctored = {"clusters": 0, "headings": 0, "references": 0, "memo": 0}
+    for shard in sorted((site / CACHE_DIR / INDEX_DIR).glob("*.json")):
+        payload = json.loads(shard.read_bytes())
+        for key, value in payload[1].items():
+            if shard.name.startswith("memo-"):
+                payload[1][key] = code if doctored["memo"] % 2 else '[["<script>'
+                doctored["memo"] += 1
+                continue
+            parsed = value[2]
+            if parsed[clusters] != "[]":
+                parsed[clusters] = '[[["ownone2001"]]]'   # the wrong shape
+                doctored["clusters"] += 1
+            if parsed[headings] != "[]":
+                parsed[headings] = '[[2, "x", "<script>"]'   # truncated
+                doctored["headings"] += 1
+            if parsed[3] is not None and parsed[3][references] != "[]":
+                parsed[3][references] = code
+                doctored["references"] += 1
+        shard.write_text(json.dumps(payload))
+    assert min(doctored.values()) >= 1 and doctored["clusters"] >= 5 and doctored["memo"] >= 5, doctored
+    incremental._WARM.clear()   # a new process: nothing remembered in memory
+    # every page made again (the template of every page changed), each from its article's record in the cache
+    theme_base = Path(incremental.__file__).parent / "theme" / "templates" / "base.html"
+    (site / "templates" / "base.html").write_text(theme_base.read_text("utf-8").replace("</body>", "<!-- x --></body>"))
+    result = run(site, search_index=False)
+    assert result.parsed == 0 and "articles/own/index.html" in result.written
+    page = (site / "output" / "articles" / "own" / "index.html").read_text("utf-8")
+    assert "The second own book" in page and "Popen" not in page and "<script>" not in page.split("</head>")[1]
+    clean = site.parent / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(CACHE_DIR, "output"))
+    run(clean, use_cache=False, search_index=False)
+    ours = {k: v[0] for k, v in snapshot(site / "output").items() if k != ".haven-output.json"}
+    theirs = {k: v[0] for k, v in snapshot(clean / "output").items() if k != ".haven-output.json"}
+    assert ours == theirs

@@ -283,7 +283,7 @@ def test_citations_are_creative_works_with_doi_or_url(tmp_path):
         Reference("web", "", "A web page", (2,), {"id": "web", "type": "webpage", "title": "A page",
                                                   "URL": "https://example.org/page"}),
     )
-    doc = structured.jsonld(model, dataclasses.replace(a, references=refs))
+    doc = structured.jsonld(model, dataclasses.replace(a, cites=True, references_loader=lambda: refs))
     assert schema_problems(doc, vocabulary()) == []
     first, second = nodes(doc)["MedicalWebPage"]["citation"]
     assert first["@type"] == "CreativeWork" and first["name"] == "Effectiveness of empathy in general practice"

@@ -123,7 +123,7 @@ def assemble(config: SiteConfig, parsed: list[ParsedFile], authors: dict[str, Au
     by_slug = {a.slug: a for a in articles}
     site = Site(
         config=config, articles=articles, pages=sorted(pages, key=lambda p: p.slug), by_slug=by_slug,
-        authors=authors, topics=dict(config.topics), works=lambda: _cited_works(articles, memo),
+        authors=authors, topics=dict(config.topics), works=_cited_works(articles, memo),
         bibliography=bibliography, bibliography_digest=bibliography_digest, static_files=static_files,
         scheduled=sorted(scheduled_articles, key=lambda a: (a.meta.date, a.slug)),
         show_scheduled=show_scheduled, images=dict(images or {}),
@@ -193,7 +193,7 @@ def remake(site: Site, files: list[ParsedFile], bibliography: Mapping[str, tuple
             return _nav(titled[link.url]) if link and link.url in titled else link
         remade = replace(remade, neighbours={slug: (retitled(before), retitled(after))
                                              for slug, (before, after) in remade.neighbours.items()},
-                         works=functools.partial(_cited_works, remade.articles, memo)
+                         works=_cited_works(remade.articles, memo)
                          if any(new.cites for _old, new in pairs) else remade.works)
     return remade, pairs, memo.used, cards
 
@@ -247,6 +247,7 @@ def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[st
     url = f"/articles/{slug}/" if file.kind == "article" else f"/{slug}/"
     rendered: Deferred | None = None   # its formatted citations: made or read back when a page needs them
     references: Callable[[], tuple[Reference, ...]] | None = None
+    library: Callable[[], dict[str, Mapping]] | None = None
     cites = False
     memo_key = references_fingerprint = ""
     if file.cited_keys:
@@ -266,16 +267,17 @@ def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[st
         cites = bool(theirs) or not own.isdisjoint(keys)
 
         @functools.lru_cache(maxsize=1)
-        def library() -> dict[str, Mapping]:
+        def cited_entries() -> dict[str, Mapping]:
             """The entries it cites: its own front matter's, else the hub's (a key neither has stays missing); its
             front matter's references are read only here, when its citations are formatted or listed."""
             mine = {str(r.get("id")): r for r in meta.references if r.get("id") is not None}
             return {k: mine[k] if k in mine else theirs[k] for k in keys if k in mine or k in theirs}
 
-        cell = rendered = memo.cell(memo_key, lambda: citations.render_citations(file.clusters, library()))
+        library = cited_entries
+        cell = rendered = memo.cell(memo_key, lambda: citations.render_citations(file.clusters, cited_entries()))
 
         def references() -> tuple[Reference, ...]:
-            return tuple(Reference(e.key, e.html, e.text, e.cited_by, library().get(e.key) or {})
+            return tuple(Reference(e.key, e.html, e.text, e.cited_by, cited_entries().get(e.key) or {})
                          for e in cell().entries)
 
     def body() -> str:
@@ -287,7 +289,7 @@ def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[st
         parsed=file, meta=meta, slug=slug, url=url,
         reading_minutes=max(1, math.ceil(file.word_count / WORDS_PER_MINUTE)), kind=file.kind,
         citations_fingerprint=memo_key, references_fingerprint=references_fingerprint, body_loader=body,
-        scheduled=scheduled, cites=cites, references_loader=references,
+        scheduled=scheduled, cites=cites, references_loader=references, entries_loader=library,
     )
 
 
@@ -343,21 +345,37 @@ def _find_related(articles: list[Article]) -> dict[str, list[Article]]:
 _LAST_WORKS: LastMade[list[CitedWork]] = LastMade()
 
 
-def _cited_works(articles: list[Article], memo: Memo) -> list[CitedWork]:
-    """Every cited work on the hub, APA order, each with the articles citing it."""
+def _cited_works(articles: list[Article], memo: Memo) -> Callable[[], list[CitedWork]]:
+    """What makes every cited work on the hub, APA order, each with the articles citing it (Site.works). The memo's
+    formatted list is taken now, unread (its key reads no reference list): a build that lists no works (a one-article
+    edit) keeps the last one for the next build, which may."""
+    citing = [a for a in articles if a.cites]
+    if not citing:
+        return list
+    # what the list depends on: the entries each article cites (not the articles' text)
+    memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in citing}))
+
+    def format_all() -> tuple:
+        data = _citing(citing)[1]
+        return citations.format_bibliography([data[k] for k in sorted(data)])
+    formatted = memo.cell(memo_key, format_all)
+
+    def works() -> list[CitedWork]:
+        cited_in, data = _citing(citing)
+        made = formatted()
+        return list(_LAST_WORKS.get("works", (made, cited_in, data), lambda: [
+            CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in made]))
+    return works
+
+
+def _citing(articles: list[Article]) -> tuple[dict[str, list[str]], dict[str, Mapping]]:
+    """The articles citing each work (slugs, by title) and each work's entry."""
     cited_in: dict[str, list[str]] = defaultdict(list)
     data: dict[str, Mapping] = {}
     for article in sorted(articles, key=lambda a: a.meta.title.lower()):
-        for ref in article.references:
-            citing = cited_in[ref.key]
-            if not citing or citing[-1] != article.slug:   # an article's references come together: not quadratic
-                citing.append(article.slug)               # in the articles citing a popular entry
-            data.setdefault(ref.key, ref.data)
-    if not data:
-        return []
-    # what the list depends on: the entries each article cites (not the articles' text)
-    memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in articles if a.references}))
-    formatted = memo.get(memo_key, lambda: citations.format_bibliography([data[k] for k in sorted(data)]))
-    works = _LAST_WORKS.get("works", (formatted, cited_in, data), lambda: [
-        CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in formatted])
-    return list(works)
+        # (its reference list holds each work it cites that the hub knows: the entries, unformatted, say which)
+        for key, entry in (article.entries_loader or dict)().items():
+            cited_in[key].append(article.slug)
+            data.setdefault(key, entry)
+    return cited_in, data
+

@@ -74,7 +74,7 @@ def _memo_kind(key: str) -> str | None:
 
 def encode_memo(memo: Mapping[str, Any]) -> dict[str, str]:
     """JSON data of a memo shard: each value as the JSON text of the type its key says (kept as text so that reading
-    the shard back decodes none of them: see cachecodec.Deferred). A value never asked for is written as the text it
+    the shard back decodes none of them: see generator.deferred). A value never asked for is written as the text it
     was read from, and one with no text is made now. Keys of no known kind, and values of another type, are left
     out: the cache simply does not hold them."""
     types = _memo_types()

@@ -41,8 +41,8 @@ _UNSET: Any = object()
 class Deferred:
     """A value the cache holds as JSON text, decoded and checked as its type only when first asked for (`self()`):
     a one-article edit at 10,000 articles reads every article's record, and decoding what it does not use (formatted
-    citations, citation clusters, front-matter references) was most of its time. Text that is not what Haven wrote
-    is never trusted: the value is made again by `fallback` (or, with none, CacheDamaged is raised)."""
+    citations, citation clusters, headings, front-matter references) was most of its time. Text that is not what
+    Haven wrote is never trusted: the value is made again by `fallback` (or, with none, CacheDamaged is raised)."""
 
     __slots__ = ("_decode", "_text", "_value", "fallback")
 
@@ -52,19 +52,22 @@ class Deferred:
 
     def __call__(self) -> Any:
         """The value: known, decoded from the cache's text, or made by `fallback` (and from then on known)."""
-        if self._value is _UNSET:
-            value = _UNSET
-            if self._text is not None and self._decode is not None:
+        value = self._value
+        if value is _UNSET:
+            # (read once: a second thread asking at the same time decodes the same text, or finds the value)
+            text, decode, fallback = self._text, self._decode, self.fallback
+            if text is not None and decode is not None:
                 try:
-                    value = decode_with(self._decode, parse_json(self._text))
+                    value = decode_with(decode, parse_json(text))
                 except CacheDamaged:   # a cache is never trusted: anything unexpected means "make it again"
                     value = _UNSET
             if value is _UNSET:
-                if self.fallback is None:
+                if fallback is None:
                     raise CacheDamaged("a value the cache holds is damaged, and there is no way to make it again")
-                value = self.fallback()
-            self._value, self._text, self._decode, self.fallback = value, None, None, None
-        return self._value
+                value = fallback()
+            self._value = value
+            self._text = self._decode = self.fallback = None
+        return value
 
     def or_make(self, make: Callable[[], Any]) -> Deferred:
         """This value, made by `make` if the cache's text of it turns out damaged (unless it has a way already)."""

@@ -121,8 +121,8 @@ class ParseCache:
                     value.or_make(functools.partial(self._parsed_again, path, parsed.kind, part))
 
     def _parsed_again(self, path: str, kind: str, part: str) -> Any:
-        """One part of a file's record (its body's HTML, its citation clusters, its front matter's references) from
-        the file itself, when what the cache holds of it is gone or damaged."""
+        """One part of a file's record (its body's HTML, citation clusters, headings, front-matter references) from the
+        file itself, when what the cache holds of it is gone or damaged."""
         from generator.parse import parse_bytes
 
         fresh = parse_bytes(path, kind, read_hub_bytes(self.site_dir, path), self.settings)

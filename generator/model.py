@@ -235,9 +235,10 @@ class Article:
     # Produces the body HTML with citations on demand: bodies stay on disk until a page needs one.
     body_loader: Callable[[], str] | None = field(default=None, compare=False, repr=False)
     cites: bool = False       # it cites a work the hub knows: its reference list has an entry
-    # Produces the works it cites, formatted, on demand: a build formats (or reads back from the cache) only the
-    # reference lists its pages and feeds show (see `references`)
+    # Produce, on demand, the works it cites: formatted (`references`: a build formats, or reads back, only the lists
+    # its pages and feeds show), and their entries by key, unformatted (what the /sources/ page lists it under)
     references_loader: Callable[[], tuple[Reference, ...]] | None = field(default=None, compare=False, repr=False)
+    entries_loader: Callable[[], Mapping[str, Mapping]] | None = field(default=None, compare=False, repr=False)
 
     @functools.cached_property
     def references(self) -> tuple[Reference, ...]:

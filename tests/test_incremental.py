@@ -466,3 +466,28 @@ def test_parts_the_cache_holds_damaged_are_made_again_from_the_files(tmp_path):
     ours = {k: v[0] for k, v in snapshot(site / "output").items() if k != ".haven-output.json"}
     theirs = {k: v[0] for k, v in snapshot(clean / "output").items() if k != ".haven-output.json"}
     assert ours == theirs
+
+
+def test_a_title_edit_after_a_body_edit_reuses_the_formatted_list_of_cited_works(tmp_path, monkeypatch):
+    """The /sources/ list is made only when a page shows it (Site.works), but its formatted entries stay in the cache
+    through builds that do not make it: a body edit must not drop them, or the next title edit (which lists its
+    article on /sources/ again) formats every work of the hub again."""
+    from generator import citations, incremental
+    from tests.publishkit import copy_sample
+
+    site = copy_sample(tmp_path / "hub")
+    run(site, search_index=False)
+    articles = sorted(p for p in (site / "articles").glob("*.md") if "[@" in p.read_text("utf-8"))
+    assert articles
+    edit(articles[0], "\n\n", "\n\nA sentence added to the body.\n\n")
+    assert "sources/index.html" not in run(site, search_index=False).written
+    incremental._WARM.clear()   # a new process: the memo comes from the cache
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the hub's works were formatted again")
+    monkeypatch.setattr(citations, "format_bibliography", refuse)
+    text = articles[0].read_text("utf-8")
+    articles[0].write_text(text.replace("\ntitle: ", "\ntitle: Retitled ", 1), "utf-8")
+    result = run(site, search_index=False)
+    assert "sources/index.html" in result.written
+    assert "Retitled " in (site / "output" / "sources" / "index.html").read_text("utf-8")

@@ -34,7 +34,7 @@ from generator.model import (
     SiteConfig,
 )
 from generator.outputs import fingerprint
-from generator.translations import file_language, link_translations, with_language
+from generator.translations import file_language, link_translations
 
 WORDS_PER_MINUTE = 200
 RELATED_COUNT = 3
@@ -206,8 +206,7 @@ def _made(config: SiteConfig, file: ParsedFile, slug: str, code: str, shared: Ma
           images: Mapping[str, ImageInfo], scheduled: bool) -> tuple[Article, Any]:
     """The article made from `file` in language `code`, and the formatted citations it used (kept together
     for the next build)."""
-    article = with_language(config, _article(config, file, slug, shared, shared_digest, memo, load_body, images,
-                                              scheduled), code)
+    article = _article(config, file, slug, code, shared, shared_digest, memo, load_body, images, scheduled)
     return article, memo.used.get(article.citations_fingerprint)
 
 
@@ -238,13 +237,14 @@ RESERVED_PAGE_SLUGS = {"articles", "topics", "authors", "sources", "search", "st
                        "sitemap.xml", "robots.txt"}
 
 
-def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[str, Mapping],
+def _article(config: SiteConfig, file: ParsedFile, slug: str, code: str, shared: Mapping[str, Mapping],
              shared_digest: dict[str, str], memo: Memo,
              load_body: Callable[[ParsedFile], str], images: Mapping[str, ImageInfo],
              scheduled: bool) -> Article:
     meta = file.meta
     assert meta is not None
-    url = f"/articles/{slug}/" if file.kind == "article" else f"/{slug}/"
+    # its address, under its language's prefix
+    url = config.language_of(code).prefix + (f"/articles/{slug}/" if file.kind == "article" else f"/{slug}/")
     rendered: Deferred | None = None   # its formatted citations: made or read back when a page needs them
     references: Callable[[], tuple[Reference, ...]] | None = None
     library: Callable[[], dict[str, Mapping]] | None = None
@@ -286,7 +286,7 @@ def _article(config: SiteConfig, file: ParsedFile, slug: str, shared: Mapping[st
         return responsive_images(html, images, config.base_path) if images else html
 
     return Article(
-        parsed=file, meta=meta, slug=slug, url=url,
+        parsed=file, meta=meta, slug=slug, url=url, lang=code,
         reading_minutes=max(1, math.ceil(file.word_count / WORDS_PER_MINUTE)), kind=file.kind,
         citations_fingerprint=memo_key, references_fingerprint=references_fingerprint, body_loader=body,
         scheduled=scheduled, cites=cites, references_loader=references, entries_loader=library,

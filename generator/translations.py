@@ -60,12 +60,6 @@ def file_language(config: SiteConfig, file: ParsedFile) -> tuple[str, list[Diagn
     return meta.lang, []
 
 
-def with_language(config: SiteConfig, article: Article, code: str) -> Article:
-    """The article with its language and its URL under that language's prefix."""
-    prefix = config.language_of(code).prefix
-    return replace(article, lang=code, url=prefix + article.url)
-
-
 def link_translations(config: SiteConfig, items: Iterable[Article],
                       waiting: Iterable[Article] = ()) -> tuple[dict[str, dict[str, Article]], list[Diagnostic]]:
     """url -> {language code: version} for every article and page in a group; findings for bad links.

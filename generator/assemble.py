@@ -355,13 +355,16 @@ def _cited_works(articles: list[Article], memo: Memo) -> Callable[[], list[Cited
     # what the list depends on: the entries each article cites (not the articles' text)
     memo_key = "cited-works:" + fingerprint(sorted({a.references_fingerprint for a in citing}))
 
+    # (read once: a build whose memo lacks the list reads it to format the list, then to make the works)
+    cited = functools.lru_cache(maxsize=1)(functools.partial(_citing, citing))
+
     def format_all() -> tuple:
-        data = _citing(citing)[1]
+        data = cited()[1]
         return citations.format_bibliography([data[k] for k in sorted(data)])
     formatted = memo.cell(memo_key, format_all)
 
     def works() -> list[CitedWork]:
-        cited_in, data = _citing(citing)
+        cited_in, data = cited()
         made = formatted()
         return list(_LAST_WORKS.get("works", (made, cited_in, data), lambda: [
             CitedWork(e.key, e.html, e.text, data[e.key], tuple(cited_in[e.key])) for e in made]))
